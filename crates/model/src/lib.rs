@@ -1,0 +1,39 @@
+//! The types that cross Chorus's pipeline channels.
+//!
+//! Every stage crate depends on this one and on no other stage, so these types are the
+//! whole contract between stages:
+//!
+//! ```text
+//!  source ──FeedJob──▶ fetch ──RawPage──▶ extract ──Article──▶ dedup ──Classified──▶ store
+//!                        └────────────────FeedCheck─────────────────────────────────▶ store
+//! ```
+//!
+//! It also owns article identity ([`canonical_url`]), because both the fetcher (to skip
+//! pages it already has) and the deduplicator (to drop the same article seen twice) must
+//! agree on it, and stage crates never depend on each other.
+//!
+//! The crate does no I/O and knows nothing of tokio.
+//!
+//! ```
+//! use chorus_model::canonical_url;
+//! let url = url::Url::parse("https://www.example.test/a/b?utm_source=x&id=7#top").unwrap();
+//! assert_eq!(canonical_url(&url).as_str(), "https://example.test/a/b?id=7");
+//! ```
+#![deny(missing_docs)]
+
+mod article;
+mod feed;
+mod identity;
+mod page;
+mod report;
+mod verdict;
+
+pub use article::{Article, DateSource, PageFlags};
+pub use feed::{FeedCheck, FeedEntry, FeedJob, FeedOutcome, FeedSpec, FeedState};
+pub use identity::{canonical_url, is_tracking_param};
+pub use page::RawPage;
+pub use report::StageReport;
+pub use verdict::{Classified, Duplicate, EventId, EventRef};
+
+/// A point in time, always UTC.
+pub type Timestamp = chrono::DateTime<chrono::Utc>;
