@@ -5,11 +5,51 @@ use url::Url;
 /// Query parameters that only track where a click came from. Matched case-insensitively;
 /// a trailing `*` matches any suffix.
 const TRACKING_PARAMS: &[&str] = &[
-    "utm_*", "fbclid", "gclid", "dclid", "gbraid", "wbraid", "msclkid", "yclid", "mc_cid",
-    "mc_eid", "_ga", "_gl", "_hsenc", "_hsmi", "hsctatracking", "mkt_tok", "igshid", "si",
-    "ref", "ref_src", "ref_url", "referrer", "smid", "smtyp", "at_medium", "at_campaign",
-    "at_custom*", "cmpid", "cmp", "ocid", "ncid", "sr_share", "share", "src", "spm", "taid",
-    "wt.mc_id", "cid", "xtor", "itm_*", "int_source", "rss", "rssfeed", "feed", "outputtype",
+    "utm_*",
+    "fbclid",
+    "gclid",
+    "dclid",
+    "gbraid",
+    "wbraid",
+    "msclkid",
+    "yclid",
+    "mc_cid",
+    "mc_eid",
+    "_ga",
+    "_gl",
+    "_hsenc",
+    "_hsmi",
+    "hsctatracking",
+    "mkt_tok",
+    "igshid",
+    "si",
+    "ref",
+    "ref_src",
+    "ref_url",
+    "referrer",
+    "smid",
+    "smtyp",
+    "at_medium",
+    "at_campaign",
+    "at_custom*",
+    "cmpid",
+    "cmp",
+    "ocid",
+    "ncid",
+    "sr_share",
+    "share",
+    "src",
+    "spm",
+    "taid",
+    "wt.mc_id",
+    "cid",
+    "xtor",
+    "itm_*",
+    "int_source",
+    "rss",
+    "rssfeed",
+    "feed",
+    "outputtype",
     "amp",
 ];
 
@@ -107,7 +147,11 @@ mod tests {
 
     #[test]
     fn is_idempotent() {
-        for u in ["https://www.a.test/x/?utm_medium=e&z=1&y=2#f", "http://m.b.test/amp", "https://c.test/?"] {
+        for u in [
+            "https://www.a.test/x/?utm_medium=e&z=1&y=2#f",
+            "http://m.b.test/amp",
+            "https://c.test/?",
+        ] {
             let once = canon(u);
             assert_eq!(canon(&once), once);
         }

@@ -39,7 +39,8 @@ impl fmt::Display for StageReport {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{:<8} received {:>6}  sent {:>6}", self.stage, self.received, self.sent)?;
         if !self.dropped.is_empty() {
-            let reasons: Vec<String> = self.dropped.iter().map(|(r, n)| format!("{r}: {n}")).collect();
+            let reasons: Vec<String> =
+                self.dropped.iter().map(|(r, n)| format!("{r}: {n}")).collect();
             write!(f, "  dropped {} ({})", self.dropped_total(), reasons.join(", "))?;
         }
         Ok(())

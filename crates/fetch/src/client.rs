@@ -1,0 +1,288 @@
+//! The polite HTTP client: one reqwest client, a limit per host, a cap on every body.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, PoisonError};
+use std::time::Duration;
+
+use chorus_model::{FeedEntry, FeedState, RawPage};
+use futures_util::StreamExt;
+use reqwest::StatusCode;
+use reqwest::header::{self, HeaderMap, HeaderValue};
+use tokio::sync::{OwnedSemaphorePermit, Semaphore};
+use url::Url;
+
+use crate::config::FetchConfig;
+use crate::error::FetchError;
+
+/// Above this many hosts, idle per-host limits are forgotten, so a long run over many
+/// hosts does not keep one semaphore per host ever seen.
+const MAX_IDLE_HOSTS: usize = 4096;
+
+/// Downloads feeds and article pages politely: every request carries the configured
+/// `User-Agent`, obeys the time and size limits, and waits for a free slot on its host
+/// (`host:port`) first, so at most `per_host_concurrency` requests reach one host at once,
+/// whether they are feed polls or page downloads.
+///
+/// One `Fetcher` serves a whole run; share it as `Arc<Fetcher>`.
+#[derive(Debug)]
+pub struct Fetcher {
+    client: reqwest::Client,
+    cfg: FetchConfig,
+    hosts: Mutex<HashMap<String, Arc<Semaphore>>>,
+}
+
+/// What a request is for: it decides the `Accept` header and whether the body must be
+/// HTML.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Want {
+    Feed,
+    Page,
+}
+
+/// A successful response, body read.
+pub(crate) struct Response {
+    /// Whether the server answered 304 Not Modified (then `body` is empty).
+    pub(crate) not_modified: bool,
+    pub(crate) final_url: Url,
+    pub(crate) content_type: Option<String>,
+    pub(crate) etag: Option<String>,
+    pub(crate) last_modified: Option<String>,
+    pub(crate) body: Vec<u8>,
+}
+
+impl Fetcher {
+    /// Builds the client from `cfg`, after checking it ([`FetchConfig::validate`]) and
+    /// installing the TLS crypto provider ([`crate::init_tls`]).
+    pub fn new(cfg: &FetchConfig) -> Result<Fetcher, FetchError> {
+        let problems = cfg.validate();
+        if !problems.is_empty() {
+            return Err(FetchError::Config { problems });
+        }
+        crate::init_tls();
+        let client = reqwest::Client::builder()
+            .user_agent(cfg.user_agent.trim())
+            .connect_timeout(Duration::from_secs(cfg.connect_timeout_secs))
+            .timeout(Duration::from_secs(cfg.timeout_secs))
+            .redirect(reqwest::redirect::Policy::limited(cfg.max_redirects))
+            .gzip(true)
+            .brotli(true)
+            .deflate(true)
+            .build()
+            .map_err(|source| FetchError::Client { source })?;
+        Ok(Fetcher { client, cfg: cfg.clone(), hosts: Mutex::new(HashMap::new()) })
+    }
+
+    /// The config this fetcher was built with.
+    pub fn config(&self) -> &FetchConfig {
+        &self.cfg
+    }
+
+    /// Downloads one article page.
+    ///
+    /// Fails on a non-success status, a timeout, too many redirects, a body over
+    /// `max_body_bytes`, or a `Content-Type` that is clearly not HTML (an image, a PDF;
+    /// a missing one is accepted). `entry` is passed through into the page.
+    pub async fn fetch_page(
+        &self,
+        url: &Url,
+        outlet: &str,
+        entry: Option<FeedEntry>,
+    ) -> Result<RawPage, FetchError> {
+        let response = self.get(url, None, Want::Page).await?;
+        Ok(RawPage {
+            url: url.clone(),
+            final_url: response.final_url,
+            outlet: outlet.to_owned(),
+            fetched_at: chrono::Utc::now(),
+            content_type: response.content_type,
+            body: response.body,
+            entry,
+        })
+    }
+
+    /// One GET, holding a slot on the host until the body is read. With `conditional`,
+    /// sends `If-None-Match` / `If-Modified-Since` and accepts a 304.
+    pub(crate) async fn get(
+        &self,
+        url: &Url,
+        conditional: Option<&FeedState>,
+        want: Want,
+    ) -> Result<Response, FetchError> {
+        if !matches!(url.scheme(), "http" | "https") {
+            return Err(FetchError::UnsupportedUrl { url: url.clone() });
+        }
+        let mut headers = HeaderMap::new();
+        headers.insert(header::ACCEPT, HeaderValue::from_static(accept(want)));
+        if let Some(state) = conditional {
+            // A stored value that is not a valid header (it came from a server) is skipped
+            // rather than failing the poll.
+            let valid =
+                |v: &Option<String>| v.as_deref().and_then(|v| HeaderValue::from_str(v).ok());
+            if let Some(etag) = valid(&state.etag) {
+                headers.insert(header::IF_NONE_MATCH, etag);
+            }
+            if let Some(since) = valid(&state.last_modified) {
+                headers.insert(header::IF_MODIFIED_SINCE, since);
+            }
+        }
+
+        let _host_slot = self.host_slot(url).await;
+        let response = self
+            .client
+            .get(url.clone())
+            .headers(headers)
+            .send()
+            .await
+            .map_err(|e| self.error(url, e))?;
+        let status = response.status();
+        let text =
+            |name| response.headers().get(name).and_then(|v| v.to_str().ok()).map(str::to_owned);
+        let mut out = Response {
+            not_modified: false,
+            final_url: response.url().clone(),
+            content_type: text(header::CONTENT_TYPE),
+            etag: text(header::ETAG),
+            last_modified: text(header::LAST_MODIFIED),
+            body: Vec::new(),
+        };
+        if status == StatusCode::NOT_MODIFIED && conditional.is_some() {
+            out.not_modified = true;
+            return Ok(out);
+        }
+        if !status.is_success() {
+            return Err(FetchError::Status { url: url.clone(), status: status.as_u16() });
+        }
+        if want == Want::Page
+            && let Some(content_type) = out.content_type.as_deref().filter(|ct| !is_html_type(ct))
+        {
+            return Err(FetchError::NotHtml {
+                url: url.clone(),
+                content_type: content_type.to_owned(),
+            });
+        }
+        out.body = self.read_body(url, response).await?;
+        Ok(out)
+    }
+
+    /// Reads the body chunk by chunk, failing as soon as it would pass the cap, so no more
+    /// than `max_body_bytes` is ever held.
+    async fn read_body(
+        &self,
+        url: &Url,
+        response: reqwest::Response,
+    ) -> Result<Vec<u8>, FetchError> {
+        let limit = self.cfg.max_body_bytes;
+        let too_large = || FetchError::TooLarge { url: url.clone(), limit };
+        // Announced length: fail before reading anything. (Absent for compressed bodies,
+        // whose decoded size is only known while reading.)
+        if response.content_length().is_some_and(|len| len > limit) {
+            return Err(too_large());
+        }
+        // Trust the announced length for preallocation only up to a point: it may be a lie.
+        let reserve = response.content_length().unwrap_or(0).min(1 << 20) as usize;
+        let mut body = Vec::with_capacity(reserve);
+        let mut stream = response.bytes_stream();
+        while let Some(chunk) = stream.next().await {
+            let chunk = chunk.map_err(|e| self.error(url, e))?;
+            if (body.len() + chunk.len()) as u64 > limit {
+                return Err(too_large());
+            }
+            body.extend_from_slice(&chunk);
+        }
+        Ok(body)
+    }
+
+    /// Waits for a free slot on `url`'s host. The slot is released when the permit drops.
+    async fn host_slot(&self, url: &Url) -> OwnedSemaphorePermit {
+        let semaphore = {
+            let mut hosts = self.hosts.lock().unwrap_or_else(PoisonError::into_inner);
+            if hosts.len() >= MAX_IDLE_HOSTS {
+                // A semaphore only this map refers to has no permit out and no waiter.
+                hosts.retain(|_, s| Arc::strong_count(s) > 1);
+            }
+            let limit = self.cfg.per_host_concurrency;
+            Arc::clone(
+                hosts.entry(host_key(url)).or_insert_with(|| Arc::new(Semaphore::new(limit))),
+            )
+        };
+        semaphore.acquire_owned().await.expect("per-host semaphores are never closed")
+    }
+
+    fn error(&self, url: &Url, err: reqwest::Error) -> FetchError {
+        let cfg = &self.cfg;
+        FetchError::from_reqwest(
+            url,
+            err,
+            cfg.connect_timeout_secs,
+            cfg.timeout_secs,
+            cfg.max_redirects,
+        )
+    }
+}
+
+/// The politeness key: host and port, so two servers on one machine are two hosts.
+fn host_key(url: &Url) -> String {
+    format!("{}:{}", url.host_str().unwrap_or_default(), url.port_or_known_default().unwrap_or(0))
+}
+
+fn accept(want: Want) -> &'static str {
+    match want {
+        Want::Feed => {
+            "application/rss+xml, application/atom+xml, application/feed+json, \
+             application/xml;q=0.9, text/xml;q=0.9, */*;q=0.8"
+        }
+        Want::Page => "text/html, application/xhtml+xml;q=0.9, */*;q=0.8",
+    }
+}
+
+/// False only for types that are clearly not a web page: images, audio, video, fonts,
+/// PDFs, archives, JSON. Text types and XML are let through, and so is a malformed value:
+/// servers mislabel pages often, and extraction decides what the body really is.
+pub(crate) fn is_html_type(content_type: &str) -> bool {
+    let essence = content_type.split(';').next().unwrap_or_default().trim().to_ascii_lowercase();
+    if essence.is_empty() || !essence.contains('/') || essence.starts_with("text/") {
+        return true;
+    }
+    matches!(essence.as_str(), "application/xhtml+xml" | "application/xml")
+        || (essence.starts_with("application/") && essence.ends_with("+xml"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn html_types() {
+        for ok in [
+            "text/html; charset=utf-8",
+            "TEXT/HTML",
+            "application/xhtml+xml",
+            "text/plain",
+            "",
+            "html",
+        ] {
+            assert!(is_html_type(ok), "{ok}");
+        }
+        for bad in
+            ["image/png", "application/pdf", "image/svg+xml", "application/json", "video/mp4"]
+        {
+            assert!(!is_html_type(bad), "{bad}");
+        }
+    }
+
+    #[test]
+    fn host_key_includes_the_port() {
+        let key = |s: &str| host_key(&Url::parse(s).unwrap());
+        assert_eq!(key("https://a.test/x"), "a.test:443");
+        assert_eq!(key("http://127.0.0.1:8080/x"), "127.0.0.1:8080");
+        assert_ne!(key("http://127.0.0.1:1/"), key("http://127.0.0.2:1/"));
+    }
+
+    #[test]
+    fn invalid_config_is_refused() {
+        let cfg = FetchConfig { concurrency: 0, ..FetchConfig::default() };
+        let err = Fetcher::new(&cfg).unwrap_err();
+        assert_eq!(err.reason(), "config");
+        assert!(err.to_string().contains("fetch.concurrency"), "{err}");
+    }
+}

@@ -1,0 +1,339 @@
+//! Feed bodies to [`FeedEntry`]s: the one adapter from wire formats to the model.
+//!
+//! RSS 2.0, RSS 1.0, Atom and JSON Feed go through feed-rs; XML sitemaps through
+//! [`crate::sitemap`]. The root element decides which, so a sitemap needs no special
+//! marking in the config.
+
+use std::panic::{AssertUnwindSafe, catch_unwind};
+
+use chorus_model::FeedEntry;
+use feed_rs::parser::{ParseErrorKind, ParseFeedError};
+use quick_xml::events::Event;
+use url::Url;
+
+use crate::error::FeedError;
+use crate::sitemap;
+
+/// Everything a feed body holds.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct FeedDocument {
+    /// The entries with a usable http(s) link, at most the requested number.
+    pub entries: Vec<FeedEntry>,
+    /// For a sitemap index (`<sitemapindex>`): the child sitemaps it lists, newest
+    /// `lastmod` first. An index has no entries of its own; [`crate::Fetcher::poll_feed`]
+    /// fetches these children and takes their entries. Empty for every other format.
+    pub sitemaps: Vec<Url>,
+}
+
+/// Reads a feed body into entries: RSS 2.0 / 1.0, Atom and JSON Feed (through feed-rs) or
+/// an XML sitemap `<urlset>` (with `news:publication_date`, `news:title` and `lastmod`).
+///
+/// Entry addresses are resolved against `base` (the feed's own address); entries without
+/// a usable http(s) link are skipped; at most `max_entries` are returned. A sitemap index
+/// yields no entries: use [`parse_document`] to get its child sitemaps.
+///
+/// feed-rs panics on some author strings; the panic is caught, the author fields are
+/// removed and the body parsed again, so the entries survive without their authors. Only
+/// if that fails too is it a [`FeedError::ParserPanic`]. (The panic message still reaches
+/// the process's panic hook, which prints it to stderr by default.)
+///
+/// ```
+/// let rss = br#"<rss version="2.0"><channel><title>T</title>
+///   <item><title>One</title><link>/news/1</link></item></channel></rss>"#;
+/// let base = url::Url::parse("https://example.test/feed.xml").unwrap();
+/// let entries = chorus_fetch::parse_feed(rss, &base, 100).unwrap();
+/// assert_eq!(entries[0].url.as_str(), "https://example.test/news/1");
+/// ```
+pub fn parse_feed(
+    body: &[u8],
+    base: &Url,
+    max_entries: usize,
+) -> Result<Vec<FeedEntry>, FeedError> {
+    parse_document(body, base, max_entries).map(|doc| doc.entries)
+}
+
+/// Like [`parse_feed`], and also returns the child sitemaps of a sitemap index.
+pub fn parse_document(
+    body: &[u8],
+    base: &Url,
+    max_entries: usize,
+) -> Result<FeedDocument, FeedError> {
+    let root = match sniff(body) {
+        Sniffed::Empty => return Err(not_a_feed("an empty body")),
+        Sniffed::Json => None,
+        Sniffed::Xml(root) => root,
+    };
+    match root.as_deref() {
+        Some("urlset" | "sitemapindex") => sitemap::parse(body, base, max_entries),
+        Some(name) if name.eq_ignore_ascii_case("html") => Err(not_a_feed("an HTML page")),
+        _ => {
+            let entries = parse_with_feed_rs(body, base, max_entries).map_err(|e| match e {
+                FeedError::NotAFeed { .. } if root.is_some() => {
+                    not_a_feed(&format!("root element <{}>", root.as_deref().unwrap_or_default()))
+                }
+                other => other,
+            })?;
+            Ok(FeedDocument { entries, sitemaps: Vec::new() })
+        }
+    }
+}
+
+/// What the start of a body says it is.
+enum Sniffed {
+    Empty,
+    Json,
+    /// XML (or HTML) with this root element's local name, if one was found early on.
+    Xml(Option<String>),
+}
+
+/// Looks at the first element only, within the first 64 KB: enough to pass prologs,
+/// comments and doctypes without reading a whole document twice.
+fn sniff(body: &[u8]) -> Sniffed {
+    let body = body.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(body);
+    let Some(first) = body.iter().position(|b| !b.is_ascii_whitespace()) else {
+        return Sniffed::Empty;
+    };
+    if body[first] == b'{' {
+        return Sniffed::Json;
+    }
+    let head = String::from_utf8_lossy(&body[first..body.len().min(first + 65_536)]);
+    let mut reader = quick_xml::Reader::from_str(&head);
+    loop {
+        match reader.read_event() {
+            Ok(Event::Start(e) | Event::Empty(e)) => {
+                return Sniffed::Xml(Some(e.local_name().as_ref().to_owned()));
+            }
+            Ok(Event::Eof) | Err(_) => return Sniffed::Xml(None),
+            Ok(_) => {}
+        }
+    }
+}
+
+fn not_a_feed(found: &str) -> FeedError {
+    FeedError::NotAFeed { found: found.to_owned() }
+}
+
+/// RSS elements whose text feed-rs splits into name and e-mail, the code that panics.
+const PERSON_ELEMENTS: [&str; 3] = ["author", "managingEditor", "webMaster"];
+
+fn parse_with_feed_rs(
+    body: &[u8],
+    base: &Url,
+    max_entries: usize,
+) -> Result<Vec<FeedEntry>, FeedError> {
+    let feed = match run_feed_rs(body, base) {
+        Ok(parsed) => parsed,
+        Err(panic) => {
+            tracing::warn!(panic, "feed parser panicked; retrying without author fields");
+            let stripped = blank_elements(body, &PERSON_ELEMENTS);
+            run_feed_rs(&stripped, base).map_err(|detail| FeedError::ParserPanic { detail })?
+        }
+    };
+    let feed = feed.map_err(|e| match e {
+        ParseFeedError::ParseError(ParseErrorKind::NoFeedRoot) => {
+            not_a_feed("no RSS, Atom or JSON Feed root")
+        }
+        other => FeedError::Malformed { detail: other.to_string() },
+    })?;
+    Ok(feed.entries.into_iter().filter_map(|e| convert_entry(e, base)).take(max_entries).collect())
+}
+
+/// Runs feed-rs, turning a panic into its message.
+fn run_feed_rs(
+    body: &[u8],
+    base: &Url,
+) -> Result<Result<feed_rs::model::Feed, ParseFeedError>, String> {
+    let parser = feed_rs::parser::Builder::new().base_uri(Some(base.as_str())).build();
+    catch_unwind(AssertUnwindSafe(|| parser.parse(body))).map_err(|payload| {
+        payload
+            .downcast_ref::<String>()
+            .cloned()
+            .or_else(|| payload.downcast_ref::<&str>().map(|s| (*s).to_owned()))
+            .unwrap_or_else(|| "unknown panic".to_owned())
+    })
+}
+
+/// Empties the text of every `<name>…</name>` element (attribute-less, as RSS writes
+/// them). Only used to retry a body that made the parser panic.
+fn blank_elements(body: &[u8], names: &[&str]) -> Vec<u8> {
+    let mut out = body.to_vec();
+    for name in names {
+        let open = format!("<{name}>");
+        let close = format!("</{name}>");
+        let mut from = 0;
+        while let Some(start) = find(&out[from..], open.as_bytes()).map(|i| from + i + open.len()) {
+            let Some(end) = find(&out[start..], close.as_bytes()).map(|i| start + i) else {
+                break;
+            };
+            out.drain(start..end);
+            from = start + close.len();
+        }
+    }
+    out
+}
+
+fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
+    haystack.windows(needle.len()).position(|w| w == needle)
+}
+
+/// The adapter: one feed-rs entry to our model, or `None` without a usable link.
+fn convert_entry(entry: feed_rs::model::Entry, base: &Url) -> Option<FeedEntry> {
+    let url = entry_link(&entry, base)?;
+    let title = entry.title.map(|t| text_of(&t)).filter(|t| !t.is_empty());
+    let summary = entry
+        .summary
+        .map(|t| t.content)
+        .or_else(|| entry.content.and_then(|c| c.body))
+        .filter(|s| !s.trim().is_empty());
+    let authors =
+        entry.authors.into_iter().filter_map(|p| p.name).filter_map(author_name).collect();
+    Some(FeedEntry { url, title, published: entry.published.or(entry.updated), summary, authors })
+}
+
+/// The entry's article link: an `alternate` (or untyped) link, else an id that is itself
+/// an http(s) address (an RSS `<guid>` is a permalink unless it says otherwise).
+fn entry_link(entry: &feed_rs::model::Entry, base: &Url) -> Option<Url> {
+    entry
+        .links
+        .iter()
+        .filter(|l| matches!(l.rel.as_deref(), None | Some("alternate")))
+        .find_map(|l| resolve_link(&l.href, base))
+        .or_else(|| Url::parse(entry.id.trim()).ok().and_then(|u| resolve_link(u.as_str(), base)))
+}
+
+/// `href` made absolute against `base`, if the result is an http(s) address.
+pub(crate) fn resolve_link(href: &str, base: &Url) -> Option<Url> {
+    let url = base.join(href.trim()).ok()?;
+    matches!(url.scheme(), "http" | "https").then_some(url)
+}
+
+/// RSS gives `jane@example.test (Jane Doe)`, which feed-rs turns into `(Jane Doe)`.
+fn author_name(name: String) -> Option<String> {
+    let name = name.trim();
+    let name = match name.strip_prefix('(').and_then(|n| n.strip_suffix(')')) {
+        Some(inner) => inner.trim(),
+        None => name,
+    };
+    (!name.is_empty()).then(|| name.to_owned())
+}
+
+/// A feed text as plain text: markup removed from HTML titles, whitespace collapsed.
+fn text_of(text: &feed_rs::model::Text) -> String {
+    let raw = if text.content_type.to_string().contains("html") {
+        strip_markup(&text.content)
+    } else {
+        text.content.clone()
+    };
+    raw.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// Drops tags and resolves the XML entities, `&nbsp;` and numeric references; anything
+/// else is left as written.
+fn strip_markup(html: &str) -> String {
+    let mut out = String::with_capacity(html.len());
+    let mut rest = html;
+    while let Some(i) = rest.find(['<', '&']) {
+        out.push_str(&rest[..i]);
+        rest = &rest[i..];
+        if rest.starts_with('<') {
+            rest = rest.find('>').map_or("", |end| &rest[end + 1..]);
+            continue;
+        }
+        let entity = rest[1..].find(';').filter(|&n| n <= 10).map(|n| &rest[1..=n]);
+        let resolved = entity.and_then(|e| match e.strip_prefix('#') {
+            Some(num) => {
+                let code = match num.strip_prefix(['x', 'X']) {
+                    Some(hex) => u32::from_str_radix(hex, 16).ok(),
+                    None => num.parse().ok(),
+                };
+                code.and_then(char::from_u32).map(String::from)
+            }
+            None if e == "nbsp" => Some(" ".to_owned()),
+            None => quick_xml::escape::resolve_xml_entity(e).map(str::to_owned),
+        });
+        match (entity, resolved) {
+            (Some(e), Some(s)) => {
+                out.push_str(&s);
+                rest = &rest[e.len() + 2..];
+            }
+            _ => {
+                out.push('&');
+                rest = &rest[1..];
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn base() -> Url {
+        Url::parse("https://news.example.test/feeds/world.xml").unwrap()
+    }
+
+    #[test]
+    fn rss_guid_permalink_is_used_without_link() {
+        let rss = br#"<rss version="2.0"><channel><title>T</title>
+          <item><title>A</title><guid>https://news.example.test/a</guid></item>
+          <item><title>B</title><guid isPermaLink="false">tag-123</guid></item>
+        </channel></rss>"#;
+        let entries = parse_feed(rss, &base(), 10).unwrap();
+        assert_eq!(entries.len(), 1);
+        assert_eq!(entries[0].url.as_str(), "https://news.example.test/a");
+    }
+
+    #[test]
+    fn non_http_links_are_skipped_and_max_entries_holds() {
+        let rss = br#"<rss version="2.0"><channel><title>T</title>
+          <item><link>mailto:x@example.test</link></item>
+          <item><link>one</link></item><item><link>two</link></item><item><link>three</link></item>
+        </channel></rss>"#;
+        let entries = parse_feed(rss, &base(), 2).unwrap();
+        let urls: Vec<&str> = entries.iter().map(|e| e.url.as_str()).collect();
+        assert_eq!(
+            urls,
+            ["https://news.example.test/feeds/one", "https://news.example.test/feeds/two"]
+        );
+    }
+
+    #[test]
+    fn html_and_empty_and_unknown_roots_are_not_feeds() {
+        let html = b"<!DOCTYPE html>\n<html lang=en><body><p>hi</p></body></html>";
+        assert_eq!(parse_feed(html, &base(), 10), Err(not_a_feed("an HTML page")));
+        assert_eq!(parse_feed(b" \n", &base(), 10), Err(not_a_feed("an empty body")));
+        assert_eq!(parse_feed(b"<foo/>", &base(), 10), Err(not_a_feed("root element <foo>")));
+    }
+
+    #[test]
+    fn author_panic_is_survived_and_entries_recovered() {
+        let rss = "<rss version=\"2.0\"><channel><title>T</title><item><title>Kept</title>\
+            <link>https://news.example.test/kept</link>\
+            <author>Jane Doe «jane@example.test»</author></item></channel></rss>";
+        let entries = parse_feed(rss.as_bytes(), &base(), 10).unwrap();
+        assert_eq!(entries.len(), 1);
+        assert_eq!(entries[0].title.as_deref(), Some("Kept"));
+    }
+
+    #[test]
+    fn authors_lose_rss_parentheses() {
+        assert_eq!(author_name(" (Jane Doe) ".into()).as_deref(), Some("Jane Doe"));
+        assert_eq!(author_name("()".into()), None);
+    }
+
+    #[test]
+    fn markup_is_stripped_from_html_titles() {
+        assert_eq!(
+            strip_markup("<b>Rome</b> &amp; Paris&#x21; &nbsp;a&b &bogus;"),
+            "Rome & Paris!  a&b &bogus;"
+        );
+    }
+
+    #[test]
+    fn blanking_removes_only_element_text() {
+        let out = blank_elements(b"<a><author>x y</author><author>z</author></a>", &["author"]);
+        assert_eq!(out, b"<a><author></author><author></author></a>");
+    }
+}

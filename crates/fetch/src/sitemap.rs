@@ -1,0 +1,186 @@
+//! XML sitemaps (sitemaps.org, with the Google News extension) as feeds.
+//!
+//! A `<urlset>` lists pages: `<loc>`, `<lastmod>`, and for news sitemaps
+//! `<news:news><news:publication_date>` and `<news:title>`. A `<sitemapindex>` lists other
+//! sitemaps, which [`crate::Fetcher::poll_feed`] follows.
+
+use std::cmp::Reverse;
+
+use chorus_model::{FeedEntry, Timestamp};
+use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
+use quick_xml::events::Event;
+use url::Url;
+
+use crate::error::FeedError;
+use crate::feed::{FeedDocument, resolve_link};
+
+/// One `<url>` or `<sitemap>` record as read.
+#[derive(Default)]
+struct Record {
+    loc: Option<String>,
+    lastmod: Option<String>,
+    publication_date: Option<String>,
+    title: Option<String>,
+}
+
+/// Parses a `<urlset>` into entries or a `<sitemapindex>` into child sitemap addresses.
+///
+/// Sitemaps have no order, and may list 50 000 addresses: past `max_entries`, the newest
+/// (by publication date, else `lastmod`) are kept.
+pub(crate) fn parse(
+    body: &[u8],
+    base: &Url,
+    max_entries: usize,
+) -> Result<FeedDocument, FeedError> {
+    // The sitemap protocol requires UTF-8; a stray invalid byte costs one character, not
+    // the whole sitemap.
+    let text = String::from_utf8_lossy(body);
+    let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
+    let mut reader = quick_xml::Reader::from_str(text);
+    let mut path: Vec<String> = Vec::new();
+    let mut buf = String::new();
+    let mut record = Record::default();
+    let mut entries = Vec::new();
+    let mut children: Vec<(Option<Timestamp>, Url)> = Vec::new();
+    loop {
+        let event = reader.read_event().map_err(|e| FeedError::Malformed {
+            detail: format!("{e} at byte {}", reader.error_position()),
+        })?;
+        match event {
+            Event::Start(e) => {
+                path.push(e.local_name().as_ref().to_owned());
+                buf.clear();
+            }
+            Event::Text(t) => buf.push_str(&t.xml10_content()),
+            Event::CData(t) => buf.push_str(&t.xml10_content()),
+            // Entity and character references come apart from the text around them;
+            // dropping them would turn `?a=1&amp;b=2` into `?a=1b=2`.
+            Event::GeneralRef(r) => match r.resolve_char_ref() {
+                Ok(Some(c)) => buf.push(c),
+                _ => match quick_xml::escape::resolve_xml_entity(&r) {
+                    Some(s) => buf.push_str(s),
+                    None => {
+                        buf.push('&');
+                        buf.push_str(&r);
+                        buf.push(';');
+                    }
+                },
+            },
+            Event::End(_) => {
+                let name = path.pop().unwrap_or_default();
+                let parent = path.last().map(String::as_str).unwrap_or_default();
+                let value = || Some(buf.trim().to_owned()).filter(|v| !v.is_empty());
+                match (parent, name.as_str()) {
+                    ("url" | "sitemap", "loc") => record.loc = value(),
+                    ("url" | "sitemap", "lastmod") => record.lastmod = value(),
+                    ("news", "publication_date") => record.publication_date = value(),
+                    ("news", "title") => record.title = value(),
+                    (_, "url") => {
+                        entries.extend(to_entry(std::mem::take(&mut record), base));
+                    }
+                    (_, "sitemap") => {
+                        let r = std::mem::take(&mut record);
+                        let lastmod = r.lastmod.as_deref().and_then(parse_date);
+                        children.extend(
+                            r.loc.and_then(|l| resolve_link(&l, base)).map(|u| (lastmod, u)),
+                        );
+                    }
+                    _ => {}
+                }
+                buf.clear();
+            }
+            Event::Eof => break,
+            _ => {}
+        }
+    }
+    if entries.len() > max_entries {
+        // Stable: records with equal dates keep document order.
+        entries.sort_by_key(|e: &FeedEntry| Reverse(e.published));
+        entries.truncate(max_entries);
+    }
+    children.sort_by_key(|(lastmod, _)| Reverse(*lastmod));
+    Ok(FeedDocument { entries, sitemaps: children.into_iter().map(|(_, u)| u).collect() })
+}
+
+fn to_entry(record: Record, base: &Url) -> Option<FeedEntry> {
+    let url = resolve_link(record.loc.as_deref()?, base)?;
+    let published = record
+        .publication_date
+        .as_deref()
+        .and_then(parse_date)
+        .or_else(|| record.lastmod.as_deref().and_then(parse_date));
+    Some(FeedEntry { url, title: record.title, published, summary: None, authors: Vec::new() })
+}
+
+/// W3C datetime as sitemaps use it: full RFC 3339, minutes without seconds, or a bare
+/// date (taken as midnight UTC). A few sitemaps write `YYYY-MM-DD hh:mm:ss` (taken as
+/// UTC) or RFC 2822; those are read too.
+pub(crate) fn parse_date(s: &str) -> Option<Timestamp> {
+    let s = s.trim();
+    if let Ok(t) = DateTime::parse_from_rfc3339(s) {
+        return Some(t.with_timezone(&Utc));
+    }
+    let zoned = s.strip_suffix('Z').map(|rest| format!("{rest}+00:00"));
+    let zoned = zoned.as_deref().unwrap_or(s);
+    if let Ok(t) = DateTime::parse_from_str(zoned, "%Y-%m-%dT%H:%M%:z") {
+        return Some(t.with_timezone(&Utc));
+    }
+    if let Ok(d) = NaiveDate::parse_from_str(s, "%Y-%m-%d") {
+        return d.and_hms_opt(0, 0, 0).map(|t| t.and_utc());
+    }
+    if let Ok(t) = NaiveDateTime::parse_from_str(s, "%Y-%m-%d %H:%M:%S") {
+        return Some(t.and_utc());
+    }
+    DateTime::parse_from_rfc2822(s).ok().map(|t| t.with_timezone(&Utc))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn base() -> Url {
+        Url::parse("https://news.example.test/sitemap.xml").unwrap()
+    }
+
+    #[test]
+    fn dates_in_every_w3c_form() {
+        let want = |s: &str| Some(DateTime::parse_from_rfc3339(s).unwrap().with_timezone(&Utc));
+        assert_eq!(parse_date("2025-09-04T10:30:00+02:00"), want("2025-09-04T08:30:00Z"));
+        assert_eq!(parse_date("2025-09-04T10:30Z"), want("2025-09-04T10:30:00Z"));
+        assert_eq!(parse_date("2025-09-04T10:30+01:00"), want("2025-09-04T09:30:00Z"));
+        assert_eq!(parse_date("2025-09-04"), want("2025-09-04T00:00:00Z"));
+        assert_eq!(parse_date("2025-09-04 10:30:00"), want("2025-09-04T10:30:00Z"));
+        assert_eq!(parse_date("Thu, 04 Sep 2025 10:30:00 GMT"), want("2025-09-04T10:30:00Z"));
+        assert_eq!(parse_date("yesterday"), None);
+    }
+
+    #[test]
+    fn image_loc_and_title_do_not_replace_the_page() {
+        let xml = br#"<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"
+            xmlns:image="http://www.google.com/schemas/sitemap-image/1.1">
+          <url><loc>/a</loc><image:image><image:loc>/a.jpg</image:loc>
+            <image:title>Photo</image:title></image:image></url></urlset>"#;
+        let doc = parse(xml, &base(), 10).unwrap();
+        assert_eq!(doc.entries.len(), 1);
+        assert_eq!(doc.entries[0].url.as_str(), "https://news.example.test/a");
+        assert_eq!(doc.entries[0].title, None);
+    }
+
+    #[test]
+    fn over_the_limit_the_newest_are_kept() {
+        let xml = br#"<urlset>
+          <url><loc>/old</loc><lastmod>2020-01-01</lastmod></url>
+          <url><loc>/undated</loc></url>
+          <url><loc>/new</loc><lastmod>2025-01-01</lastmod></url>
+          <url><loc>/mid</loc><lastmod>2022-01-01</lastmod></url></urlset>"#;
+        let doc = parse(xml, &base(), 2).unwrap();
+        let paths: Vec<&str> = doc.entries.iter().map(|e| e.url.path()).collect();
+        assert_eq!(paths, ["/new", "/mid"]);
+    }
+
+    #[test]
+    fn broken_xml_is_malformed() {
+        let err = parse(b"<urlset><url><loc>/a</url></urlset>", &base(), 10).unwrap_err();
+        assert_eq!(err.reason(), "malformed_feed");
+    }
+}

@@ -1,0 +1,204 @@
+//! The fetch stage: feed jobs in, feed checks and raw pages out.
+
+use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
+
+use chorus_model::{
+    FeedCheck, FeedEntry, FeedJob, FeedOutcome, FeedState, RawPage, StageReport, canonical_url,
+};
+use tokio::sync::{OwnedSemaphorePermit, Semaphore, mpsc};
+use tokio::task::{JoinError, JoinSet};
+use tracing::Instrument;
+
+use crate::client::Fetcher;
+
+/// Runs the fetch stage until `jobs` closes and every download in flight has finished.
+///
+/// For each [`FeedJob`]: polls the feed ([`Fetcher::poll_feed`]), sends its [`FeedCheck`]
+/// on `checks` (with `new_entries` filled in), then downloads every entry whose canonical
+/// URL ([`canonical_url`]) is not in `known`, sending each [`RawPage`] on `pages`. `known`
+/// grows as entries are queued, so an article listed by two feeds is fetched once, and a
+/// page whose download failed is tried again only in a later run.
+///
+/// - Concurrency: polls and downloads run as tracked tasks, at most
+///   `fetch.concurrency` at once and `fetch.per_host_concurrency` per host. A download
+///   keeps its slot until its page is handed on, so a full `pages` channel stops new
+///   downloads: at most capacity + `concurrency` pages are fetched ahead of a stalled
+///   consumer. (The per-host slot is freed as soon as the body is read.)
+/// - State: the stage keeps the newest [`FeedState`] of each feed, so a feed polled again
+///   in a long run uses it; the job's own state only counts the first time.
+/// - Failures: a failed poll is a `Failed` check; a failed download is logged at WARN
+///   and counted in the report's `dropped` by [`crate::FetchError::reason`]. Neither stops
+///   the stage.
+/// - Shutdown: when `checks` or `pages` is closed (downstream gone), the stage stops at
+///   once, cancelling what is in flight, and returns quietly.
+///
+/// The report counts jobs as `received` and pages as `sent`.
+#[tracing::instrument(name = "stage", skip_all, fields(stage = "fetch"))]
+pub async fn run(
+    fetcher: Arc<Fetcher>,
+    mut jobs: mpsc::Receiver<FeedJob>,
+    pages: mpsc::Sender<RawPage>,
+    checks: mpsc::Sender<FeedCheck>,
+    known: HashSet<String>,
+) -> StageReport {
+    let mut stage = Stage::new(fetcher, pages, checks, known);
+    tracing::info!(known = stage.known.len(), "fetch stage started");
+    let mut jobs_open = true;
+    while (jobs_open || !stage.tasks.is_empty()) && !stage.downstream_gone {
+        tokio::select! {
+            job = jobs.recv(), if jobs_open => match job {
+                Some(job) => stage.start_poll(job).await,
+                None => jobs_open = false,
+            },
+            Some(done) = stage.tasks.join_next() => stage.finish(done).await,
+        }
+    }
+    if stage.downstream_gone {
+        tracing::info!("downstream closed; fetch stage stopping");
+    }
+    // Only when downstream is gone is anything left: stop it, count what had finished.
+    stage.tasks.abort_all();
+    while let Some(done) = stage.tasks.join_next().await {
+        stage.tally(done);
+    }
+    tracing::info!(report = %stage.report, "fetch stage finished");
+    stage.report
+}
+
+/// What a finished task reports to the stage loop.
+enum Done {
+    Polled(Box<FeedCheck>, Vec<FeedEntry>),
+    PageSent,
+    PageFailed(&'static str),
+    DownstreamGone,
+}
+
+/// The stage's state, owned by the loop alone (tasks only get clones of the handles).
+struct Stage {
+    fetcher: Arc<Fetcher>,
+    pages: mpsc::Sender<RawPage>,
+    checks: mpsc::Sender<FeedCheck>,
+    known: HashSet<String>,
+    states: HashMap<String, FeedState>,
+    slots: Arc<Semaphore>,
+    tasks: JoinSet<Done>,
+    report: StageReport,
+    downstream_gone: bool,
+}
+
+impl Stage {
+    fn new(
+        fetcher: Arc<Fetcher>,
+        pages: mpsc::Sender<RawPage>,
+        checks: mpsc::Sender<FeedCheck>,
+        known: HashSet<String>,
+    ) -> Stage {
+        let slots = Arc::new(Semaphore::new(fetcher.config().concurrency));
+        Stage {
+            fetcher,
+            pages,
+            checks,
+            known,
+            states: HashMap::new(),
+            slots,
+            tasks: JoinSet::new(),
+            report: StageReport::new("fetch"),
+            downstream_gone: false,
+        }
+    }
+
+    /// Waits for a free slot; while none is free, the loop takes no new work.
+    async fn slot(&self) -> OwnedSemaphorePermit {
+        Arc::clone(&self.slots).acquire_owned().await.expect("the stage never closes its semaphore")
+    }
+
+    async fn start_poll(&mut self, mut job: FeedJob) {
+        self.report.received += 1;
+        if let Some(state) = self.states.get(job.feed.url.as_str()) {
+            job.state = state.clone();
+        }
+        let slot = self.slot().await;
+        let fetcher = Arc::clone(&self.fetcher);
+        let poll = async move {
+            let (check, entries) = fetcher.poll_feed(&job).await;
+            drop(slot);
+            Done::Polled(Box::new(check), entries)
+        };
+        self.tasks.spawn(poll.in_current_span());
+    }
+
+    async fn finish(&mut self, done: Result<Done, JoinError>) {
+        match done {
+            Ok(Done::Polled(check, entries)) => self.queue_downloads(*check, entries).await,
+            other => self.tally(other),
+        }
+    }
+
+    /// Counts a finished task. A poll reaching here is one finished while stopping: its
+    /// check has nowhere to go.
+    fn tally(&mut self, done: Result<Done, JoinError>) {
+        match done {
+            Ok(Done::Polled(..)) => {}
+            Ok(Done::PageSent) => self.report.sent += 1,
+            Ok(Done::PageFailed(reason)) => self.report.drop_for(reason),
+            Ok(Done::DownstreamGone) => self.downstream_gone = true,
+            Err(err) if err.is_cancelled() => {}
+            Err(err) => {
+                tracing::error!(error = %err, "fetch task panicked");
+                self.report.drop_for("panic");
+            }
+        }
+    }
+
+    /// Sends the check, then starts a download for each entry not known yet.
+    async fn queue_downloads(&mut self, mut check: FeedCheck, entries: Vec<FeedEntry>) {
+        self.states.insert(check.feed.url.to_string(), check.state.clone());
+        let known = &mut self.known;
+        let new: Vec<FeedEntry> = entries
+            .into_iter()
+            .filter(|e| known.insert(canonical_url(&e.url).to_string()))
+            .collect();
+        if let FeedOutcome::Fetched { new_entries, .. } = &mut check.outcome {
+            *new_entries = u32::try_from(new.len()).unwrap_or(u32::MAX);
+        }
+        let outlet = check.feed.outlet.clone();
+        if self.checks.send(check).await.is_err() {
+            self.downstream_gone = true;
+            return;
+        }
+        for entry in new {
+            let slot = self.slot().await;
+            if self.pages.is_closed() {
+                self.downstream_gone = true;
+                return;
+            }
+            let span = tracing::debug_span!("page", url = %entry.url);
+            let (fetcher, pages, outlet) =
+                (Arc::clone(&self.fetcher), self.pages.clone(), outlet.clone());
+            self.tasks.spawn(download(fetcher, pages, outlet, entry, slot).instrument(span));
+        }
+    }
+}
+
+/// One page: download it, hand it on, and only then free the slot (that is the
+/// backpressure).
+async fn download(
+    fetcher: Arc<Fetcher>,
+    pages: mpsc::Sender<RawPage>,
+    outlet: String,
+    entry: FeedEntry,
+    _slot: OwnedSemaphorePermit,
+) -> Done {
+    let url = entry.url.clone();
+    match fetcher.fetch_page(&url, &outlet, Some(entry)).await {
+        Ok(page) => match pages.send(page).await {
+            Ok(()) => Done::PageSent,
+            Err(_) => Done::DownstreamGone,
+        },
+        Err(err) => {
+            tracing::warn!(error = %err, reason = err.reason(), "page download failed");
+            Done::PageFailed(err.reason())
+        }
+    }
+}

@@ -1,0 +1,45 @@
+//! Shared helpers: the loopback server and ready-made configs and jobs.
+
+pub(crate) mod server;
+
+use chorus_fetch::{FetchConfig, Fetcher};
+use chorus_model::{FeedJob, FeedSpec, FeedState};
+
+pub(crate) use server::{Route, Stats, TestServer};
+
+/// Defaults, with limits small enough to hit quickly in tests.
+pub(crate) fn config() -> FetchConfig {
+    FetchConfig {
+        connect_timeout_secs: 5,
+        timeout_secs: 10,
+        max_body_bytes: 200_000,
+        max_redirects: 3,
+        ..FetchConfig::default()
+    }
+}
+
+pub(crate) fn fetcher(cfg: &FetchConfig) -> Fetcher {
+    Fetcher::new(cfg).expect("test config is valid")
+}
+
+pub(crate) fn job(url: url::Url, state: FeedState) -> FeedJob {
+    FeedJob { feed: FeedSpec { url, outlet: "Harbor Gazette".to_owned() }, state }
+}
+
+/// A file from `tests/data`.
+pub(crate) fn data(name: &str) -> Vec<u8> {
+    let path = format!("{}/tests/data/{name}", env!("CARGO_MANIFEST_DIR"));
+    std::fs::read(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
+}
+
+/// An RSS feed linking `links` (absolute or relative).
+pub(crate) fn rss(links: &[String]) -> String {
+    let items: String =
+        links.iter().map(|l| format!("<item><title>{l}</title><link>{l}</link></item>")).collect();
+    format!("<rss version=\"2.0\"><channel><title>Generated</title>{items}</channel></rss>")
+}
+
+/// [`config`] with a one-second timeout, for the routes that stall or trickle.
+pub(crate) fn short_timeout() -> FetchConfig {
+    FetchConfig { connect_timeout_secs: 1, timeout_secs: 1, ..config() }
+}

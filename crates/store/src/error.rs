@@ -1,0 +1,84 @@
+//! The store's one error type.
+
+use std::path::PathBuf;
+
+/// Everything that can go wrong in the store.
+///
+/// Opening, migrating and writing errors are infrastructure failures: the pipeline stops on
+/// them. [`StoreError::BadQuery`] is the user's to fix.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// The database file could not be created or opened, or is not a SQLite database.
+    #[error("cannot open database {}: {source}", path.display())]
+    Open {
+        /// The file.
+        path: PathBuf,
+        /// What SQLite said.
+        source: rusqlite::Error,
+    },
+    /// A read command was pointed at a database that does not exist.
+    #[error("no database at {}", path.display())]
+    Missing {
+        /// The file that was expected.
+        path: PathBuf,
+    },
+    /// The database was written by a newer Chorus, whose schema this one does not know.
+    #[error(
+        "database {} has schema version {found}, newer than the {supported} this chorus \
+         knows; use a newer chorus",
+        path.display()
+    )]
+    SchemaTooNew {
+        /// The file.
+        path: PathBuf,
+        /// The database's schema version.
+        found: i64,
+        /// The newest version this build knows.
+        supported: i64,
+    },
+    /// A schema migration failed; the database was left at the version before it.
+    #[error("migration {version} ({name}) failed on {}: {source}", path.display())]
+    Migration {
+        /// The file.
+        path: PathBuf,
+        /// The migration's number.
+        version: i64,
+        /// The migration's name.
+        name: &'static str,
+        /// What SQLite said.
+        source: rusqlite::Error,
+    },
+    /// A search query FTS5 could not parse.
+    #[error("bad search query {query:?}: {message}")]
+    BadQuery {
+        /// The query as given.
+        query: String,
+        /// Why FTS5 refused it.
+        message: String,
+    },
+    /// A stored value could not be read back (the file was edited by hand, or damaged).
+    #[error("bad value in {column} of {row}: {value:?} ({reason})")]
+    BadValue {
+        /// `table.column`.
+        column: &'static str,
+        /// Which row: the article key, feed URL or event id.
+        row: String,
+        /// The value found.
+        value: String,
+        /// What is wrong with it.
+        reason: String,
+    },
+    /// The writer thread could not start its timer runtime.
+    #[error("cannot start the store writer: {source}")]
+    Writer {
+        /// The OS error.
+        source: std::io::Error,
+    },
+    /// Any other SQLite failure (disk full, I/O error, database locked for too long).
+    #[error("database error: {source}")]
+    Sqlite {
+        /// What SQLite said.
+        #[from]
+        source: rusqlite::Error,
+    },
+}

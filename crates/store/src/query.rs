@@ -1,0 +1,264 @@
+//! Reading: events, one event with its articles, feed health, totals.
+
+use chorus_model::{DateSource, EventId, PageFlags, Timestamp};
+use rusqlite::{OptionalExtension, Row, params};
+use serde::Serialize;
+use url::Url;
+
+use crate::restore::sql_limit;
+use crate::rows::{ARTICLE_COLUMNS, ARTICLE_FROM, ARTICLE_TIME, parse_time, read_stored};
+use crate::{Store, StoreError};
+
+/// How [`Store::events`] orders events.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub enum EventOrder {
+    /// Most recently reported first (latest member article).
+    Newest,
+    /// Reported by the most outlets first, then by the most articles, then newest.
+    MostCovered,
+}
+
+/// One event, as listed.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct EventSummary {
+    /// The event's id (a survivor's, never a merged-away one).
+    pub id: EventId,
+    /// Its representative title.
+    pub title: String,
+    /// The distinct outlets among its articles, sorted.
+    pub outlets: Vec<String>,
+    /// How many distinct outlets reported it.
+    pub outlet_count: i64,
+    /// How many articles it has, duplicates included.
+    pub article_count: i64,
+    /// Time of its earliest article (published, else fetched, else stored).
+    pub first_seen: Option<Timestamp>,
+    /// Time of its latest article.
+    pub last_seen: Option<Timestamp>,
+}
+
+/// One event with all its articles.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct EventDetail {
+    /// The event.
+    pub summary: EventSummary,
+    /// Its articles, in time order (published, else fetched, else stored).
+    pub articles: Vec<StoredArticle>,
+}
+
+/// One stored article, as read back.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct StoredArticle {
+    /// Its identity: the canonical URL, or `input:<id>`.
+    pub key: String,
+    /// The id it had in its input file, if it came from one.
+    pub input_id: Option<String>,
+    /// Where it was found.
+    pub url: Option<Url>,
+    /// The address the page named as its own.
+    pub canonical_url: Option<Url>,
+    /// The outlet that published it.
+    pub outlet: Option<String>,
+    /// The headline.
+    pub title: String,
+    /// The body text.
+    pub text: String,
+    /// Author names.
+    pub authors: Vec<String>,
+    /// Publication time.
+    pub published: Option<Timestamp>,
+    /// Where the publication time came from.
+    pub published_source: Option<DateSource>,
+    /// Last modification time.
+    pub modified: Option<Timestamp>,
+    /// ISO 639-1 language code.
+    pub language: Option<String>,
+    /// When it was downloaded.
+    pub fetched_at: Option<Timestamp>,
+    /// Page flags.
+    pub flags: PageFlags,
+    /// What produced the text.
+    pub extractor: String,
+    /// The key of the original, when this article is a copy.
+    pub duplicate_of: Option<String>,
+    /// How alike it is to the original (0..=1), when it is a copy.
+    pub similarity: Option<f32>,
+    /// Its event, resolved through merges.
+    pub event: Option<EventId>,
+}
+
+/// Totals over the whole database.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct Stats {
+    /// Stored articles, duplicates included.
+    pub articles: i64,
+    /// Of those, copies of an earlier article.
+    pub duplicates: i64,
+    /// Live events (not merged away, with at least one article).
+    pub events: i64,
+    /// Feeds polled at least once.
+    pub feeds: i64,
+}
+
+/// One feed's health.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct FeedHealth {
+    /// The feed's address.
+    pub url: String,
+    /// The outlet that publishes it.
+    pub outlet: String,
+    /// When it was last polled.
+    pub last_checked: Option<Timestamp>,
+    /// When it last answered (with a feed or "not modified").
+    pub last_success: Option<Timestamp>,
+    /// Why the last poll failed; `None` when it succeeded.
+    pub last_error: Option<String>,
+    /// When it last listed an article not seen before.
+    pub last_new_article_at: Option<Timestamp>,
+    /// Polls.
+    pub checks: i64,
+    /// Failed polls.
+    pub failures: i64,
+    /// Polls answered "not modified".
+    pub not_modified: i64,
+    /// Entries whose article was new and queued for download.
+    pub articles: i64,
+    /// Failed polls since the last success.
+    pub consecutive_failures: i64,
+}
+
+/// Columns of [`EventSummary`], from `events e`; `outlets` is a JSON array.
+const EVENT_COLUMNS: &str = "e.id, e.title, e.outlet_count, e.article_count, e.first_seen, \
+     e.last_seen, (SELECT json_group_array(outlet) FROM (SELECT DISTINCT outlet FROM articles \
+     WHERE event_id = e.id AND outlet IS NOT NULL ORDER BY outlet)) AS outlets";
+
+impl Store {
+    /// Live events (not merged away, with at least one article), at most `limit`.
+    pub fn events(&self, order: EventOrder, limit: usize) -> Result<Vec<EventSummary>, StoreError> {
+        let order_by = match order {
+            EventOrder::Newest => "e.last_seen DESC, e.id DESC",
+            EventOrder::MostCovered => {
+                "e.outlet_count DESC, e.article_count DESC, e.last_seen DESC, e.id DESC"
+            }
+        };
+        let sql = format!(
+            "SELECT {EVENT_COLUMNS} FROM events e
+             WHERE e.merged_into IS NULL AND e.article_count > 0
+             ORDER BY {order_by} LIMIT ?1"
+        );
+        let mut stmt = self.conn.prepare(&sql)?;
+        let mut rows = stmt.query([sql_limit(limit)])?;
+        let mut out = Vec::new();
+        while let Some(row) = rows.next()? {
+            out.push(read_summary(row)?);
+        }
+        Ok(out)
+    }
+
+    /// One event and its articles. An id merged into another event gives the survivor;
+    /// an id never assigned gives `None`.
+    pub fn event(&self, id: EventId) -> Result<Option<EventDetail>, StoreError> {
+        let survivor: Option<i64> = self
+            .conn
+            .query_row("SELECT COALESCE(merged_into, id) FROM events WHERE id = ?1", [id.0], |r| {
+                r.get(0)
+            })
+            .optional()?;
+        let Some(survivor) = survivor else { return Ok(None) };
+        let sql = format!("SELECT {EVENT_COLUMNS} FROM events e WHERE e.id = ?1");
+        let mut stmt = self.conn.prepare(&sql)?;
+        let mut rows = stmt.query([survivor])?;
+        let Some(row) = rows.next()? else { return Ok(None) };
+        let summary = read_summary(row)?;
+        let sql = format!(
+            "SELECT {ARTICLE_COLUMNS} {ARTICLE_FROM} WHERE a.event_id = ?1
+             ORDER BY {ARTICLE_TIME}, a.seq"
+        );
+        let mut stmt = self.conn.prepare(&sql)?;
+        let mut rows = stmt.query(params![survivor])?;
+        let mut articles = Vec::new();
+        while let Some(row) = rows.next()? {
+            articles.push(read_stored(row)?);
+        }
+        Ok(Some(EventDetail { summary, articles }))
+    }
+
+    /// How many articles are stored, duplicates included.
+    pub fn article_count(&self) -> Result<i64, StoreError> {
+        Ok(self.conn.query_row("SELECT COUNT(*) FROM articles", [], |r| r.get(0))?)
+    }
+
+    /// Totals: articles, duplicates, live events, feeds.
+    pub fn stats(&self) -> Result<Stats, StoreError> {
+        Ok(self.conn.query_row(
+            "SELECT (SELECT COUNT(*) FROM articles),
+                    (SELECT COUNT(*) FROM articles WHERE duplicate_of IS NOT NULL),
+                    (SELECT COUNT(*) FROM events WHERE merged_into IS NULL AND article_count > 0),
+                    (SELECT COUNT(*) FROM feeds)",
+            [],
+            |r| {
+                Ok(Stats {
+                    articles: r.get(0)?,
+                    duplicates: r.get(1)?,
+                    events: r.get(2)?,
+                    feeds: r.get(3)?,
+                })
+            },
+        )?)
+    }
+
+    /// Every polled feed's health, by outlet then URL.
+    pub fn feeds(&self) -> Result<Vec<FeedHealth>, StoreError> {
+        let mut stmt = self.conn.prepare(
+            "SELECT url, outlet, last_checked, last_success, last_error, last_new_article_at,
+                    checks, failures, not_modified, articles, consecutive_failures
+             FROM feeds ORDER BY outlet, url",
+        )?;
+        let mut rows = stmt.query([])?;
+        let mut out = Vec::new();
+        while let Some(row) = rows.next()? {
+            let url: String = row.get("url")?;
+            out.push(FeedHealth {
+                outlet: row.get("outlet")?,
+                last_checked: parse_time(row.get("last_checked")?, "feeds.last_checked", &url)?,
+                last_success: parse_time(row.get("last_success")?, "feeds.last_success", &url)?,
+                last_error: row.get("last_error")?,
+                last_new_article_at: parse_time(
+                    row.get("last_new_article_at")?,
+                    "feeds.last_new_article_at",
+                    &url,
+                )?,
+                checks: row.get("checks")?,
+                failures: row.get("failures")?,
+                not_modified: row.get("not_modified")?,
+                articles: row.get("articles")?,
+                consecutive_failures: row.get("consecutive_failures")?,
+                url,
+            });
+        }
+        Ok(out)
+    }
+}
+
+fn read_summary(row: &Row<'_>) -> Result<EventSummary, StoreError> {
+    let id: i64 = row.get("id")?;
+    let outlets: String = row.get("outlets")?;
+    let mut outlets: Vec<String> =
+        serde_json::from_str(&outlets).map_err(|e| StoreError::BadValue {
+            column: "articles.outlet",
+            row: format!("event {id}"),
+            value: outlets.clone(),
+            reason: e.to_string(),
+        })?;
+    outlets.sort();
+    let row_name = format!("event {id}");
+    Ok(EventSummary {
+        id: EventId(id),
+        title: row.get("title")?,
+        outlets,
+        outlet_count: row.get("outlet_count")?,
+        article_count: row.get("article_count")?,
+        first_seen: parse_time(row.get("first_seen")?, "events.first_seen", &row_name)?,
+        last_seen: parse_time(row.get("last_seen")?, "events.last_seen", &row_name)?,
+    })
+}

@@ -1,0 +1,88 @@
+//! What the pipeline reads at start-up to carry on where the last run stopped.
+
+use std::collections::{HashMap, HashSet};
+
+use chorus_model::{Classified, EventId, FeedState, canonical_url};
+use url::Url;
+
+use crate::rows::{ARTICLE_COLUMNS, ARTICLE_FROM, read_classified};
+use crate::{Store, StoreError, schema};
+
+impl Store {
+    /// The schema version of the open file (the newest migration applied).
+    pub fn schema_version(&self) -> Result<i64, StoreError> {
+        Ok(schema::current_version(&self.conn)?)
+    }
+
+    /// Every polled feed's conditional-request state, keyed by the feed URL as a string
+    /// (`Url::as_str`).
+    pub fn feed_states(&self) -> Result<HashMap<String, FeedState>, StoreError> {
+        let mut stmt =
+            self.conn.prepare("SELECT url, etag, last_modified, body_hash FROM feeds")?;
+        let mut rows = stmt.query([])?;
+        let mut out = HashMap::new();
+        while let Some(row) = rows.next()? {
+            let state = FeedState {
+                etag: row.get("etag")?,
+                last_modified: row.get("last_modified")?,
+                body_hash: row.get("body_hash")?,
+            };
+            out.insert(row.get("url")?, state);
+        }
+        Ok(out)
+    }
+
+    /// Every address already stored, for the fetcher to skip: each article's key, and the
+    /// canonical form ([`canonical_url`]) of the URL it was fetched from and of the URL the
+    /// page named as its own.
+    pub fn known_urls(&self) -> Result<HashSet<String>, StoreError> {
+        let mut stmt = self.conn.prepare("SELECT key, url, canonical_url FROM articles")?;
+        let mut rows = stmt.query([])?;
+        let mut out = HashSet::new();
+        while let Some(row) = rows.next()? {
+            for column in ["url", "canonical_url"] {
+                // An address that no longer parses cannot match a feed entry either.
+                if let Some(url) = row.get::<_, Option<String>>(column)?
+                    && let Ok(url) = Url::parse(&url)
+                {
+                    out.insert(canonical_url(&url).into());
+                }
+            }
+            out.insert(row.get("key")?);
+        }
+        Ok(out)
+    }
+
+    /// The `limit` most recently stored articles, oldest first, as the [`Classified`] values
+    /// that were written, so the clusterer can rebuild its state after a restart.
+    ///
+    /// Each article's event is the event as it stands now: merged ids are resolved to the
+    /// survivor, the title is the survivor's current title and `merged` is empty (those
+    /// merges are already recorded). Times come back at microsecond precision.
+    pub fn window(&self, limit: usize) -> Result<Vec<Classified>, StoreError> {
+        let sql = format!(
+            "SELECT * FROM (SELECT {ARTICLE_COLUMNS} {ARTICLE_FROM} ORDER BY a.seq DESC LIMIT ?1)
+             ORDER BY seq ASC"
+        );
+        let mut stmt = self.conn.prepare(&sql)?;
+        let mut rows = stmt.query([sql_limit(limit)])?;
+        let mut out = Vec::new();
+        while let Some(row) = rows.next()? {
+            out.push(read_classified(row)?);
+        }
+        Ok(out)
+    }
+
+    /// The id for the next new event: one more than the highest ever assigned, merged-away
+    /// events included, so that no id is reused (1 on an empty database).
+    pub fn next_event_id(&self) -> Result<EventId, StoreError> {
+        let max: i64 =
+            self.conn.query_row("SELECT COALESCE(MAX(id), 0) FROM events", [], |r| r.get(0))?;
+        Ok(EventId(max.saturating_add(1)))
+    }
+}
+
+/// A `usize` limit as SQLite takes it (`usize::MAX` means no limit).
+pub(crate) fn sql_limit(limit: usize) -> i64 {
+    i64::try_from(limit).unwrap_or(i64::MAX)
+}

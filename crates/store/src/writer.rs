@@ -1,0 +1,116 @@
+//! The writer stage: the pipeline's last stage, on a thread of its own.
+
+use std::thread::JoinHandle;
+use std::time::Duration;
+
+use chorus_model::{Classified, FeedCheck, StageReport};
+use tokio::sync::mpsc;
+use tokio::time::Instant;
+
+use crate::{Store, StoreConfig, StoreError};
+
+/// Items received but not yet written.
+#[derive(Default)]
+struct Batch {
+    articles: Vec<Classified>,
+    checks: Vec<FeedCheck>,
+}
+
+impl Batch {
+    fn len(&self) -> usize {
+        self.articles.len() + self.checks.len()
+    }
+
+    /// Writes what is pending in one transaction and counts it in `report`.
+    fn flush(&mut self, store: &mut Store, report: &mut StageReport) -> Result<(), StoreError> {
+        if self.len() == 0 {
+            return Ok(());
+        }
+        let counts = store.write_batch(&self.articles, &self.checks)?;
+        report.sent += counts.inserted;
+        if counts.already_stored > 0 {
+            *report.dropped.entry("already_stored".to_owned()).or_default() +=
+                counts.already_stored;
+        }
+        self.articles.clear();
+        self.checks.clear();
+        Ok(())
+    }
+}
+
+/// Starts the writer stage on a dedicated thread that owns `store` (SQLite calls block, so
+/// they must never run on a tokio worker).
+///
+/// The thread takes classified articles and feed checks from both channels and writes them
+/// in batches of at most `cfg.batch_size` rows, one transaction each; a partial batch is
+/// written once its first row has waited `cfg.flush_interval_ms`. It ends when both
+/// channels are closed (every sender dropped), after writing what is left.
+///
+/// The report counts `received` = articles + checks, `sent` = articles newly stored, and
+/// `dropped["already_stored"]` for articles whose key was stored before. A failed write is
+/// an infrastructure failure: the thread stops and returns the error, which drops both
+/// receivers so the stages upstream see their channel close.
+pub fn spawn_writer(
+    store: Store,
+    cfg: &StoreConfig,
+    articles: mpsc::Receiver<Classified>,
+    checks: mpsc::Receiver<FeedCheck>,
+) -> JoinHandle<Result<StageReport, StoreError>> {
+    let batch_size = cfg.batch_size.max(1);
+    let interval = cfg.flush_interval();
+    std::thread::Builder::new()
+        .name("chorus-store".to_owned())
+        .spawn(move || {
+            // Only timers and the two receivers live on this runtime; the writes block it
+            // on purpose, which is what makes a slow disk push back on the channels.
+            let runtime = tokio::runtime::Builder::new_current_thread()
+                .enable_time()
+                .build()
+                .map_err(|source| StoreError::Writer { source })?;
+            runtime.block_on(run(store, batch_size, interval, articles, checks))
+        })
+        // Only fails when the OS cannot create a thread at all, as `std::thread::spawn` would.
+        .expect("the OS refused to start the store writer thread")
+}
+
+async fn run(
+    mut store: Store,
+    batch_size: usize,
+    interval: Duration,
+    mut articles: mpsc::Receiver<Classified>,
+    mut checks: mpsc::Receiver<FeedCheck>,
+) -> Result<StageReport, StoreError> {
+    let mut report = StageReport::new("store");
+    let mut batch = Batch::default();
+    let (mut articles_open, mut checks_open) = (true, true);
+    // When the oldest pending row must be written; the branch is off while nothing waits.
+    let mut deadline = Instant::now();
+    tracing::info!(
+        batch_size,
+        flush_interval_ms = interval.as_millis() as u64,
+        "store writer started"
+    );
+    while articles_open || checks_open {
+        let was_empty = batch.len() == 0;
+        tokio::select! {
+            item = articles.recv(), if articles_open => match item {
+                Some(a) => { report.received += 1; batch.articles.push(a) }
+                None => articles_open = false,
+            },
+            item = checks.recv(), if checks_open => match item {
+                Some(c) => { report.received += 1; batch.checks.push(c) }
+                None => checks_open = false,
+            },
+            () = tokio::time::sleep_until(deadline), if !was_empty => {}
+        }
+        if was_empty && batch.len() > 0 {
+            deadline = Instant::now() + interval;
+        }
+        if batch.len() >= batch_size || (batch.len() > 0 && Instant::now() >= deadline) {
+            batch.flush(&mut store, &mut report)?;
+        }
+    }
+    batch.flush(&mut store, &mut report)?;
+    tracing::info!(%report, "store writer finished");
+    Ok(report)
+}

@@ -1,0 +1,67 @@
+//! What the pipeline reads back at start-up.
+
+use chorus_model::{EventId, canonical_url};
+use chorus_store::Store;
+use url::Url;
+
+use crate::util::{duplicate_of, fetched, input, new_store};
+
+#[test]
+fn window_gives_back_what_was_written() {
+    let (_dir, path, mut store) = new_store();
+    let original = fetched("Harbor Gazette", "troops", 1, "2025-09-04T10:00:00.250Z");
+    let written = vec![
+        original.clone(),
+        fetched("Valley Times", "storm", 2, "2025-09-05T08:00:00Z"),
+        duplicate_of(
+            fetched("Miami News", "troops-copy", 1, "2025-09-04T11:00:00Z"),
+            &original,
+            0.875,
+        ),
+        input("77", "An input record with no outlet and no time.", 3),
+    ];
+    store.write_batch(&written[..2], &[]).unwrap();
+    store.write_batch(&written[2..], &[]).unwrap();
+    drop(store);
+
+    let store = Store::open(&path).unwrap();
+    assert_eq!(store.window(100).unwrap(), written);
+    // The most recent ones, still oldest first.
+    assert_eq!(store.window(2).unwrap(), written[2..]);
+    assert!(store.window(0).unwrap().is_empty());
+}
+
+#[test]
+fn window_shows_events_as_they_stand_after_merges() {
+    let (_dir, _path, mut store) = new_store();
+    let a = fetched("Harbor Gazette", "troops", 1, "2025-09-04T10:00:00Z");
+    let mut b = fetched("Miami News", "italy-refuses", 2, "2025-09-04T11:00:00Z");
+    b.event.merged = vec![EventId(1)];
+    b.event.title = "Italy refuses".into();
+    store.write_batch(&[a, b], &[]).unwrap();
+
+    let window = store.window(10).unwrap();
+    for c in &window {
+        assert_eq!(c.event.id, EventId(2));
+        assert_eq!(c.event.title, "Italy refuses");
+        assert!(c.event.merged.is_empty());
+    }
+}
+
+#[test]
+fn known_urls_hold_keys_and_canonical_fetched_addresses() {
+    let (_dir, _path, mut store) = new_store();
+    let mut a = fetched("Harbor Gazette", "troops", 1, "2025-09-04T10:00:00Z");
+    let fetched_from =
+        Url::parse("https://m.harbor-gazette.test/story?id=3&utm_source=x#top").unwrap();
+    a.article.url = Some(fetched_from.clone());
+    a.key = "https://harbor-gazette.test/world/troops".into();
+    store.write_batch(&[a.clone(), input("77", "text", 2)], &[]).unwrap();
+
+    let known = store.known_urls().unwrap();
+    assert!(known.contains(&a.key));
+    assert!(known.contains("https://harbor-gazette.test/story?id=3"));
+    assert!(known.contains(canonical_url(&fetched_from).as_str()));
+    assert!(known.contains("input:77"));
+    assert!(!known.contains(fetched_from.as_str()), "only canonical forms are listed");
+}

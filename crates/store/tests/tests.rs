@@ -1,0 +1,10 @@
+//! The store against real SQLite files in temporary directories.
+
+mod util;
+
+mod export;
+mod open;
+mod restore;
+mod search;
+mod write;
+mod writer;

@@ -1,0 +1,186 @@
+//! Batched writes: idempotence, events, merges, feed health.
+
+use chorus_model::{EventId, FeedOutcome};
+use chorus_store::{EventOrder, Stats};
+
+use crate::util::{check, count, duplicate_of, fetched, input, new_store, ts};
+
+#[test]
+fn writing_the_same_article_twice_stores_it_once() {
+    let (_dir, path, mut store) = new_store();
+    let a = fetched("Harbor Gazette", "troops", 1, "2025-09-04T10:00:00Z");
+    let first = store.write_batch(std::slice::from_ref(&a), &[]).unwrap();
+    assert_eq!((first.inserted, first.already_stored), (1, 0));
+    let again = store.write_batch(&[a.clone(), a], &[]).unwrap();
+    assert_eq!((again.inserted, again.already_stored), (0, 2));
+    assert_eq!(count(&path, "SELECT COUNT(*) FROM articles"), 1);
+    assert_eq!(count(&path, "SELECT COUNT(*) FROM articles_fts"), 1);
+    let events = store.events(EventOrder::Newest, 10).unwrap();
+    assert_eq!(events[0].article_count, 1);
+}
+
+#[test]
+fn feed_checks_keep_state_and_health() {
+    let (_dir, _path, mut store) = new_store();
+    let url = "https://harbor-gazette.test/feed.xml";
+    let checks = [
+        check(
+            url,
+            FeedOutcome::Fetched { entries: 20, new_entries: 2 },
+            "2025-09-04T10:00:00Z",
+            Some("\"v1\""),
+        ),
+        check(url, FeedOutcome::NotModified, "2025-09-04T10:10:00Z", Some("\"v1\"")),
+        check(
+            url,
+            FeedOutcome::Failed { reason: "HTTP 503".into() },
+            "2025-09-04T10:20:00Z",
+            Some("\"v1\""),
+        ),
+    ];
+    store.write_batch(&[], &checks).unwrap();
+    let states = store.feed_states().unwrap();
+    assert_eq!(states.len(), 1);
+    assert_eq!(states[url], checks[2].state);
+
+    let health = &store.feeds().unwrap()[0];
+    assert_eq!(health.url, url);
+    assert_eq!(health.outlet, "Harbor Gazette");
+    assert_eq!((health.checks, health.failures, health.not_modified), (3, 1, 1));
+    assert_eq!(health.articles, 2);
+    assert_eq!(health.last_checked, Some(ts("2025-09-04T10:20:00Z")));
+    assert_eq!(health.last_success, Some(ts("2025-09-04T10:10:00Z")));
+    assert_eq!(health.last_new_article_at, Some(ts("2025-09-04T10:00:00Z")));
+    assert_eq!(health.last_error.as_deref(), Some("HTTP 503"));
+    assert_eq!(health.consecutive_failures, 1);
+
+    // A later success clears the error and moves the state on.
+    let ok = check(
+        url,
+        FeedOutcome::Fetched { entries: 20, new_entries: 0 },
+        "2025-09-04T10:30:00Z",
+        Some("\"v2\""),
+    );
+    store.write_batch(&[], &[ok]).unwrap();
+    let health = &store.feeds().unwrap()[0];
+    assert_eq!(health.last_error, None);
+    assert_eq!(health.consecutive_failures, 0);
+    assert_eq!(health.checks, 4);
+    assert_eq!(health.last_new_article_at, Some(ts("2025-09-04T10:00:00Z")));
+    assert_eq!(store.feed_states().unwrap()[url].etag.as_deref(), Some("\"v2\""));
+}
+
+#[test]
+fn events_are_listed_with_their_counts_in_either_order() {
+    let (_dir, _path, mut store) = new_store();
+    let original = fetched("Harbor Gazette", "troops", 1, "2025-09-04T10:00:00Z");
+    let reprint = duplicate_of(
+        fetched("Miami News", "troops-copy", 9, "2025-09-04T11:00:00Z"),
+        &original,
+        0.97,
+    );
+    let batch = [
+        original.clone(),
+        reprint,
+        fetched("Harbor Gazette", "troops-follow-up", 1, "2025-09-04T12:00:00Z"),
+        fetched("Valley Times", "storm", 2, "2025-09-05T08:00:00Z"),
+        input("77", "An input record with no outlet and no time.", 3),
+    ];
+    store.write_batch(&batch, &[]).unwrap();
+
+    let newest = store.events(EventOrder::Newest, 10).unwrap();
+    let ids: Vec<i64> = newest.iter().map(|e| e.id.0).collect();
+    // Event 3's only article has no time, so it sits at the time it was stored: now.
+    assert_eq!(ids, [3, 2, 1]);
+    let troops = &newest[2];
+    assert_eq!(troops.title, "event 1");
+    assert_eq!(troops.article_count, 3, "the reprint is a member of its original's event");
+    assert_eq!(troops.outlet_count, 2, "two articles from one outlet count once");
+    assert_eq!(troops.outlets, ["Harbor Gazette", "Miami News"]);
+    assert_eq!(troops.first_seen, Some(ts("2025-09-04T10:00:00Z")));
+    assert_eq!(troops.last_seen, Some(ts("2025-09-04T12:00:00Z")));
+    assert_eq!(newest[0].outlet_count, 0);
+    assert!(newest[0].outlets.is_empty());
+
+    let covered = store.events(EventOrder::MostCovered, 10).unwrap();
+    let ids: Vec<i64> = covered.iter().map(|e| e.id.0).collect();
+    assert_eq!(ids, [1, 2, 3]);
+    assert_eq!(store.events(EventOrder::MostCovered, 1).unwrap().len(), 1);
+
+    let detail = store.event(EventId(1)).unwrap().unwrap();
+    let keys: Vec<&str> = detail.articles.iter().map(|a| a.key.as_str()).collect();
+    assert_eq!(
+        keys,
+        [
+            "https://harbor-gazette.test/world/troops",
+            "https://miami-news.test/world/troops-copy",
+            "https://harbor-gazette.test/world/troops-follow-up"
+        ]
+    );
+    assert_eq!(detail.articles[1].duplicate_of.as_deref(), Some(original.key.as_str()));
+    assert_eq!(detail.articles[1].similarity, Some(0.97));
+    assert_eq!(detail.articles[0].authors, ["Ana Ruiz", "Tom Lee"]);
+    assert!(store.event(EventId(42)).unwrap().is_none());
+
+    assert_eq!(store.stats().unwrap(), Stats { articles: 5, duplicates: 1, events: 3, feeds: 0 });
+}
+
+#[test]
+fn merged_events_resolve_to_the_survivor() {
+    let (_dir, path, mut store) = new_store();
+    let a = fetched("Harbor Gazette", "troops", 1, "2025-09-04T10:00:00Z");
+    let b = fetched("Miami News", "italy-refuses", 2, "2025-09-04T11:00:00Z");
+    store.write_batch(&[a, b], &[]).unwrap();
+
+    // A third article bridges the two: event 1 is merged into event 2.
+    let mut c = fetched("Valley Times", "rome-says-no", 2, "2025-09-04T12:00:00Z");
+    c.event.merged = vec![EventId(1)];
+    c.event.title = "Italy refuses to send troops".into();
+    store.write_batch(&[c], &[]).unwrap();
+
+    let detail = store.event(EventId(1)).unwrap().unwrap();
+    assert_eq!(detail.summary.id, EventId(2));
+    assert_eq!(detail.summary.title, "Italy refuses to send troops");
+    assert_eq!(detail.summary.article_count, 3);
+    assert_eq!(detail.summary.outlet_count, 3);
+    assert_eq!(detail.summary.first_seen, Some(ts("2025-09-04T10:00:00Z")));
+    assert!(detail.articles.iter().all(|a| a.event == Some(EventId(2))));
+    assert_eq!(count(&path, "SELECT COUNT(*) FROM articles WHERE event_id = 1"), 0);
+
+    let listed: Vec<i64> =
+        store.events(EventOrder::Newest, 10).unwrap().iter().map(|e| e.id.0).collect();
+    assert_eq!(listed, [2]);
+    assert_eq!(store.stats().unwrap().events, 1);
+
+    // A later merge of the survivor carries the earlier merge along.
+    let mut d = fetched("Harbor Gazette", "defence-minister", 3, "2025-09-04T13:00:00Z");
+    d.event.merged = vec![EventId(2)];
+    store.write_batch(&[d], &[]).unwrap();
+    assert_eq!(store.event(EventId(1)).unwrap().unwrap().summary.id, EventId(3));
+    assert_eq!(store.event(EventId(1)).unwrap().unwrap().articles.len(), 4);
+    assert_eq!(count(&path, "SELECT COUNT(*) FROM events WHERE merged_into = 3"), 2);
+    assert_eq!(store.next_event_id().unwrap(), EventId(4));
+}
+
+#[test]
+fn next_event_id_counts_every_id_ever_assigned() {
+    let (_dir, _path, mut store) = new_store();
+    assert_eq!(store.next_event_id().unwrap(), EventId(1));
+    let mut a = fetched("Harbor Gazette", "troops", 5, "2025-09-04T10:00:00Z");
+    // An id merged before any of its articles was stored still counts as used.
+    a.event.merged = vec![EventId(7)];
+    store.write_batch(&[a], &[]).unwrap();
+    assert_eq!(store.next_event_id().unwrap(), EventId(8));
+    assert_eq!(store.event(EventId(7)).unwrap().unwrap().summary.id, EventId(5));
+}
+
+#[test]
+fn a_nan_similarity_does_not_break_the_batch() {
+    let (_dir, _path, mut store) = new_store();
+    let original = fetched("Harbor Gazette", "troops", 1, "2025-09-04T10:00:00Z");
+    let copy =
+        duplicate_of(fetched("Miami News", "copy", 1, "2025-09-04T10:00:00Z"), &original, f32::NAN);
+    let counts = store.write_batch(&[original, copy], &[]).unwrap();
+    assert_eq!(counts.inserted, 2);
+    assert_eq!(store.stats().unwrap().duplicates, 1);
+}
