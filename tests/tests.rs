@@ -1,1 +1,10 @@
-//! End-to-end tests of the `chorus` binary against the newsroom.
+//! End-to-end tests of the `chorus` binary: a real newsroom on loopback, real SQLite files
+//! in temp dirs, the binary run as a user runs it. Grouped by topic.
+
+mod util;
+
+mod backfill;
+mod config_files;
+mod daemon;
+mod jsonl;
+mod queries;

@@ -1,1 +1,59 @@
-fn main() {}
+//! The `chorus` command: flags, tracing, signals, and output. All the work happens in the
+//! library crates; this file parses, dispatches and prints.
+
+mod args;
+mod extract;
+mod ingest;
+mod newsroom;
+mod output;
+mod query;
+
+use std::io::Write;
+use std::process::ExitCode;
+
+use clap::Parser;
+
+use crate::args::{Cli, Command};
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    init_tracing(&cli);
+    let result = match cli.command {
+        Command::Run(a) => ingest::run(&cli.global, a),
+        Command::Backfill(a) => ingest::backfill(&cli.global, a),
+        Command::CheckConfig(a) => ingest::check_config(a),
+        Command::Events(a) => query::events(&cli.global, a),
+        Command::Event(a) => query::event(&cli.global, a),
+        Command::Search(a) => query::search(&cli.global, a),
+        Command::Export(a) => query::export(&cli.global, a),
+        Command::Feeds(a) => query::feeds(&cli.global, a),
+        Command::Extract(a) => extract::extract(a),
+        Command::Newsroom(a) => newsroom::serve(a),
+    };
+    match result {
+        Ok(code) => code,
+        Err(e) if output::is_broken_pipe(&e) => ExitCode::SUCCESS,
+        Err(e) => {
+            let _ = writeln!(std::io::stderr(), "chorus: error: {e:#}");
+            ExitCode::from(1)
+        }
+    }
+}
+
+/// Logs go to stderr, so stdout stays clean for data (`chorus export > file.jsonl`).
+fn init_tracing(cli: &Cli) {
+    use tracing_subscriber::EnvFilter;
+    let default = match cli.global.verbose {
+        0 => "warn,chorus=info,chorus_pipeline=info,chorus_store=info",
+        1 => "info",
+        2 => "debug",
+        _ => "trace",
+    };
+    let filter = EnvFilter::try_from_env("CHORUS_LOG").unwrap_or_else(|_| EnvFilter::new(default));
+    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
+    if cli.global.log_json {
+        builder.json().init();
+    } else {
+        builder.with_target(false).init();
+    }
+}

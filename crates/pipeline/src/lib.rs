@@ -1,1 +1,35 @@
-//! chorus-pipeline
+//! Chorus's pipeline: config loading and validation, channel wiring, shutdown, and run
+//! reports. The only library crate that knows every stage.
+//!
+//! ```text
+//!  source ──FeedJob──▶ fetch ──RawPage──▶ extract ──Article──▶ dedup ──Classified──▶ store
+//!                        └────────────────FeedCheck─────────────────────────────────▶ store
+//! ```
+//!
+//! [`run`] takes a validated [`Config`], a [`Source`] and a cancellation token. The daemon
+//! (`Source::Feeds { once: false }`), the feed backfill (`once: true`) and the JSONL replay
+//! (`Source::Jsonl`) are the same function; only the source differs.
+//!
+//! ```
+//! use std::path::Path;
+//! let config = chorus_pipeline::Config::parse(
+//!     "[[feeds]]\nurl = \"http://127.0.0.1:8080/feed.xml\"\noutlet = \"Example\"\n",
+//!     Path::new("inline.toml"),
+//! ).unwrap();
+//! assert_eq!(config.feeds().len(), 1);
+//! ```
+#![deny(missing_docs)]
+
+mod config;
+mod error;
+mod jsonl;
+mod report;
+mod run;
+mod source;
+
+pub use config::{Config, ConfigError, Feed, FeedConfig, PipelineConfig};
+pub use error::PipelineError;
+pub use jsonl::parse_line as parse_jsonl_line;
+pub use report::RunReport;
+pub use run::run;
+pub use source::Source;

@@ -1,0 +1,47 @@
+# Chorus: run `make help` for the targets.
+
+CARGO ?= cargo
+SHARED ?= ../shared
+
+.DEFAULT_GOAL := help
+.PHONY: help run test check fmt lint doc bench bench-extract bench-cluster bless clean-demo
+
+help: ## Show this help
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
+
+run: ## Demo: start the bundled newsroom, run the daemon against it, show the events
+	@bash scripts/demo.sh
+
+test: ## Unit, golden, contract and end-to-end tests
+	@if $(CARGO) nextest --version >/dev/null 2>&1; then \
+		$(CARGO) nextest run --workspace --all-targets --no-fail-fast; \
+	else \
+		$(CARGO) test --workspace --all-targets --no-fail-fast; \
+	fi
+	$(CARGO) test --workspace --doc
+
+check: ## rustfmt, clippy (warnings are errors), docs (warnings are errors)
+	$(CARGO) fmt --all -- --check
+	$(CARGO) clippy --workspace --all-targets -- -D warnings
+	RUSTDOCFLAGS="-D warnings" $(CARGO) doc --workspace --no-deps
+
+fmt: ## Format the code
+	$(CARGO) fmt --all
+
+doc: ## Build the API docs (target/doc/chorus_pipeline/index.html)
+	RUSTDOCFLAGS="-D warnings" $(CARGO) doc --workspace --no-deps
+
+bench: ## Criterion benches (release build)
+	$(CARGO) bench --workspace
+
+bench-extract: ## Extraction F1 and speed on $(SHARED)/bench/extract/dev, when present
+	@bash scripts/bench-extract.sh "$(SHARED)"
+
+bench-cluster: ## Clustering scores and speed on $(SHARED)/bench/cluster/dev, when present
+	@bash scripts/bench-cluster.sh "$(SHARED)"
+
+bless: ## Regenerate golden files (review the diff before committing)
+	CHORUS_BLESS=1 $(CARGO) test --workspace --all-targets -- golden
+
+clean-demo: ## Remove the demo's database and logs
+	rm -rf demo-data

@@ -1,0 +1,204 @@
+//! Command-line flags.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+/// Chorus collects one event's coverage from many news outlets, groups it into events
+/// across outlets, and shows where the outlets differ.
+#[derive(Debug, Parser)]
+#[command(name = "chorus", version, about, long_about = None, propagate_version = true)]
+pub(crate) struct Cli {
+    #[command(flatten)]
+    pub(crate) global: Global,
+    #[command(subcommand)]
+    pub(crate) command: Command,
+}
+
+/// Flags every command takes.
+#[derive(Debug, Args)]
+pub(crate) struct Global {
+    /// The SQLite database. Default: the config's `[store] path`, else ./chorus.db.
+    #[arg(long, global = true, env = "CHORUS_DB", value_name = "PATH")]
+    pub(crate) db: Option<PathBuf>,
+    /// More log output (-v info, -vv debug, -vvv trace). CHORUS_LOG overrides it.
+    #[arg(short, long, global = true, action = clap::ArgAction::Count)]
+    pub(crate) verbose: u8,
+    /// Log as JSON lines on stderr.
+    #[arg(long, global = true)]
+    pub(crate) log_json: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum Command {
+    /// Run the daemon: poll the config's feeds until SIGINT/SIGTERM, then drain and exit.
+    Run(RunArgs),
+    /// Poll each feed once (or replay a JSONL file), then exit with a per-stage summary.
+    Backfill(BackfillArgs),
+    /// Validate config files and report every problem in each.
+    CheckConfig(CheckConfigArgs),
+    /// List events, newest or most covered first.
+    Events(EventsArgs),
+    /// Show one event: every outlet's article, and what only one outlet claims.
+    Event(EventArgs),
+    /// Full-text search over titles and article text.
+    Search(SearchArgs),
+    /// Export every article, one JSON object a line.
+    Export(ExportArgs),
+    /// Feed health: last success, last new article, last error.
+    Feeds(FeedsArgs),
+    /// Extract one HTML page and print its text and metadata.
+    Extract(ExtractArgs),
+    /// Serve the simulated newsroom (outlets, feeds, articles) on loopback, for the demo.
+    Newsroom(NewsroomArgs),
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct RunArgs {
+    /// The config file.
+    #[arg(short, long, value_name = "FILE")]
+    pub(crate) config: PathBuf,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct BackfillArgs {
+    /// The config file: its feeds are polled once, unless --jsonl is given.
+    #[arg(short, long, value_name = "FILE", required_unless_present = "jsonl")]
+    pub(crate) config: Option<PathBuf>,
+    /// Replay pre-extracted articles (`{"id","source","time","url","title","text"}` a line)
+    /// in file order, entering at the dedup stage.
+    #[arg(long, value_name = "FILE")]
+    pub(crate) jsonl: Option<PathBuf>,
+    /// Print the summary as JSON.
+    #[arg(long)]
+    pub(crate) json: bool,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct CheckConfigArgs {
+    /// The files to check.
+    #[arg(required = true, value_name = "FILE")]
+    pub(crate) files: Vec<PathBuf>,
+}
+
+/// Where read commands find the database when --db is not given.
+#[derive(Debug, Args)]
+pub(crate) struct DbFromConfig {
+    /// Read the database path from this config's `[store] path`.
+    #[arg(short, long, value_name = "FILE")]
+    pub(crate) config: Option<PathBuf>,
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum)]
+pub(crate) enum EventSort {
+    /// Most recently active first.
+    Newest,
+    /// Most outlets first.
+    Coverage,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct EventsArgs {
+    #[command(flatten)]
+    pub(crate) db: DbFromConfig,
+    /// Sort order.
+    #[arg(long, value_enum, default_value = "newest")]
+    pub(crate) sort: EventSort,
+    /// How many events to list.
+    #[arg(short = 'n', long, default_value_t = 50)]
+    pub(crate) limit: usize,
+    /// Only events covered by at least this many outlets.
+    #[arg(long, default_value_t = 1)]
+    pub(crate) min_outlets: usize,
+    /// Print JSON lines instead of a table.
+    #[arg(long)]
+    pub(crate) json: bool,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct EventArgs {
+    #[command(flatten)]
+    pub(crate) db: DbFromConfig,
+    /// The event id (ids of events merged into another still work).
+    pub(crate) id: i64,
+    /// Print JSON instead of text.
+    #[arg(long)]
+    pub(crate) json: bool,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct SearchArgs {
+    #[command(flatten)]
+    pub(crate) db: DbFromConfig,
+    /// Words to find (all of them), or an FTS5 query.
+    #[arg(required = true)]
+    pub(crate) query: Vec<String>,
+    /// How many hits to show.
+    #[arg(short = 'n', long, default_value_t = 20)]
+    pub(crate) limit: usize,
+    /// Print JSON lines instead of text.
+    #[arg(long)]
+    pub(crate) json: bool,
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum)]
+pub(crate) enum ExportFormat {
+    /// One JSON object a line.
+    Jsonl,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct ExportArgs {
+    #[command(flatten)]
+    pub(crate) db: DbFromConfig,
+    /// Output format.
+    #[arg(long, value_enum, default_value = "jsonl")]
+    pub(crate) format: ExportFormat,
+    /// Write here instead of stdout.
+    #[arg(short, long, value_name = "FILE")]
+    pub(crate) out: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct FeedsArgs {
+    #[command(flatten)]
+    pub(crate) db: DbFromConfig,
+    /// Print JSON lines instead of a table.
+    #[arg(long)]
+    pub(crate) json: bool,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct ExtractArgs {
+    /// An HTML file (`.html` or `.html.gz`).
+    #[arg(value_name = "FILE", required_unless_present = "html_dir")]
+    pub(crate) file: Option<PathBuf>,
+    /// The page's URL, to resolve relative links and read dates in the path.
+    #[arg(long)]
+    pub(crate) url: Option<String>,
+    /// Print the result as JSON.
+    #[arg(long)]
+    pub(crate) json: bool,
+    /// Extract every `*.html` and `*.html.gz` in this directory (with --out).
+    #[arg(long, value_name = "DIR", requires = "out")]
+    pub(crate) html_dir: Option<PathBuf>,
+    /// With --html-dir: write `{ID: {...}}` here (ID = file name up to the first dot).
+    #[arg(long, value_name = "FILE")]
+    pub(crate) out: Option<PathBuf>,
+    /// With --html-dir: pages extracted in parallel.
+    #[arg(long, default_value_t = 1)]
+    pub(crate) jobs: usize,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct NewsroomArgs {
+    /// Address to listen on.
+    #[arg(long, default_value = "127.0.0.1:7311")]
+    pub(crate) listen: std::net::SocketAddr,
+    /// Reveal one simulated day of news every this many seconds (0: everything at once).
+    #[arg(long, default_value_t = 0.0)]
+    pub(crate) pace_secs: f64,
+    /// Serve each outlet on its own loopback address (127.0.0.10, .11, ...).
+    #[arg(long)]
+    pub(crate) multi_host: bool,
+}

@@ -1,0 +1,128 @@
+//! `chorus extract`: one page to text, or a directory of pages to one JSON file.
+
+use std::collections::BTreeMap;
+use std::io::{Read, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::sync::Mutex;
+
+use anyhow::Context;
+use chorus_extract::{ExtractConfig, extract_html};
+use chorus_model::Article;
+use serde::Serialize;
+use url::Url;
+
+use crate::args::ExtractArgs;
+
+/// One page's result in the `--html-dir` output file.
+#[derive(Serialize)]
+#[serde(rename_all = "snake_case")]
+struct PageResult {
+    #[serde(rename = "articleBody")]
+    article_body: String,
+    title: String,
+    authors: Vec<String>,
+    published: Option<String>,
+    published_source: Option<&'static str>,
+    language: Option<String>,
+    canonical_url: Option<String>,
+    flags: Vec<&'static str>,
+}
+
+impl From<Article> for PageResult {
+    fn from(a: Article) -> Self {
+        PageResult {
+            article_body: a.text,
+            title: a.title,
+            authors: a.authors,
+            published: a.published.map(|t| t.to_rfc3339()),
+            published_source: a.published_source.map(|s| s.as_str()),
+            language: a.language,
+            canonical_url: a.canonical_url.map(|u| u.to_string()),
+            flags: a.flags.names(),
+        }
+    }
+}
+
+pub(crate) fn extract(args: ExtractArgs) -> anyhow::Result<ExitCode> {
+    let cfg = ExtractConfig::default();
+    if let (Some(dir), Some(out)) = (&args.html_dir, &args.out) {
+        return extract_dir(dir, out, args.jobs.max(1), &cfg);
+    }
+    let Some(file) = &args.file else { anyhow::bail!("give a FILE or --html-dir DIR --out FILE") };
+    let url = args.url.as_deref().map(Url::parse).transpose().context("--url is not a URL")?;
+    let html = read_page(file)?;
+    let article = extract_html(&html, url.as_ref(), None, &cfg);
+    let mut out = std::io::stdout().lock();
+    if args.json {
+        writeln!(out, "{}", serde_json::to_string_pretty(&PageResult::from(article))?)?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    writeln!(out, "title:     {}", article.title)?;
+    writeln!(out, "authors:   {}", article.authors.join(", "))?;
+    let source = article.published_source.map(|s| format!(" (from {})", s.as_str())).unwrap_or_default();
+    writeln!(out, "published: {}{source}", crate::output::time(article.published))?;
+    writeln!(out, "language:  {}", article.language.as_deref().unwrap_or("-"))?;
+    writeln!(out, "canonical: {}", article.canonical_url.as_ref().map_or("-", |u| u.as_str()))?;
+    writeln!(out, "flags:     {}", article.flags.names().join(", "))?;
+    writeln!(out, "\n{}", article.text)?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Every `*.html` and `*.html.gz` in `dir`, extracted by `jobs` threads into one JSON object.
+/// An unreadable page is an error (I/O); a page with no article text gets `""`.
+fn extract_dir(dir: &Path, out: &Path, jobs: usize, cfg: &ExtractConfig) -> anyhow::Result<ExitCode> {
+    let mut files: Vec<(String, PathBuf)> = Vec::new();
+    for entry in std::fs::read_dir(dir).with_context(|| format!("reading {}", dir.display()))? {
+        let path = entry?.path();
+        let Some(name) = path.file_name().and_then(|n| n.to_str()) else { continue };
+        if !(name.ends_with(".html") || name.ends_with(".html.gz")) || !path.is_file() {
+            continue;
+        }
+        let id = name.split('.').next().unwrap_or(name).to_owned();
+        files.push((id, path));
+    }
+    files.sort();
+    let next = Mutex::new(files.iter());
+    let results = Mutex::new(BTreeMap::new());
+    std::thread::scope(|scope| -> anyhow::Result<()> {
+        let workers: Vec<_> = (0..jobs)
+            .map(|_| {
+                scope.spawn(|| -> anyhow::Result<()> {
+                    loop {
+                        let Some((id, path)) = next.lock().map_err(|_| anyhow::anyhow!("poisoned"))?.next() else {
+                            return Ok(());
+                        };
+                        let html = read_page(path)?;
+                        let article = extract_html(&html, None, None, cfg);
+                        results.lock().map_err(|_| anyhow::anyhow!("poisoned"))?.insert(id.clone(), PageResult::from(article));
+                    }
+                })
+            })
+            .collect();
+        for w in workers {
+            w.join().map_err(|_| anyhow::anyhow!("an extraction thread panicked"))??;
+        }
+        Ok(())
+    })?;
+    let results = results.into_inner().map_err(|_| anyhow::anyhow!("poisoned"))?;
+    let file = std::fs::File::create(out).with_context(|| format!("creating {}", out.display()))?;
+    let mut writer = std::io::BufWriter::new(file);
+    serde_json::to_writer(&mut writer, &results)?;
+    writer.flush()?;
+    tracing::info!(pages = results.len(), out = %out.display(), "extracted");
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The page's bytes, gunzipped when the name ends in `.gz`.
+fn read_page(path: &Path) -> anyhow::Result<Vec<u8>> {
+    let raw = std::fs::read(path).with_context(|| format!("reading {}", path.display()))?;
+    if path.extension().is_some_and(|e| e == "gz") {
+        let mut html = Vec::new();
+        flate2::read::GzDecoder::new(raw.as_slice())
+            .read_to_end(&mut html)
+            .with_context(|| format!("gunzipping {}", path.display()))?;
+        return Ok(html);
+    }
+    Ok(raw)
+}

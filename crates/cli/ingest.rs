@@ -1,0 +1,144 @@
+//! `chorus run`, `chorus backfill` and `chorus check-config`.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use anyhow::Context;
+use chorus_pipeline::{Config, RunReport, Source};
+use tokio_util::sync::CancellationToken;
+
+use crate::args::{BackfillArgs, CheckConfigArgs, Global, RunArgs};
+
+/// The daemon: polls until SIGINT or SIGTERM, then drains and exits 0.
+pub(crate) fn run(global: &Global, args: RunArgs) -> anyhow::Result<ExitCode> {
+    let config = load(&args.config, global.db.as_deref())?;
+    if config.feeds.is_empty() {
+        anyhow::bail!("{} lists no [[feeds]]: nothing to poll", args.config.display());
+    }
+    tracing::info!(
+        feeds = config.feeds.len(),
+        db = %config.store.path.display(),
+        "chorus {} starting", env!("CARGO_PKG_VERSION")
+    );
+    let report = runtime()?.block_on(async {
+        let shutdown = CancellationToken::new();
+        tokio::spawn(watch_signals(shutdown.clone()));
+        chorus_pipeline::run(&config, Source::Feeds { once: false }, shutdown).await
+    })?;
+    tracing::info!("drained and stopped");
+    print_summary(&report, &config, false)?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// One pass: each feed once, or a JSONL replay; exits when done.
+pub(crate) fn backfill(global: &Global, args: BackfillArgs) -> anyhow::Result<ExitCode> {
+    let mut config = match &args.config {
+        Some(path) => load(path, global.db.as_deref())?,
+        None => Config::default(),
+    };
+    if let Some(db) = &global.db {
+        config.store.path = db.clone();
+    }
+    let source = match args.jsonl {
+        Some(path) => {
+            if !path.is_file() {
+                anyhow::bail!("no such input file: {}", path.display());
+            }
+            Source::Jsonl(path)
+        }
+        None if config.feeds.is_empty() => anyhow::bail!("the config lists no [[feeds]]"),
+        None => Source::Feeds { once: true },
+    };
+    let report = runtime()?.block_on(async {
+        let shutdown = CancellationToken::new();
+        tokio::spawn(watch_signals(shutdown.clone()));
+        chorus_pipeline::run(&config, source, shutdown).await
+    })?;
+    print_summary(&report, &config, args.json)?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Validates each file and reports every problem in each; exit 1 if any is invalid.
+pub(crate) fn check_config(args: CheckConfigArgs) -> anyhow::Result<ExitCode> {
+    let mut ok = true;
+    let mut out = std::io::stdout().lock();
+    for file in &args.files {
+        match Config::load(file) {
+            Ok(config) => {
+                writeln!(out, "{}: ok ({} feeds)", file.display(), config.feeds.len())?;
+            }
+            Err(e) => {
+                ok = false;
+                writeln!(std::io::stderr(), "{e}")?;
+            }
+        }
+    }
+    Ok(if ok { ExitCode::SUCCESS } else { ExitCode::from(1) })
+}
+
+fn load(path: &Path, db: Option<&Path>) -> anyhow::Result<Config> {
+    let mut config = Config::load(path)?;
+    if let Some(db) = db {
+        config.store.path = db.to_owned();
+    }
+    Ok(config)
+}
+
+fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
+    tokio::runtime::Builder::new_multi_thread().enable_all().build().context("starting the runtime")
+}
+
+/// The first SIGINT or SIGTERM starts a graceful drain; a second one exits at once.
+async fn watch_signals(shutdown: CancellationToken) {
+    use tokio::signal::unix::{SignalKind, signal};
+    let (Ok(mut int), Ok(mut term)) =
+        (signal(SignalKind::interrupt()), signal(SignalKind::terminate()))
+    else {
+        tracing::error!("cannot install signal handlers; stop with SIGKILL");
+        return;
+    };
+    tokio::select! {
+        _ = int.recv() => {}
+        _ = term.recv() => {}
+    }
+    tracing::info!("shutdown requested: draining in-flight work (signal again to stop now)");
+    shutdown.cancel();
+    tokio::select! {
+        _ = int.recv() => {}
+        _ = term.recv() => {}
+    }
+    tracing::warn!("second signal: stopping without draining");
+    std::process::exit(130);
+}
+
+fn print_summary(report: &RunReport, config: &Config, json: bool) -> anyhow::Result<()> {
+    let store = chorus_store::Store::open_existing(&config.store.path)?;
+    let stats = store.stats()?;
+    let mut out = std::io::stdout().lock();
+    if json {
+        let value = serde_json::json!({
+            "stages": report.stages,
+            "elapsed_secs": report.elapsed.as_secs_f64(),
+            "database": db_display(&config.store.path),
+            "totals": stats,
+        });
+        writeln!(out, "{value}")?;
+        return Ok(());
+    }
+    writeln!(out, "summary:")?;
+    writeln!(out, "{report}")?;
+    writeln!(
+        out,
+        "database {}: {} articles ({} duplicates) in {} events",
+        db_display(&config.store.path),
+        stats.articles,
+        stats.duplicates,
+        stats.events
+    )?;
+    Ok(())
+}
+
+fn db_display(path: &Path) -> String {
+    std::fs::canonicalize(path).unwrap_or_else(|_| PathBuf::from(path)).display().to_string()
+}

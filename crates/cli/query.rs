@@ -1,0 +1,168 @@
+//! The read commands: `events`, `event`, `search`, `export`, `feeds`.
+
+use std::fs::File;
+use std::io::{BufWriter, Write};
+use std::process::ExitCode;
+
+use anyhow::Context;
+use chorus_dedup::CoverageInput;
+use chorus_model::EventId;
+use chorus_store::EventOrder;
+
+use crate::args::{EventArgs, EventSort, EventsArgs, ExportArgs, FeedsArgs, Global, SearchArgs};
+use crate::output::{clip, db_path, open, time, wrap};
+
+pub(crate) fn events(global: &Global, args: EventsArgs) -> anyhow::Result<ExitCode> {
+    let path = db_path(global, &args.db)?;
+    let store = open(&path)?;
+    let order = match args.sort {
+        EventSort::Newest => EventOrder::Newest,
+        EventSort::Coverage => EventOrder::MostCovered,
+    };
+    let events: Vec<_> = store
+        .events(order, usize::MAX)?
+        .into_iter()
+        .filter(|e| e.outlet_count as usize >= args.min_outlets)
+        .take(args.limit)
+        .collect();
+    let mut out = std::io::stdout().lock();
+    if args.json {
+        for e in &events {
+            writeln!(out, "{}", serde_json::to_string(e)?)?;
+        }
+        return Ok(ExitCode::SUCCESS);
+    }
+    if events.is_empty() {
+        writeln!(out, "no events in {}", path.display())?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    writeln!(out, "{:>6}  {:>8}  {:>7}  {:<16}  TITLE / OUTLETS", "EVENT", "ARTICLES", "OUTLETS", "LAST SEEN")?;
+    for e in &events {
+        writeln!(
+            out,
+            "{:>6}  {:>8}  {:>7}  {:<16}  {}",
+            e.id,
+            e.article_count,
+            e.outlet_count,
+            time(e.last_seen),
+            clip(&e.title, 90)
+        )?;
+        writeln!(out, "{:>43}  {}", "", clip(&e.outlets.join(", "), 90))?;
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+pub(crate) fn event(global: &Global, args: EventArgs) -> anyhow::Result<ExitCode> {
+    let path = db_path(global, &args.db)?;
+    let store = open(&path)?;
+    let Some(detail) = store.event(EventId(args.id))? else {
+        anyhow::bail!("no event {} in {}", args.id, path.display());
+    };
+    // Copies of one text would only repeat each other: compare originals only.
+    let originals: Vec<_> = detail.articles.iter().filter(|a| a.duplicate_of.is_none()).collect();
+    let inputs: Vec<CoverageInput<'_>> = originals
+        .iter()
+        .map(|a| CoverageInput { outlet: a.outlet.as_deref().unwrap_or("unknown outlet"), text: &a.text })
+        .collect();
+    let coverage = chorus_dedup::compare(&inputs);
+    let mut out = std::io::stdout().lock();
+    if args.json {
+        let value = serde_json::json!({ "event": detail, "coverage": coverage });
+        writeln!(out, "{value}")?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    let s = &detail.summary;
+    if s.id.0 != args.id {
+        writeln!(out, "(event {} was merged into event {})", args.id, s.id)?;
+    }
+    writeln!(out, "event {}: {}", s.id, s.title)?;
+    writeln!(out, "{} articles from {} outlets, {} .. {}\n", s.article_count, s.outlet_count, time(s.first_seen), time(s.last_seen))?;
+    for a in &detail.articles {
+        let outlet = a.outlet.as_deref().unwrap_or("unknown outlet");
+        writeln!(out, "  {}  {}  {}", time(a.published.or(a.fetched_at)), outlet, clip(&a.title, 80))?;
+        if let Some(url) = &a.url {
+            writeln!(out, "      {url}")?;
+        }
+        if let Some(of) = &a.duplicate_of {
+            writeln!(out, "      copy of {of} (similarity {:.2})", a.similarity.unwrap_or(1.0))?;
+        }
+    }
+    if originals.len() > 1 {
+        writeln!(out, "\nreported by several outlets:")?;
+        for claim in coverage.shared.iter().take(8) {
+            writeln!(out, "  [{}]", claim.outlets.join(", "))?;
+            write!(out, "{}", wrap(&claim.text, 88, "    "))?;
+        }
+        for unique in &coverage.unique {
+            if unique.claims.is_empty() {
+                continue;
+            }
+            writeln!(out, "\nonly {} says:", unique.outlet)?;
+            for claim in &unique.claims {
+                write!(out, "{}", wrap(claim, 88, "  - ").replacen("\n  - ", "\n    ", usize::MAX))?;
+            }
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+pub(crate) fn search(global: &Global, args: SearchArgs) -> anyhow::Result<ExitCode> {
+    let path = db_path(global, &args.db)?;
+    let store = open(&path)?;
+    let query = args.query.join(" ");
+    let hits = store.search(&query, args.limit)?;
+    let mut out = std::io::stdout().lock();
+    for hit in &hits {
+        if args.json {
+            writeln!(out, "{}", serde_json::to_string(hit)?)?;
+            continue;
+        }
+        let event = hit.event.map(|e| format!("event {e}")).unwrap_or_default();
+        writeln!(out, "{}  {}  {}  {}", time(hit.published), hit.outlet.as_deref().unwrap_or("-"), clip(&hit.title, 80), event)?;
+        write!(out, "{}", wrap(&hit.snippet, 88, "    "))?;
+    }
+    if hits.is_empty() && !args.json {
+        writeln!(out, "no matches for {query:?}")?;
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+pub(crate) fn export(global: &Global, args: ExportArgs) -> anyhow::Result<ExitCode> {
+    let path = db_path(global, &args.db)?;
+    let store = open(&path)?;
+    let sink: Box<dyn Write> = match &args.out {
+        Some(file) => Box::new(File::create(file).with_context(|| format!("creating {}", file.display()))?),
+        None => Box::new(std::io::stdout().lock()),
+    };
+    let mut sink = BufWriter::new(sink);
+    store.export(|row| -> anyhow::Result<()> {
+        serde_json::to_writer(&mut sink, row)?;
+        sink.write_all(b"\n")?;
+        Ok(())
+    })?;
+    sink.flush()?;
+    Ok(ExitCode::SUCCESS)
+}
+
+pub(crate) fn feeds(global: &Global, args: FeedsArgs) -> anyhow::Result<ExitCode> {
+    let path = db_path(global, &args.db)?;
+    let store = open(&path)?;
+    let feeds = store.feeds()?;
+    let mut out = std::io::stdout().lock();
+    for f in &feeds {
+        if args.json {
+            writeln!(out, "{}", serde_json::to_string(f)?)?;
+            continue;
+        }
+        writeln!(out, "{}  ({})", f.outlet, f.url)?;
+        writeln!(
+            out,
+            "    checked {}  ok {}  new article {}  checks {}  failures {}  not modified {}  articles {}",
+            time(f.last_checked), time(f.last_success), time(f.last_new_article_at), f.checks, f.failures, f.not_modified, f.articles
+        )?;
+        if let Some(err) = &f.last_error {
+            writeln!(out, "    last error: {err}")?;
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,273 @@
+//! The deduplicator: one owner of the known keys, the copy index and the events.
+
+use std::collections::{HashSet, VecDeque};
+use std::hash::BuildHasherDefault;
+
+use chorus_model::{Article, Classified, Duplicate, EventId, canonical_url};
+use xxhash_rust::xxh3::xxh3_64;
+
+use crate::{DedupConfig, DedupError};
+use crate::cluster::{Clusterer, MAX_NEIGHBOURS, Moment, Params};
+use crate::near_dup::{self, CopyIndex};
+use crate::terms::{DocFreq, Weights, vectorize};
+use crate::text::{Analyser, HashedKey, Word, hex, text_hash};
+
+/// Events are checked for expiry once every this many articles (expiry is also checked
+/// whenever an event is a candidate, so this only paces the freeing of memory).
+const SWEEP_EVERY: u64 = 256;
+
+/// What the deduplicator decided about an article.
+#[derive(Clone, Debug, PartialEq)]
+#[allow(clippy::large_enum_variant)] // Moved once per article; a box would cost an allocation.
+pub enum Verdict {
+    /// The same article (same identity key, such as the same canonical URL) was seen
+    /// before: drop it.
+    Known {
+        /// Its identity key.
+        key: String,
+    },
+    /// An article not seen before, with its copy status and its event.
+    New(Classified),
+}
+
+/// The identity of an article: its canonical URL (the page's own `rel=canonical` if it
+/// names one, else the address it was found at), else `input:<input_id>`, else
+/// `text:<text hash>` of its body (of its headline when the body has no words).
+///
+/// ```
+/// use chorus_dedup::identity_key;
+/// use chorus_model::Article;
+/// let mut a = Article { input_id: Some("42".into()), ..Article::default() };
+/// assert_eq!(identity_key(&a), "input:42");
+/// a.url = Some("https://www.example.test/story/?utm_source=rss".parse().unwrap());
+/// assert_eq!(identity_key(&a), "https://example.test/story");
+/// ```
+pub fn identity_key(article: &Article) -> String {
+    if let Some(url) = article.canonical_url.as_ref().or(article.url.as_ref()) {
+        return canonical_url(url).to_string();
+    }
+    if let Some(id) = article.input_id.as_deref().filter(|id| !id.is_empty()) {
+        return format!("input:{id}");
+    }
+    let text = if article.text.chars().any(char::is_alphanumeric) {
+        &article.text
+    } else {
+        &article.title
+    };
+    format!("text:{}", text_hash(text))
+}
+
+/// Identity keys seen, as hashes, oldest forgotten first past the limit.
+#[derive(Debug)]
+struct KnownKeys {
+    set: HashSet<u64, BuildHasherDefault<HashedKey>>,
+    order: VecDeque<u64>,
+    limit: usize,
+}
+
+impl KnownKeys {
+    /// Records `key`; false if it was already known.
+    fn insert(&mut self, key: &str) -> bool {
+        let h = xxh3_64(key.as_bytes());
+        if !self.set.insert(h) {
+            return false;
+        }
+        self.order.push_back(h);
+        while self.order.len() > self.limit {
+            if let Some(old) = self.order.pop_front() {
+                self.set.remove(&old);
+            }
+        }
+        true
+    }
+}
+
+/// The deduplicator and event clusterer: the one owner of the known identity keys, the
+/// text-hash and near-duplicate index, the document frequencies and the events.
+///
+/// Articles go through [`Deduper::observe`] one at a time, in arrival order; each decision
+/// uses only the articles before it. The same input in the same order gives the same
+/// output.
+#[derive(Debug)]
+pub struct Deduper {
+    known: KnownKeys,
+    copies: CopyIndex,
+    df: DocFreq,
+    clusters: Clusterer,
+    weights: Weights,
+    near_threshold: f32,
+    window_secs: i64,
+    window_articles: u64,
+    analyser: Analyser,
+    body: Vec<Word>,
+    title: Vec<Word>,
+    raw: Vec<(u64, f32)>,
+    /// Arrival number of the last article.
+    seq: u64,
+    /// The latest time seen: download times first, publication times for input files.
+    clock: Option<i64>,
+}
+
+impl Deduper {
+    /// A deduplicator with nothing seen yet; new events are numbered from `next_event` on
+    /// (the store gives one past its highest). A config that fails
+    /// [`DedupConfig::validate`] is used with each bad number raised to its minimum.
+    pub fn new(cfg: &DedupConfig, next_event: EventId) -> Self {
+        let window_articles = cfg.max_window_articles.max(1);
+        let params = Params {
+            threshold: cfg.cluster_threshold,
+            merge_threshold: cfg.merge_threshold,
+            window_secs: i64::from(cfg.window_hours.max(1)) * 3600,
+            half_life_secs: f64::from(cfg.decay_half_life_hours).max(1e-3) * 3600.0,
+            neighbours: cfg.neighbours.clamp(1, MAX_NEIGHBOURS),
+            max_event_terms: cfg.max_event_terms.max(1),
+            query_terms: cfg.query_terms.max(1),
+            candidates: cfg.max_candidates.max(1),
+        };
+        Deduper {
+            known: KnownKeys {
+                set: HashSet::default(),
+                order: VecDeque::new(),
+                limit: cfg.max_known_keys.max(1),
+            },
+            copies: CopyIndex::default(),
+            df: DocFreq::new(window_articles),
+            window_secs: params.window_secs,
+            clusters: Clusterer::new(params, next_event),
+            weights: Weights {
+                title: cfg.title_weight,
+                lead: cfg.lead_weight,
+                lead_words: cfg.lead_words,
+                body_words: cfg.body_words.max(1),
+                entity: cfg.entity_weight,
+                max_terms: cfg.max_article_terms.max(1),
+            },
+            near_threshold: cfg.near_duplicate_threshold,
+            window_articles: window_articles as u64,
+            analyser: Analyser::default(),
+            body: Vec::new(),
+            title: Vec::new(),
+            raw: Vec::new(),
+            seq: 0,
+            clock: None,
+        }
+    }
+
+    /// Like [`Deduper::new`], but refuses settings that fail [`DedupConfig::validate`].
+    pub fn try_new(cfg: &DedupConfig, next_event: EventId) -> Result<Self, DedupError> {
+        let problems = cfg.validate();
+        if !problems.is_empty() {
+            return Err(DedupError::InvalidConfig { problems });
+        }
+        Ok(Deduper::new(cfg, next_event))
+    }
+
+    /// Decides about the next article: [`Verdict::Known`] if its identity key was seen
+    /// before, else whether it copies an earlier article and which event it joins.
+    pub fn observe(&mut self, article: Article) -> Verdict {
+        let key = identity_key(&article);
+        if !self.known.insert(&key) {
+            return Verdict::Known { key };
+        }
+        let now = self.advance(&article);
+        let hash = self.analyser.analyse(&article.text, &mut self.body);
+        self.analyser.analyse(&article.title, &mut self.title);
+        let title_terms = self.title_terms();
+        let signature = near_dup::signature(&self.body);
+        let copy = self.copies.find(hash, self.body.len(), signature.as_ref(), self.near_threshold);
+
+        let joined = copy.as_ref().and_then(|c| self.clusters.join_copy(c.event, &now));
+        let event = match joined {
+            Some(event) => event,
+            None => {
+                let vector =
+                    vectorize(&self.weights, &mut self.df, &self.title, &self.body, &mut self.raw);
+                self.clusters.place(vector, &article.title, title_terms, &now, None)
+            }
+        };
+        if copy.is_none() {
+            self.copies.insert(now.seq, now.time, key.clone(), event.id, hash, signature);
+        }
+        let duplicate_of = copy.map(|c| Duplicate { of: c.of, similarity: c.similarity });
+        Verdict::New(Classified { article, key, text_hash: hex(hash), duplicate_of, event })
+    }
+
+    /// Rebuilds state from an article decided before (read back from the store at
+    /// start-up, oldest first): its key, its text in the copy index unless it was a copy,
+    /// and its membership of the event recorded for it, under that event's id.
+    pub fn restore(&mut self, prior: &Classified) {
+        self.known.insert(&prior.key);
+        let article = &prior.article;
+        let now = self.advance(article);
+        let hash = self.analyser.analyse(&article.text, &mut self.body);
+        self.analyser.analyse(&article.title, &mut self.title);
+        let title_terms = self.title_terms();
+        if prior.duplicate_of.is_some() {
+            self.clusters.restore_copy(&prior.event, &now);
+            return;
+        }
+        let vector = vectorize(&self.weights, &mut self.df, &self.title, &self.body, &mut self.raw);
+        self.clusters.place(vector, &article.title, title_terms, &now, Some(&prior.event));
+        let signature = near_dup::signature(&self.body);
+        self.copies.insert(now.seq, now.time, prior.key.clone(), prior.event.id, hash, signature);
+    }
+
+    /// Counts the article in, moves the clock, and lets old state go.
+    fn advance(&mut self, article: &Article) -> Moment {
+        self.seq += 1;
+        // The clock follows download times where there are any: a page's claimed date can
+        // be wrong, even in the future, and must not expire every event at once.
+        if let Some(t) = article.fetched_at.or(article.published) {
+            let t = t.timestamp();
+            self.clock = Some(self.clock.map_or(t, |c| c.max(t)));
+        }
+        let now = Moment {
+            seq: self.seq,
+            time: article.time().map(|t| t.timestamp()),
+            min_seq: self.seq.saturating_sub(self.window_articles - 1),
+            min_time: self.clock.map(|c| c - self.window_secs),
+        };
+        self.copies.expire(now.min_seq, now.min_time);
+        self.clusters.expire(&now, self.seq % SWEEP_EVERY == 0);
+        now
+    }
+
+    /// The headline's distinct content terms, sorted.
+    fn title_terms(&self) -> Vec<u64> {
+        let mut terms: Vec<u64> = self.title.iter().filter(|w| !w.stop).map(|w| w.term).collect();
+        terms.sort_unstable();
+        terms.dedup();
+        terms
+    }
+
+    /// Sizes of the state, for memory checks.
+    pub fn footprint(&self) -> Footprint {
+        let (articles, postings) = self.clusters.sizes();
+        Footprint {
+            events: self.clusters.len(),
+            articles,
+            postings,
+            originals: self.copies.len(),
+            terms: self.df.terms(),
+            known_keys: self.known.set.len(),
+        }
+    }
+}
+
+/// How much state a [`Deduper`] holds; everything but `known_keys` is bounded by the
+/// window.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Footprint {
+    /// Events in the window.
+    pub events: usize,
+    /// Articles in the clustering window.
+    pub articles: usize,
+    /// Entries in the term index (some may point at expired events until swept).
+    pub postings: usize,
+    /// Articles in the copy index.
+    pub originals: usize,
+    /// Terms with a document frequency.
+    pub terms: usize,
+    /// Identity keys remembered.
+    pub known_keys: usize,
+}

@@ -1,0 +1,269 @@
+//! Copies of one text: the same normalised words (exact) or the same text with light edits,
+//! other page furniture or another headline (near).
+//!
+//! Near copies are found with MinHash over word 3-shingles of the body. The signature is a
+//! one-permutation MinHash (each shingle hashed once, the hash space cut into 64 bins, the
+//! minimum kept per bin, empty bins filled from their neighbours), so building it costs one
+//! pass over the words. Candidates come from an LSH index (21 bands of 3 values), never from
+//! a scan, and are confirmed by the share of equal signature values, which estimates the
+//! Jaccard similarity of the two shingle sets.
+//!
+//! Only originals are indexed: a copy of a copy is reported against the earliest copy.
+
+use std::collections::VecDeque;
+
+use chorus_model::EventId;
+
+use crate::text::{HashMapU64, Word};
+
+/// Signature length: 64 one-permutation MinHash bins.
+const BINS: usize = 64;
+/// Values per LSH band. With 21 bands of 3, two texts with Jaccard 0.5 share a band with
+/// probability 0.94, at 0.6 with 0.99, while texts at 0.1 (one story told twice in
+/// different words) share one with probability 0.02.
+const ROWS: usize = 3;
+const BANDS: usize = BINS / ROWS;
+/// A body shorter than this many words is not checked for copies: too few shingles to tell
+/// a copy from a standard phrase ("Read more", a bare dateline).
+pub(crate) const MIN_WORDS: usize = 8;
+/// A band bucket keeps at most this many entries: a bucket this full holds boilerplate that
+/// many texts share, and checking them all would cost time without finding copies.
+const MAX_BUCKET: usize = 64;
+
+/// A MinHash signature.
+pub(crate) type Signature = [u32; BINS];
+
+/// The signature of a body's word 3-shingles, or `None` if the body is too short to judge.
+pub(crate) fn signature(words: &[Word]) -> Option<Signature> {
+    if words.len() < MIN_WORDS {
+        return None;
+    }
+    let mut sig = [u32::MAX; BINS];
+    let mut filled = [false; BINS];
+    for w in words.windows(3) {
+        let h = mix(w[0].term ^ w[1].term.rotate_left(21) ^ w[2].term.rotate_left(42));
+        let bin = (h >> 58) as usize;
+        // The low bits choose the minimum; the top six chose the bin.
+        let value = h as u32;
+        if value <= sig[bin] {
+            sig[bin] = value;
+        }
+        filled[bin] = true;
+    }
+    // Densify: an empty bin takes the value of the next filled bin to its right, offset by
+    // the distance, so two similar texts still agree on it.
+    let mut out = sig;
+    for (i, slot) in out.iter_mut().enumerate() {
+        if filled[i] {
+            continue;
+        }
+        let j = (1..BINS).map(|d| (i + d) % BINS).find(|&j| filled[j]);
+        if let Some(j) = j {
+            let distance = ((j + BINS - i) % BINS) as u32;
+            *slot = sig[j].wrapping_add(distance.wrapping_mul(0x9e37_79b9));
+        }
+    }
+    Some(out)
+}
+
+/// The share of equal values in two signatures: an estimate of the Jaccard similarity of
+/// the two shingle sets.
+pub(crate) fn similarity(a: &Signature, b: &Signature) -> f32 {
+    let equal = a.iter().zip(b).filter(|(x, y)| x == y).count();
+    equal as f32 / BINS as f32
+}
+
+/// A 64-bit finaliser (from SplitMix64): spreads a combined hash over all bits.
+fn mix(mut x: u64) -> u64 {
+    x ^= x >> 30;
+    x = x.wrapping_mul(0xbf58_476d_1ce4_e5b9);
+    x ^= x >> 27;
+    x = x.wrapping_mul(0x94d0_49bb_1331_11eb);
+    x ^ (x >> 31)
+}
+
+/// An original text that later copies can be matched to.
+#[derive(Debug)]
+struct Original {
+    seq: u64,
+    time: Option<i64>,
+    key: String,
+    event: EventId,
+    text_hash: u64,
+    signature: Option<Box<Signature>>,
+}
+
+/// The copy an article was found to be.
+#[derive(Clone, Debug, PartialEq)]
+pub(crate) struct Copy {
+    /// Identity key of the earliest copy.
+    pub(crate) of: String,
+    /// Estimated Jaccard similarity of the shingles; 1 for the same normalised text.
+    pub(crate) similarity: f32,
+    /// The event the earliest copy was placed in.
+    pub(crate) event: EventId,
+}
+
+/// The window of originals, indexed by text hash and by LSH band.
+#[derive(Debug, Default)]
+pub(crate) struct CopyIndex {
+    /// Oldest first; `seq` rises by one per indexed article, with gaps.
+    originals: VecDeque<Original>,
+    by_hash: HashMapU64<u64>,
+    bands: HashMapU64<Vec<u64>>,
+    /// Band keys of expired originals wait here until a sweep removes them in bulk.
+    stale: usize,
+}
+
+impl CopyIndex {
+    /// The earliest original the text copies, if any: the same normalised text first,
+    /// else the earliest near copy with a similarity of at least `threshold`.
+    pub(crate) fn find(
+        &self,
+        text_hash: u64,
+        words: usize,
+        signature: Option<&Signature>,
+        threshold: f32,
+    ) -> Option<Copy> {
+        if words < MIN_WORDS {
+            return None;
+        }
+        if let Some(o) = self.by_hash.get(&text_hash).and_then(|&seq| self.get(seq)) {
+            return Some(Copy { of: o.key.clone(), similarity: 1.0, event: o.event });
+        }
+        let signature = signature?;
+        let mut best: Option<(&Original, f32)> = None;
+        for band in 0..BANDS {
+            let Some(bucket) = self.bands.get(&band_key(signature, band)) else { continue };
+            for &seq in bucket {
+                if best.is_some_and(|(b, _)| b.seq <= seq) {
+                    continue;
+                }
+                let Some(o) = self.get(seq) else { continue };
+                let Some(theirs) = o.signature.as_deref() else { continue };
+                let sim = similarity(signature, theirs);
+                if sim >= threshold {
+                    best = Some((o, sim));
+                }
+            }
+        }
+        best.map(|(o, sim)| Copy { of: o.key.clone(), similarity: sim, event: o.event })
+    }
+
+    /// Indexes an original (an article that copies nothing before it).
+    pub(crate) fn insert(
+        &mut self,
+        seq: u64,
+        time: Option<i64>,
+        key: String,
+        event: EventId,
+        text_hash: u64,
+        signature: Option<Signature>,
+    ) {
+        self.by_hash.entry(text_hash).or_insert(seq);
+        if let Some(sig) = &signature {
+            for band in 0..BANDS {
+                let bucket = self.bands.entry(band_key(sig, band)).or_default();
+                if bucket.len() >= MAX_BUCKET {
+                    bucket.remove(0);
+                }
+                bucket.push(seq);
+            }
+        }
+        let signature = signature.map(Box::new);
+        self.originals.push_back(Original { seq, time, key, event, text_hash, signature });
+    }
+
+    /// Forgets originals that left the window: indexed before `min_seq`, or older than
+    /// `min_time`.
+    pub(crate) fn expire(&mut self, min_seq: u64, min_time: Option<i64>) {
+        while let Some(front) = self.originals.front() {
+            let old_time = matches!((front.time, min_time), (Some(t), Some(m)) if t < m);
+            if front.seq >= min_seq && !old_time {
+                break;
+            }
+            if let Some(o) = self.originals.pop_front() {
+                if self.by_hash.get(&o.text_hash) == Some(&o.seq) {
+                    self.by_hash.remove(&o.text_hash);
+                }
+                if o.signature.is_some() {
+                    self.stale += BANDS;
+                }
+            }
+        }
+        // Bucket entries are dropped in bulk once they could make up half the table.
+        let live = self.originals.len() * BANDS;
+        if self.stale > live.max(1024) {
+            let first = self.originals.front().map_or(u64::MAX, |o| o.seq);
+            self.bands.retain(|_, bucket| {
+                bucket.retain(|&seq| seq >= first);
+                !bucket.is_empty()
+            });
+            self.stale = 0;
+        }
+    }
+
+    /// The original indexed as `seq`, if it is still in the window.
+    fn get(&self, seq: u64) -> Option<&Original> {
+        let i = self.originals.binary_search_by_key(&seq, |o| o.seq).ok()?;
+        self.originals.get(i)
+    }
+
+    /// Originals in the window.
+    pub(crate) fn len(&self) -> usize {
+        self.originals.len()
+    }
+}
+
+/// The hash of one band of a signature, salted with the band's number.
+fn band_key(sig: &Signature, band: usize) -> u64 {
+    let mut h = band as u64;
+    for &v in &sig[band * ROWS..(band + 1) * ROWS] {
+        h = mix(h ^ u64::from(v)).wrapping_add(0x9e37_79b9_7f4a_7c15);
+    }
+    h
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::text::Analyser;
+
+    fn sig(text: &str) -> Signature {
+        let mut words = Vec::new();
+        Analyser::default().analyse(text, &mut words);
+        signature(&words).unwrap()
+    }
+
+    const BODY: &str = "The city council voted on Tuesday to close the old harbour bridge \
+        to heavy lorries after engineers found cracks in two of its steel supports. The \
+        bridge, built in 1931, carries about 18,000 vehicles a day. Repairs are expected to \
+        take at least eight months and cost around 4 million pounds, the council said. Buses \
+        will be diverted through the ring road while the work goes on.";
+
+    #[test]
+    fn same_text_scores_one_and_unrelated_text_near_zero() {
+        assert_eq!(similarity(&sig(BODY), &sig(BODY)), 1.0);
+        let other = "Shares in the carmaker fell sharply on Monday after it cut its sales \
+            forecast for the year, blaming weak demand in Europe and a shortage of chips \
+            that has slowed its factories since the spring.";
+        assert!(similarity(&sig(BODY), &sig(other)) < 0.1);
+    }
+
+    #[test]
+    fn light_edits_keep_a_high_similarity() {
+        let edited = BODY.replace("about 18,000", "some 18,000").replace(
+            "Buses will be diverted",
+            "Local buses are being diverted",
+        ) + " Residents have been told to expect delays.";
+        let s = similarity(&sig(BODY), &sig(&edited));
+        assert!(s > 0.6, "{s}");
+    }
+
+    #[test]
+    fn short_texts_get_no_signature() {
+        let mut words = Vec::new();
+        Analyser::default().analyse("Read more here", &mut words);
+        assert!(signature(&words).is_none());
+    }
+}

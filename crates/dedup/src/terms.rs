@@ -1,0 +1,320 @@
+//! Term vectors made for news: TF-IDF with the headline and the lead weighted above the
+//! rest, names and numbers above common words, and document frequencies learned as
+//! articles arrive, over a window of recent articles.
+
+use std::collections::VecDeque;
+
+use crate::text::{HashMapU64, Word};
+
+/// A sparse weighted term vector: `(term, weight)` sorted by term, unit length.
+pub(crate) type TermVector = Vec<(u64, f32)>;
+
+/// How terms are weighed (from [`crate::DedupConfig`]).
+#[derive(Clone, Debug)]
+pub(crate) struct Weights {
+    pub(crate) title: f32,
+    pub(crate) lead: f32,
+    pub(crate) lead_words: usize,
+    pub(crate) body_words: usize,
+    pub(crate) entity: f32,
+    pub(crate) max_terms: usize,
+}
+
+/// A headline is taken as Title Case, where capitals say nothing about names, when at
+/// least this share of its content words is capitalised.
+const TITLE_CASE_SHARE: f32 = 0.6;
+
+/// Document frequencies over the last `window` articles that were not copies.
+#[derive(Debug, Default)]
+pub(crate) struct DocFreq {
+    df: HashMapU64<u32>,
+    docs: VecDeque<Box<[u64]>>,
+    window: usize,
+}
+
+impl DocFreq {
+    pub(crate) fn new(window: usize) -> Self {
+        DocFreq { window: window.max(1), ..Default::default() }
+    }
+
+    /// Counts one article's distinct terms (forgetting the oldest article past the window)
+    /// and multiplies each term's weight by its inverse document frequency,
+    /// `ln(1 + N/df)`: about ln 2 for a term every article has, large for a term few have.
+    fn learn_and_weigh(&mut self, terms: &mut [(u64, f32)]) {
+        while self.docs.len() >= self.window {
+            let Some(old) = self.docs.pop_front() else { break };
+            for t in &old {
+                if let Some(n) = self.df.get_mut(t) {
+                    *n -= 1;
+                    if *n == 0 {
+                        self.df.remove(t);
+                    }
+                }
+            }
+        }
+        let n = (self.docs.len() + 1) as f32;
+        for (t, w) in terms.iter_mut() {
+            let df = self.df.entry(*t).or_default();
+            *df += 1;
+            *w *= (1.0 + n / *df as f32).ln();
+        }
+        self.docs.push_back(terms.iter().map(|&(t, _)| t).collect());
+    }
+
+    /// Terms whose frequency is known (for tests and memory checks).
+    pub(crate) fn terms(&self) -> usize {
+        self.df.len()
+    }
+}
+
+/// Builds an article's term vector, learning its terms' document frequencies first.
+pub(crate) fn vectorize(
+    weights: &Weights,
+    df: &mut DocFreq,
+    title: &[Word],
+    body: &[Word],
+    raw: &mut Vec<(u64, f32)>,
+) -> TermVector {
+    raw.clear();
+    // Terms the body capitalises mid-sentence are names wherever they appear, headline
+    // included, where Title Case hides them.
+    let mut names: Vec<u64> = body.iter().filter(|w| w.name).map(|w| w.term).collect();
+    names.sort_unstable();
+    let content = title.iter().filter(|w| !w.stop && !w.number);
+    let (caps, all) = content.fold((0, 0), |(c, a), w| (c + usize::from(w.capitalised), a + 1));
+    let title_case = all > 0 && caps as f32 >= TITLE_CASE_SHARE * all as f32;
+    let entity = |w: &Word, trust_caps: bool| {
+        w.number || (trust_caps && w.name) || names.binary_search(&w.term).is_ok()
+    };
+    for w in title.iter().filter(|w| !w.stop) {
+        let e = if entity(w, !title_case) { weights.entity } else { 1.0 };
+        raw.push((w.term, weights.title * e));
+    }
+    for (i, w) in body.iter().take(weights.body_words).enumerate() {
+        if w.stop {
+            continue;
+        }
+        let field = if i < weights.lead_words { weights.lead } else { 1.0 };
+        let e = if entity(w, true) { weights.entity } else { 1.0 };
+        raw.push((w.term, field * e));
+    }
+    raw.sort_unstable_by_key(|&(t, _)| t);
+    let mut merged: TermVector = Vec::with_capacity(raw.len());
+    for &(t, w) in raw.iter() {
+        match merged.last_mut() {
+            Some((last, sum)) if *last == t => *sum += w,
+            _ => merged.push((t, w)),
+        }
+    }
+    for (_, w) in merged.iter_mut() {
+        // Sublinear in the (field-weighted) count: a word said five times is not five
+        // times as telling.
+        if *w > 1.0 {
+            *w = 1.0 + w.ln();
+        }
+    }
+    df.learn_and_weigh(&mut merged);
+    keep_heaviest(&mut merged, weights.max_terms);
+    normalise(&mut merged);
+    merged
+}
+
+/// Keeps the `n` heaviest terms (ties to the lower term id, for determinism), sorted by
+/// term again.
+pub(crate) fn keep_heaviest(v: &mut TermVector, n: usize) {
+    if v.len() > n && n > 0 {
+        v.select_nth_unstable_by(n - 1, heavier_first);
+        v.truncate(n);
+        v.sort_unstable_by_key(|&(t, _)| t);
+    }
+}
+
+/// Orders terms by weight, heaviest first, ties to the lower term id.
+pub(crate) fn heavier_first(a: &(u64, f32), b: &(u64, f32)) -> std::cmp::Ordering {
+    b.1.total_cmp(&a.1).then(a.0.cmp(&b.0))
+}
+
+/// Scales `v` to unit length (an empty or zero vector stays as it is).
+pub(crate) fn normalise(v: &mut TermVector) {
+    let norm = norm(v);
+    if norm > 0.0 {
+        for (_, w) in v.iter_mut() {
+            *w /= norm;
+        }
+    }
+}
+
+/// Euclidean length.
+pub(crate) fn norm(v: &[(u64, f32)]) -> f32 {
+    v.iter().map(|(_, w)| w * w).sum::<f32>().sqrt()
+}
+
+/// Dot product of two term vectors (both sorted by term).
+pub(crate) fn dot(a: &[(u64, f32)], b: &[(u64, f32)]) -> f32 {
+    let (mut i, mut j, mut sum) = (0, 0, 0.0);
+    while i < a.len() && j < b.len() {
+        match a[i].0.cmp(&b[j].0) {
+            std::cmp::Ordering::Less => i += 1,
+            std::cmp::Ordering::Greater => j += 1,
+            std::cmp::Ordering::Equal => {
+                sum += a[i].1 * b[j].1;
+                i += 1;
+                j += 1;
+            }
+        }
+    }
+    sum
+}
+
+/// A term vector loaded into a small open-addressing table, for many dot products against
+/// it: one probe per term of the other vector instead of a branchy merge of two lists.
+#[derive(Debug, Default)]
+pub(crate) struct Lookup {
+    keys: Vec<u64>,
+    weights: Vec<f32>,
+    mask: usize,
+}
+
+impl Lookup {
+    /// Loads `v`, replacing what was there.
+    pub(crate) fn load(&mut self, v: &[(u64, f32)]) {
+        let size = (v.len() * 4).next_power_of_two().max(16);
+        self.keys.clear();
+        self.keys.resize(size, 0);
+        self.weights.clear();
+        self.weights.resize(size, 0.0);
+        self.mask = size - 1;
+        for &(t, w) in v {
+            // 0 marks an empty cell; a term hashing to 0 is taken as 1 on both sides.
+            let t = t.max(1);
+            let mut i = t as usize & self.mask;
+            while self.keys[i] != 0 && self.keys[i] != t {
+                i = (i + 1) & self.mask;
+            }
+            self.keys[i] = t;
+            self.weights[i] += w;
+        }
+    }
+
+    /// The dot product of the loaded vector with `other`.
+    pub(crate) fn dot(&self, other: &[(u64, f32)]) -> f32 {
+        let mut sum = 0.0;
+        for &(t, w) in other {
+            let t = t.max(1);
+            let mut i = t as usize & self.mask;
+            loop {
+                let k = self.keys[i];
+                if k == t {
+                    sum += w * self.weights[i];
+                    break;
+                }
+                if k == 0 {
+                    break;
+                }
+                i = (i + 1) & self.mask;
+            }
+        }
+        sum
+    }
+}
+
+/// `a + scale * b` (both sorted by term), sorted by term.
+pub(crate) fn add(a: &[(u64, f32)], b: &[(u64, f32)], scale: f32) -> TermVector {
+    let mut out = Vec::with_capacity(a.len() + b.len());
+    let (mut i, mut j) = (0, 0);
+    while i < a.len() || j < b.len() {
+        match (a.get(i), b.get(j)) {
+            (Some(x), Some(y)) if x.0 == y.0 => {
+                out.push((x.0, x.1 + scale * y.1));
+                i += 1;
+                j += 1;
+            }
+            (Some(x), Some(y)) if x.0 < y.0 => {
+                out.push(*x);
+                i += 1;
+            }
+            (Some(x), None) => {
+                out.push(*x);
+                i += 1;
+            }
+            (_, Some(y)) => {
+                out.push((y.0, scale * y.1));
+                j += 1;
+            }
+            (None, None) => break,
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::text::Analyser;
+
+    fn weights() -> Weights {
+        Weights { title: 3.0, lead: 2.0, lead_words: 5, body_words: 100, entity: 2.0, max_terms: 50 }
+    }
+
+    fn words(text: &str) -> Vec<Word> {
+        let mut w = Vec::new();
+        Analyser::default().analyse(text, &mut w);
+        w
+    }
+
+    fn weight_of(v: &TermVector, word: &str) -> f32 {
+        let term = words(word)[0].term;
+        v.iter().find(|(t, _)| *t == term).map_or(0.0, |(_, w)| *w)
+    }
+
+    #[test]
+    fn headline_lead_and_names_outweigh_the_rest() {
+        let mut df = DocFreq::new(100);
+        let mut raw = Vec::new();
+        let title = words("Harbour Bridge Closed To Lorries");
+        let body = words(
+            "Engineers found cracks in the harbour bridge. The council in Dunmore said \
+             repairs would take months, and that traffic would use the ring road meanwhile.",
+        );
+        let v = vectorize(&weights(), &mut df, &title, &body, &mut raw);
+        assert!((norm(&v) - 1.0).abs() < 1e-5);
+        // In the headline and the lead: heaviest.
+        assert!(weight_of(&v, "bridge") > weight_of(&v, "cracks"));
+        // A name in the body outweighs a common word in the same field.
+        assert!(weight_of(&v, "Dunmore") > weight_of(&v, "repairs"));
+        // Stopwords are no terms at all.
+        assert_eq!(weight_of(&v, "the"), 0.0);
+        // Title Case does not make every headline word a name.
+        assert!(weight_of(&v, "lorries") < weight_of(&v, "bridge"));
+    }
+
+    #[test]
+    fn frequent_terms_weigh_less_and_the_window_forgets() {
+        let mut df = DocFreq::new(3);
+        let mut raw = Vec::new();
+        let w = weights();
+        for _ in 0..3 {
+            vectorize(&w, &mut df, &[], &words("officials storm warning"), &mut raw);
+        }
+        let v = vectorize(&w, &mut df, &[], &words("officials storm rarity"), &mut raw);
+        assert!(weight_of(&v, "rarity") > weight_of(&v, "storm"));
+        // Only three articles are remembered: the first one's count was dropped.
+        assert_eq!(df.df.get(&words("storm")[0].term), Some(&3));
+        assert_eq!(df.terms(), 4);
+    }
+
+    #[test]
+    fn vector_arithmetic_merges_by_term() {
+        let a = vec![(1, 1.0), (3, 2.0)];
+        let b = vec![(2, 1.0), (3, 1.0)];
+        assert_eq!(add(&a, &b, 2.0), vec![(1, 1.0), (2, 2.0), (3, 4.0)]);
+        assert_eq!(dot(&a, &b), 2.0);
+        let mut lookup = Lookup::default();
+        lookup.load(&a);
+        assert_eq!(lookup.dot(&b), 2.0);
+        assert_eq!(lookup.dot(&[(0, 1.0), (7, 1.0)]), 0.0);
+        let mut c = vec![(1, 3.0), (2, 1.0), (3, 2.0)];
+        keep_heaviest(&mut c, 2);
+        assert_eq!(c, vec![(1, 3.0), (3, 2.0)]);
+    }
+}

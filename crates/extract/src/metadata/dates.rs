@@ -1,0 +1,320 @@
+//! Publication and modification times, and where they were read.
+//!
+//! Sources in order of trust: JSON-LD `datePublished`; OpenGraph
+//! `article:published_time`; other `<meta>` tags (`date`, `pubdate`, `dc.date`,
+//! `parsely-pub-date`, `sailthru.date`, …); a `<time datetime>` element; the feed entry;
+//! a date in the URL path. The first source that parses wins.
+
+use chorus_model::{DateSource, Timestamp};
+use chrono::{DateTime, NaiveDate, NaiveDateTime, NaiveTime, TimeZone, Utc};
+
+/// `<meta>` keys (lower-cased `name`/`property`/`itemprop`) that carry the publication time.
+const PUBLISHED_META: &[&str] = &[
+    "datepublished",
+    "date",
+    "pubdate",
+    "publishdate",
+    "publish-date",
+    "publish_date",
+    "published_date",
+    "published-date",
+    "publication_date",
+    "date_published",
+    "dc.date",
+    "dc.date.issued",
+    "dc.date.created",
+    "dcterms.date",
+    "dcterms.issued",
+    "dcterms.created",
+    "parsely-pub-date",
+    "sailthru.date",
+    "article.published",
+    "article_date_original",
+    "original-publish-date",
+    "originalpublicationdate",
+    "cxenseparse:recs:publishtime",
+    "citation_publication_date",
+    "citation_date",
+    "prism.publicationdate",
+    "pub_date",
+    "ptime",
+    "release_date",
+];
+
+/// OpenGraph-style keys for the publication time.
+const PUBLISHED_OG: &[&str] =
+    &["article:published_time", "og:published_time", "article:published", "og:article:published_time"];
+
+/// Keys for the last modification time, in order.
+const MODIFIED: &[&str] = &[
+    "article:modified_time",
+    "og:updated_time",
+    "og:article:modified_time",
+    "datemodified",
+    "dc.date.modified",
+    "dcterms.modified",
+    "last-modified",
+    "lastmod",
+    "parsely-modified-date",
+    "sailthru.lastmodified",
+    "utime",
+];
+
+/// Everything the page offers about its dates, as raw strings.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct DateClues<'a> {
+    pub(crate) json_ld_published: Option<&'a str>,
+    pub(crate) json_ld_modified: Option<&'a str>,
+    /// `<meta>` (key, content) pairs, keys lower-cased.
+    pub(crate) metas: &'a [(String, String)],
+    /// `<time>` values, the ones marked as publication first.
+    pub(crate) times: Vec<&'a str>,
+    pub(crate) feed: Option<Timestamp>,
+    pub(crate) url_path: Option<&'a str>,
+}
+
+/// The publication time and its source.
+pub(crate) fn published(clues: &DateClues<'_>) -> Option<(Timestamp, DateSource)> {
+    let meta = |keys: &[&str]| {
+        keys.iter().find_map(|k| {
+            clues.metas.iter().filter(|(key, _)| key == k).find_map(|(_, v)| parse(v))
+        })
+    };
+    clues
+        .json_ld_published
+        .and_then(parse)
+        .map(|t| (t, DateSource::JsonLd))
+        .or_else(|| meta(PUBLISHED_OG).map(|t| (t, DateSource::OpenGraph)))
+        .or_else(|| meta(PUBLISHED_META).map(|t| (t, DateSource::Meta)))
+        .or_else(|| clues.times.iter().find_map(|v| parse(v)).map(|t| (t, DateSource::TimeElement)))
+        .or_else(|| clues.feed.map(|t| (t, DateSource::Feed)))
+        .or_else(|| clues.url_path.and_then(from_url_path).map(|t| (t, DateSource::Url)))
+}
+
+/// The last modification time, if the page gives one.
+pub(crate) fn modified(clues: &DateClues<'_>) -> Option<Timestamp> {
+    clues.json_ld_modified.and_then(parse).or_else(|| {
+        MODIFIED.iter().find_map(|k| {
+            clues.metas.iter().filter(|(key, _)| key == k).find_map(|(_, v)| parse(v))
+        })
+    })
+}
+
+/// Plausible publication times only: not before the web, not far in the future.
+fn plausible(t: DateTime<Utc>) -> Option<Timestamp> {
+    let year = chrono::Datelike::year(&t);
+    (1990..=2100).contains(&year).then_some(t)
+}
+
+/// Parses the date formats found in pages: RFC 3339 and its loose variants (no zone, no
+/// colon in the offset, a space for `T`, fractions), RFC 2822, bare dates (`2025-09-04`,
+/// `2025/09/04`, `20250904`), Unix seconds or milliseconds, and English text ("September
+/// 4, 2025 10:30 AM", "4 Sep 2025"). Times without a zone are taken as UTC.
+pub(crate) fn parse(s: &str) -> Option<Timestamp> {
+    let s = s.trim();
+    if s.is_empty() || s.len() > 64 {
+        return None;
+    }
+    if let Ok(t) = DateTime::parse_from_rfc3339(s) {
+        return plausible(t.with_timezone(&Utc));
+    }
+    // "2019-11-18 17:19:53 GMT", "… UTC": a named zero offset.
+    let s = s.strip_suffix(" GMT").or_else(|| s.strip_suffix(" UTC")).unwrap_or(s);
+    let iso = s.replacen(' ', "T", 1);
+    for fmt in [
+        "%Y-%m-%dT%H:%M:%S%.f%z",
+        "%Y-%m-%dT%H:%M%z",
+        "%Y-%m-%dT%H:%M:%S%.f%:z",
+        "%Y-%m-%dT%H:%M:%S%.f %z",
+    ] {
+        if let Ok(t) = DateTime::parse_from_str(&iso, fmt) {
+            return plausible(t.with_timezone(&Utc));
+        }
+    }
+    let no_zone = iso.trim_end_matches('Z');
+    for fmt in ["%Y-%m-%dT%H:%M:%S%.f", "%Y-%m-%dT%H:%M", "%Y%m%dT%H%M%S"] {
+        if let Ok(t) = NaiveDateTime::parse_from_str(no_zone, fmt) {
+            return plausible(Utc.from_utc_datetime(&t));
+        }
+    }
+    if let Ok(t) = DateTime::parse_from_rfc2822(s) {
+        return plausible(t.with_timezone(&Utc));
+    }
+    for fmt in ["%Y-%m-%d", "%Y/%m/%d", "%Y%m%d", "%Y.%m.%d"] {
+        if let Ok(d) = NaiveDate::parse_from_str(s, fmt) {
+            return plausible(midnight(d));
+        }
+    }
+    if s.len() >= 9 && s.len() <= 13 && s.bytes().all(|b| b.is_ascii_digit()) {
+        let n: i64 = s.parse().ok()?;
+        let secs = if s.len() == 13 { n / 1000 } else { n };
+        return DateTime::from_timestamp(secs, 0).and_then(plausible);
+    }
+    english(s)
+}
+
+fn midnight(d: NaiveDate) -> DateTime<Utc> {
+    Utc.from_utc_datetime(&d.and_time(NaiveTime::MIN))
+}
+
+/// "September 4, 2025", "Sep. 4, 2025 10:30 AM", "4 September 2025", "Thu, 4 Sep 2025".
+fn english(s: &str) -> Option<Timestamp> {
+    const MONTHS: &[&str] =
+        &["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"];
+    let lower = s.to_ascii_lowercase();
+    let mut month = None;
+    let mut numbers: Vec<u32> = Vec::new();
+    let mut time: Option<(u32, u32)> = None;
+    let mut pm = false;
+    for tok in lower.split(|c: char| c.is_whitespace() || c == ',' || c == '.') {
+        let tok = tok.trim_matches(|c: char| !c.is_alphanumeric() && c != ':');
+        if tok.is_empty() {
+            continue;
+        }
+        if let Some((h, m)) = tok.split_once(':') {
+            let h: u32 = h.parse().ok()?;
+            let m: u32 = m.get(..2).unwrap_or(m).parse().ok()?;
+            time = Some((h, m));
+        } else if let Ok(n) = tok.trim_end_matches(['s', 't', 'n', 'd', 'r', 'h']).parse::<u32>() {
+            numbers.push(n);
+        } else if tok == "pm" || tok == "p" {
+            pm = true;
+        } else if month.is_none()
+            && let Some(i) = MONTHS.iter().position(|m| tok.starts_with(m))
+        {
+            month = Some(i as u32 + 1);
+        }
+    }
+    let month = month?;
+    let year = *numbers.iter().find(|n| (1990..=2100).contains(*n))?;
+    let day = *numbers.iter().find(|n| (1..=31).contains(*n))?;
+    let date = NaiveDate::from_ymd_opt(year as i32, month, day)?;
+    let (mut h, m) = time.unwrap_or((0, 0));
+    if pm && h < 12 {
+        h += 12;
+    }
+    let t = NaiveTime::from_hms_opt(h, m, 0).unwrap_or(NaiveTime::MIN);
+    plausible(Utc.from_utc_datetime(&date.and_time(t)))
+}
+
+/// A date in a URL path: `/2025/09/04/`, `/2025-09-04/`, `/20250904/`.
+pub(crate) fn from_url_path(path: &str) -> Option<Timestamp> {
+    let segments: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).collect();
+    for w in segments.windows(3) {
+        if w[0].len() == 4 && w[1].len() <= 2 && w[2].len() >= 1 {
+            let day: String = w[2].chars().take_while(char::is_ascii_digit).collect();
+            if let (Ok(y), Ok(m), Ok(d)) = (w[0].parse::<i32>(), w[1].parse::<u32>(), day.parse::<u32>())
+                && day.len() <= 2
+                && let Some(date) = NaiveDate::from_ymd_opt(y, m, d)
+            {
+                return plausible(midnight(date));
+            }
+        }
+    }
+    for seg in segments {
+        // A date at the start of a segment or standing between separators.
+        for (i, _) in seg.char_indices().filter(|(i, _)| *i == 0 || !seg.as_bytes()[i - 1].is_ascii_digit()) {
+            let rest = &seg[i..];
+            let candidate = if rest.len() >= 10 && rest.as_bytes()[4] == b'-' && rest.as_bytes()[7] == b'-' {
+                NaiveDate::parse_from_str(&rest[..10], "%Y-%m-%d").ok()
+            } else if rest.len() >= 8
+                && rest.as_bytes()[..8].iter().all(u8::is_ascii_digit)
+                && rest.as_bytes().get(8).is_none_or(|b| !b.is_ascii_digit())
+            {
+                NaiveDate::parse_from_str(&rest[..8], "%Y%m%d").ok()
+            } else {
+                None
+            };
+            if let Some(date) = candidate.and_then(|d| plausible(midnight(d))) {
+                return Some(date);
+            }
+        }
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ts(s: &str) -> Timestamp {
+        DateTime::parse_from_rfc3339(s).unwrap().with_timezone(&Utc)
+    }
+
+    #[test]
+    fn parses_the_formats_pages_use() {
+        let want = ts("2025-09-04T08:30:00Z");
+        for s in [
+            "2025-09-04T10:30:00+02:00",
+            "2025-09-04T08:30:00Z",
+            "2025-09-04T08:30:00",
+            "2025-09-04 08:30:00",
+            "2025-09-04T10:30:00+0200",
+            "2025-09-04T08:30:00.000Z",
+            "Thu, 04 Sep 2025 08:30:00 GMT",
+            "September 4, 2025 8:30 AM",
+            "Sep. 4, 2025, 8:30 a.m.",
+            "1756974600",
+            "1756974600000",
+            "2025-09-04 08:30:00 GMT",
+            "2025-09-04 08:30:00 +0000",
+        ] {
+            assert_eq!(parse(s), Some(want), "{s}");
+        }
+        assert_eq!(parse("2025-09-04"), Some(ts("2025-09-04T00:00:00Z")));
+        assert_eq!(parse("4 September 2025"), Some(ts("2025-09-04T00:00:00Z")));
+        assert_eq!(parse("20250904"), Some(ts("2025-09-04T00:00:00Z")));
+        assert_eq!(parse("September 4, 2025 1:05 PM"), Some(ts("2025-09-04T13:05:00Z")));
+        assert_eq!(parse("yesterday"), None);
+        assert_eq!(parse("0001-01-01T00:00:00Z"), None);
+    }
+
+    #[test]
+    fn dates_in_url_paths() {
+        let d = Some(ts("2019-11-18T00:00:00Z"));
+        assert_eq!(from_url_path("/2019/11/18/some-story/"), d);
+        assert_eq!(from_url_path("/business/story/2019-11-18/disney-plus"), d);
+        assert_eq!(from_url_path("/news/20191118-some-story"), d);
+        assert_eq!(from_url_path("/news/471031-new-york-man"), None);
+        assert_eq!(from_url_path("/2019/13/45/x"), None);
+    }
+
+    #[test]
+    fn provenance_follows_trust_order() {
+        let metas = vec![
+            ("pubdate".to_owned(), "2025-09-03".to_owned()),
+            ("article:published_time".to_owned(), "2025-09-02T00:00:00Z".to_owned()),
+        ];
+        let feed = Some(ts("2025-09-05T00:00:00Z"));
+        let mut clues = DateClues {
+            json_ld_published: Some("2025-09-01T00:00:00Z"),
+            json_ld_modified: None,
+            metas: &metas,
+            times: vec!["2025-09-04"],
+            feed,
+            url_path: Some("/2025/09/06/x"),
+        };
+        let order = [
+            (DateSource::JsonLd, "2025-09-01T00:00:00Z"),
+            (DateSource::OpenGraph, "2025-09-02T00:00:00Z"),
+            (DateSource::Meta, "2025-09-03T00:00:00Z"),
+            (DateSource::TimeElement, "2025-09-04T00:00:00Z"),
+            (DateSource::Feed, "2025-09-05T00:00:00Z"),
+            (DateSource::Url, "2025-09-06T00:00:00Z"),
+        ];
+        let metas_og_only = vec![metas[0].clone()];
+        for (i, (source, when)) in order.iter().enumerate() {
+            assert_eq!(published(&clues), Some((ts(when), *source)), "step {i}");
+            match i {
+                0 => clues.json_ld_published = Some("not a date"),
+                1 => clues.metas = &metas_og_only,
+                2 => clues.metas = &[],
+                3 => clues.times.clear(),
+                4 => clues.feed = None,
+                _ => {}
+            }
+        }
+        clues.url_path = None;
+        assert_eq!(published(&clues), None);
+    }
+}

@@ -1,0 +1,223 @@
+//! Lines that are page furniture by their wording: stock labels ("Advertisement",
+//! "Share this article"), newsletter and contact plugs, copyright and credit lines, date
+//! lines, and the headline repeated above the text.
+//!
+//! Each check is for short lines only: a real paragraph that happens to mention a
+//! newsletter or a date is long enough to be left alone.
+
+/// True when a block of the article container is furniture by its wording. `titles` are
+/// the page's headline candidates (`og:title`, `<title>`, `<h1>`), compared loosely.
+pub(crate) fn is_furniture(text: &str, titles: &[&str]) -> bool {
+    let t = text.trim();
+    if t.len() > 400 {
+        return false;
+    }
+    // Rules and separators ("___", "* * *"), numbers only excepted.
+    if !t.chars().any(char::is_alphanumeric) || t.chars().all(|c| c == '_' || !c.is_alphanumeric()) {
+        return true;
+    }
+    let lower = t.to_lowercase();
+    is_stock_phrase(&lower)
+        || is_plug(&lower)
+        || is_credit(&lower)
+        || is_dateline(&lower)
+        || is_url_dump(t)
+        || titles.iter().any(|title| t.len().abs_diff(title.len()) < 16 && same_words(t, title))
+}
+
+/// Labels that templates put between paragraphs.
+fn is_stock_phrase(lower: &str) -> bool {
+    if lower.len() > 80 {
+        return false;
+    }
+    let t = lower.trim_end_matches([':', '.', '!', '»', '›', '>', '…', ' ']).trim();
+    const PHRASES: &[&str] = &[
+        "advertisement",
+        "advertising",
+        "ad",
+        "sponsored",
+        "story continues below",
+        "story continues below advertisement",
+        "article continues below",
+        "continue reading",
+        "continue reading below",
+        "read more",
+        "read more below",
+        "share",
+        "share this",
+        "share this article",
+        "share this story",
+        "share on facebook",
+        "share on twitter",
+        "tweet",
+        "email",
+        "print",
+        "comments",
+        "related",
+        "related articles",
+        "related stories",
+        "related content",
+        "recommended",
+        "more on this story",
+        "skip to main content",
+        "skip to content",
+        "click to enlarge",
+        "view gallery",
+        "enlarge this image",
+        "toggle caption",
+        "hide caption",
+        "caption",
+        "close",
+        "image",
+        "photo",
+        "loading",
+        "play video",
+        "watch",
+    ];
+    PHRASES.contains(&t)
+}
+
+/// Newsletter, subscription and follow-us plugs.
+fn is_plug(lower: &str) -> bool {
+    if lower.len() > 300 {
+        return false;
+    }
+    const CUES: &[&str] = &[
+        "newsletter",
+        "sign up for",
+        "sign up to",
+        "signup for",
+        "subscribe to",
+        "subscribe now",
+        "subscribe today",
+        "subscribed!",
+        "subscribing to",
+        "in your inbox",
+        "to your inbox",
+        "may be reached at",
+        "can be reached at",
+        "follow us on",
+        "follow him on",
+        "follow her on",
+        "follow them on",
+        "download our app",
+        "download the app",
+    ];
+    CUES.iter().any(|c| lower.contains(c))
+}
+
+/// Copyright notices and reporting credits.
+fn is_credit(lower: &str) -> bool {
+    if lower.len() > 250 {
+        return false;
+    }
+    let start = lower.trim_start_matches(['(', '[', '-', '—', ' ']);
+    lower.contains("all rights reserved")
+        || lower.contains("copyright")
+        || lower.contains('©')
+        || lower.contains('ⓒ')
+        || ["reporting by", "additional reporting", "editing by", "writing by", "contributing:"]
+            .iter()
+            .any(|p| start.starts_with(p))
+}
+
+const MONTHS: &[&str] = &[
+    "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec",
+];
+
+/// A line that is a date or time with at most a few words around it ("Updated at 1:23
+/// p.m.", "November 18, 2019", "Published: 2019-11-18 10:02", "기사입력 :[ 2018-08-25 ]").
+fn is_dateline(lower: &str) -> bool {
+    if lower.len() > 120 {
+        return false;
+    }
+    let mut dated = false;
+    let mut words = 0;
+    for tok in lower.split(|c: char| !c.is_alphanumeric() && c != ':') {
+        let tok = tok.trim_matches(':');
+        if tok.is_empty() {
+            continue;
+        }
+        let digits = tok.chars().filter(char::is_ascii_digit).count();
+        if digits > 0 {
+            let year = digits == 4
+                && tok.len() == 4
+                && (tok.starts_with("19") || tok.starts_with("20"));
+            let time = tok.contains(':') && digits >= 3;
+            dated |= year || time || tok.len() >= 8 && digits >= 6;
+            continue;
+        }
+        if MONTHS.iter().any(|m| tok.starts_with(m)) && tok.len() <= 9 {
+            continue;
+        }
+        if matches!(tok, "am" | "pm" | "a" | "p" | "m" | "gmt" | "utc" | "et" | "est" | "edt" | "bst" | "cet") {
+            continue;
+        }
+        words += 1;
+    }
+    let stamp = ["updated", "published", "posted", "last modified", "modified"]
+        .iter()
+        .any(|w| lower.contains(w));
+    dated && (words <= 3 || stamp && words <= 8)
+}
+
+/// Leftovers of hidden structured data: a run of URLs with sizes and user names.
+fn is_url_dump(text: &str) -> bool {
+    let urls: usize = text.split_whitespace().filter(|w| w.starts_with("http")).map(str::len).sum();
+    urls * 2 >= text.len() && text.split_whitespace().filter(|w| w.starts_with("http")).count() >= 2
+}
+
+/// The same words, ignoring case and punctuation.
+fn same_words(a: &str, b: &str) -> bool {
+    let words = |s: &str| {
+        s.split(|c: char| !c.is_alphanumeric())
+            .filter(|w| !w.is_empty())
+            .map(str::to_lowercase)
+            .collect::<Vec<_>>()
+    };
+    let (wa, wb) = (words(a), words(b));
+    !wa.is_empty() && wa == wb
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn labels_and_plugs_are_furniture() {
+        for line in [
+            "Advertisement",
+            "Story continues below advertisement",
+            "___",
+            "* * *",
+            "Get the latest updates right in your inbox. Subscribe to our newsletters.",
+            "Have a tip? Jane Roe may be reached at jroe@example.test.",
+            "Copyright 2019 The Associated Press. All rights reserved.",
+            "(Reporting by Jane Roe; editing by John Doe)",
+            "Updated at 1:23 p.m.",
+            "November 18, 2019",
+            "Published: 2019-11-18 10:02",
+        ] {
+            assert!(is_furniture(line, &[]), "{line}");
+        }
+    }
+
+    #[test]
+    fn prose_and_numbers_are_not() {
+        for line in [
+            "The council met on November 18, 2019, and voted to close the bridge until spring.",
+            "Netflix now has 150 million subscribers worldwide.",
+            "225.86",
+            "Here are some of the highlights:",
+            "NISSAN SENTRA",
+        ] {
+            assert!(!is_furniture(line, &[]), "{line}");
+        }
+    }
+
+    #[test]
+    fn the_headline_repeated_is_furniture() {
+        assert!(is_furniture("Mayor opens bridge!", &["Mayor Opens Bridge"]));
+        assert!(!is_furniture("Mayor opens bridge to traffic", &["Mayor Opens Bridge"]));
+    }
+}

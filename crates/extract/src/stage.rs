@@ -1,0 +1,87 @@
+//! The extraction stage: pages in, articles out, extraction on a pool of blocking threads.
+
+use std::sync::Arc;
+
+use chorus_model::{Article, RawPage, StageReport};
+use tokio::sync::mpsc;
+use tokio::task::JoinSet;
+use tracing::{debug, info, warn};
+
+use crate::{ExtractConfig, ExtractError, extract};
+
+/// What one extraction task hands back to the stage loop.
+type Outcome = Result<Article, ExtractError>;
+
+/// Runs the stage until `pages` closes and every page in flight is done.
+///
+/// At most `cfg.workers` pages (one per core for 0) are extracted at once, each inside
+/// `spawn_blocking`, so parsing never stalls the async runtime; a full `articles` channel
+/// holds the loop, which in turn stops taking pages. Pages without text are dropped
+/// (reason `no_text`), refused pages by their error's reason. Articles leave in the order
+/// they finish, not the order pages came in. If the receiver of `articles` goes away, the
+/// stage stops taking pages and finishes what is in flight.
+pub async fn run(
+    cfg: ExtractConfig,
+    mut pages: mpsc::Receiver<RawPage>,
+    articles: mpsc::Sender<Article>,
+) -> StageReport {
+    let workers = cfg.effective_workers();
+    let cfg = Arc::new(cfg);
+    let mut report = StageReport::new("extract");
+    let mut tasks: JoinSet<Outcome> = JoinSet::new();
+    let mut open = true;
+    info!(workers, "extract stage started");
+    while open || !tasks.is_empty() {
+        tokio::select! {
+            page = pages.recv(), if open && tasks.len() < workers => match page {
+                Some(page) => {
+                    report.received += 1;
+                    let cfg = Arc::clone(&cfg);
+                    tasks.spawn_blocking(move || extract(&page, &cfg));
+                }
+                None => open = false,
+            },
+            Some(done) = tasks.join_next() => {
+                if !forward(done, &articles, &mut report).await && open {
+                    // Nobody takes articles any more: refuse further pages upstream.
+                    pages.close();
+                    open = false;
+                }
+            }
+            else => break,
+        }
+    }
+    info!(%report, "extract stage finished");
+    report
+}
+
+/// Sends one finished extraction on, or counts why not. False when the receiver is gone.
+async fn forward(
+    done: Result<Outcome, tokio::task::JoinError>,
+    articles: &mpsc::Sender<Article>,
+    report: &mut StageReport,
+) -> bool {
+    match done {
+        Ok(Ok(article)) if article.text.trim().is_empty() => {
+            debug!(url = ?article.url, "no article text");
+            report.drop_for("no_text");
+        }
+        Ok(Ok(article)) => {
+            if articles.send(article).await.is_err() {
+                report.drop_for("closed");
+                return false;
+            }
+            report.sent += 1;
+        }
+        Ok(Err(err)) => {
+            debug!(%err, "page refused");
+            report.drop_for(err.reason());
+        }
+        Err(err) => {
+            // Extraction does not panic on any input; if it ever does, one page is lost.
+            warn!(%err, "extraction task failed");
+            report.drop_for("panic");
+        }
+    }
+    true
+}

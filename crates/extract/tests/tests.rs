@@ -1,0 +1,8 @@
+//! Integration tests for chorus-extract, one module per topic.
+
+mod util;
+
+mod golden;
+mod pages;
+mod robustness;
+mod stage;

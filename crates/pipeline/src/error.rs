@@ -1,0 +1,45 @@
+//! The pipeline's errors: infrastructure failures only. A bad item is counted by its
+//! stage, never an error here.
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+/// Why a run could not start or did not finish cleanly.
+#[derive(Debug, thiserror::Error)]
+pub enum PipelineError {
+    /// The store failed: the database could not be opened or written.
+    #[error(transparent)]
+    Store(#[from] chorus_store::StoreError),
+    /// The HTTP client could not be built.
+    #[error(transparent)]
+    Fetch(#[from] chorus_fetch::FetchError),
+    /// An input file could not be read.
+    #[error("cannot read {}: {source}", path.display())]
+    Input {
+        /// The file.
+        path: PathBuf,
+        /// The I/O error.
+        source: std::io::Error,
+    },
+    /// Stages were still running when the shutdown grace period ran out.
+    #[error("shutdown grace period of {grace:?} ran out; still running: {stages}")]
+    ShutdownTimeout {
+        /// The grace period.
+        grace: Duration,
+        /// The stages that had not finished, in pipeline order.
+        stages: String,
+    },
+    /// A stage panicked: a bug, reported as such.
+    #[error("the {stage} stage panicked; this is a bug")]
+    Panicked {
+        /// The stage.
+        stage: &'static str,
+    },
+}
+
+impl PipelineError {
+    pub(crate) fn panicked(stage: &'static str, e: tokio::task::JoinError) -> Self {
+        tracing::error!(stage, "task failed: {e}");
+        PipelineError::Panicked { stage }
+    }
+}

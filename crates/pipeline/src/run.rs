@@ -1,0 +1,163 @@
+//! Wiring: open the store, restore the deduplicator, connect the stages with bounded
+//! channels, and wait for them to end.
+
+use std::collections::BTreeSet;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use chorus_dedup::Deduper;
+use chorus_fetch::Fetcher;
+use chorus_model::{FeedState, StageReport};
+use chorus_store::Store;
+use tokio::sync::mpsc;
+use tokio::task::JoinSet;
+use tokio_util::sync::CancellationToken;
+
+use crate::config::Config;
+use crate::source::{Source, feed_schedule};
+use crate::{PipelineError, RunReport, jsonl};
+
+type StageResult = (&'static str, Result<StageReport, PipelineError>);
+
+/// Runs the pipeline from `source` until it ends (a backfill) or `shutdown` is cancelled
+/// and in-flight work has drained (the daemon).
+///
+/// Only the source watches `shutdown`. Each later stage ends when its input closes, after
+/// flushing, and then drops its own sender, so the end cascades down to the store. If the
+/// cascade takes longer than `pipeline.shutdown_grace_secs` after `shutdown`, the stages
+/// still running are named in [`PipelineError::ShutdownTimeout`]; nothing already written
+/// is lost, since every write is a committed transaction and a re-run is idempotent.
+pub async fn run(
+    config: &Config,
+    source: Source,
+    shutdown: CancellationToken,
+) -> Result<RunReport, PipelineError> {
+    let started = Instant::now();
+    let store = Store::open(&config.store.path)?;
+    let last_run_finished = store.last_run_finished()?;
+    let run_id = store.begin_run(source.kind())?;
+    let deduper = restore_deduper(&store, config)?;
+    let capacity = config.pipeline.channel_capacity.max(1);
+    let (articles_tx, articles_rx) = mpsc::channel(capacity);
+    let (classified_tx, classified_rx) = mpsc::channel(capacity);
+    let (checks_tx, checks_rx) = mpsc::channel(capacity);
+    let mut stages: JoinSet<StageResult> = JoinSet::new();
+
+    match source {
+        Source::Feeds { once } => {
+            let mut states = store.feed_states()?;
+            if !last_run_finished {
+                // The last run may have saved a feed's validators and died before storing
+                // that feed's articles: a 304 now would hide them for good.
+                tracing::warn!("the last run did not finish cleanly: reading every feed in full once");
+                states.values_mut().for_each(|s| *s = FeedState::default());
+            }
+            let known = store.known_urls()?;
+            let fetcher = Arc::new(Fetcher::new(&config.fetch)?);
+            let (jobs_tx, jobs_rx) = mpsc::channel(capacity);
+            let (pages_tx, pages_rx) = mpsc::channel(capacity);
+            let feeds = config.feeds();
+            let token = shutdown.clone();
+            stages.spawn(async move {
+                ("source", Ok(feed_schedule(feeds, states, once, jobs_tx, token).await))
+            });
+            stages.spawn(async move {
+                let report = chorus_fetch::run(fetcher, jobs_rx, pages_tx, checks_tx, known).await;
+                ("fetch", Ok(report))
+            });
+            let extract = config.extract.clone();
+            stages.spawn(async move {
+                ("extract", Ok(chorus_extract::run(extract, pages_rx, articles_tx).await))
+            });
+        }
+        Source::Jsonl(path) => {
+            // Pre-extracted articles skip fetch and extract, and no feed is checked.
+            drop(checks_tx);
+            let token = shutdown.clone();
+            stages.spawn(async move {
+                let read = tokio::task::spawn_blocking(move || {
+                    jsonl::read_file(&path, articles_tx, token)
+                });
+                ("source", read.await.unwrap_or_else(|e| Err(PipelineError::panicked("source", e))))
+            });
+        }
+    }
+
+    stages.spawn(async move { ("dedup", Ok(chorus_dedup::run(deduper, articles_rx, classified_tx).await)) });
+    let writer = chorus_store::spawn_writer(store, &config.store, classified_rx, checks_rx);
+    stages.spawn(async move {
+        let joined = tokio::task::spawn_blocking(move || writer.join()).await;
+        let result = match joined {
+            Ok(Ok(Ok(report))) => Ok(report),
+            Ok(Ok(Err(e))) => Err(PipelineError::Store(e)),
+            Ok(Err(_)) | Err(_) => Err(PipelineError::Panicked { stage: "store" }),
+        };
+        ("store", result)
+    });
+
+    let stages = wait_for_stages(stages, &shutdown, config.pipeline.grace()).await?;
+    Store::open(&config.store.path)?.finish_run(run_id)?;
+    Ok(RunReport { stages, elapsed: started.elapsed() })
+}
+
+/// Rebuilds the deduplicator's window from the store, so an article arriving after a
+/// restart is compared with the articles before it.
+fn restore_deduper(store: &Store, config: &Config) -> Result<Deduper, PipelineError> {
+    let mut deduper = Deduper::new(&config.dedup, store.next_event_id()?);
+    let prior = store.window(config.dedup.restore_limit())?;
+    let restored = prior.len();
+    for classified in &prior {
+        deduper.restore(classified);
+    }
+    if restored > 0 {
+        tracing::info!(restored, "restored the dedup window from the store");
+    }
+    Ok(deduper)
+}
+
+/// Collects every stage's report, in pipeline order. The first error wins; the rest of the
+/// pipeline has already been told to stop by its channels closing.
+async fn wait_for_stages(
+    mut stages: JoinSet<StageResult>,
+    shutdown: &CancellationToken,
+    grace: Duration,
+) -> Result<Vec<StageReport>, PipelineError> {
+    const ORDER: [&str; 5] = ["source", "fetch", "extract", "dedup", "store"];
+    let mut running: BTreeSet<&'static str> = ORDER.into_iter().collect();
+    let mut reports = Vec::new();
+    let mut first_error = None;
+    let deadline = async {
+        shutdown.cancelled().await;
+        tokio::time::sleep(grace).await;
+    };
+    tokio::pin!(deadline);
+    loop {
+        tokio::select! {
+            next = stages.join_next() => match next {
+                None => break,
+                Some(Ok((stage, result))) => {
+                    running.remove(stage);
+                    match result {
+                        Ok(report) => reports.push(report),
+                        Err(e) => {
+                            tracing::error!(stage, "stage failed: {e}");
+                            first_error.get_or_insert(e);
+                        }
+                    }
+                }
+                Some(Err(e)) => {
+                    first_error.get_or_insert(PipelineError::panicked("a stage", e));
+                }
+            },
+            () = &mut deadline => {
+                let stuck: Vec<&str> = ORDER.into_iter().filter(|s| running.contains(s)).collect();
+                return Err(PipelineError::ShutdownTimeout { grace, stages: stuck.join(", ") });
+            }
+        }
+    }
+    if let Some(e) = first_error {
+        return Err(e);
+    }
+    reports.sort_by_key(|r| ORDER.iter().position(|s| *s == r.stage).unwrap_or(ORDER.len()));
+    Ok(reports)
+}

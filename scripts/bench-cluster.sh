@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# Clustering quality and speed on the shared dev sets, through the binary: replay each
+# articles.jsonl with `chorus backfill --jsonl`, read it back with `chorus export`, score.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+SHARED=${1:-../shared}
+DEV=$SHARED/bench/cluster/dev
+if [ ! -d "$DEV" ]; then
+  echo "no clustering benchmark at $DEV: skipping (set SHARED=path to run it)"
+  exit 0
+fi
+cargo build --quiet --release --bin chorus
+out=$(mktemp -d)
+trap 'rm -rf "$out"' EXIT
+for set in "$DEV"/*/; do
+  name=$(basename "$set")
+  n=$(wc -l <"$set/articles.jsonl")
+  start=$(date +%s.%N)
+  target/release/chorus backfill --jsonl "$set/articles.jsonl" --db "$out/$name.db" >/dev/null
+  end=$(date +%s.%N)
+  target/release/chorus export --format jsonl --db "$out/$name.db" \
+    | python3 -c 'import sys, json
+for line in sys.stdin:
+    r = json.loads(line); print(json.dumps({"id": r["id"], "cluster": r["event"]}))' >"$out/$name.pred.jsonl"
+  echo "== $name ($n articles)"
+  python3 "$SHARED/bench/cluster/score.py" --gold "$set/gold.jsonl" --pred "$out/$name.pred.jsonl"
+  python3 -c "import sys; s=float(sys.argv[2])-float(sys.argv[1]); print(f'backfill: {int(sys.argv[3])/s:.0f} articles/s ({s:.2f} s, JSONL to SQLite, process start included)')" "$start" "$end" "$n"
+done

@@ -1,0 +1,83 @@
+//! The read commands on a backfilled newsroom: events, event, search, feeds.
+
+use std::time::Duration;
+
+use chorus_newsroom::catalog;
+use serde_json::Value;
+
+use crate::util::{Workspace, newsroom, run, run_ok};
+
+async fn backfilled() -> (Workspace, String) {
+    let news = newsroom(Duration::ZERO).await;
+    let ws = Workspace::new();
+    let config = ws.config(&news, "chorus.db", "");
+    run_ok(&["backfill", "--config", config.to_str().unwrap()]).await;
+    let db = ws.path("chorus.db").to_str().unwrap().to_owned();
+    (ws, db)
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn events_list_titles_outlets_and_counts() {
+    let (_ws, db) = backfilled().await;
+    let lines = run_ok(&["events", "--db", &db, "--json", "--sort", "coverage", "-n", "1000"]).await;
+    let events: Vec<Value> = lines.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    assert_eq!(events.len(), catalog().events.len());
+    let counts: Vec<i64> = events.iter().map(|e| e["outlet_count"].as_i64().unwrap()).collect();
+    assert!(counts.windows(2).all(|w| w[0] >= w[1]), "not sorted by coverage: {counts:?}");
+    for e in &events {
+        assert!(!e["title"].as_str().unwrap().is_empty());
+        assert_eq!(e["outlets"].as_array().unwrap().len() as i64, e["outlet_count"].as_i64().unwrap());
+        assert!(e["outlet_count"].as_i64().unwrap() >= 2, "{e}");
+    }
+    let table = run_ok(&["events", "--db", &db]).await;
+    assert!(table.contains("OUTLETS") && table.lines().count() > events.len(), "{table}");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_event_shows_what_only_one_outlet_claims() {
+    let (_ws, db) = backfilled().await;
+    let hits = run_ok(&["search", "--db", &db, "--json", "Meloni troops"]).await;
+    let hit: Value = serde_json::from_str(hits.lines().next().expect("a hit")).unwrap();
+    let id = hit["event"].to_string();
+    let shown = run_ok(&["event", "--db", &db, &id]).await;
+    let kmia = shown.split("only ").find(|part| part.contains("siphoned billions")).unwrap_or_else(|| {
+        panic!("the KMIA allegations are not shown as one outlet's claims:\n{shown}")
+    });
+    assert!(kmia.contains("shell companies") || kmia.contains("derailed"), "{shown}");
+    let json: Value = serde_json::from_str(&run_ok(&["event", "--db", &db, &id, "--json"]).await).unwrap();
+    assert!(json["coverage"]["shared"].as_array().unwrap().len() >= 1, "{json}");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn search_finds_words_in_titles_and_text() {
+    let (_ws, db) = backfilled().await;
+    let story = &catalog().stories[0];
+    let word = story.title.split_whitespace().max_by_key(|w| w.len()).unwrap();
+    let out = run_ok(&["search", "--db", &db, "--json", word]).await;
+    assert!(out.lines().any(|l| l.contains(story.title)), "{word}: {out}");
+    let nothing = run_ok(&["search", "--db", &db, "zzzyzzyva"]).await;
+    assert!(nothing.contains("no matches"));
+    let odd = run(&["search", "--db", &db, "\"unbalanced AND"]).await;
+    assert!(odd.status.code().is_some_and(|c| c <= 1), "a bad query must not crash");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn feeds_report_health() {
+    let (_ws, db) = backfilled().await;
+    let out = run_ok(&["feeds", "--db", &db, "--json"]).await;
+    let feeds: Vec<Value> = out.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    assert_eq!(feeds.len(), catalog().outlets.len());
+    for f in &feeds {
+        assert!(f["last_success"].is_string() && f["articles"].as_i64().unwrap() >= 1, "{f}");
+    }
+}
+
+#[tokio::test]
+async fn read_commands_on_a_missing_database_say_so() {
+    let ws = Workspace::new();
+    let db = ws.path("missing.db");
+    let out = run(&["events", "--db", db.to_str().unwrap()]).await;
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("missing.db"));
+    assert!(!db.exists(), "a read command created a database");
+}
