@@ -11,8 +11,6 @@ use std::borrow::Cow;
 use chardetng::{EncodingDetector, Iso2022JpDetection, Utf8Detection};
 use encoding_rs::{Encoding, UTF_8, UTF_16BE, UTF_16LE, WINDOWS_1252};
 
-use crate::dom::find_ci;
-
 /// How far into the page to look for a `<meta>` charset declaration. The HTML standard
 /// says 1024 bytes; real pages put kilobytes of inline scripts and styles first.
 const PRESCAN_BYTES: usize = 16 * 1024;
@@ -23,7 +21,11 @@ const SNIFF_BYTES: usize = 8 * 1024;
 
 /// Decodes a page. `content_type` is the HTTP header, `tld` the page host's top-level
 /// domain (it helps the guess between, say, Windows-1251 and KOI8-R).
-pub(crate) fn decode<'a>(bytes: &'a [u8], content_type: Option<&str>, tld: Option<&str>) -> Cow<'a, str> {
+pub(crate) fn decode<'a>(
+    bytes: &'a [u8],
+    content_type: Option<&str>,
+    tld: Option<&str>,
+) -> Cow<'a, str> {
     if let Some((enc, bom_len)) = Encoding::for_bom(bytes) {
         return enc.decode_without_bom_handling(&bytes[bom_len..]).0;
     }
@@ -31,10 +33,10 @@ pub(crate) fn decode<'a>(bytes: &'a [u8], content_type: Option<&str>, tld: Optio
     // Fast path, most of the web: valid UTF-8. With a legacy label, non-ASCII bytes that
     // form valid UTF-8 mean the label is stale (legacy text almost never does by chance);
     // pure ASCII reads the same either way.
-    if let Ok(s) = std::str::from_utf8(bytes) {
-        if declared.is_none_or(|d| d == UTF_8 || d.is_ascii_compatible()) {
-            return Cow::Borrowed(s);
-        }
+    if let Ok(s) = std::str::from_utf8(bytes)
+        && declared.is_none_or(|d| d == UTF_8 || d.is_ascii_compatible())
+    {
+        return Cow::Borrowed(s);
     }
     let utf8 = utf8_evidence(bytes);
     let enc = match declared {
@@ -43,7 +45,11 @@ pub(crate) fn decode<'a>(bytes: &'a [u8], content_type: Option<&str>, tld: Optio
         }
         Some(enc) => enc,
         None => {
-            if utf8.plausible() { UTF_8 } else { guess(bytes, tld) }
+            if utf8.plausible() {
+                UTF_8
+            } else {
+                guess(bytes, tld)
+            }
         }
     };
     if enc == UTF_8 {
@@ -87,10 +93,13 @@ fn prescan(bytes: &[u8]) -> Option<&'static Encoding> {
             let rest = trim_ascii_start(rest);
             if let Some(rest) = rest.strip_prefix(b"=") {
                 let rest = trim_ascii_start(rest);
-                let rest = rest.strip_prefix(b"\"").or_else(|| rest.strip_prefix(b"'")).unwrap_or(rest);
+                let rest =
+                    rest.strip_prefix(b"\"").or_else(|| rest.strip_prefix(b"'")).unwrap_or(rest);
                 let len = rest
                     .iter()
-                    .position(|&b| matches!(b, b'"' | b'\'' | b';' | b'/' | b'>') || b.is_ascii_whitespace())
+                    .position(|&b| {
+                        matches!(b, b'"' | b'\'' | b';' | b'/' | b'>') || b.is_ascii_whitespace()
+                    })
                     .unwrap_or(rest.len());
                 if let Some(enc) = std::str::from_utf8(&rest[..len]).ok().and_then(label) {
                     return Some(enc);
@@ -108,6 +117,21 @@ fn prescan(bytes: &[u8]) -> Option<&'static Encoding> {
 fn trim_ascii_start(b: &[u8]) -> &[u8] {
     let n = b.iter().position(|c| !c.is_ascii_whitespace()).unwrap_or(b.len());
     &b[n..]
+}
+
+/// Case-insensitive search for an ASCII needle.
+pub(crate) fn find_ci(hay: &[u8], needle: &[u8]) -> Option<usize> {
+    let (&first, rest) = needle.split_first()?;
+    let (lo, up) = (first.to_ascii_lowercase(), first.to_ascii_uppercase());
+    let mut from = 0;
+    while from + needle.len() <= hay.len() {
+        let i = from + memchr::memchr2(lo, up, &hay[from..hay.len() - rest.len()])?;
+        if hay[i + 1..i + needle.len()].eq_ignore_ascii_case(rest) {
+            return Some(i);
+        }
+        from = i + 1;
+    }
+    None
 }
 
 /// How the bytes fare read as UTF-8.
@@ -170,7 +194,10 @@ fn guess(bytes: &[u8], tld: Option<&str>) -> &'static Encoding {
         return UTF_8;
     };
     // Start at a line boundary a little before, so the detector sees whole words.
-    let from = bytes[..first].iter().rposition(|&b| b == b'\n').map_or(first.saturating_sub(64), |p| p + 1);
+    let from = bytes[..first]
+        .iter()
+        .rposition(|&b| b == b'\n')
+        .map_or(first.saturating_sub(64), |p| p + 1);
     let sample = &bytes[from..bytes.len().min(from + SNIFF_BYTES)];
     let mut det = EncodingDetector::new(Iso2022JpDetection::Deny);
     det.feed(sample, sample.len() == bytes.len() - from);
@@ -249,7 +276,9 @@ mod tests {
     #[test]
     fn latin1_label_on_utf8_bytes_is_not_trusted() {
         let page = "<meta charset=iso-8859-1><p>Zürich – “quoted”</p>".as_bytes();
-        assert!(decode(page, Some("text/html; charset=ISO-8859-1"), None).contains("Zürich – “quoted”"));
+        assert!(
+            decode(page, Some("text/html; charset=ISO-8859-1"), None).contains("Zürich – “quoted”")
+        );
     }
 
     #[test]
@@ -259,7 +288,11 @@ mod tests {
         let text = decode(&page, Some("text/html; charset=windows-1252"), None);
         assert!(text.starts_with("<meta"));
         assert!(text.contains("Ça va"));
-        let (utf16, _, _) = ("\u{feff}<p>hé</p>".encode_utf16().flat_map(u16::to_le_bytes).collect::<Vec<u8>>(), 0, 0);
+        let (utf16, _, _) = (
+            "\u{feff}<p>hé</p>".encode_utf16().flat_map(u16::to_le_bytes).collect::<Vec<u8>>(),
+            0,
+            0,
+        );
         assert!(decode(&utf16, None, None).contains("<p>hé</p>"));
     }
 

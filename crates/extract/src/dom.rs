@@ -10,6 +10,7 @@ use ego_tree::{NodeId, NodeRef};
 use scraper::node::Element;
 use scraper::{Html, Node};
 
+use crate::charset::find_ci;
 use crate::hints;
 
 /// No element: the parent of the root.
@@ -163,6 +164,13 @@ pub(crate) struct Doc {
 }
 
 impl Doc {
+    /// The sum over element `e`'s blocks of a per-block prefix sum (`prefix[i]` is the
+    /// sum over blocks before `i`).
+    pub(crate) fn sum(&self, prefix: &[u64], e: usize) -> u64 {
+        let el = &self.elems[e];
+        prefix[el.block_end as usize] - prefix[el.block_start as usize]
+    }
+
     /// The text of one block.
     pub(crate) fn block_text(&self, b: &Block) -> &str {
         self.text.get(b.start as usize..b.end as usize).unwrap_or("")
@@ -211,6 +219,8 @@ struct Frame {
     /// Inside comments or a form: names there are commenters and field labels, not
     /// authors.
     chatter: bool,
+    /// Inside an author biography: names there are the author's interests and friends.
+    in_bio: bool,
 }
 
 /// Attributes read in one pass over an element's attribute list.
@@ -250,8 +260,9 @@ impl<'a> Attrs<'a> {
                 "lang" | "xml:lang" => a.lang = v,
                 "datetime" => a.datetime = Some(v),
                 "pubdate" => a.pubdate = true,
+                // Not aria-hidden: that hides from screen readers only, and drop caps or
+                // decorative copies of visible text carry it.
                 "hidden" => a.hidden = true,
-                "aria-hidden" => a.hidden |= v.trim().eq_ignore_ascii_case("true"),
                 "style" => a.hidden |= style_hides(v),
                 _ => {}
             }
@@ -284,21 +295,6 @@ fn style_hides(style: &str) -> bool {
 fn trim_start(b: &[u8]) -> &[u8] {
     let n = b.iter().position(|c| !c.is_ascii_whitespace()).unwrap_or(b.len());
     &b[n..]
-}
-
-/// Case-insensitive search for an ASCII needle.
-pub(crate) fn find_ci(hay: &[u8], needle: &[u8]) -> Option<usize> {
-    let (&first, rest) = needle.split_first()?;
-    let (lo, up) = (first.to_ascii_lowercase(), first.to_ascii_uppercase());
-    let mut from = 0;
-    while from + needle.len() <= hay.len() {
-        let i = from + memchr::memchr2(lo, up, &hay[from..hay.len() - rest.len()])?;
-        if hay[i + 1..i + needle.len()].eq_ignore_ascii_case(rest) {
-            return Some(i);
-        }
-        from = i + 1;
-    }
-    None
 }
 
 #[derive(Default)]
@@ -352,7 +348,8 @@ impl Walker {
                 return false;
             }
             "link" => {
-                let canonical = a.rel.split_ascii_whitespace().any(|r| r.eq_ignore_ascii_case("canonical"));
+                let canonical =
+                    a.rel.split_ascii_whitespace().any(|r| r.eq_ignore_ascii_case("canonical"));
                 if canonical && self.doc.meta.canonical.is_none() && !a.href.trim().is_empty() {
                     self.doc.meta.canonical = Some(a.href.trim().to_owned());
                 }
@@ -365,8 +362,8 @@ impl Walker {
                 return false;
             }
             "style" | "noscript" | "template" | "svg" | "math" | "iframe" | "object" | "embed"
-            | "canvas" | "video" | "audio" | "select" | "textarea" | "button" | "input"
-            | "img" | "picture" | "source" | "base" => return false,
+            | "canvas" | "video" | "audio" | "select" | "textarea" | "button" | "input" | "img"
+            | "picture" | "source" | "base" => return false,
             _ => {}
         }
         if a.hidden {
@@ -424,7 +421,9 @@ impl Walker {
         let chatter = self.stack.last().is_some_and(|f| f.chatter)
             || hint & hints::COMMENTS != 0
             || tag == Tag::Form;
-        self.stack.push(Frame { node: node.id(), elem: idx, owner, block, link, chatter });
+        let in_bio = self.stack.last().is_some_and(|f| f.in_bio) || hint & hints::BIO != 0;
+        let byline = (rel_author || hint & hints::BYLINE != 0) && !chatter && !in_bio;
+        self.stack.push(Frame { node: node.id(), elem: idx, owner, block, link, chatter, in_bio });
         let meta = &mut self.doc.meta;
         match tag {
             Tag::H(1) => meta.h1.push(idx),
@@ -437,10 +436,12 @@ impl Walker {
             }
             _ => {}
         }
-        if (rel_author || hint & hints::BYLINE != 0) && !chatter && meta.bylines.len() < 32 {
+        if byline && meta.bylines.len() < 32 {
             meta.bylines.push(idx);
         }
-        if !a.itemprop.is_empty() && let Some(content) = a.content {
+        if !a.itemprop.is_empty()
+            && let Some(content) = a.content
+        {
             // Microdata on ordinary elements: <span itemprop="datePublished" content="…">.
             meta.metas.push((a.itemprop.to_ascii_lowercase(), content.to_owned()));
         }
@@ -550,58 +551,4 @@ fn own_text(node: NodeRef<'_, Node>) -> String {
         }
     }
     out
-}
-
-/// The visible text of a subtree, whitespace collapsed, at most `max_chars` characters.
-/// Iterative, so nesting depth does not matter.
-pub(crate) fn inner_text(html: &Html, id: NodeId, max_chars: usize) -> String {
-    let mut out = String::new();
-    let Some(start) = html.tree.get(id) else { return out };
-    let mut skip_until: Option<NodeId> = None;
-    for edge in start.traverse() {
-        match edge {
-            ego_tree::iter::Edge::Open(n) => {
-                if skip_until.is_some() {
-                    continue;
-                }
-                match n.value() {
-                    Node::Text(t) => {
-                        if t.starts_with(char::is_whitespace) && !out.ends_with(' ') && !out.is_empty() {
-                            out.push(' ');
-                        }
-                        for (i, w) in t.split_whitespace().enumerate() {
-                            if i > 0 {
-                                out.push(' ');
-                            }
-                            out.push_str(w);
-                        }
-                        if t.ends_with(char::is_whitespace) && !out.is_empty() {
-                            out.push(' ');
-                        }
-                        if out.len() > max_chars * 4 {
-                            break;
-                        }
-                    }
-                    Node::Element(el) => {
-                        if matches!(el.name(), "script" | "style" | "noscript" | "template" | "svg") {
-                            skip_until = Some(n.id());
-                        } else if matches!(el.name(), "br" | "p" | "div" | "li") && !out.ends_with(' ') {
-                            out.push(' ');
-                        }
-                    }
-                    _ => {}
-                }
-            }
-            ego_tree::iter::Edge::Close(n) => {
-                if skip_until == Some(n.id()) {
-                    skip_until = None;
-                }
-            }
-        }
-    }
-    let trimmed = out.trim();
-    match trimmed.char_indices().nth(max_chars) {
-        Some((i, _)) => trimmed[..i].to_owned(),
-        None => trimmed.to_owned(),
-    }
 }

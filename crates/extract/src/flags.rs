@@ -8,11 +8,16 @@
 
 use chorus_model::PageFlags;
 
+use crate::dom::Doc;
+
 /// What flag detection looks at.
 #[derive(Clone, Debug, Default)]
 pub(crate) struct FlagClues<'a> {
     /// The extracted text.
     pub(crate) text: &'a str,
+    /// The start of all the page's visible text, furniture included (a wall is furniture
+    /// by every measure except that it is all there is).
+    pub(crate) page_text: &'a str,
     pub(crate) title: &'a str,
     /// Characters of text on the whole page, and of those inside links.
     pub(crate) page_chars: u64,
@@ -46,6 +51,7 @@ const CONSENT_CUES: &[&str] = &[
     "manage options",
     "your choices",
     "we care about your privacy",
+    "before you continue",
 ];
 
 const BOT_CHECK_CUES: &[&str] = &[
@@ -61,8 +67,20 @@ const BOT_CHECK_CUES: &[&str] = &[
     "unusual traffic",
 ];
 
-/// Text at most this long may be a wall; longer text is an article that mentions cookies.
+/// Extracted text at most this long may be a wall; longer text is an article.
 const WALL_MAX_CHARS: usize = 1500;
+
+/// A page with more visible text than this is an article page with a banner, not a wall.
+const WALL_PAGE_MAX_CHARS: u64 = 3000;
+
+/// The whole visible text of a page small enough to be a wall, else nothing (looking at
+/// a big page's text would cost time and could only say "not a wall").
+pub(crate) fn small_page_text(doc: &Doc, page_chars: u64) -> String {
+    if page_chars > WALL_PAGE_MAX_CHARS {
+        return String::new();
+    }
+    doc.blocks.iter().map(|b| doc.block_text(b)).collect::<Vec<_>>().join(" ")
+}
 
 /// Flags for one page.
 pub(crate) fn detect(c: &FlagClues<'_>) -> PageFlags {
@@ -75,17 +93,17 @@ pub(crate) fn detect(c: &FlagClues<'_>) -> PageFlags {
 }
 
 fn consent_wall(c: &FlagClues<'_>) -> bool {
-    if c.text.len() > WALL_MAX_CHARS {
+    if c.text.len() > WALL_MAX_CHARS || c.page_chars > WALL_PAGE_MAX_CHARS {
         return false;
     }
-    let lower = format!("{} {}", c.title, c.text).to_lowercase();
-    if BOT_CHECK_CUES.iter().any(|cue| lower.contains(cue)) {
-        return true;
-    }
-    let distinct = CONSENT_CUES.iter().filter(|cue| lower.contains(*cue)).count();
-    // Two different consent phrases in a short text, or a page with next to no text whose
-    // only words are about cookies.
-    distinct >= 2 || distinct >= 1 && c.text.len() < 300
+    let cues = |text: &str| {
+        let lower = format!("{} {text}", c.title).to_lowercase();
+        let bot = BOT_CHECK_CUES.iter().any(|cue| lower.contains(cue));
+        bot || CONSENT_CUES.iter().filter(|cue| lower.contains(*cue)).count() >= 2
+    };
+    // Either the "article" found is the consent text itself, or there is no article and
+    // the little the page says is about consent.
+    cues(c.text) || c.text.chars().count() < c.min_text_chars && cues(c.page_text)
 }
 
 fn not_article(c: &FlagClues<'_>) -> bool {
@@ -99,7 +117,14 @@ mod tests {
     use super::*;
 
     fn clues(text: &str) -> FlagClues<'_> {
-        FlagClues { text, min_text_chars: 200, page_chars: 5000, page_link_chars: 1000, ..FlagClues::default() }
+        FlagClues {
+            text,
+            page_text: text,
+            min_text_chars: 200,
+            page_chars: text.len() as u64 + 200,
+            page_link_chars: 100,
+            ..FlagClues::default()
+        }
     }
 
     #[test]
@@ -114,6 +139,16 @@ mod tests {
         let wall = "We and our partners use cookies to store and access personal data. Accept all or manage preferences.";
         assert!(detect(&clues(wall)).consent_wall);
         assert!(detect(&FlagClues { title: "Just a moment...", ..clues("") }).consent_wall);
+        // The banner is furniture, so the article text is empty; the page text tells.
+        let banner = FlagClues { page_text: wall, page_chars: 200, ..clues("") };
+        assert!(detect(&banner).consent_wall);
+        let big_page = FlagClues { page_text: wall, page_chars: 20_000, ..clues("") };
+        assert!(!detect(&big_page).consent_wall);
+        let article =
+            "The council voted on Tuesday to fund the bridge repairs, ending a long dispute.";
+        let with_banner =
+            FlagClues { page_text: wall, page_chars: 600, min_text_chars: 50, ..clues(article) };
+        assert!(!detect(&with_banner).consent_wall);
         let article = "The council voted on Tuesday to fund the bridge repairs. ".repeat(40)
             + "The city's website uses cookies and asks for consent.";
         assert!(!detect(&clues(&article)).consent_wall);
@@ -121,10 +156,13 @@ mod tests {
 
     #[test]
     fn link_pages_without_article_signals_are_not_articles() {
-        let index = FlagClues { page_link_chars: 4000, ..clues("Latest news") };
+        let index = FlagClues { page_chars: 5000, page_link_chars: 4000, ..clues("Latest news") };
         assert!(detect(&index).not_article);
         assert!(!detect(&FlagClues { article_signals: true, ..index.clone() }).not_article);
-        assert!(detect(&FlagClues { listing_type: true, page_link_chars: 0, ..index.clone() }).not_article);
+        assert!(
+            detect(&FlagClues { listing_type: true, page_link_chars: 0, ..index.clone() })
+                .not_article
+        );
         let long = "A full paragraph of article text. ".repeat(20);
         assert!(!detect(&FlagClues { text: &long, ..index }).not_article);
     }

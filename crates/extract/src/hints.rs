@@ -23,6 +23,8 @@ pub(crate) const COMMENTS: u16 = 1 << 5;
 pub(crate) const HIDDEN: u16 = 1 << 6;
 /// A pull quote or a fact box set beside the text.
 pub(crate) const ASIDE: u16 = 1 << 7;
+/// An author's biography box (below the text, or a pop-up).
+pub(crate) const BIO: u16 = 1 << 8;
 
 /// Either kind of boilerplate.
 pub(crate) const BOILERPLATE: u16 = STRONG | WEAK;
@@ -64,24 +66,29 @@ fn is_taxonomy(name: &str) -> bool {
 /// Hints from one word of a class or id (ASCII, lower-cased, at most 24 bytes).
 fn word(w: &[u8]) -> u16 {
     match w {
-        b"comment" | b"comments" | b"commentlist" | b"disqus" | b"respond" | b"replies" | b"discussion"
-        | b"livefyre" | b"coral" | b"talk" => STRONG | COMMENTS,
+        b"comment" | b"comments" | b"commentlist" | b"disqus" | b"respond" | b"replies"
+        | b"discussion" | b"livefyre" | b"coral" | b"talk" => STRONG | COMMENTS,
         b"nav" | b"navbar" | b"navigation" | b"menu" | b"submenu" | b"megamenu" | b"breadcrumb"
         | b"breadcrumbs" | b"skiplink" | b"skiplinks" | b"pagination" | b"pager" | b"paging"
-        | b"share" | b"sharing" | b"sharebar" | b"shares" | b"sharetools" | b"social" | b"socials"
-        | b"sociallinks" | b"related" | b"relatedposts" | b"recommended" | b"recommendations"
-        | b"recommend" | b"outbrain" | b"taboola" | b"newsletter" | b"newsletters" | b"signup"
-        | b"subscribe" | b"subscription" | b"cookie" | b"cookies" | b"consent" | b"gdpr" | b"promo"
-        | b"promos" | b"promotion" | b"promoted" | b"advert" | b"advertisement" | b"advertising"
-        | b"adsense" | b"adslot" | b"adunit" | b"adwrapper" | b"dfp" | b"sponsor"
-        | b"sponsored" | b"trending" | b"popular" | b"mostread"
-        | b"mostpopular" | b"tags" | b"taglist" | b"keywords" | b"toolbar" | b"tools" | b"login"
-        | b"signin" | b"register" | b"donate" | b"donation" | b"rss" | b"print" => STRONG,
+        | b"share" | b"sharing" | b"sharebar" | b"shares" | b"sharetools" | b"social"
+        | b"socials" | b"sociallinks" | b"related" | b"relatedposts" | b"recommended"
+        | b"recommendations" | b"recommend" | b"outbrain" | b"taboola" | b"newsletter"
+        | b"newsletters" | b"signup" | b"subscribe" | b"subscription" | b"cookie" | b"cookies"
+        | b"consent" | b"gdpr" | b"promo" | b"promos" | b"promotion" | b"advert"
+        | b"advertisement" | b"advertising" | b"adsense" | b"adslot" | b"adunit" | b"adwrapper"
+        | b"dfp" | b"sponsor" | b"sponsored" | b"trending" | b"popular" | b"mostread"
+        | b"mostpopular" | b"tags" | b"taglist" | b"keywords" | b"toolbar" | b"tools"
+        | b"login" | b"signin" | b"register" | b"donate" | b"donation" | b"rss" | b"print" => {
+            STRONG
+        }
         b"ad" | b"ads" | b"widget" | b"widgets" | b"sidebar" | b"rail" | b"aside" | b"header"
-        | b"masthead" | b"footer" | b"banner" | b"popup"
-        | b"modal" | b"overlay" | b"bio" | b"authorbio" | b"meta" | b"postmeta" | b"entrymeta"
-        | b"date" | b"dates" | b"time" | b"timestamp" | b"published" | b"updated" | b"dateline" => WEAK,
-        b"byline" | b"bylines" | b"author" | b"authors" | b"writer" | b"contributor" => WEAK | BYLINE,
+        | b"masthead" | b"footer" | b"banner" | b"popup" | b"modal" | b"overlay" | b"meta"
+        | b"postmeta" | b"entrymeta" | b"date" | b"dates" | b"time" | b"timestamp"
+        | b"published" | b"updated" | b"dateline" => WEAK,
+        b"byline" | b"bylines" | b"author" | b"authors" | b"writer" | b"contributor" => {
+            WEAK | BYLINE
+        }
+        b"bio" | b"bios" | b"authorbio" | b"biography" => WEAK | BIO,
         b"caption" | b"captions" | b"figcaption" | b"credit" | b"credits" | b"photocredit" => {
             WEAK | CAPTION
         }
@@ -185,7 +192,6 @@ pub(crate) fn from_role(role: &str) -> u16 {
             STRONG
         }
         "complementary" | "contentinfo" => WEAK,
-        "article" | "main" => CONTENT,
         _ => 0,
     }
 }

@@ -2,20 +2,41 @@
 //!
 //! [`extract`] takes a downloaded page ([`RawPage`]) and returns an [`Article`]: the body
 //! text without page furniture (navigation, related stories, share buttons, cookie
-//! banners, comments, captions, bylines), and metadata with provenance: title without the
-//! site name, authors (people only), publication and modification times and where they
-//! were read ([`DateSource`](chorus_model::DateSource)), language, the page's canonical
-//! address, and [`PageFlags`](chorus_model::PageFlags) (paywall, consent wall, not an
-//! article). [`extract_html`] does the same from bare bytes. [`run`] is the pipeline
-//! stage: pages in, articles out, on a pool of blocking threads.
+//! banners, comments, captions, bylines, newsletter plugs, footers), and metadata with
+//! provenance: the headline without the site name, authors (people only), publication and
+//! modification times and where the publication time was read
+//! ([`DateSource`]), language, the page's canonical address, and
+//! [`PageFlags`](chorus_model::PageFlags) (paywall, consent wall, not an article).
+//! [`extract_html`] does the same from bare bytes. [`run`] is the pipeline stage: pages
+//! in, articles out, extraction on a pool of blocking threads. [`ExtractConfig`] is the
+//! `[extract]` section of the config file; [`VERSION`] is stored with every article.
 //!
-//! Extraction is pure and synchronous: charset detection ([`charset`](crate) rules: BOM,
-//! HTTP header, `<meta>`, UTF-8 validity, statistical guess), one parse with `scraper`,
-//! one iterative pass that flattens the tree, and cheap loops over that flat form. Deep
-//! nesting cannot overflow the stack, and no input makes it panic.
+//! # How it works
+//!
+//! Extraction is pure and synchronous, and every step after parsing is a loop:
+//!
+//! 1. **Charset.** A byte-order mark; the HTTP `charset`; a `<meta>` declaration; valid
+//!    UTF-8; a statistical guess (chardetng) on a sample. Labels are checked against the
+//!    bytes: a page that says UTF-8 but is Windows-1252 is read as Windows-1252.
+//! 2. **Parse.** Script and style bodies are cut and pathological nesting flattened first
+//!    (the parser pays for every byte, and is quadratic in nesting), then `scraper` builds
+//!    the tree.
+//! 3. **Flatten.** One iterative walk turns the tree into an arena of elements in
+//!    document order and cuts the visible text into blocks (paragraphs, headings, list
+//!    items, the loose text of a `<div>`), noting links, class/id hints and metadata tags.
+//!    Deep nesting cannot overflow the stack.
+//! 4. **Body.** Blocks are judged (prose, link list, short), hints resolved against the
+//!    page, and the container with the most prose net of furniture is chosen; inside it,
+//!    furniture and stock lines go and short lines are judged by their neighbours. Pages
+//!    whose text is only in JSON-LD `articleBody` get that.
+//! 5. **Metadata.** JSON-LD, OpenGraph, `<meta>` tags, `<time>`, bylines, the feed entry and
+//!    the URL, each in a fixed order of trust.
+//!
+//! No input makes it panic; the worst a hostile page gets is an empty text.
 //!
 //! ```
 //! use chorus_extract::{ExtractConfig, extract_html};
+//! use chorus_model::DateSource;
 //!
 //! let html = br#"<html lang="en"><head>
 //!     <title>Bridge reopens after repairs | Harbor Gazette</title>
@@ -33,9 +54,13 @@
 //!   </body></html>"#;
 //! let article = extract_html(html, None, None, &ExtractConfig::default());
 //! assert_eq!(article.title, "Bridge reopens after repairs");
-//! assert!(article.text.starts_with("The old harbor bridge reopened"));
-//! assert!(article.text.ends_with("the ribbon cutting."));
+//! assert_eq!(
+//!     article.text,
+//!     "The old harbor bridge reopened on Thursday after two years of repairs, the city said.\n\n\
+//!      Cyclists and pedestrians crowded the deck within minutes of the ribbon cutting."
+//! );
 //! assert_eq!(article.authors, ["Jane Roe"]);
+//! assert_eq!(article.published_source, Some(DateSource::OpenGraph));
 //! assert_eq!(article.language.as_deref(), Some("en"));
 //! ```
 #![deny(missing_docs)]
@@ -48,15 +73,16 @@ mod error;
 mod flags;
 mod hints;
 mod metadata;
-mod nesting;
 mod phrases;
+mod preparse;
+mod sniff;
 mod stage;
 
 pub use config::ExtractConfig;
 pub use error::ExtractError;
 pub use stage::run;
 
-use chorus_model::{Article, FeedEntry, RawPage, Timestamp};
+use chorus_model::{Article, DateSource, FeedEntry, RawPage, Timestamp};
 use url::Url;
 
 use crate::metadata::{authors, dates, jsonld, language, title};
@@ -70,19 +96,7 @@ pub const VERSION: &str = concat!("chorus-extract ", env!("CARGO_PKG_VERSION"));
 /// body). A page with no article text is not an error: it comes back with empty `text`,
 /// and usually a flag saying why.
 pub fn extract(page: &RawPage, cfg: &ExtractConfig) -> Result<Article, ExtractError> {
-    let url = || page.final_url.to_string();
-    if page.body.iter().all(u8::is_ascii_whitespace) {
-        return Err(ExtractError::EmptyBody { url: url() });
-    }
-    if let Some(ct) = page.content_type.as_deref()
-        && !is_textual(ct)
-        && !sniffs_as_html(&page.body)
-    {
-        return Err(ExtractError::NotHtml { url: url(), content_type: ct.to_owned() });
-    }
-    if is_binary(&page.body) {
-        return Err(ExtractError::Binary { url: url() });
-    }
+    sniff::check(page)?;
     let context = Context {
         url: Some(&page.final_url),
         outlet: Some(&page.outlet),
@@ -113,11 +127,16 @@ struct Context<'a> {
     fetched_at: Option<Timestamp>,
 }
 
-fn extract_with(bytes: &[u8], content_type: Option<&str>, cx: &Context<'_>, cfg: &ExtractConfig) -> Article {
+fn extract_with(
+    bytes: &[u8],
+    content_type: Option<&str>,
+    cx: &Context<'_>,
+    cfg: &ExtractConfig,
+) -> Article {
     let host = cx.url.and_then(Url::host_str);
     let tld = host.and_then(|h| h.rsplit('.').next());
     let source = charset::decode(bytes, content_type, tld);
-    let html = scraper::Html::parse_document(&nesting::limit(&source));
+    let html = scraper::Html::parse_document(&preparse::prepare(&source));
     let doc = dom::Doc::build(&html);
     let ld = jsonld::parse(&doc.meta.json_ld);
 
@@ -128,7 +147,7 @@ fn extract_with(bytes: &[u8], content_type: Option<&str>, cx: &Context<'_>, cfg:
     let title_clues = title::TitleClues {
         open_graph: metadata::meta(&doc, &["og:title", "twitter:title"]),
         json_ld: ld.headline.as_deref(),
-        h1: h1.clone(),
+        h1,
         title_tag: doc.meta.title.as_deref(),
         site_names: outlets.clone(),
         host,
@@ -140,30 +159,28 @@ fn extract_with(bytes: &[u8], content_type: Option<&str>, cx: &Context<'_>, cfg:
         headline = title::squash(t);
     }
 
-    // Lines equal to any form of the headline are not body text.
+    // Lines that repeat the headline, in any of its forms, are not body text.
     let mut titles: Vec<&str> = vec![headline.as_str()];
     titles.extend(title_clues.open_graph);
-    titles.extend(doc.meta.title.as_deref());
-    titles.extend(h1.iter().map(String::as_str));
+    titles.extend(title_clues.title_tag);
+    titles.extend(title_clues.h1.iter().map(String::as_str));
     let body = body::extract(&doc, &titles);
     let mut text = body.text;
     if text.chars().count() < cfg.min_text_chars
-        && let Some(ld_body) = ld.article_body.as_deref()
+        && let Some(ld_text) = ld.article_body.as_deref().map(jsonld::body_text)
+        && ld_text.len() > text.len()
     {
-        let ld_text = paragraphs(ld_body);
-        if ld_text.len() > text.len() {
-            text = ld_text;
-        }
+        text = ld_text;
     }
 
-    let byline_texts = metadata::byline_texts(&doc, &html);
-    let author_sources = [ld.authors.clone(), authors::from_metas(&doc.meta.metas), byline_texts];
-    let mut authors = authors::pick(&author_sources, &outlets);
-    if authors.is_empty()
-        && let Some(entry) = cx.entry
-    {
-        authors = authors::pick(std::slice::from_ref(&entry.authors), &outlets);
-    }
+    let author_sources = [
+        ld.authors.clone(),
+        authors::from_metas(&doc.meta.metas),
+        metadata::byline_texts(&doc, &html),
+        authors::text_byline(&doc, body.first_block),
+        cx.entry.map(|e| e.authors.clone()).unwrap_or_default(),
+    ];
+    let authors = authors::pick(&author_sources, &outlets);
 
     let date_clues = dates::DateClues {
         json_ld_published: ld.date_published.as_deref(),
@@ -186,8 +203,10 @@ fn extract_with(bytes: &[u8], content_type: Option<&str>, cx: &Context<'_>, cfg:
     let language = language::detect(&declared, &text);
 
     let og_type = metadata::meta(&doc, &["og:type"]).map(str::to_ascii_lowercase);
+    let page_text = flags::small_page_text(&doc, body.page_chars);
     let flags = flags::detect(&flags::FlagClues {
         text: &text,
+        page_text: &page_text,
         title: &headline,
         page_chars: body.page_chars,
         page_link_chars: body.page_link_chars,
@@ -195,7 +214,7 @@ fn extract_with(bytes: &[u8], content_type: Option<&str>, cx: &Context<'_>, cfg:
         content_tier: metadata::meta(&doc, &["article:content_tier", "content_tier"]),
         article_signals: ld.is_article
             || og_type.as_deref() == Some("article")
-            || published.is_some_and(|(_, s)| s != chorus_model::DateSource::Feed),
+            || published.is_some_and(|(_, s)| s != DateSource::Feed),
         listing_type: ld.listing && !ld.is_article,
         min_text_chars: cfg.min_text_chars,
     });
@@ -216,74 +235,4 @@ fn extract_with(bytes: &[u8], content_type: Option<&str>, cx: &Context<'_>, cfg:
         flags,
         extractor: VERSION.to_owned(),
     }
-}
-
-/// JSON-LD `articleBody` as paragraphs: its line breaks kept, other whitespace collapsed.
-/// Some sites put HTML in it; tags are dropped.
-fn paragraphs(raw: &str) -> String {
-    let decoded = title::squash_keep_lines(raw);
-    let mut out: Vec<String> = Vec::new();
-    for line in decoded.lines() {
-        let line = line.split_whitespace().collect::<Vec<_>>().join(" ");
-        if !line.is_empty() {
-            out.push(line);
-        }
-    }
-    out.join("\n\n")
-}
-
-/// Content types that may hold HTML.
-fn is_textual(content_type: &str) -> bool {
-    let ct = content_type.trim().to_ascii_lowercase();
-    ct.is_empty() || ct.starts_with("text/") || ct.contains("html") || ct.contains("xml")
-}
-
-/// Bytes that start like an HTML document, whatever the server called them.
-fn sniffs_as_html(body: &[u8]) -> bool {
-    let head = &body[..body.len().min(1024)];
-    let start = head.iter().position(|b| !b.is_ascii_whitespace()).unwrap_or(head.len());
-    let head = &head[start..];
-    head.starts_with(b"<") && dom::find_ci(head, b"<html").or(dom::find_ci(head, b"<!doctype")).or(dom::find_ci(head, b"<body")).is_some()
-}
-
-/// Binary data: NUL bytes near the start, where no text encoding but UTF-16 (which
-/// carries a byte-order mark) puts them.
-fn is_binary(body: &[u8]) -> bool {
-    if body.starts_with(&[0xFF, 0xFE]) || body.starts_with(&[0xFE, 0xFF]) {
-        return false;
-    }
-    let head = &body[..body.len().min(1024)];
-    head.iter().filter(|&&b| b == 0).count() > 0
-}
-
-// TEMP-DEBUG: remove before finishing.
-#[doc(hidden)]
-/// Debug dump of blocks.
-pub fn debug_dump(html: &[u8]) -> String {
-    use std::fmt::Write;
-    let text = charset::decode(html, None, None);
-    let parsed = scraper::Html::parse_document(&text);
-    let doc = dom::Doc::build(&parsed);
-    let b = body::extract(&doc, &[]);
-    let mut out = String::new();
-    let _ = writeln!(out, "container {}", b.container);
-    for bl in &doc.blocks {
-        let mut path = Vec::new();
-        let mut i = bl.owner;
-        while i != dom::NONE {
-            let e = &doc.elems[i as usize];
-            let names = parsed.tree.get(e.node).and_then(|n| n.value().as_element()).map(|el| format!("{}#{}", el.attr("class").unwrap_or(""), el.attr("id").unwrap_or(""))).unwrap_or_default();
-            path.push(format!("{}:{:?}{}", i, e.tag, if e.hint != 0 || std::env::var("DUMP_JSON").is_ok() { format!("[{:x} {}]", e.hint, names) } else { String::new() }));
-            i = e.parent;
-        }
-        path.reverse();
-        let t = doc.block_text(bl);
-        let short: String = t.chars().take(100).collect();
-        if std::env::var("DUMP_JSON").is_ok() {
-            let _ = writeln!(out, "{}", serde_json::json!({"kind": format!("{:?}", body::kind(&doc, bl)), "chars": bl.chars, "links": bl.link_chars, "path": path, "text": t}));
-        } else {
-            let _ = writeln!(out, "{:?} c{} l{} | {} | {}", body::kind(&doc, bl), bl.chars, bl.link_chars, path.join(">"), short.replace('\n', "⏎"));
-        }
-    }
-    out
 }

@@ -13,7 +13,8 @@ pub(crate) fn is_furniture(text: &str, titles: &[&str]) -> bool {
         return false;
     }
     // Rules and separators ("___", "* * *"), numbers only excepted.
-    if !t.chars().any(char::is_alphanumeric) || t.chars().all(|c| c == '_' || !c.is_alphanumeric()) {
+    if !t.chars().any(char::is_alphanumeric) || t.chars().all(|c| c == '_' || !c.is_alphanumeric())
+    {
         return true;
     }
     let lower = t.to_lowercase();
@@ -22,6 +23,7 @@ pub(crate) fn is_furniture(text: &str, titles: &[&str]) -> bool {
         || is_credit(&lower)
         || is_dateline(&lower)
         || is_url_dump(t)
+        || is_caption(&lower)
         || titles.iter().any(|title| t.len().abs_diff(title.len()) < 16 && same_words(t, title))
 }
 
@@ -82,16 +84,24 @@ fn is_plug(lower: &str) -> bool {
     if lower.len() > 300 {
         return false;
     }
+    // Calls to act, not mentions: "Netflix users who subscribe to its premium tier" and
+    // "the company newsletter" are news.
     const CUES: &[&str] = &[
-        "newsletter",
+        "our newsletter",
+        "newsletters",
+        "free newsletter",
+        "daily newsletter",
+        "weekly newsletter",
         "sign up for",
         "sign up to",
         "signup for",
-        "subscribe to",
+        "subscribe to our",
+        "subscribe to the",
         "subscribe now",
         "subscribe today",
         "subscribed!",
-        "subscribing to",
+        "subscribing to our",
+        "subscribing you",
         "in your inbox",
         "to your inbox",
         "may be reached at",
@@ -112,8 +122,13 @@ fn is_credit(lower: &str) -> bool {
         return false;
     }
     let start = lower.trim_start_matches(['(', '[', '-', '—', ' ']);
+    // A notice, not a story about copyright law.
+    let notice = start.starts_with("copyright")
+        || ["copyright ©", "copyright (c)", "copyright 19", "copyright 20"]
+            .iter()
+            .any(|n| lower.contains(n));
     lower.contains("all rights reserved")
-        || lower.contains("copyright")
+        || notice
         || lower.contains('©')
         || lower.contains('ⓒ')
         || ["reporting by", "additional reporting", "editing by", "writing by", "contributing:"]
@@ -121,17 +136,18 @@ fn is_credit(lower: &str) -> bool {
             .any(|p| start.starts_with(p))
 }
 
-const MONTHS: &[&str] = &[
-    "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec",
-];
+const MONTHS: &[&str] =
+    &["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"];
 
 /// A line that is a date or time with at most a few words around it ("Updated at 1:23
 /// p.m.", "November 18, 2019", "Published: 2019-11-18 10:02", "기사입력 :[ 2018-08-25 ]").
 fn is_dateline(lower: &str) -> bool {
-    if lower.len() > 120 {
+    // "— Jane Roe (@jroe) November 18, 2019" closes a quoted post: content.
+    if lower.len() > 120 || lower.contains('@') {
         return false;
     }
     let mut dated = false;
+    let mut month = false;
     let mut words = 0;
     for tok in lower.split(|c: char| !c.is_alphanumeric() && c != ':') {
         let tok = tok.trim_matches(':');
@@ -140,17 +156,20 @@ fn is_dateline(lower: &str) -> bool {
         }
         let digits = tok.chars().filter(char::is_ascii_digit).count();
         if digits > 0 {
-            let year = digits == 4
-                && tok.len() == 4
-                && (tok.starts_with("19") || tok.starts_with("20"));
+            let year =
+                digits == 4 && tok.len() == 4 && (tok.starts_with("19") || tok.starts_with("20"));
             let time = tok.contains(':') && digits >= 3;
             dated |= year || time || tok.len() >= 8 && digits >= 6;
             continue;
         }
         if MONTHS.iter().any(|m| tok.starts_with(m)) && tok.len() <= 9 {
+            month = true;
             continue;
         }
-        if matches!(tok, "am" | "pm" | "a" | "p" | "m" | "gmt" | "utc" | "et" | "est" | "edt" | "bst" | "cet") {
+        if matches!(
+            tok,
+            "am" | "pm" | "a" | "p" | "m" | "gmt" | "utc" | "et" | "est" | "edt" | "bst" | "cet"
+        ) {
             continue;
         }
         words += 1;
@@ -158,7 +177,31 @@ fn is_dateline(lower: &str) -> bool {
     let stamp = ["updated", "published", "posted", "last modified", "modified"]
         .iter()
         .any(|w| lower.contains(w));
-    dated && (words <= 3 || stamp && words <= 8)
+    // A bare date, a date with a word or two beside the month ("smithsonian.com November
+    // 18, 2019"), or a stamp ("Updated at 1:23 p.m."); not a short sentence that names a
+    // year ("In 2019, sales rose.").
+    dated && (words <= 1 || month && words <= 3 || stamp && words <= 8)
+}
+
+/// Words that mark a photo credit.
+const CREDIT_WORDS: &[&str] =
+    &["credit", "photo", "image", "getty", "courtesy", "file", "foto", "reuters", "afp", "ap/"];
+
+/// A caption that lost its markup: "Photo: …", or a sentence ending in a credit such as
+/// "(credit: NASA)" or "(Getty Images)".
+fn is_caption(lower: &str) -> bool {
+    if lower.len() > 300 {
+        return false;
+    }
+    let starts = ["photo:", "image:", "credit:", "foto:", "picture:", "pictured:"];
+    if starts.iter().any(|s| lower.starts_with(s)) {
+        return true;
+    }
+    let Some(open) = lower.trim_end().strip_suffix(')').and_then(|l| l.rfind('(')) else {
+        return false;
+    };
+    let credit = &lower[open..];
+    credit.len() < 80 && CREDIT_WORDS.iter().any(|w| credit.contains(w))
 }
 
 /// Leftovers of hidden structured data: a run of URLs with sizes and user names.
@@ -197,6 +240,8 @@ mod tests {
             "Updated at 1:23 p.m.",
             "November 18, 2019",
             "Published: 2019-11-18 10:02",
+            "The rocket stage after its four engines were installed. (credit: NASA/J. Roe)",
+            "Photo: Jane Roe",
         ] {
             assert!(is_furniture(line, &[]), "{line}");
         }
@@ -207,6 +252,11 @@ mod tests {
         for line in [
             "The council met on November 18, 2019, and voted to close the bridge until spring.",
             "Netflix now has 150 million subscribers worldwide.",
+            "In 2019, sales rose.",
+            "The company newsletter reached two million readers last year.",
+            "Netflix users who subscribe to its premium tier pay more.",
+            "The lawsuit alleges copyright infringement on a large scale.",
+            "— Jane Roe (@jroe) November 18, 2019",
             "225.86",
             "Here are some of the highlights:",
             "NISSAN SENTRA",

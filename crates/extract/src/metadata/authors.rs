@@ -2,9 +2,12 @@
 //!
 //! Sources, first one with a usable name wins: JSON-LD `author` (people, not
 //! organisations); `<meta>` author tags; byline elements (`rel=author`, `itemprop=author`,
-//! byline classes). Each raw string is cleaned of "By", job titles, e-mail addresses,
+//! byline classes, outside comments and author biographies); a "By …" line just above the
+//! text; the feed entry's authors. Each raw string is cleaned of "By", job titles, e-mail addresses,
 //! "Email the author", dates and outlet names, split on "and" and commas, and checked to
 //! look like a person's name.
+
+use crate::dom::Doc;
 
 /// `<meta>` keys that name authors, in order.
 const META_KEYS: &[&str] = &[
@@ -21,26 +24,140 @@ const META_KEYS: &[&str] = &[
 
 /// Words that mark an organisation, a desk or a role, never a person's name.
 const NOT_A_PERSON: &[&str] = &[
-    "press", "news", "newsroom", "staff", "agency", "agencies", "reuters", "afp", "ap", "dpa",
-    "upi", "team", "desk", "editors", "editorial", "editor", "reporter", "reporters", "writer",
-    "writers", "correspondent", "columnist", "contributor", "contributors", "media", "times",
-    "post", "daily", "magazine", "network", "tv", "radio", "online", "inc", "ltd", "llc",
-    "group", "bureau", "service", "wire", "wires", "admin", "administrator", "webmaster",
-    "guest", "sponsored", "partner", "content", "studio", "email", "author", "follow", "twitter",
-    "facebook", "updated", "published", "view", "posts", "more", "read", "photo", "photos",
-    "photographer", "video", "senior", "chief", "associate", "deputy", "managing", "political",
-    "anonymous", "unknown", "journal", "herald", "tribune", "gazette", "channel", "name",
-    "commented", "comments", "says", "said", "analysis", "opinion", "sport", "sports",
-    "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "today",
-    "ago", "min", "minutes", "hours", "share", "by", "about", "contact", "имя", "nombre",
-    "nome", "autor", "redaktion", "redacción", "redação", "rédaction", "redazione",
+    "press",
+    "news",
+    "newsroom",
+    "staff",
+    "agency",
+    "agencies",
+    "reuters",
+    "afp",
+    "ap",
+    "dpa",
+    "upi",
+    "team",
+    "desk",
+    "editors",
+    "editorial",
+    "editor",
+    "reporter",
+    "reporters",
+    "writer",
+    "writers",
+    "correspondent",
+    "columnist",
+    "contributor",
+    "contributors",
+    "media",
+    "times",
+    "post",
+    "daily",
+    "magazine",
+    "network",
+    "tv",
+    "radio",
+    "online",
+    "inc",
+    "ltd",
+    "llc",
+    "group",
+    "bureau",
+    "service",
+    "wire",
+    "wires",
+    "admin",
+    "administrator",
+    "webmaster",
+    "guest",
+    "sponsored",
+    "partner",
+    "content",
+    "studio",
+    "email",
+    "author",
+    "follow",
+    "twitter",
+    "facebook",
+    "updated",
+    "published",
+    "view",
+    "posts",
+    "more",
+    "read",
+    "photo",
+    "photos",
+    "photographer",
+    "video",
+    "senior",
+    "chief",
+    "associate",
+    "deputy",
+    "managing",
+    "political",
+    "anonymous",
+    "unknown",
+    "journal",
+    "herald",
+    "tribune",
+    "gazette",
+    "channel",
+    "name",
+    "commented",
+    "comments",
+    "says",
+    "said",
+    "analysis",
+    "opinion",
+    "sport",
+    "sports",
+    "monday",
+    "tuesday",
+    "wednesday",
+    "thursday",
+    "friday",
+    "saturday",
+    "sunday",
+    "today",
+    "ago",
+    "min",
+    "minutes",
+    "hours",
+    "share",
+    "by",
+    "about",
+    "contact",
+    "имя",
+    "nombre",
+    "nome",
+    "autor",
+    "redaktion",
+    "redacción",
+    "redação",
+    "rédaction",
+    "redazione",
 ];
 
 /// Prefixes that introduce a byline.
 const BY: &[&str] = &[
-    "by:", "by ", "written by ", "posted by ", "reported by ", "story by ", "words by ",
-    "analysis by ", "opinion by ", "commentary by ", "interview by ", "text by ", "von ",
-    "por ", "par ", "di ", "door ", "av ", "af ",
+    "by:",
+    "by ",
+    "written by ",
+    "posted by ",
+    "reported by ",
+    "story by ",
+    "words by ",
+    "analysis by ",
+    "opinion by ",
+    "commentary by ",
+    "interview by ",
+    "text by ",
+    "von ",
+    "por ",
+    "par ",
+    "di ",
+    "door ",
+    "av ",
+    "af ",
 ];
 
 /// Picks the authors from the page's sources (each a list of raw strings, best source
@@ -63,6 +180,19 @@ pub(crate) fn pick(sources: &[Vec<String>], outlets: &[&str]) -> Vec<String> {
     Vec::new()
 }
 
+/// A "By …" line just above the article text, for pages that mark up no byline.
+pub(crate) fn text_byline(doc: &Doc, first_block: Option<usize>) -> Vec<String> {
+    let Some(first) = first_block else { return Vec::new() };
+    doc.blocks[..first]
+        .iter()
+        .rev()
+        .take(12)
+        .map(|b| doc.block_text(b))
+        .find(|t| t.len() < 100 && has_by_prefix(t))
+        .map(|t| vec![t.to_owned()])
+        .unwrap_or_default()
+}
+
 /// The raw strings of the `<meta>` author keys.
 pub(crate) fn from_metas(metas: &[(String, String)]) -> Vec<String> {
     META_KEYS
@@ -78,7 +208,8 @@ pub(crate) fn clean(raw: &str, outlets: &[&str]) -> Vec<String> {
         return Vec::new();
     }
     // Cut at the first line break or pipe: what follows is a date or a role.
-    let line = raw.split(['\n', '|', '•', '·']).map(str::trim).find(|l| !l.is_empty()).unwrap_or("");
+    let line =
+        raw.split(['\n', '|', '•', '·']).map(str::trim).find(|l| !l.is_empty()).unwrap_or("");
     let line = line.split(" - ").next().unwrap_or(line);
     let line = line.split(" – ").next().unwrap_or(line);
     let line = strip_by(line);
@@ -90,6 +221,12 @@ pub(crate) fn clean(raw: &str, outlets: &[&str]) -> Vec<String> {
         }
     }
     out
+}
+
+/// True when a line starts like a byline ("By Jane Roe", "Von Katrin Vogel").
+pub(crate) fn has_by_prefix(line: &str) -> bool {
+    let lower = line.trim_start().to_lowercase();
+    BY.iter().any(|p| lower.starts_with(p))
 }
 
 fn strip_by(s: &str) -> &str {
@@ -106,7 +243,8 @@ fn strip_by(s: &str) -> &str {
 /// Splits "Jane Roe, John Doe and Ann Poe" into names.
 fn split_names(s: &str) -> Vec<&str> {
     let mut parts = vec![s];
-    for sep in [",", ";", " and ", " And ", " AND ", " & ", " und ", " y ", " et ", " e ", " with "] {
+    for sep in [",", ";", " and ", " And ", " AND ", " & ", " und ", " y ", " et ", " e ", " with "]
+    {
         parts = parts.into_iter().flat_map(|p| p.split(sep)).collect();
     }
     parts
@@ -166,14 +304,23 @@ fn looks_like_person(name: &str, outlets: &[&str]) -> bool {
     if name.chars().any(|c| c.is_ascii_digit()) || !name.chars().any(char::is_alphabetic) {
         return false;
     }
-    let key = |s: &str| s.chars().filter(|c| c.is_alphanumeric()).flat_map(char::to_lowercase).collect::<String>();
+    let key = |s: &str| {
+        s.chars().filter(|c| c.is_alphanumeric()).flat_map(char::to_lowercase).collect::<String>()
+    };
     let k = key(name);
-    if outlets.iter().map(|o| key(o)).any(|o| !o.is_empty() && (o == k || k.contains(&o) || o.contains(&k))) {
+    if outlets
+        .iter()
+        .map(|o| key(o))
+        .any(|o| !o.is_empty() && (o == k || k.contains(&o) || o.contains(&k)))
+    {
         return false;
     }
     for w in &words {
         let lw = w.trim_matches(|c: char| !c.is_alphanumeric()).to_lowercase();
-        if NOT_A_PERSON.contains(&lw.as_str()) || lw.ends_with(".com") || lw.contains('.') && lw.len() > 4 {
+        if NOT_A_PERSON.contains(&lw.as_str())
+            || lw.ends_with(".com")
+            || lw.contains('.') && lw.len() > 4
+        {
             return false;
         }
     }
@@ -189,9 +336,11 @@ fn looks_like_person(name: &str, outlets: &[&str]) -> bool {
         "de", "da", "das", "do", "dos", "del", "della", "di", "du", "la", "le", "van", "von",
         "der", "den", "ter", "ten", "bin", "ibn", "al", "el", "y", "e", "zu", "af", "av",
     ];
-    if words.iter().skip(1).any(|w| {
-        w.chars().next().is_some_and(char::is_lowercase) && !PARTICLES.contains(w)
-    }) {
+    if words
+        .iter()
+        .skip(1)
+        .any(|w| w.chars().next().is_some_and(char::is_lowercase) && !PARTICLES.contains(w))
+    {
         return false;
     }
     // In scripts with letter case, a name starts with a capital.

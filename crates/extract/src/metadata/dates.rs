@@ -42,8 +42,12 @@ const PUBLISHED_META: &[&str] = &[
 ];
 
 /// OpenGraph-style keys for the publication time.
-const PUBLISHED_OG: &[&str] =
-    &["article:published_time", "og:published_time", "article:published", "og:article:published_time"];
+const PUBLISHED_OG: &[&str] = &[
+    "article:published_time",
+    "og:published_time",
+    "article:published",
+    "og:article:published_time",
+];
 
 /// Keys for the last modification time, in order.
 const MODIFIED: &[&str] = &[
@@ -201,9 +205,10 @@ fn english(s: &str) -> Option<Timestamp> {
 pub(crate) fn from_url_path(path: &str) -> Option<Timestamp> {
     let segments: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).collect();
     for w in segments.windows(3) {
-        if w[0].len() == 4 && w[1].len() <= 2 && w[2].len() >= 1 {
+        if w[0].len() == 4 && w[1].len() <= 2 && !w[2].is_empty() {
             let day: String = w[2].chars().take_while(char::is_ascii_digit).collect();
-            if let (Ok(y), Ok(m), Ok(d)) = (w[0].parse::<i32>(), w[1].parse::<u32>(), day.parse::<u32>())
+            if let (Ok(y), Ok(m), Ok(d)) =
+                (w[0].parse::<i32>(), w[1].parse::<u32>(), day.parse::<u32>())
                 && day.len() <= 2
                 && let Some(date) = NaiveDate::from_ymd_opt(y, m, d)
             {
@@ -213,18 +218,21 @@ pub(crate) fn from_url_path(path: &str) -> Option<Timestamp> {
     }
     for seg in segments {
         // A date at the start of a segment or standing between separators.
-        for (i, _) in seg.char_indices().filter(|(i, _)| *i == 0 || !seg.as_bytes()[i - 1].is_ascii_digit()) {
+        for (i, _) in
+            seg.char_indices().filter(|(i, _)| *i == 0 || !seg.as_bytes()[i - 1].is_ascii_digit())
+        {
             let rest = &seg[i..];
-            let candidate = if rest.len() >= 10 && rest.as_bytes()[4] == b'-' && rest.as_bytes()[7] == b'-' {
-                NaiveDate::parse_from_str(&rest[..10], "%Y-%m-%d").ok()
-            } else if rest.len() >= 8
-                && rest.as_bytes()[..8].iter().all(u8::is_ascii_digit)
-                && rest.as_bytes().get(8).is_none_or(|b| !b.is_ascii_digit())
-            {
-                NaiveDate::parse_from_str(&rest[..8], "%Y%m%d").ok()
-            } else {
-                None
-            };
+            let candidate =
+                if rest.len() >= 10 && rest.as_bytes()[4] == b'-' && rest.as_bytes()[7] == b'-' {
+                    rest.get(..10).and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok())
+                } else if rest.len() >= 8
+                    && rest.as_bytes()[..8].iter().all(u8::is_ascii_digit)
+                    && rest.as_bytes().get(8).is_none_or(|b| !b.is_ascii_digit())
+                {
+                    rest.get(..8).and_then(|d| NaiveDate::parse_from_str(d, "%Y%m%d").ok())
+                } else {
+                    None
+                };
             if let Some(date) = candidate.and_then(|d| plausible(midnight(d))) {
                 return Some(date);
             }
@@ -277,6 +285,7 @@ mod tests {
         assert_eq!(from_url_path("/news/20191118-some-story"), d);
         assert_eq!(from_url_path("/news/471031-new-york-man"), None);
         assert_eq!(from_url_path("/2019/13/45/x"), None);
+        assert_eq!(from_url_path("/2019-11-1€-x/"), None);
     }
 
     #[test]

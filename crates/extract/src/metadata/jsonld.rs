@@ -95,18 +95,21 @@ pub(crate) fn parse(scripts: &[String]) -> JsonLd {
         out.is_article = true;
         out.headline = text(a.get("headline")).or_else(|| text(a.get("name")));
         out.article_body = text(a.get("articleBody")).filter(|b| !b.trim().is_empty());
-        out.authors = people(a.get("author"));
+        out.authors = people(a.get("author"), &flat);
         if out.authors.is_empty() {
-            out.authors = people(a.get("creator"));
+            out.authors = people(a.get("creator"), &flat);
         }
         out.paywalled = not_free(a.get("isAccessibleForFree"))
             || parts(a.get("hasPart")).any(|p| not_free(p.get("isAccessibleForFree")));
-        out.publisher = a.get("publisher").and_then(|p| text(p.get("name")).or_else(|| text(Some(p))));
+        out.publisher =
+            a.get("publisher").and_then(|p| text(p.get("name")).or_else(|| text(Some(p))));
         out.in_language = text(a.get("inLanguage"));
     }
     // Dates from the article, else the page, else any node that has them (a
     // `ClaimReview`, a `VideoObject`).
-    let dated = flat.iter().find(|n| n.get("datePublished").and_then(Value::as_str).is_some_and(|d| !d.trim().is_empty()));
+    let dated = flat.iter().find(|n| {
+        n.get("datePublished").and_then(Value::as_str).is_some_and(|d| !d.trim().is_empty())
+    });
     for node in article.into_iter().chain(page).chain(dated) {
         if out.date_published.is_none() {
             out.date_published =
@@ -119,10 +122,26 @@ pub(crate) fn parse(scripts: &[String]) -> JsonLd {
     if out.publisher.is_none() {
         out.publisher = flat
             .iter()
-            .find(|n| types(n).iter().any(|t| *t == "Organization" || *t == "NewsMediaOrganization"))
+            .find(|n| {
+                types(n).iter().any(|t| *t == "Organization" || *t == "NewsMediaOrganization")
+            })
             .and_then(|n| text(n.get("name")));
     }
     out
+}
+
+/// JSON-LD `articleBody` as paragraphs: its line breaks kept, other whitespace collapsed.
+/// Some sites put HTML in it; tags are dropped.
+pub(crate) fn body_text(raw: &str) -> String {
+    let decoded = super::title::squash_keep_lines(raw);
+    let mut out: Vec<String> = Vec::new();
+    for line in decoded.lines() {
+        let line = line.split_whitespace().collect::<Vec<_>>().join(" ");
+        if !line.is_empty() {
+            out.push(line);
+        }
+    }
+    out.join("\n\n")
 }
 
 /// Parses one script body, forgiving the usual breakage: HTML comment or CDATA wrappers,
@@ -140,8 +159,7 @@ fn parse_lenient(script: &str) -> Option<Value> {
     serde_json::from_str(s).ok().or_else(|| {
         // Raw newlines and tabs inside strings are invalid JSON but common; outside strings
         // a space is as good.
-        let cleaned: String =
-            s.chars().map(|c| if c.is_control() { ' ' } else { c }).collect();
+        let cleaned: String = s.chars().map(|c| if c.is_control() { ' ' } else { c }).collect();
         serde_json::from_str(&cleaned).ok()
     })
 }
@@ -157,9 +175,10 @@ fn text(v: Option<&Value>) -> Option<String> {
     }
 }
 
-/// Names of the people in an `author` value: strings, `Person` objects, arrays of either.
-/// Organisations are not people.
-fn people(v: Option<&Value>) -> Vec<String> {
+/// Names of the people in an `author` value: strings, `Person` objects, arrays of either,
+/// and `{"@id": …}` references to nodes elsewhere in the graph. Organisations are not
+/// people.
+fn people(v: Option<&Value>, nodes: &[&Value]) -> Vec<String> {
     let mut out = Vec::new();
     let items: Vec<&Value> = match v {
         Some(Value::Array(a)) => a.iter().collect(),
@@ -167,6 +186,15 @@ fn people(v: Option<&Value>) -> Vec<String> {
         None => Vec::new(),
     };
     for item in items.into_iter().take(16) {
+        // Yoast-style graphs name the author by reference only.
+        let item = match item.get("@id").and_then(Value::as_str) {
+            Some(id) if item.get("name").is_none() => nodes
+                .iter()
+                .find(|n| n.get("@id").and_then(Value::as_str) == Some(id))
+                .copied()
+                .unwrap_or(item),
+            _ => item,
+        };
         match item {
             Value::String(s) => out.push(s.trim().to_owned()),
             Value::Object(o) => {
@@ -225,10 +253,23 @@ mod tests {
     }
 
     #[test]
+    fn author_references_are_followed() {
+        let script = r##"{"@graph":[{"@type":"Article","headline":"H","author":{"@id":"#jane"}},
+            {"@type":"Person","@id":"#jane","name":"Jane Roe"}]}"##;
+        assert_eq!(parse(&[script.to_owned()]).authors, ["Jane Roe"]);
+    }
+
+    #[test]
     fn forgives_broken_scripts() {
         let script = "<!--\n{\"@type\":\"BlogPosting\",\"headline\":\"Line\nbreak\"};\n-->";
         let ld = parse(&["{not json".to_owned(), script.to_owned()]);
         assert_eq!(ld.headline.as_deref(), Some("Line break"));
+    }
+
+    #[test]
+    fn paywall_in_has_part() {
+        let script = "{\"@type\":\"NewsArticle\",\"headline\":\"Budget talks\",\n        \"isAccessibleForFree\":false,\"hasPart\":{\"@type\":\"WebPageElement\",\"isAccessibleForFree\":false,\"cssSelector\":\".paywall\"}}";
+        assert!(parse(&[script.to_owned()]).paywalled);
     }
 
     #[test]

@@ -59,9 +59,11 @@ fn script_of(lang: &str) -> Option<&'static [whatlang::Script]> {
         "hy" => &[Script::Armenian],
         "bn" => &[Script::Bengali],
         "ta" => &[Script::Tamil],
-        "en" | "fr" | "de" | "es" | "pt" | "it" | "nl" | "sv" | "da" | "no" | "nb" | "fi" | "pl"
-        | "cs" | "sk" | "sl" | "hr" | "hu" | "ro" | "tr" | "id" | "ms" | "vi" | "et" | "lv" | "lt"
-        | "ca" | "eu" | "gl" | "ga" | "cy" | "is" | "sq" | "af" | "sw" | "tl" => &[Script::Latin],
+        "en" | "fr" | "de" | "es" | "pt" | "it" | "nl" | "sv" | "da" | "no" | "nb" | "fi"
+        | "pl" | "cs" | "sk" | "sl" | "hr" | "hu" | "ro" | "tr" | "id" | "ms" | "vi" | "et"
+        | "lv" | "lt" | "ca" | "eu" | "gl" | "ga" | "cy" | "is" | "sq" | "af" | "sw" | "tl" => {
+            &[Script::Latin]
+        }
         _ => return None,
     })
 }

@@ -9,7 +9,10 @@ pub(crate) mod title;
 
 use url::Url;
 
-use crate::dom::{Doc, inner_text};
+use ego_tree::NodeId;
+use scraper::{Html, Node};
+
+use crate::dom::Doc;
 
 /// Looks up the first `<meta>` content for any of `keys` (lower-cased), non-empty.
 pub(crate) fn meta<'a>(doc: &'a Doc, keys: &[&str]) -> Option<&'a str> {
@@ -23,7 +26,7 @@ pub(crate) fn meta<'a>(doc: &'a Doc, keys: &[&str]) -> Option<&'a str> {
 }
 
 /// The texts of the first few `<h1>` elements.
-pub(crate) fn h1_texts(doc: &Doc, html: &scraper::Html) -> Vec<String> {
+pub(crate) fn h1_texts(doc: &Doc, html: &Html) -> Vec<String> {
     doc.meta
         .h1
         .iter()
@@ -34,7 +37,7 @@ pub(crate) fn h1_texts(doc: &Doc, html: &scraper::Html) -> Vec<String> {
 }
 
 /// The texts of byline elements (`rel=author`, `itemprop=author`, byline classes).
-pub(crate) fn byline_texts(doc: &Doc, html: &scraper::Html) -> Vec<String> {
+pub(crate) fn byline_texts(doc: &Doc, html: &Html) -> Vec<String> {
     doc.meta
         .bylines
         .iter()
@@ -67,6 +70,66 @@ pub(crate) fn time_values(doc: &Doc) -> Vec<&str> {
     marked.chain(other).take(8).map(|t| t.value.as_str()).collect()
 }
 
+/// The visible text of a subtree, whitespace collapsed, at most `max_chars` characters.
+/// Iterative, so nesting depth does not matter.
+fn inner_text(html: &Html, id: NodeId, max_chars: usize) -> String {
+    let mut out = String::new();
+    let Some(start) = html.tree.get(id) else { return out };
+    let mut skip_until: Option<NodeId> = None;
+    for edge in start.traverse() {
+        match edge {
+            ego_tree::iter::Edge::Open(n) => {
+                if skip_until.is_some() {
+                    continue;
+                }
+                match n.value() {
+                    Node::Text(t) => {
+                        if t.starts_with(char::is_whitespace)
+                            && !out.ends_with(' ')
+                            && !out.is_empty()
+                        {
+                            out.push(' ');
+                        }
+                        for (i, w) in t.split_whitespace().enumerate() {
+                            if i > 0 {
+                                out.push(' ');
+                            }
+                            out.push_str(w);
+                        }
+                        if t.ends_with(char::is_whitespace) && !out.is_empty() {
+                            out.push(' ');
+                        }
+                        if out.len() > max_chars * 4 {
+                            break;
+                        }
+                    }
+                    Node::Element(el) => {
+                        if matches!(el.name(), "script" | "style" | "noscript" | "template" | "svg")
+                        {
+                            skip_until = Some(n.id());
+                        } else if matches!(el.name(), "br" | "p" | "div" | "li")
+                            && !out.ends_with(' ')
+                        {
+                            out.push(' ');
+                        }
+                    }
+                    _ => {}
+                }
+            }
+            ego_tree::iter::Edge::Close(n) => {
+                if skip_until == Some(n.id()) {
+                    skip_until = None;
+                }
+            }
+        }
+    }
+    let trimmed = out.trim();
+    match trimmed.char_indices().nth(max_chars) {
+        Some((i, _)) => trimmed[..i].to_owned(),
+        None => trimmed.to_owned(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -79,10 +142,15 @@ mod tests {
     fn canonical_is_resolved_against_the_page() {
         let base = Url::parse("https://www.example.test/world/story-1?utm_source=x").unwrap();
         let d = doc(r#"<head><link rel="canonical" href="/world/story-1"></head>"#);
-        assert_eq!(canonical_url(&d, Some(&base)).unwrap().as_str(), "https://www.example.test/world/story-1");
+        assert_eq!(
+            canonical_url(&d, Some(&base)).unwrap().as_str(),
+            "https://www.example.test/world/story-1"
+        );
         let d = doc(r#"<head><meta property="og:url" content="https://example.test/a"></head>"#);
         assert_eq!(canonical_url(&d, Some(&base)).unwrap().as_str(), "https://example.test/a");
-        let d = doc(r#"<head><link rel="canonical" href="javascript:void(0)"><meta property="og:url" content="//cdn.example.test/b"></head>"#);
+        let d = doc(
+            r#"<head><link rel="canonical" href="javascript:void(0)"><meta property="og:url" content="//cdn.example.test/b"></head>"#,
+        );
         assert_eq!(canonical_url(&d, Some(&base)).unwrap().as_str(), "https://cdn.example.test/b");
         let d = doc(r#"<head><link rel="canonical" href="/relative"></head>"#);
         assert_eq!(canonical_url(&d, None), None);

@@ -20,7 +20,8 @@ pub(crate) struct TitleClues<'a> {
 }
 
 /// Separators between a headline and a site or section name.
-const SEPARATORS: &[&str] = &[" | ", " - ", " – ", " — ", " :: ", " · ", " • ", " » ", " // ", " ~ "];
+const SEPARATORS: &[&str] =
+    &[" | ", " - ", " – ", " — ", " :: ", " · ", " • ", " » ", " // ", " ~ "];
 
 /// The page's headline, or an empty string.
 pub(crate) fn pick(clues: &TitleClues<'_>) -> String {
@@ -40,9 +41,10 @@ pub(crate) fn pick(clues: &TitleClues<'_>) -> String {
         title.is_empty()
             || h.split_whitespace().any(|w| w.chars().count() >= 3 && title.contains(w))
     };
-    if let Some(h) = h1.iter().find(|h| {
-        !is_site_name(h, clues) && h.split_whitespace().count() >= 2 && related(h)
-    }) {
+    if let Some(h) = h1
+        .iter()
+        .find(|h| !is_site_name(h, clues) && h.split_whitespace().count() >= 2 && related(h))
+    {
         return h.clone();
     }
     if title.is_empty() { String::new() } else { clean(&title, clues, &h1, true) }
@@ -108,7 +110,9 @@ fn is_site_name(part: &str, clues: &TitleClues<'_>) -> bool {
     if k.is_empty() {
         return false;
     }
-    if clues.site_names.iter().map(|n| key(n)).any(|n| !n.is_empty() && (n == k || n.len() >= 4 && k.starts_with(&n) && k.len() <= n.len() + 4)) {
+    if clues.site_names.iter().map(|n| key(n)).any(|n| {
+        !n.is_empty() && (n == k || n.len() >= 4 && k.starts_with(&n) && k.len() <= n.len() + 4)
+    }) {
         return true;
     }
     if let Some(host) = clues.host {
@@ -146,7 +150,10 @@ pub(crate) fn squash_keep_lines(s: &str) -> String {
         };
         let tag = rest[i + 1..i + end].trim_start_matches('/').to_ascii_lowercase();
         let name = tag.split(|c: char| !c.is_ascii_alphanumeric()).next().unwrap_or("");
-        if matches!(name, "br" | "p" | "div" | "li" | "h1" | "h2" | "h3" | "h4" | "h5" | "h6" | "blockquote") {
+        if matches!(
+            name,
+            "br" | "p" | "div" | "li" | "h1" | "h2" | "h3" | "h4" | "h5" | "h6" | "blockquote"
+        ) {
             out.push('\n');
         }
         rest = &rest[i + end + 1..];
@@ -214,9 +221,18 @@ mod tests {
 
     #[test]
     fn site_names_are_removed_from_either_end() {
-        assert_eq!(pick(&clues(Some("Bridge reopens | Harbor Gazette"), None, &[])), "Bridge reopens");
-        assert_eq!(pick(&clues(Some("Harbor Gazette - Bridge reopens"), None, &[])), "Bridge reopens");
-        assert_eq!(pick(&clues(Some("Bridge reopens – HarborGazette.test"), None, &[])), "Bridge reopens");
+        assert_eq!(
+            pick(&clues(Some("Bridge reopens | Harbor Gazette"), None, &[])),
+            "Bridge reopens"
+        );
+        assert_eq!(
+            pick(&clues(Some("Harbor Gazette - Bridge reopens"), None, &[])),
+            "Bridge reopens"
+        );
+        assert_eq!(
+            pick(&clues(Some("Bridge reopens – HarborGazette.test"), None, &[])),
+            "Bridge reopens"
+        );
         assert_eq!(
             pick(&clues(None, Some("Bridge reopens | World | Harbor Gazette"), &[])),
             "Bridge reopens"
@@ -233,7 +249,11 @@ mod tests {
 
     #[test]
     fn h1_settles_unknown_site_names() {
-        let mut c = clues(None, Some("Bridge reopens after repairs - The Daily Planet"), &["Bridge reopens after repairs"]);
+        let mut c = clues(
+            None,
+            Some("Bridge reopens after repairs - The Daily Planet"),
+            &["Bridge reopens after repairs"],
+        );
         c.site_names.clear();
         assert_eq!(pick(&c), "Bridge reopens after repairs");
         let c = clues(None, Some("Bridge reopens after two years of repairs - Daily Planet"), &[]);
@@ -242,7 +262,8 @@ mod tests {
 
     #[test]
     fn logo_h1_is_not_the_headline() {
-        let mut c = clues(None, Some("Bridge reopens after repairs - Gazette"), &["Harbor News Network"]);
+        let mut c =
+            clues(None, Some("Bridge reopens after repairs - Gazette"), &["Harbor News Network"]);
         c.site_names.clear();
         assert_eq!(pick(&c), "Bridge reopens after repairs");
         let c = clues(Some("Harbor Gazette"), Some("Bridge reopens after repairs"), &[]);
@@ -251,7 +272,10 @@ mod tests {
 
     #[test]
     fn entities_and_spaces_are_cleaned() {
-        assert_eq!(squash("  Rock &amp; roll&#8217;s   &#x201C;return&#x201D; "), "Rock & roll’s “return”");
+        assert_eq!(
+            squash("  Rock &amp; roll&#8217;s   &#x201C;return&#x201D; "),
+            "Rock & roll’s “return”"
+        );
         assert_eq!(squash("AT&T"), "AT&T");
     }
 }

@@ -5,7 +5,7 @@ use chrono::{TimeZone, Utc};
 use url::Url;
 
 /// A downloaded page as the fetcher would hand it over.
-pub fn page(url: &str, html: &[u8]) -> RawPage {
+pub(crate) fn page(url: &str, html: &[u8]) -> RawPage {
     let url = Url::parse(url).expect("test URL");
     RawPage {
         url: url.clone(),
@@ -19,18 +19,18 @@ pub fn page(url: &str, html: &[u8]) -> RawPage {
 }
 
 /// A feed entry pointing at `url`.
-pub fn entry(url: &str, title: &str) -> FeedEntry {
+pub(crate) fn entry(url: &str, title: &str) -> FeedEntry {
     FeedEntry {
         url: Url::parse(url).expect("test URL"),
         title: Some(title.to_owned()),
         published: Some(Utc.with_ymd_and_hms(2025, 9, 3, 7, 0, 0).unwrap()),
         summary: None,
-        authors: vec!["Feed Writer".to_owned()],
+        authors: vec!["Jane Feedwell".to_owned()],
     }
 }
 
 /// A plain article page with `paragraphs` paragraphs of real-looking prose.
-pub fn article_html(title: &str, paragraphs: usize) -> String {
+pub(crate) fn article_html(title: &str, paragraphs: usize) -> String {
     let mut body = String::new();
     for i in 0..paragraphs {
         body.push_str(&format!(

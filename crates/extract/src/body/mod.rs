@@ -1,0 +1,187 @@
+//! The article text: which part of the page is the article, and which of its blocks are
+//! prose rather than furniture.
+//!
+//! 1. Each block of text is judged on its own ([`kind`]): prose (long enough, or a full
+//!    sentence, with few links), a link list, or short text that is neither.
+//! 2. Class/id hints are resolved against the page ([`score`]): a "sidebar" that holds the
+//!    headline or most of the prose is a layout wrapper, not furniture.
+//! 3. The container is the element with the most prose net of furniture: prose characters
+//!    inside it minus a weight times furniture characters. Widening the box past the
+//!    article only adds furniture; narrowing it loses prose. Each `<article>` counts as
+//!    one story, so a box of teaser cards is worth only its best card.
+//! 4. Inside the container ([`emit`]), furniture, link lists and stock lines go; short
+//!    blocks are judged by their neighbours (a subhead before a paragraph stays, a date
+//!    between teaser links goes).
+//!
+//! Every pass is a loop over the flat arena of `dom.rs`: no recursion, no selector runs.
+
+mod emit;
+mod score;
+
+use crate::dom::{Block, Doc, NONE};
+
+/// Share of links above which a block is navigation, not prose.
+const LINK_DENSE: f64 = 0.5;
+
+/// A block with this many characters outside links is prose whatever else it holds.
+const PROSE_CHARS: u32 = 100;
+
+/// What a block looks like on its own.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Kind {
+    /// A paragraph of running text.
+    Prose,
+    /// Mostly link text: menus, related lists, tag clouds.
+    Links,
+    /// Short text that is neither: headings, labels, bylines, dates, buttons.
+    Short,
+}
+
+/// The extracted body and what was learnt on the way (for flags and metadata).
+#[derive(Clone, Debug, Default)]
+pub(crate) struct Body {
+    /// Paragraphs joined by blank lines.
+    pub(crate) text: String,
+    /// Characters of text on the whole page, and of those inside links.
+    pub(crate) page_chars: u64,
+    pub(crate) page_link_chars: u64,
+    /// Index of the first block kept, if any (a byline sits just before it).
+    pub(crate) first_block: Option<usize>,
+}
+
+/// Judges one block on its own.
+pub(crate) fn kind(doc: &Doc, b: &Block) -> Kind {
+    let chars = f64::from(b.chars);
+    // A paragraph with a hundred characters of its own words is prose, however many links
+    // (or hidden link pop-ups) it also carries; a menu has next to none.
+    if f64::from(b.link_chars) > chars * LINK_DENSE && b.chars - b.link_chars < PROSE_CHARS {
+        return Kind::Links;
+    }
+    if b.chars >= PROSE_CHARS {
+        return Kind::Prose;
+    }
+    let text = doc.block_text(b);
+    let sentence_end = text
+        .trim_end_matches(['"', '\'', '”', '’', ')', '»'])
+        .ends_with(['.', '!', '?', '。', '！', '？', ':', ';']);
+    if b.chars >= 30 && sentence_end && text.contains(' ') || b.chars >= 15 && is_cjk(text) {
+        Kind::Prose
+    } else {
+        Kind::Short
+    }
+}
+
+/// Chinese, Japanese or Korean text, where sentences are short in characters and words
+/// are not separated by spaces.
+fn is_cjk(text: &str) -> bool {
+    let cjk =
+        |c: &char| ('\u{3040}'..='\u{9fff}').contains(c) || ('\u{ac00}'..='\u{d7af}').contains(c);
+    text.chars().take(8).filter(cjk).count() >= 4
+}
+
+/// Finds the article text of a flattened page. Blocks that repeat one of `titles` (the
+/// headline in its forms) are left out.
+pub(crate) fn extract(doc: &Doc, titles: &[&str]) -> Body {
+    let mut body = Body {
+        page_chars: doc.blocks.iter().map(|b| u64::from(b.chars)).sum(),
+        page_link_chars: doc.blocks.iter().map(|b| u64::from(b.link_chars)).sum(),
+        ..Body::default()
+    };
+    if doc.elems.is_empty() || doc.blocks.is_empty() {
+        return body;
+    }
+    let page = score::Page::analyse(doc);
+    if let Some(container) = page.container(doc) {
+        let (text, first_block) = emit::text(doc, &page, container, titles);
+        body.text = text;
+        body.first_block = first_block;
+    }
+    body
+}
+
+/// Flags pushed down the tree: an element is flagged if it or any ancestor is. With
+/// `root`, only the subtree below `root` is considered (`root` itself is not furniture to
+/// itself), so a container chosen inside furniture keeps its own text.
+fn inherit(doc: &Doc, flags: &[bool], root: Option<usize>) -> Vec<bool> {
+    let mut out = vec![false; doc.elems.len()];
+    let (from, to) = match root {
+        Some(r) => (r + 1, doc.elems[r].end as usize),
+        None => (0, doc.elems.len()),
+    };
+    for i in from..to.min(doc.elems.len()) {
+        let p = doc.elems[i].parent;
+        out[i] = flags[i] || p != NONE && out[p as usize];
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const P: &str = "The harbor master said on Thursday that the new pier would open in October, \
+                     a month later than planned, because the steel arrived late.";
+
+    fn text(html: &str) -> String {
+        let doc = Doc::build(&scraper::Html::parse_document(html));
+        extract(&doc, &["Pier delayed"]).text
+    }
+
+    #[test]
+    fn wrapper_named_like_furniture_is_not_dropped() {
+        let html = format!(
+            "<div class=\"content-with-sidebar\"><div class=\"story\"><p>{P}</p><p>{P}</p><p>{P}</p></div>\
+             <div class=\"sidebar\"><a href=/a>One</a><a href=/b>Two</a></div></div>\
+             <footer><p>{P} Contact the newsroom at any time of day, every day of the week.</p></footer>"
+        );
+        assert_eq!(text(&html), [P, P, P].join("\n\n"));
+        let brief =
+            format!("<div class=\"widget-area\"><p>{P}</p></div><nav><a href=/>Home</a></nav>");
+        assert_eq!(text(&brief), P);
+    }
+
+    #[test]
+    fn teaser_cards_count_once_and_stay_out() {
+        let teaser = "<article class=card><h3><a href=/x>Other story headline here</a></h3>\
+                      <p>A teaser paragraph long enough to look like prose, but it is one of many cards on the page.</p></article>";
+        let html = format!(
+            "<main><article><h1>Pier delayed</h1><p>{P}</p><p>{P}</p></article>\
+             <section>{}</section></main>",
+            teaser.repeat(6)
+        );
+        assert_eq!(text(&html), [P, P].join("\n\n"));
+    }
+
+    #[test]
+    fn short_blocks_are_judged_by_their_neighbours() {
+        let html = format!(
+            "<div><p>{P}</p><h2>What comes next</h2><p>{P}</p>\
+             <p>Here is the plan:</p><ul><li>Finish the deck</li><li>Paint the rails</li></ul>\
+             <p>{P}</p><p>Advertisement</p>\
+             <p>Tags:</p><ul><li><a href=/t/1>Harbor</a></li><li><a href=/t/2>Pier</a></li></ul>\
+             <h3>Most read</h3><ul><li><a href=/m/1>A story everyone read today</a></li></ul></div>"
+        );
+        assert_eq!(
+            text(&html),
+            [P, "What comes next", P, "Here is the plan:", "Finish the deck", "Paint the rails", P]
+                .join("\n\n")
+        );
+    }
+
+    #[test]
+    fn table_rows_stay_on_one_line_and_titles_repeat_out() {
+        let html = format!(
+            "<div><p>Pier delayed</p><p>{P}</p><table><tr><th>Stage</th><th>Date</th></tr>\
+             <tr><td>Deck</td><td>October</td></tr></table><p>{P}</p></div>"
+        );
+        assert_eq!(text(&html), [P, "Stage | Date", "Deck | October", P].join("\n\n"));
+    }
+
+    #[test]
+    fn text_in_divs_with_line_breaks() {
+        let html = format!(
+            "<table><tr><td><a href=/>Home</a></td><td><div>{P}<br><br>{P}<br>{P}</div></td></tr></table>"
+        );
+        assert_eq!(text(&html), format!("{P}\n\n{P}\n{P}"));
+    }
+}

@@ -1,0 +1,210 @@
+//! Scoring the page: block kinds, furniture hints resolved, and the container chosen.
+
+use super::{Kind, inherit, kind};
+use crate::dom::{Doc, NONE, Tag};
+use crate::hints;
+
+/// How much one character of furniture inside a candidate container costs against one
+/// character of prose. Above 1 so that a box is not widened to take in a related-stories
+/// list whose teasers carry a line of prose each under a linked headline.
+const NOISE_WEIGHT: f64 = 2.0;
+
+/// A hinted element holding this share of the page's prose (in at least
+/// [`WRAPPER_MIN_PARAGRAPHS`] paragraphs) is a layout wrapper, not furniture. Strong hints
+/// ("related", "share") need more. A short article (one or two paragraphs) in a wrapper
+/// must hold nearly all the prose: a long footer paragraph can outweigh a brief's text.
+const WRAPPER_SHARE_WEAK: f64 = 0.4;
+const WRAPPER_SHARE_STRONG: f64 = 0.6;
+const WRAPPER_MIN_PARAGRAPHS: u64 = 3;
+const WRAPPER_SHARE_SHORT: f64 = 0.8;
+
+/// An `<article>` with at least this many paragraphs, and links in less than this share
+/// of its text, is a story in its own right (a live-blog post), not a teaser card.
+const STORY_MIN_PARAGRAPHS: u64 = 2;
+const STORY_MAX_LINKS: f64 = 0.2;
+
+/// How far above the best box to look for one named as the article body.
+const CONTENT_LOOKUP_LEVELS: usize = 5;
+
+/// What the page looks like once every block is judged and every hint resolved.
+pub(super) struct Page {
+    pub(super) kinds: Vec<Kind>,
+    /// Per element: furniture by its own hint (after the wrapper overrides).
+    pub(super) furniture: Vec<bool>,
+    /// Per element: inside strong furniture (navigation, related lists, comments).
+    in_strong: Vec<bool>,
+    /// Per element: prose outside any `<article>` below it; the value of the best
+    /// `<article>` below it; and the summed value of the substantial ones (the posts of a
+    /// live blog). An element is worth `plain` plus the larger of the two.
+    pub(super) plain: Vec<u64>,
+    best_article: Vec<u64>,
+    story_sum: Vec<u64>,
+    /// Per element: an `<article>` with several paragraphs and few links.
+    pub(super) substantial: Vec<bool>,
+    /// Prefix sums over blocks of furniture characters.
+    bad: Vec<u64>,
+}
+
+impl Page {
+    pub(super) fn analyse(doc: &Doc) -> Page {
+        let n = doc.elems.len();
+        let kinds: Vec<Kind> = doc.blocks.iter().map(|b| kind(doc, b)).collect();
+
+        // Prefix sums over blocks: an element's blocks are one contiguous range, so any
+        // sum over its subtree is one subtraction.
+        let mut prose = vec![0u64; doc.blocks.len() + 1];
+        let mut paragraphs = vec![0u64; doc.blocks.len() + 1];
+        for (i, (b, k)) in doc.blocks.iter().zip(&kinds).enumerate() {
+            let is_prose = *k == Kind::Prose;
+            prose[i + 1] = prose[i] + if is_prose { u64::from(b.chars) } else { 0 };
+            paragraphs[i + 1] = paragraphs[i] + u64::from(is_prose);
+        }
+        let page_prose = prose[doc.blocks.len()].max(1) as f64;
+
+        // Elements that hold the headline are page or article wrappers, whatever their
+        // names say. Each element is marked once, so this is linear in the page.
+        let mut holds_title = vec![false; n];
+        for &h in doc.meta.h1.iter().take(8) {
+            let mut i = h;
+            while i != NONE && !holds_title[i as usize] {
+                holds_title[i as usize] = true;
+                i = doc.elems[i as usize].parent;
+            }
+        }
+
+        // Strong furniture counts against a container that takes it in; weak furniture
+        // (captions, bylines, date lines) lives inside articles, so it is only left out.
+        let mut strong = vec![false; n];
+        let mut weak = vec![false; n];
+        for (i, e) in doc.elems.iter().enumerate() {
+            if e.hint & hints::BOILERPLATE == 0 || e.hint & hints::CONTENT != 0 || holds_title[i] {
+                continue;
+            }
+            let share = doc.sum(&prose, i) as f64 / page_prose;
+            let needed =
+                if e.hint & hints::STRONG != 0 { WRAPPER_SHARE_STRONG } else { WRAPPER_SHARE_WEAK };
+            let count = doc.sum(&paragraphs, i);
+            let wrapper = count >= WRAPPER_MIN_PARAGRAPHS && share >= needed
+                || count >= 1 && share >= WRAPPER_SHARE_SHORT;
+            // Comments can outgrow the article; they never wrap it.
+            if e.hint & hints::COMMENTS != 0 || !wrapper {
+                if e.hint & hints::STRONG != 0 {
+                    strong[i] = true;
+                } else {
+                    weak[i] = true;
+                }
+            }
+        }
+        let furniture: Vec<bool> = strong.iter().zip(&weak).map(|(s, w)| *s || *w).collect();
+        let in_strong = inherit(doc, &strong, None);
+        let in_weak = inherit(doc, &weak, None);
+
+        let mut plain = vec![0u64; n];
+        let mut bad = vec![0u64; doc.blocks.len() + 1];
+        for (i, (b, k)) in doc.blocks.iter().zip(&kinds).enumerate() {
+            let o = b.owner as usize;
+            let chars = u64::from(b.chars);
+            let (good, noise) = if b.owner == NONE || in_strong[o] {
+                (0, chars)
+            } else if in_weak[o] {
+                (0, 0)
+            } else {
+                match k {
+                    Kind::Prose => (chars, 0),
+                    Kind::Short => (0, 0),
+                    Kind::Links => (0, chars),
+                }
+            };
+            if b.owner != NONE {
+                plain[o] += good;
+            }
+            bad[i + 1] = bad[i] + noise;
+        }
+
+        // Each <article> is one story: a box holding several teaser cards is worth only
+        // its best card, while the substantial posts of a live blog add up. Children come
+        // after their parent in the arena, so a backwards loop sums bottom-up.
+        let mut links = vec![0u64; doc.blocks.len() + 1];
+        let mut chars = vec![0u64; doc.blocks.len() + 1];
+        for (i, b) in doc.blocks.iter().enumerate() {
+            links[i + 1] = links[i] + u64::from(b.link_chars);
+            chars[i + 1] = chars[i] + u64::from(b.chars);
+        }
+        let mut best_article = vec![0u64; n];
+        let mut story_sum = vec![0u64; n];
+        let mut substantial = vec![false; n];
+        for i in (0..n).rev() {
+            let p = doc.elems[i].parent;
+            if p == NONE {
+                continue;
+            }
+            let p = p as usize;
+            if doc.elems[i].tag == Tag::Article {
+                let value = plain[i] + best_article[i].max(story_sum[i]);
+                substantial[i] = doc.sum(&paragraphs, i) >= STORY_MIN_PARAGRAPHS
+                    && (doc.sum(&links, i) as f64) < doc.sum(&chars, i) as f64 * STORY_MAX_LINKS;
+                best_article[p] = best_article[p].max(value);
+                story_sum[p] += if substantial[i] { value } else { 0 };
+            } else {
+                plain[p] += plain[i];
+                best_article[p] = best_article[p].max(best_article[i]);
+                story_sum[p] += story_sum[i];
+            }
+        }
+        Page { kinds, furniture, in_strong, plain, best_article, story_sum, substantial, bad }
+    }
+
+    /// True when the `<article>`s below element `i` add up (live-blog posts) rather than
+    /// compete (teaser cards).
+    pub(super) fn stories_add_up(&self, i: usize) -> bool {
+        self.story_sum[i] > self.best_article[i]
+    }
+
+    /// What an element is worth as a container: its prose, counting one story per
+    /// `<article>`.
+    pub(super) fn value(&self, i: usize) -> u64 {
+        self.plain[i] + self.best_article[i].max(self.story_sum[i])
+    }
+
+    /// The element that holds the article, if any holds prose at all.
+    pub(super) fn container(&self, doc: &Doc) -> Option<usize> {
+        let mut best = None;
+        let mut best_score = 0.0f64;
+        for (i, e) in doc.elems.iter().enumerate() {
+            let boxlike = matches!(
+                e.tag,
+                Tag::Root | Tag::Article | Tag::Main | Tag::Div | Tag::Cell | Tag::Form | Tag::P
+            );
+            let value = self.value(i);
+            if !boxlike || value == 0 {
+                continue;
+            }
+            let score = value as f64 - NOISE_WEIGHT * doc.sum(&self.bad, i) as f64;
+            // Ties go to the later, deeper element: the same text in a tighter box.
+            if score >= best_score {
+                best_score = score;
+                best = Some(i);
+            }
+        }
+        let best = best?;
+        // A box named as the article body just above the best one (the best one being its
+        // longest run of paragraphs, split off by a tag list or a share bar) is the real
+        // body, as long as it brings in little prose from elsewhere.
+        let mut up = doc.elems[best].parent;
+        for _ in 0..CONTENT_LOOKUP_LEVELS {
+            if up == NONE {
+                break;
+            }
+            let a = up as usize;
+            if doc.elems[a].hint & hints::CONTENT != 0 {
+                let little_more = self.value(a) as f64 <= self.value(best) as f64 * 1.3 + 100.0;
+                if !self.in_strong[a] && little_more {
+                    return Some(a);
+                }
+                break;
+            }
+            up = doc.elems[a].parent;
+        }
+        Some(best)
+    }
+}
