@@ -93,7 +93,11 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     }
     if repeat > 0 {
         let per = warm.as_secs_f64() / articles.len() as f64;
-        eprintln!("fastest of {repeat} passes: {:.0} articles/s ({:.1} µs each)", 1.0 / per, per * 1e6);
+        eprintln!(
+            "fastest of {repeat} passes: {:.0} articles/s ({:.1} µs each)",
+            1.0 / per,
+            per * 1e6
+        );
     }
 
     let mut deduper = Deduper::new(&cfg, EventId(1));

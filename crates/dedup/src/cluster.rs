@@ -25,7 +25,8 @@ use std::collections::VecDeque;
 
 use chorus_model::{EventId, EventRef};
 
-use crate::terms::{Lookup, TermVector, add, dot, heavier_first, keep_heaviest, norm};
+use crate::event::{Event, Moment};
+use crate::terms::{Lookup, Term, TermVector, dot, heavier_first};
 use crate::text::HashMapU64;
 
 /// How events are formed (from [`crate::DedupConfig`]).
@@ -33,6 +34,8 @@ use crate::text::HashMapU64;
 pub(crate) struct Params {
     pub(crate) threshold: f32,
     pub(crate) merge_threshold: f32,
+    pub(crate) min_similarity: f32,
+    pub(crate) untimed_min_similarity: f32,
     pub(crate) window_secs: i64,
     pub(crate) half_life_secs: f64,
     pub(crate) neighbours: usize,
@@ -43,24 +46,19 @@ pub(crate) struct Params {
 
 /// The largest number of neighbours a local scale can average.
 pub(crate) const MAX_NEIGHBOURS: usize = 16;
-/// Headlines kept per event to choose its representative title from.
-const TITLE_CANDIDATES: usize = 4;
-
-/// Where an article stands in the stream: its arrival number and time, and the oldest
-/// arrival number and time still inside the window.
-#[derive(Clone, Copy, Debug)]
-pub(crate) struct Moment {
-    pub(crate) seq: u64,
-    pub(crate) time: Option<i64>,
-    pub(crate) min_seq: u64,
-    pub(crate) min_time: Option<i64>,
-}
-
-impl Moment {
-    fn holds(&self, seq: u64, time: Option<i64>) -> bool {
-        seq >= self.min_seq && !matches!((time, self.min_time), (Some(t), Some(m)) if t < m)
-    }
-}
+/// An article is listed in the index under its heaviest this many terms. Two reports of
+/// one event share their distinctive terms, which are among the heaviest of both; indexing
+/// the tail too would only lengthen the lists.
+const INDEXED_TERMS: usize = 24;
+/// A window of at most this many articles is searched whole when the index finds no
+/// candidate at all.
+const SMALL_WINDOW: usize = 64;
+/// Terms listed for more than one article in this many (and more than 64) are not used to
+/// look up candidates.
+const COMMON_SHARE: usize = 20;
+/// Events considered for an article: those of its this many nearest neighbours. An event
+/// none of whose articles is that close cannot have the best average similarity.
+const EVENT_NEIGHBOURS: usize = 5;
 
 /// An article in the window with its term vector.
 #[derive(Debug)]
@@ -68,124 +66,11 @@ struct Member {
     seq: u64,
     time: Option<i64>,
     event: EventId,
-    vector: TermVector,
+    /// Where its term vector lies in the arena (absolute offset) and its length.
+    start: u64,
+    len: u32,
     /// Similarities to its most similar articles so far, highest first (0 = none yet).
     top: [f32; MAX_NEIGHBOURS],
-}
-
-#[derive(Debug)]
-struct TitleCandidate {
-    title: String,
-    /// The headline's terms, sorted.
-    terms: Vec<u64>,
-}
-
-#[derive(Debug)]
-struct Event {
-    id: EventId,
-    /// Sum of the members' unit vectors, pruned to the heaviest terms; sorted by term.
-    sum: TermVector,
-    norm: f32,
-    /// Members that brought a vector (copies do not).
-    size: u32,
-    /// Sum of those members' local scales.
-    scale_sum: f32,
-    first: Option<i64>,
-    last: Option<i64>,
-    last_seq: u64,
-    titles: Vec<TitleCandidate>,
-    /// Index of the representative title in `titles`.
-    title: usize,
-    /// Events merged into this one; their ids resolve here while it lives.
-    absorbed: Vec<EventId>,
-}
-
-impl Event {
-    fn new(id: EventId) -> Self {
-        Event {
-            id,
-            sum: Vec::new(),
-            norm: 0.0,
-            size: 0,
-            scale_sum: 0.0,
-            first: None,
-            last: None,
-            last_seq: 0,
-            titles: Vec::new(),
-            title: 0,
-            absorbed: Vec::new(),
-        }
-    }
-
-    /// Time from the event's span to `time` (0 inside it, or when either is unknown).
-    fn gap(&self, time: Option<i64>) -> i64 {
-        match (time, self.first, self.last) {
-            (Some(t), Some(first), _) if t < first => first - t,
-            (Some(t), _, Some(last)) if t > last => t - last,
-            _ => 0,
-        }
-    }
-
-    fn touch(&mut self, now: &Moment) {
-        self.last_seq = self.last_seq.max(now.seq);
-        if let Some(t) = now.time {
-            self.first = Some(self.first.map_or(t, |f| f.min(t)));
-            self.last = Some(self.last.map_or(t, |l| l.max(t)));
-        }
-    }
-
-    fn add_vector(&mut self, v: &TermVector, max_terms: usize) {
-        self.sum = add(&self.sum, v, 1.0);
-        keep_heaviest(&mut self.sum, max_terms);
-        self.norm = norm(&self.sum);
-    }
-
-    fn as_ref(&self) -> EventRef {
-        let title = self.titles.get(self.title).map(|c| c.title.clone()).unwrap_or_default();
-        EventRef { id: self.id, title, merged: Vec::new() }
-    }
-
-    /// How well a headline stands for the event: cosine of its terms with the centroid.
-    fn title_score(&self, terms: &[u64]) -> f32 {
-        if terms.is_empty() || self.norm == 0.0 {
-            return 0.0;
-        }
-        let sum: f32 = terms
-            .iter()
-            .filter_map(|t| self.sum.binary_search_by_key(t, |&(k, _)| k).ok())
-            .map(|i| self.sum[i].1)
-            .sum();
-        sum / (terms.len() as f32).sqrt() / self.norm
-    }
-
-    /// Offers a member's headline as the event's title and picks the best one kept.
-    fn offer_title(&mut self, title: &str, terms: Vec<u64>) {
-        if title.trim().is_empty() {
-            return;
-        }
-        let candidate = TitleCandidate { title: title.to_owned(), terms };
-        if self.titles.len() < TITLE_CANDIDATES {
-            self.titles.push(candidate);
-        } else {
-            let score = self.title_score(&candidate.terms);
-            let worst = (0..self.titles.len())
-                .map(|i| (i, self.title_score(&self.titles[i].terms)))
-                .min_by(|a, b| a.1.total_cmp(&b.1));
-            if let Some((i, s)) = worst.filter(|&(i, s)| s < score && i != self.title) {
-                let _ = s;
-                self.titles[i] = candidate;
-            }
-        }
-        // The earliest of equally good headlines wins, so titles do not flicker.
-        let mut best = (0, f32::MIN);
-        for (i, c) in self.titles.iter().enumerate() {
-            let s = self.title_score(&c.terms);
-            if s > best.1 + 1e-6 {
-                best = (i, s);
-            }
-        }
-        self.title = best.0;
-    }
 }
 
 /// The events and articles in the window, and their index.
@@ -194,11 +79,17 @@ pub(crate) struct Clusterer {
     params: Params,
     /// Articles with vectors, oldest first; `first + i` is the number of `members[i]`.
     members: VecDeque<Member>,
+    /// The members' term vectors, one after the other, so that scoring a candidate reads
+    /// one stretch of memory; `arena[0]` is at absolute offset `arena_base`.
+    arena: Vec<(Term, f32)>,
+    arena_base: u64,
     first: u64,
     /// Term -> numbers of the members that have it, ascending.
     postings: HashMapU64<Vec<u64>>,
-    /// Posting entries for members that have left, until the next sweep.
+    /// Posting entries for members that have left, until the next sweep, and for members
+    /// in the window.
     dead_postings: usize,
+    live_postings: usize,
     events: HashMapU64<Event>,
     /// Ids of merged events -> the id of the event they were merged into.
     aliases: HashMapU64<EventId>,
@@ -208,6 +99,9 @@ pub(crate) struct Clusterer {
     touched: Vec<u32>,
     /// The article being placed, for dot products.
     lookup: Lookup,
+    query: Vec<(Term, f32)>,
+    /// Spare buffer for event sums, swapped with the one being updated.
+    sum_scratch: TermVector,
 }
 
 impl Clusterer {
@@ -215,15 +109,20 @@ impl Clusterer {
         Clusterer {
             params,
             members: VecDeque::new(),
+            arena: Vec::new(),
+            arena_base: 0,
             first: 0,
             postings: HashMapU64::default(),
             dead_postings: 0,
+            live_postings: 0,
             events: HashMapU64::default(),
             aliases: HashMapU64::default(),
             next_id: next_id.0,
             scores: Vec::new(),
             touched: Vec::new(),
             lookup: Lookup::default(),
+            query: Vec::new(),
+            sum_scratch: Vec::new(),
         }
     }
 
@@ -232,14 +131,14 @@ impl Clusterer {
     /// (restoring from the store), into that event.
     pub(crate) fn place(
         &mut self,
-        vector: TermVector,
+        vector: &[(Term, f32)],
         title: &str,
-        title_terms: Vec<u64>,
+        title_terms: Vec<Term>,
         now: &Moment,
         recorded: Option<&EventRef>,
     ) -> EventRef {
-        self.lookup.load(&vector);
-        let neighbours = self.neighbours(&vector, now);
+        self.lookup.load(vector);
+        let neighbours = self.neighbours(vector, now);
         let k = self.params.neighbours;
         let mut top = [0.0f32; MAX_NEIGHBOURS];
         for (slot, &(_, sim)) in top.iter_mut().zip(neighbours.iter().take(k)) {
@@ -254,37 +153,48 @@ impl Clusterer {
             Some(_) => Vec::new(),
             None => self.score_events(scale, &neighbours, now),
         };
-        let id = match recorded {
-            Some(event) => self.restore_event(event),
+        let (id, joined) = match recorded {
+            Some(event) => (self.restore_event(event), false),
             None => match scored.first() {
-                Some(&(id, score)) if score >= self.params.threshold => id,
+                Some(&(id, score)) if score >= self.params.threshold => (id, true),
                 _ => {
                     let id = EventId(self.next_id);
                     self.next_id += 1;
                     self.events.insert(key(id), Event::new(id));
-                    id
+                    (id, false)
                 }
             },
         };
         let number = self.first + self.members.len() as u64;
-        for &(t, _) in &vector {
-            self.postings.entry(t).or_default().push(number);
+        let indexed = INDEXED_TERMS;
+        let mut heaviest = std::mem::take(&mut self.query);
+        heaviest.clear();
+        heaviest.extend_from_slice(vector);
+        if heaviest.len() > indexed {
+            heaviest.select_nth_unstable_by(indexed - 1, heavier_first);
+            heaviest.truncate(indexed);
         }
+        for &(t, _) in &heaviest {
+            self.postings.entry(u64::from(t)).or_default().push(number);
+        }
+        self.live_postings += heaviest.len();
+        self.query = heaviest;
         let max_terms = self.params.max_event_terms;
-        let Some(event) = self.events.get_mut(&key(id)) else {
-            return EventRef { id, title: title.to_owned(), merged: Vec::new() };
-        };
+        let event = self.events.entry(key(id)).or_insert_with(|| Event::new(id));
         event.touch(now);
-        event.add_vector(&vector, max_terms);
+        event.add_vector(vector, max_terms, &mut self.sum_scratch);
         event.size += 1;
         event.scale_sum += scale;
         event.offer_title(title, title_terms);
-        self.members.push_back(Member { seq: now.seq, time: now.time, event: id, vector, top });
+        let start = self.arena_base + self.arena.len() as u64;
+        self.arena.extend_from_slice(vector);
+        let len = vector.len() as u32;
+        self.members.push_back(Member { seq: now.seq, time: now.time, event: id, start, len, top });
         self.scores.push(0.0);
-        let (id, merged) = match recorded {
-            Some(_) => (id, Vec::new()),
-            None => self.merge_around(id, &scored, now),
-        };
+        // Only an article that joined an event can bridge it to another; one that starts
+        // an event was below the threshold for all of them.
+        let (id, merged) =
+            if joined { self.merge_around(id, &scored, now) } else { (id, Vec::new()) };
         let mut out = self.events.get(&key(id)).map_or_else(
             || EventRef { id, title: title.to_owned(), merged: Vec::new() },
             Event::as_ref,
@@ -322,9 +232,14 @@ impl Clusterer {
                 _ => 0,
             };
             let (na, nb) = (a.size as f32, b.size as f32);
-            let average = dot(&a.sum, &b.sum) / (na * nb) * self.decay(gap);
+            let content = dot(&a.sum, &b.sum) / (na * nb);
+            let floor = match (a.last, b.last) {
+                (Some(_), Some(_)) => self.params.min_similarity,
+                _ => self.params.untimed_min_similarity,
+            };
+            let average = content * self.decay(gap);
             let score = average - (a.scale_sum / na + b.scale_sum / nb) / 2.0;
-            if score >= self.params.merge_threshold {
+            if content >= floor && score >= self.params.merge_threshold {
                 let (keep, gone) = if other < id { (other, id) } else { (id, other) };
                 self.merge(keep, gone);
                 merged.push(gone);
@@ -361,9 +276,7 @@ impl Clusterer {
             self.next_id = self.next_id.max(id.0 + 1);
         }
         let id = self.resolve(event.id);
-        if !self.events.contains_key(&key(id)) {
-            self.events.insert(key(id), Event::new(id));
-        }
+        self.events.entry(key(id)).or_insert_with(|| Event::new(id));
         for &m in &event.merged {
             let m = self.resolve(m);
             if m != id {
@@ -375,29 +288,16 @@ impl Clusterer {
 
     /// Folds event `gone` into event `into`.
     fn merge(&mut self, into: EventId, gone: EventId) {
+        if into == gone || !self.events.contains_key(&key(into)) {
+            return;
+        }
         let Some(gone) = self.events.remove(&key(gone)) else { return };
         let max_terms = self.params.max_event_terms;
         let Some(event) = self.events.get_mut(&key(into)) else { return };
-        event.sum = add(&event.sum, &gone.sum, 1.0);
-        keep_heaviest(&mut event.sum, max_terms);
-        event.norm = norm(&event.sum);
-        event.size += gone.size;
-        event.scale_sum += gone.scale_sum;
-        event.first = match (event.first, gone.first) {
-            (Some(a), Some(b)) => Some(a.min(b)),
-            (a, b) => a.or(b),
-        };
-        event.last = event.last.max(gone.last);
-        event.last_seq = event.last_seq.max(gone.last_seq);
-        for c in gone.titles {
-            if event.titles.len() < TITLE_CANDIDATES {
-                event.titles.push(c);
-            }
-        }
-        for id in std::iter::once(gone.id).chain(gone.absorbed) {
-            event.absorbed.push(id);
+        for id in std::iter::once(gone.id).chain(gone.absorbed.iter().copied()) {
             self.aliases.insert(key(id), into);
         }
+        event.absorb(gone, max_terms);
     }
 
     /// The event `id` now is (itself, or the event it was merged into).
@@ -407,8 +307,10 @@ impl Clusterer {
 
     /// The most similar articles in the window, most similar first, with similarities
     /// decayed by the time between them.
-    fn neighbours(&mut self, vector: &TermVector, now: &Moment) -> Vec<(u64, f32)> {
-        let mut query: Vec<(u64, f32)> = vector.clone();
+    fn neighbours(&mut self, vector: &[(Term, f32)], now: &Moment) -> Vec<(u64, f32)> {
+        let mut query = std::mem::take(&mut self.query);
+        query.clear();
+        query.extend_from_slice(vector);
         if query.len() > self.params.query_terms {
             query.select_nth_unstable_by(self.params.query_terms - 1, heavier_first);
             query.truncate(self.params.query_terms);
@@ -416,9 +318,15 @@ impl Clusterer {
         // Heaviest first, so that the order of the scores below is the same on every run.
         query.sort_unstable_by(heavier_first);
         self.touched.clear();
+        // A term listed for many articles finds no particular one; skip it here (it still
+        // counts in the similarities).
+        let common = (self.members.len() / COMMON_SHARE).max(64);
         for &(term, weight) in &query {
-            let Some(list) = self.postings.get(&term) else { continue };
+            let Some(list) = self.postings.get(&u64::from(term)) else { continue };
             let live = list.partition_point(|&n| n < self.first);
+            if list.len() - live > common {
+                continue;
+            }
             for &n in &list[live..] {
                 let i = (n - self.first) as usize;
                 if self.scores[i] == 0.0 {
@@ -427,15 +335,32 @@ impl Clusterer {
                 self.scores[i] += weight;
             }
         }
+        let small = self.members.len() <= SMALL_WINDOW && self.touched.is_empty();
+        if small {
+            // Early in a stream the heaviest terms are chosen with document frequencies
+            // learned from a handful of articles, and the index can miss the one article
+            // that matters: a window this small is searched whole instead.
+            self.touched.extend(0..self.members.len() as u32);
+        }
+        self.query = query;
         let mut ranked: Vec<(u32, f32)> =
             self.touched.iter().map(|&i| (i, self.scores[i as usize])).collect();
         for &i in &self.touched {
             self.scores[i as usize] = 0.0;
         }
-        ranked.sort_unstable_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+        // Only the best few are scored exactly (all of them in a small window); rank just
+        // those, ties to the older article.
+        let exact = if small { usize::MAX } else { self.params.candidates };
+        let order = |a: &(u32, f32), b: &(u32, f32)| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0));
+        let keep = self.params.candidates * 2;
+        if !small && ranked.len() > keep {
+            ranked.select_nth_unstable_by(keep - 1, order);
+            ranked.truncate(keep);
+        }
+        ranked.sort_unstable_by(order);
         let mut out = Vec::with_capacity(self.params.candidates);
         for &(i, _) in ranked.iter() {
-            if out.len() == self.params.candidates {
+            if out.len() == exact {
                 break;
             }
             let m = &self.members[i as usize];
@@ -449,10 +374,11 @@ impl Clusterer {
             if gap > self.params.window_secs {
                 continue;
             }
-            let sim = self.lookup.dot(&m.vector) * self.decay(gap);
+            let sim = self.lookup.dot(self.vector_of(m)) * self.decay(gap);
             out.push((self.first + u64::from(i), sim));
         }
         out.sort_unstable_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+        out.truncate(self.params.candidates);
         out
     }
 
@@ -484,7 +410,7 @@ impl Clusterer {
         now: &Moment,
     ) -> Vec<(EventId, f32)> {
         let mut scored: Vec<(EventId, f32)> = Vec::with_capacity(neighbours.len());
-        for &(number, _) in neighbours {
+        for &(number, _) in neighbours.iter().take(EVENT_NEIGHBOURS) {
             let Some(m) = self.members.get((number - self.first) as usize) else { continue };
             let id = self.resolve(m.event);
             if scored.iter().any(|&(seen, _)| seen == id) {
@@ -499,11 +425,25 @@ impl Clusterer {
                 continue;
             }
             let size = e.size as f32;
-            let average = self.lookup.dot(&e.sum) / size * self.decay(gap);
+            let content = self.lookup.dot(&e.sum) / size;
+            let floor = match (now.time, e.last) {
+                (Some(_), Some(_)) => self.params.min_similarity,
+                _ => self.params.untimed_min_similarity,
+            };
+            if content < floor {
+                continue;
+            }
+            let average = content * self.decay(gap);
             scored.push((id, average - (scale + e.scale_sum / size) / 2.0));
         }
         scored.sort_unstable_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
         scored
+    }
+
+    /// The term vector of a member.
+    fn vector_of(&self, m: &Member) -> &[(Term, f32)] {
+        let from = (m.start - self.arena_base) as usize;
+        self.arena.get(from..from + m.len as usize).unwrap_or(&[])
     }
 
     fn decay(&self, gap_secs: i64) -> f32 {
@@ -518,10 +458,19 @@ impl Clusterer {
                 break;
             }
             if let Some(m) = self.members.pop_front() {
-                self.dead_postings += m.vector.len();
+                self.dead_postings += (m.len as usize).min(INDEXED_TERMS);
+                self.live_postings -= (m.len as usize).min(INDEXED_TERMS);
             }
             self.scores.pop();
             self.first += 1;
+        }
+        // The arena drops its dead front once it is half the arena.
+        let live_start =
+            self.members.front().map_or(self.arena_base + self.arena.len() as u64, |m| m.start);
+        let dead = (live_start - self.arena_base) as usize;
+        if dead > self.arena.len() / 2 && dead > 4096 {
+            self.arena.drain(..dead);
+            self.arena_base = live_start;
         }
         if !sweep {
             return;
@@ -539,8 +488,7 @@ impl Clusterer {
                 }
             }
         }
-        let live: usize = self.members.iter().map(|m| m.vector.len()).sum();
-        if self.dead_postings > live.max(4096) {
+        if self.dead_postings > self.live_postings.max(4096) {
             let first = self.first;
             self.postings.retain(|_, list| {
                 let dead = list.partition_point(|&n| n < first);

@@ -10,7 +10,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::terms::{TermVector, dot, normalise};
+use crate::terms::{Term, TermVector, dot, normalise, term_id};
 use crate::text::{Analyser, HashMapU64, Word};
 
 /// One article of an event, as [`compare`] needs it.
@@ -50,9 +50,10 @@ pub struct Coverage {
 }
 
 /// Two sentences state the same thing from this cosine similarity of their weighted
-/// content words. Paraphrases of one fact score 0.3 to 0.7; sentences that only share the
-/// event's names score below 0.2.
-const SAME_CLAIM: f32 = 0.3;
+/// content words. Close paraphrases of one fact score 0.25 to 0.7; sentences that only
+/// share the event's names and setting score below 0.2. Loose paraphrases (other verbs,
+/// other nouns for the same thing) fall below too: a lexical measure cannot see them.
+const SAME_CLAIM: f32 = 0.25;
 /// A sentence with fewer content words than this is a header, a dateline or a fragment,
 /// not a claim.
 const MIN_CLAIM_WORDS: usize = 4;
@@ -101,11 +102,16 @@ pub fn compare(articles: &[CoverageInput<'_>]) -> Coverage {
         };
         for text in sentences_of(a.text) {
             analyser.analyse(&text, &mut words);
-            let mut terms: Vec<u64> = words.iter().filter(|w| !w.stop).map(|w| w.term).collect();
+            let mut terms: Vec<Term> =
+                words.iter().filter(|w| !w.stop).map(|w| term_id(w.term)).collect();
             terms.sort_unstable();
             terms.dedup();
             if terms.len() >= MIN_CLAIM_WORDS {
-                sentences.push(Sentence { outlet, text, vector: terms.iter().map(|&t| (t, 1.0)).collect() });
+                sentences.push(Sentence {
+                    outlet,
+                    text,
+                    vector: terms.iter().map(|&t| (t, 1.0)).collect(),
+                });
             }
         }
     }
@@ -131,34 +137,30 @@ pub fn compare(articles: &[CoverageInput<'_>]) -> Coverage {
         }
     }
 
-    let mut coverage = Coverage::default();
-    let mut done = vec![false; sentences.len()];
-    for i in 0..sentences.len() {
-        let root = find(&mut group, i);
-        if done[root] {
-            continue;
+    // The outlets of each group, listed under its root (the group's earliest sentence).
+    let roots: Vec<usize> = (0..sentences.len()).map(|i| find(&mut group, i)).collect();
+    let mut group_outlets: Vec<Vec<usize>> = vec![Vec::new(); sentences.len()];
+    for (i, s) in sentences.iter().enumerate() {
+        let list = &mut group_outlets[roots[i]];
+        if !list.contains(&s.outlet) {
+            list.push(s.outlet);
         }
-        done[root] = true;
-        let members: Vec<usize> =
-            (0..sentences.len()).filter(|&j| find(&mut group, j) == root).collect();
-        let mut in_group: Vec<usize> = members.iter().map(|&j| sentences[j].outlet).collect();
-        in_group.sort_unstable();
-        in_group.dedup();
-        if in_group.len() >= 2 {
+    }
+    let mut coverage = Coverage::default();
+    for (i, s) in sentences.iter().enumerate() {
+        let list = &group_outlets[roots[i]];
+        if roots[i] == i && list.len() >= 2 {
+            let mut in_group = list.clone();
+            in_group.sort_unstable();
             coverage.shared.push(Claim {
-                text: sentences[i].text.clone(),
+                text: s.text.clone(),
                 outlets: in_group.iter().map(|&o| outlets[o].to_owned()).collect(),
             });
         }
     }
     for (o, name) in outlets.iter().enumerate() {
         let claims: Vec<String> = (0..sentences.len())
-            .filter(|&i| sentences[i].outlet == o)
-            .filter(|&i| {
-                let root = find(&mut group, i);
-                (0..sentences.len())
-                    .all(|j| sentences[j].outlet == o || find(&mut group, j) != root)
-            })
+            .filter(|&i| sentences[i].outlet == o && group_outlets[roots[i]].len() == 1)
             .map(|i| sentences[i].text.clone())
             .collect();
         if !claims.is_empty() {
@@ -174,13 +176,13 @@ fn weigh(sentences: &mut [Sentence]) {
     let mut counts: HashMapU64<u32> = HashMapU64::default();
     for s in sentences.iter() {
         for &(t, _) in &s.vector {
-            *counts.entry(t).or_default() += 1;
+            *counts.entry(u64::from(t)).or_default() += 1;
         }
     }
     let n = sentences.len() as f32;
     for s in sentences.iter_mut() {
         for (t, w) in s.vector.iter_mut() {
-            let count = counts.get(t).copied().unwrap_or(1).max(1) as f32;
+            let count = counts.get(&u64::from(*t)).copied().unwrap_or(1).max(1) as f32;
             *w = (1.0 + n / count).ln();
         }
         normalise(&mut s.vector);
@@ -205,8 +207,8 @@ fn union(group: &mut [usize], a: usize, b: usize) {
 
 /// Words after which a full stop does not end a sentence.
 const ABBREVIATIONS: &[&str] = &[
-    "Capt", "Co", "Col", "Corp", "Dr", "Gen", "Gov", "Inc", "Jr", "Lt", "Ltd", "Mr", "Mrs",
-    "Ms", "No", "Prof", "Rep", "Rev", "Sen", "Sgt", "Sr", "St", "vs",
+    "Capt", "Co", "Col", "Corp", "Dr", "Gen", "Gov", "Inc", "Jr", "Lt", "Ltd", "Mr", "Mrs", "Ms",
+    "No", "Prof", "Rep", "Rev", "Sen", "Sgt", "Sr", "St", "vs",
 ];
 
 /// Splits a text into sentences: at line breaks, and after `.`, `!` or `?` (with any
@@ -227,7 +229,7 @@ fn sentences_of(text: &str) -> Vec<String> {
         let bare = token.trim_end_matches(['"', '\'', '”', '’', ')', ']']);
         let stop = bare.ends_with(['.', '!', '?']);
         let abbreviation = bare.ends_with('.') && is_abbreviation(&bare[..bare.len() - 1]);
-        if (stop && !abbreviation) || (line_end && !abbreviation) {
+        if (stop || line_end) && !abbreviation {
             out.push(std::mem::take(&mut current));
         }
     }

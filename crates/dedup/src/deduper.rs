@@ -6,11 +6,12 @@ use std::hash::BuildHasherDefault;
 use chorus_model::{Article, Classified, Duplicate, EventId, canonical_url};
 use xxhash_rust::xxh3::xxh3_64;
 
-use crate::{DedupConfig, DedupError};
-use crate::cluster::{Clusterer, MAX_NEIGHBOURS, Moment, Params};
+use crate::cluster::{Clusterer, MAX_NEIGHBOURS, Params};
+use crate::event::Moment;
 use crate::near_dup::{self, CopyIndex};
-use crate::terms::{DocFreq, Weights, vectorize};
+use crate::terms::{DocFreq, Term, Weights, term_id, vectorize};
 use crate::text::{Analyser, HashedKey, Word, hex, text_hash};
+use crate::{DedupConfig, DedupError};
 
 /// Events are checked for expiry once every this many articles (expiry is also checked
 /// whenever an event is a candidate, so this only paces the freeing of memory).
@@ -88,6 +89,42 @@ impl KnownKeys {
 /// Articles go through [`Deduper::observe`] one at a time, in arrival order; each decision
 /// uses only the articles before it. The same input in the same order gives the same
 /// output.
+///
+/// For each new article:
+///
+/// 1. **Identity.** Its [`identity_key`] seen before: [`Verdict::Known`].
+/// 2. **Copies.** The same normalised text as an article in the window, or a near copy
+///    (estimated Jaccard similarity of word 3-shingles at least
+///    [`DedupConfig::near_duplicate_threshold`], found through LSH buckets): it is marked a
+///    copy of the earliest such article and joins that article's event.
+/// 3. **Events.** Otherwise the article becomes a term vector (TF-IDF; headline and lead
+///    weighted up, names and numbers weighted up, document frequencies learned from the
+///    window) and is compared with the articles in the window found through an inverted
+///    index on their heaviest terms. Similarities decay with the time between articles
+///    ([`DedupConfig::decay_half_life_hours`]). Its score for each of its nearest
+///    neighbours' events is
+///
+///    ```text
+///    score(x, E) = avg_{y in E} sim(x, y) − (r(x) + avg_{y in E} r(y)) / 2
+///    ```
+///
+///    where `r(a)`, the local scale, is the mean similarity of `a` to its
+///    [`DedupConfig::neighbours`] most similar articles. This is the cross-domain similarity
+///    local scaling (CSLS) of Conneau et al. (2018), a remedy for hubness: some stories (a
+///    president's week, a weekly statistic) are fairly similar to many others, and a single
+///    absolute threshold either glues them together or splits distinctive events. With the
+///    local scale the question becomes "closer to each other than to their usual
+///    neighbours". The article joins the best event if its score reaches
+///    [`DedupConfig::cluster_threshold`] and its plain average similarity reaches
+///    [`DedupConfig::min_similarity`] (or the stricter
+///    [`DedupConfig::untimed_min_similarity`] when there is no time to go by); else it
+///    starts an event with the next id. An article that joins an event may bridge it to
+///    another: such events are merged, the older id surviving, and reported in
+///    [`EventRef::merged`](chorus_model::EventRef::merged).
+///
+/// An event's title is the member headline closest to its centroid. Articles and events
+/// leave the window by age ([`DedupConfig::window_hours`]) or by count
+/// ([`DedupConfig::max_window_articles`]), which bounds memory.
 #[derive(Debug)]
 pub struct Deduper {
     known: KnownKeys,
@@ -101,7 +138,8 @@ pub struct Deduper {
     analyser: Analyser,
     body: Vec<Word>,
     title: Vec<Word>,
-    raw: Vec<(u64, f32)>,
+    raw: Vec<(Term, f32)>,
+    vector: Vec<(Term, f32)>,
     /// Arrival number of the last article.
     seq: u64,
     /// The latest time seen: download times first, publication times for input files.
@@ -111,14 +149,28 @@ pub struct Deduper {
 impl Deduper {
     /// A deduplicator with nothing seen yet; new events are numbered from `next_event` on
     /// (the store gives one past its highest). A config that fails
-    /// [`DedupConfig::validate`] is used with each bad number raised to its minimum.
+    /// [`DedupConfig::validate`] is used with each bad value replaced: counts raised to
+    /// their minimum, other numbers out of range or not finite replaced by their default.
     pub fn new(cfg: &DedupConfig, next_event: EventId) -> Self {
+        let d = DedupConfig::default();
+        // A number within `range`, else the default.
+        let sane = |value: f32, range: std::ops::RangeInclusive<f32>, default: f32| {
+            if range.contains(&value) { value } else { default }
+        };
+        let weight = |value: f32, default: f32| sane(value, f32::MIN_POSITIVE..=f32::MAX, default);
         let window_articles = cfg.max_window_articles.max(1);
         let params = Params {
-            threshold: cfg.cluster_threshold,
-            merge_threshold: cfg.merge_threshold,
+            threshold: sane(cfg.cluster_threshold, -1.0..=1.0, d.cluster_threshold),
+            merge_threshold: sane(cfg.merge_threshold, -1.0..=1.0, d.merge_threshold),
+            min_similarity: sane(cfg.min_similarity, 0.0..=1.0, d.min_similarity),
+            untimed_min_similarity: sane(
+                cfg.untimed_min_similarity,
+                0.0..=1.0,
+                d.untimed_min_similarity,
+            ),
             window_secs: i64::from(cfg.window_hours.max(1)) * 3600,
-            half_life_secs: f64::from(cfg.decay_half_life_hours).max(1e-3) * 3600.0,
+            half_life_secs: f64::from(weight(cfg.decay_half_life_hours, d.decay_half_life_hours))
+                * 3600.0,
             neighbours: cfg.neighbours.clamp(1, MAX_NEIGHBOURS),
             max_event_terms: cfg.max_event_terms.max(1),
             query_terms: cfg.query_terms.max(1),
@@ -135,19 +187,24 @@ impl Deduper {
             window_secs: params.window_secs,
             clusters: Clusterer::new(params, next_event),
             weights: Weights {
-                title: cfg.title_weight,
-                lead: cfg.lead_weight,
+                title: weight(cfg.title_weight, d.title_weight),
+                lead: weight(cfg.lead_weight, d.lead_weight),
                 lead_words: cfg.lead_words,
                 body_words: cfg.body_words.max(1),
-                entity: cfg.entity_weight,
+                entity: weight(cfg.entity_weight, d.entity_weight),
                 max_terms: cfg.max_article_terms.max(1),
             },
-            near_threshold: cfg.near_duplicate_threshold,
+            near_threshold: sane(
+                cfg.near_duplicate_threshold,
+                f32::MIN_POSITIVE..=1.0,
+                d.near_duplicate_threshold,
+            ),
             window_articles: window_articles as u64,
             analyser: Analyser::default(),
             body: Vec::new(),
             title: Vec::new(),
             raw: Vec::new(),
+            vector: Vec::new(),
             seq: 0,
             clock: None,
         }
@@ -180,9 +237,15 @@ impl Deduper {
         let event = match joined {
             Some(event) => event,
             None => {
-                let vector =
-                    vectorize(&self.weights, &mut self.df, &self.title, &self.body, &mut self.raw);
-                self.clusters.place(vector, &article.title, title_terms, &now, None)
+                vectorize(
+                    &self.weights,
+                    &mut self.df,
+                    &self.title,
+                    &self.body,
+                    &mut self.raw,
+                    &mut self.vector,
+                );
+                self.clusters.place(&self.vector, &article.title, title_terms, &now, None)
             }
         };
         if copy.is_none() {
@@ -206,8 +269,15 @@ impl Deduper {
             self.clusters.restore_copy(&prior.event, &now);
             return;
         }
-        let vector = vectorize(&self.weights, &mut self.df, &self.title, &self.body, &mut self.raw);
-        self.clusters.place(vector, &article.title, title_terms, &now, Some(&prior.event));
+        vectorize(
+            &self.weights,
+            &mut self.df,
+            &self.title,
+            &self.body,
+            &mut self.raw,
+            &mut self.vector,
+        );
+        self.clusters.place(&self.vector, &article.title, title_terms, &now, Some(&prior.event));
         let signature = near_dup::signature(&self.body);
         self.copies.insert(now.seq, now.time, prior.key.clone(), prior.event.id, hash, signature);
     }
@@ -228,13 +298,14 @@ impl Deduper {
             min_time: self.clock.map(|c| c - self.window_secs),
         };
         self.copies.expire(now.min_seq, now.min_time);
-        self.clusters.expire(&now, self.seq % SWEEP_EVERY == 0);
+        self.clusters.expire(&now, self.seq.is_multiple_of(SWEEP_EVERY));
         now
     }
 
     /// The headline's distinct content terms, sorted.
-    fn title_terms(&self) -> Vec<u64> {
-        let mut terms: Vec<u64> = self.title.iter().filter(|w| !w.stop).map(|w| w.term).collect();
+    fn title_terms(&self) -> Vec<Term> {
+        let mut terms: Vec<Term> =
+            self.title.iter().filter(|w| !w.stop).map(|w| term_id(w.term)).collect();
         terms.sort_unstable();
         terms.dedup();
         terms

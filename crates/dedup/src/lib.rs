@@ -10,18 +10,25 @@
 //!   reprinted under another headline, lightly edited, or inside other page furniture),
 //!   found with MinHash over word 3-shingles and an LSH index. A copy points at the
 //!   *earliest* copy and joins its event. A story rewritten in other words is no copy.
-//! - **Events**: each article joins the most similar event in the time window, or starts
+//! - **Events**: each article joins the best-scoring event in the time window, or starts
 //!   a new one. Articles are TF-IDF term vectors with the headline and lead weighted above
 //!   the rest and names and numbers above common words; document frequencies are learned
-//!   as articles arrive; similarity decays with the time between article and event;
-//!   candidate events come from an inverted index, never from a scan. Without any time
+//!   as articles arrive; similarity decays with the time between articles; candidates come
+//!   from an inverted index, never from a scan; the score is the average similarity to the
+//!   event's articles less their local scales (how similar each is to its usual
+//!   neighbours), which keeps recurring stories apart (see [`Deduper`]). Without any time
 //!   (some input files), arrival order is the clock.
 //! - **Coverage**: [`compare`] tells, for one event, which statements several outlets make
 //!   and which only one makes.
 //!
 //! [`Deduper`] owns all the state; [`Deduper::observe`] is a plain synchronous call, and
 //! [`run`] is the pipeline stage around it. Memory is bounded by the window
-//! ([`DedupConfig::max_window_articles`], [`DedupConfig::window_hours`]).
+//! ([`DedupConfig::max_window_articles`], [`DedupConfig::window_hours`]); [`Deduper::footprint`]
+//! reports it.
+//!
+//! Quality and speed are measured on the shared clustering benchmark with
+//! `examples/cluster_jsonl.rs` and `benches/observe.rs`; the figures are in
+//! [`DedupConfig`].
 //!
 //! ```
 //! use chorus_dedup::{DedupConfig, Deduper, Verdict};
@@ -57,8 +64,11 @@ mod cluster;
 mod config;
 mod coverage;
 mod deduper;
+mod english;
 mod error;
+mod event;
 mod near_dup;
+mod segment;
 mod stage;
 mod terms;
 mod text;

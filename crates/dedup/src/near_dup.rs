@@ -90,7 +90,7 @@ struct Original {
     key: String,
     event: EventId,
     text_hash: u64,
-    signature: Option<Box<Signature>>,
+    signature: Option<Signature>,
 }
 
 /// The copy an article was found to be.
@@ -110,9 +110,21 @@ pub(crate) struct CopyIndex {
     /// Oldest first; `seq` rises by one per indexed article, with gaps.
     originals: VecDeque<Original>,
     by_hash: HashMapU64<u64>,
-    bands: HashMapU64<Vec<u64>>,
-    /// Band keys of expired originals wait here until a sweep removes them in bulk.
-    stale: usize,
+    /// Band key -> the newest node of its bucket (index + 1; 0 for none).
+    bands: HashMapU64<u32>,
+    /// Bucket entries, each linked to the previous (older) entry of its bucket: one flat
+    /// list rather than one small vector per bucket. Entries of expired originals stay
+    /// until the list is rebuilt.
+    nodes: Vec<Node>,
+    /// Originals in the window that have a signature.
+    signed: usize,
+}
+
+#[derive(Clone, Copy, Debug)]
+struct Node {
+    seq: u64,
+    /// The older entry of the same bucket (index + 1; 0 for none).
+    older: u32,
 }
 
 impl CopyIndex {
@@ -132,15 +144,23 @@ impl CopyIndex {
             return Some(Copy { of: o.key.clone(), similarity: 1.0, event: o.event });
         }
         let signature = signature?;
+        let first = self.originals.front().map_or(u64::MAX, |o| o.seq);
         let mut best: Option<(&Original, f32)> = None;
         for band in 0..BANDS {
-            let Some(bucket) = self.bands.get(&band_key(signature, band)) else { continue };
-            for &seq in bucket {
-                if best.is_some_and(|(b, _)| b.seq <= seq) {
+            let mut next = self.bands.get(&band_key(signature, band)).copied().unwrap_or(0);
+            let mut steps = 0;
+            // Newest first; past the window, or past a bucket's worth, stop.
+            while let Some(node) = next.checked_sub(1).and_then(|i| self.nodes.get(i as usize)) {
+                if node.seq < first || steps == MAX_BUCKET {
+                    break;
+                }
+                steps += 1;
+                next = node.older;
+                if best.is_some_and(|(b, _)| b.seq <= node.seq) {
                     continue;
                 }
-                let Some(o) = self.get(seq) else { continue };
-                let Some(theirs) = o.signature.as_deref() else { continue };
+                let Some(o) = self.get(node.seq) else { continue };
+                let Some(theirs) = o.signature.as_ref() else { continue };
                 let sim = similarity(signature, theirs);
                 if sim >= threshold {
                     best = Some((o, sim));
@@ -162,15 +182,9 @@ impl CopyIndex {
     ) {
         self.by_hash.entry(text_hash).or_insert(seq);
         if let Some(sig) = &signature {
-            for band in 0..BANDS {
-                let bucket = self.bands.entry(band_key(sig, band)).or_default();
-                if bucket.len() >= MAX_BUCKET {
-                    bucket.remove(0);
-                }
-                bucket.push(seq);
-            }
+            self.link(seq, sig);
+            self.signed += 1;
         }
-        let signature = signature.map(Box::new);
         self.originals.push_back(Original { seq, time, key, event, text_hash, signature });
     }
 
@@ -186,20 +200,30 @@ impl CopyIndex {
                 if self.by_hash.get(&o.text_hash) == Some(&o.seq) {
                     self.by_hash.remove(&o.text_hash);
                 }
-                if o.signature.is_some() {
-                    self.stale += BANDS;
-                }
+                self.signed -= usize::from(o.signature.is_some());
             }
         }
-        // Bucket entries are dropped in bulk once they could make up half the table.
-        let live = self.originals.len() * BANDS;
-        if self.stale > live.max(1024) {
-            let first = self.originals.front().map_or(u64::MAX, |o| o.seq);
-            self.bands.retain(|_, bucket| {
-                bucket.retain(|&seq| seq >= first);
-                !bucket.is_empty()
-            });
-            self.stale = 0;
+        // The bucket lists are rebuilt from the live originals once most of their entries
+        // are for expired ones.
+        if self.nodes.len() > 2 * self.signed * BANDS + 4096 {
+            self.bands.clear();
+            self.nodes.clear();
+            let originals = std::mem::take(&mut self.originals);
+            for o in &originals {
+                if let Some(sig) = o.signature.as_ref() {
+                    self.link(o.seq, sig);
+                }
+            }
+            self.originals = originals;
+        }
+    }
+
+    /// Adds `seq` to the bucket of each band of `sig`.
+    fn link(&mut self, seq: u64, sig: &Signature) {
+        for band in 0..BANDS {
+            let head = self.bands.entry(band_key(sig, band)).or_insert(0);
+            self.nodes.push(Node { seq, older: *head });
+            *head = self.nodes.len() as u32;
         }
     }
 
@@ -252,10 +276,10 @@ mod tests {
 
     #[test]
     fn light_edits_keep_a_high_similarity() {
-        let edited = BODY.replace("about 18,000", "some 18,000").replace(
-            "Buses will be diverted",
-            "Local buses are being diverted",
-        ) + " Residents have been told to expect delays.";
+        let edited = BODY
+            .replace("about 18,000", "some 18,000")
+            .replace("Buses will be diverted", "Local buses are being diverted")
+            + " Residents have been told to expect delays.";
         let s = similarity(&sig(BODY), &sig(&edited));
         assert!(s > 0.6, "{s}");
     }

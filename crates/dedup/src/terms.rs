@@ -6,8 +6,18 @@ use std::collections::VecDeque;
 
 use crate::text::{HashMapU64, Word};
 
+/// A term id: 32 bits of the word's hash. Two terms of one window share an id about once
+/// in 80,000 pairs of distinct terms, harmless for similarity, and half-size vectors keep
+/// the articles of the window in cache.
+pub(crate) type Term = u32;
+
+/// The term id of a word hash.
+pub(crate) fn term_id(hash: u64) -> Term {
+    (hash ^ (hash >> 32)) as u32
+}
+
 /// A sparse weighted term vector: `(term, weight)` sorted by term, unit length.
-pub(crate) type TermVector = Vec<(u64, f32)>;
+pub(crate) type TermVector = Vec<(Term, f32)>;
 
 /// How terms are weighed (from [`crate::DedupConfig`]).
 #[derive(Clone, Debug)]
@@ -28,7 +38,10 @@ const TITLE_CASE_SHARE: f32 = 0.6;
 #[derive(Debug, Default)]
 pub(crate) struct DocFreq {
     df: HashMapU64<u32>,
-    docs: VecDeque<Box<[u64]>>,
+    /// The distinct terms of each article in the window, one after the other, and how
+    /// many each article has: flat, so that counting an article allocates nothing.
+    terms: VecDeque<Term>,
+    lengths: VecDeque<u32>,
     window: usize,
 }
 
@@ -40,25 +53,27 @@ impl DocFreq {
     /// Counts one article's distinct terms (forgetting the oldest article past the window)
     /// and multiplies each term's weight by its inverse document frequency,
     /// `ln(1 + N/df)`: about ln 2 for a term every article has, large for a term few have.
-    fn learn_and_weigh(&mut self, terms: &mut [(u64, f32)]) {
-        while self.docs.len() >= self.window {
-            let Some(old) = self.docs.pop_front() else { break };
-            for t in &old {
-                if let Some(n) = self.df.get_mut(t) {
+    fn learn_and_weigh(&mut self, terms: &mut [(Term, f32)]) {
+        while self.lengths.len() >= self.window {
+            let Some(len) = self.lengths.pop_front() else { break };
+            for t in self.terms.drain(..len as usize) {
+                let t = u64::from(t);
+                if let Some(n) = self.df.get_mut(&t) {
                     *n -= 1;
                     if *n == 0 {
-                        self.df.remove(t);
+                        self.df.remove(&t);
                     }
                 }
             }
         }
-        let n = (self.docs.len() + 1) as f32;
+        let n = (self.lengths.len() + 1) as f32;
         for (t, w) in terms.iter_mut() {
-            let df = self.df.entry(*t).or_default();
+            let df = self.df.entry(u64::from(*t)).or_default();
             *df += 1;
             *w *= (1.0 + n / *df as f32).ln();
         }
-        self.docs.push_back(terms.iter().map(|&(t, _)| t).collect());
+        self.terms.extend(terms.iter().map(|&(t, _)| t));
+        self.lengths.push_back(terms.len() as u32);
     }
 
     /// Terms whose frequency is known (for tests and memory checks).
@@ -73,22 +88,23 @@ pub(crate) fn vectorize(
     df: &mut DocFreq,
     title: &[Word],
     body: &[Word],
-    raw: &mut Vec<(u64, f32)>,
-) -> TermVector {
+    raw: &mut Vec<(Term, f32)>,
+    merged: &mut TermVector,
+) {
     raw.clear();
     // Terms the body capitalises mid-sentence are names wherever they appear, headline
     // included, where Title Case hides them.
-    let mut names: Vec<u64> = body.iter().filter(|w| w.name).map(|w| w.term).collect();
+    let mut names: Vec<Term> = body.iter().filter(|w| w.name).map(|w| term_id(w.term)).collect();
     names.sort_unstable();
     let content = title.iter().filter(|w| !w.stop && !w.number);
     let (caps, all) = content.fold((0, 0), |(c, a), w| (c + usize::from(w.capitalised), a + 1));
     let title_case = all > 0 && caps as f32 >= TITLE_CASE_SHARE * all as f32;
     let entity = |w: &Word, trust_caps: bool| {
-        w.number || (trust_caps && w.name) || names.binary_search(&w.term).is_ok()
+        w.number || (trust_caps && w.name) || names.binary_search(&term_id(w.term)).is_ok()
     };
     for w in title.iter().filter(|w| !w.stop) {
         let e = if entity(w, !title_case) { weights.entity } else { 1.0 };
-        raw.push((w.term, weights.title * e));
+        raw.push((term_id(w.term), weights.title * e));
     }
     for (i, w) in body.iter().take(weights.body_words).enumerate() {
         if w.stop {
@@ -96,10 +112,10 @@ pub(crate) fn vectorize(
         }
         let field = if i < weights.lead_words { weights.lead } else { 1.0 };
         let e = if entity(w, true) { weights.entity } else { 1.0 };
-        raw.push((w.term, field * e));
+        raw.push((term_id(w.term), field * e));
     }
     raw.sort_unstable_by_key(|&(t, _)| t);
-    let mut merged: TermVector = Vec::with_capacity(raw.len());
+    merged.clear();
     for &(t, w) in raw.iter() {
         match merged.last_mut() {
             Some((last, sum)) if *last == t => *sum += w,
@@ -113,10 +129,9 @@ pub(crate) fn vectorize(
             *w = 1.0 + w.ln();
         }
     }
-    df.learn_and_weigh(&mut merged);
-    keep_heaviest(&mut merged, weights.max_terms);
-    normalise(&mut merged);
-    merged
+    df.learn_and_weigh(merged);
+    keep_heaviest(merged, weights.max_terms);
+    normalise(merged);
 }
 
 /// Keeps the `n` heaviest terms (ties to the lower term id, for determinism), sorted by
@@ -130,7 +145,7 @@ pub(crate) fn keep_heaviest(v: &mut TermVector, n: usize) {
 }
 
 /// Orders terms by weight, heaviest first, ties to the lower term id.
-pub(crate) fn heavier_first(a: &(u64, f32), b: &(u64, f32)) -> std::cmp::Ordering {
+pub(crate) fn heavier_first(a: &(Term, f32), b: &(Term, f32)) -> std::cmp::Ordering {
     b.1.total_cmp(&a.1).then(a.0.cmp(&b.0))
 }
 
@@ -145,12 +160,12 @@ pub(crate) fn normalise(v: &mut TermVector) {
 }
 
 /// Euclidean length.
-pub(crate) fn norm(v: &[(u64, f32)]) -> f32 {
+pub(crate) fn norm(v: &[(Term, f32)]) -> f32 {
     v.iter().map(|(_, w)| w * w).sum::<f32>().sqrt()
 }
 
 /// Dot product of two term vectors (both sorted by term).
-pub(crate) fn dot(a: &[(u64, f32)], b: &[(u64, f32)]) -> f32 {
+pub(crate) fn dot(a: &[(Term, f32)], b: &[(Term, f32)]) -> f32 {
     let (mut i, mut j, mut sum) = (0, 0, 0.0);
     while i < a.len() && j < b.len() {
         match a[i].0.cmp(&b[j].0) {
@@ -170,15 +185,15 @@ pub(crate) fn dot(a: &[(u64, f32)], b: &[(u64, f32)]) -> f32 {
 /// it: one probe per term of the other vector instead of a branchy merge of two lists.
 #[derive(Debug, Default)]
 pub(crate) struct Lookup {
-    keys: Vec<u64>,
+    keys: Vec<Term>,
     weights: Vec<f32>,
     mask: usize,
 }
 
 impl Lookup {
     /// Loads `v`, replacing what was there.
-    pub(crate) fn load(&mut self, v: &[(u64, f32)]) {
-        let size = (v.len() * 4).next_power_of_two().max(16);
+    pub(crate) fn load(&mut self, v: &[(Term, f32)]) {
+        let size = (v.len() * 4).next_power_of_two().max(64);
         self.keys.clear();
         self.keys.resize(size, 0);
         self.weights.clear();
@@ -197,54 +212,64 @@ impl Lookup {
     }
 
     /// The dot product of the loaded vector with `other`.
-    pub(crate) fn dot(&self, other: &[(u64, f32)]) -> f32 {
+    pub(crate) fn dot(&self, other: &[(Term, f32)]) -> f32 {
         let mut sum = 0.0;
         for &(t, w) in other {
             let t = t.max(1);
-            let mut i = t as usize & self.mask;
-            loop {
-                let k = self.keys[i];
-                if k == t {
-                    sum += w * self.weights[i];
-                    break;
-                }
-                if k == 0 {
-                    break;
-                }
-                i = (i + 1) & self.mask;
+            let i = t as usize & self.mask;
+            let k = self.keys[i];
+            // The table is at most a quarter full, so the first cell decides almost
+            // always; add without a branch, and probe on only when the cell holds another
+            // term.
+            sum += w * self.weights[i] * f32::from(u8::from(k == t));
+            if k != t && k != 0 {
+                sum += w * self.probe(t, i);
             }
         }
         sum
     }
+
+    /// The weight of `t`, looked for past cell `i`.
+    fn probe(&self, t: Term, mut i: usize) -> f32 {
+        loop {
+            i = (i + 1) & self.mask;
+            match self.keys[i] {
+                0 => return 0.0,
+                k if k == t => return self.weights[i],
+                _ => {}
+            }
+        }
+    }
 }
 
 /// `a + scale * b` (both sorted by term), sorted by term.
-pub(crate) fn add(a: &[(u64, f32)], b: &[(u64, f32)], scale: f32) -> TermVector {
+pub(crate) fn add(a: &[(Term, f32)], b: &[(Term, f32)], scale: f32) -> TermVector {
     let mut out = Vec::with_capacity(a.len() + b.len());
+    add_into(a, b, scale, &mut out);
+    out
+}
+
+/// [`add`] into `out` (cleared first), reusing its allocation.
+pub(crate) fn add_into(a: &[(Term, f32)], b: &[(Term, f32)], scale: f32, out: &mut TermVector) {
+    out.clear();
+    out.reserve(a.len() + b.len());
     let (mut i, mut j) = (0, 0);
-    while i < a.len() || j < b.len() {
-        match (a.get(i), b.get(j)) {
-            (Some(x), Some(y)) if x.0 == y.0 => {
-                out.push((x.0, x.1 + scale * y.1));
-                i += 1;
-                j += 1;
-            }
-            (Some(x), Some(y)) if x.0 < y.0 => {
-                out.push(*x);
-                i += 1;
-            }
-            (Some(x), None) => {
-                out.push(*x);
-                i += 1;
-            }
-            (_, Some(y)) => {
-                out.push((y.0, scale * y.1));
-                j += 1;
-            }
-            (None, None) => break,
+    while i < a.len() && j < b.len() {
+        let (x, y) = (a[i], b[j]);
+        if x.0 == y.0 {
+            out.push((x.0, x.1 + scale * y.1));
+            i += 1;
+            j += 1;
+        } else if x.0 < y.0 {
+            out.push(x);
+            i += 1;
+        } else {
+            out.push((y.0, scale * y.1));
+            j += 1;
         }
     }
-    out
+    out.extend_from_slice(&a[i..]);
+    out.extend(b[j..].iter().map(|&(t, w)| (t, scale * w)));
 }
 
 #[cfg(test)]
@@ -253,7 +278,14 @@ mod tests {
     use crate::text::Analyser;
 
     fn weights() -> Weights {
-        Weights { title: 3.0, lead: 2.0, lead_words: 5, body_words: 100, entity: 2.0, max_terms: 50 }
+        Weights {
+            title: 3.0,
+            lead: 2.0,
+            lead_words: 5,
+            body_words: 100,
+            entity: 2.0,
+            max_terms: 50,
+        }
     }
 
     fn words(text: &str) -> Vec<Word> {
@@ -263,7 +295,7 @@ mod tests {
     }
 
     fn weight_of(v: &TermVector, word: &str) -> f32 {
-        let term = words(word)[0].term;
+        let term = term_id(words(word)[0].term);
         v.iter().find(|(t, _)| *t == term).map_or(0.0, |(_, w)| *w)
     }
 
@@ -276,7 +308,8 @@ mod tests {
             "Engineers found cracks in the harbour bridge. The council in Dunmore said \
              repairs would take months, and that traffic would use the ring road meanwhile.",
         );
-        let v = vectorize(&weights(), &mut df, &title, &body, &mut raw);
+        let mut v = Vec::new();
+        vectorize(&weights(), &mut df, &title, &body, &mut raw, &mut v);
         assert!((norm(&v) - 1.0).abs() < 1e-5);
         // In the headline and the lead: heaviest.
         assert!(weight_of(&v, "bridge") > weight_of(&v, "cracks"));
@@ -293,13 +326,14 @@ mod tests {
         let mut df = DocFreq::new(3);
         let mut raw = Vec::new();
         let w = weights();
+        let mut v = Vec::new();
         for _ in 0..3 {
-            vectorize(&w, &mut df, &[], &words("officials storm warning"), &mut raw);
+            vectorize(&w, &mut df, &[], &words("officials storm warning"), &mut raw, &mut v);
         }
-        let v = vectorize(&w, &mut df, &[], &words("officials storm rarity"), &mut raw);
+        vectorize(&w, &mut df, &[], &words("officials storm rarity"), &mut raw, &mut v);
         assert!(weight_of(&v, "rarity") > weight_of(&v, "storm"));
         // Only three articles are remembered: the first one's count was dropped.
-        assert_eq!(df.df.get(&words("storm")[0].term), Some(&3));
+        assert_eq!(df.df.get(&u64::from(term_id(words("storm")[0].term))), Some(&3));
         assert_eq!(df.terms(), 4);
     }
 
@@ -312,7 +346,7 @@ mod tests {
         let mut lookup = Lookup::default();
         lookup.load(&a);
         assert_eq!(lookup.dot(&b), 2.0);
-        assert_eq!(lookup.dot(&[(0, 1.0), (7, 1.0)]), 0.0);
+        assert_eq!(lookup.dot(&[(9, 1.0), (7, 1.0)]), 0.0);
         let mut c = vec![(1, 3.0), (2, 1.0), (3, 2.0)];
         keep_heaviest(&mut c, 2);
         assert_eq!(c, vec![(1, 3.0), (3, 2.0)]);
