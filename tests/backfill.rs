@@ -54,7 +54,8 @@ async fn a_second_backfill_stores_nothing_new() {
         serde_json::from_str(&run_ok(&["backfill", "--config", config, "--json"]).await).unwrap();
     let after = export(&ws.path("chorus.db")).await;
     assert_eq!(before, after, "the second backfill changed the database");
-    let store = summary["stages"].as_array().unwrap().iter().find(|s| s["stage"] == "store").unwrap();
+    let store =
+        summary["stages"].as_array().unwrap().iter().find(|s| s["stage"] == "store").unwrap();
     assert_eq!(store["sent"], 0, "{summary}");
 }
 
@@ -94,7 +95,11 @@ async fn the_seeds_share_an_event_and_neither_is_a_duplicate() {
     let other = catalog()
         .stories
         .iter()
-        .find(|s| s.event == kmia.event && s.slug != kmia.slug && s.paragraphs.iter().any(|p| p.contains("Italy has firmly rejected")))
+        .find(|s| {
+            s.event == kmia.event
+                && s.slug != kmia.slug
+                && s.paragraphs.iter().any(|p| p.contains("Italy has firmly rejected"))
+        })
         .expect("the first seed is in the newsroom");
     let a = &rows[&story_id(&news, kmia.slug)];
     let b = &rows[&story_id(&news, other.slug)];

@@ -25,7 +25,9 @@ async fn every_bundled_config_file_is_valid() {
 async fn the_reference_config_states_every_default() {
     // The reference file, with every commented `# key = value` line uncommented, must
     // parse to exactly the built-in defaults: so no key is missing, misspelt or stale.
-    let text = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("config/chorus.toml")).unwrap();
+    let text =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("config/chorus.toml"))
+            .unwrap();
     let uncommented: String = text
         .lines()
         .map(|l| match l.strip_prefix("# ") {
@@ -37,6 +39,18 @@ async fn the_reference_config_states_every_default() {
     let parsed = chorus_pipeline::Config::parse(&uncommented, Path::new("chorus.toml")).unwrap();
     let defaults = chorus_pipeline::Config { feeds: parsed.feeds.clone(), ..Default::default() };
     assert_eq!(parsed, defaults);
+
+    // And every key the program knows is in it, under its section.
+    let known = serde_json::to_value(chorus_pipeline::Config::default()).unwrap();
+    for (section, keys) in known.as_object().unwrap() {
+        let Some(keys) = keys.as_object() else { continue };
+        let start = text.find(&format!("[{section}]")).unwrap_or_else(|| panic!("no [{section}]"));
+        let body = &text[start..];
+        let body = &body[..body[1..].find("\n[").map_or(body.len(), |i| i + 1)];
+        for key in keys.keys() {
+            assert!(body.contains(&format!("# {key} = ")), "[{section}] {key} is not in the reference");
+        }
+    }
 }
 
 /// `key = value` or `[section]` / `[[feeds]]`, not prose.
@@ -44,7 +58,8 @@ fn is_setting(line: &str) -> bool {
     let line = line.trim();
     line.starts_with('[')
         || line.split_once(" = ").is_some_and(|(k, _)| {
-            !k.is_empty() && k.chars().all(|c| c.is_ascii_lowercase() || c == '_' || c.is_ascii_digit())
+            !k.is_empty()
+                && k.chars().all(|c| c.is_ascii_lowercase() || c == '_' || c.is_ascii_digit())
         })
 }
 

@@ -6,7 +6,9 @@ use std::time::Duration;
 
 use chorus_newsroom::catalog;
 
-use crate::util::{Workspace, article_count, chorus, export, newsroom, partition, run_ok, signal, wait_until};
+use crate::util::{
+    Workspace, article_count, chorus, export, newsroom, partition, run_ok, signal, wait_until,
+};
 
 const DAEMON: &str = "[pipeline]\npoll_interval_secs = 1\nshutdown_grace_secs = 20\n";
 const LIMIT: Duration = Duration::from_secs(120);
@@ -48,7 +50,13 @@ async fn a_killed_daemon_restarts_to_the_same_result_as_an_uninterrupted_run() {
     // The daemon, killed mid-run, then restarted on the same database.
     let config = ws.config(&news, "killed.db", DAEMON);
     let db = ws.path("killed.db");
-    let start = || chorus().args(["run", "--config", config.to_str().unwrap()]).stdout(Stdio::null()).spawn().unwrap();
+    let start = || {
+        chorus()
+            .args(["run", "--config", config.to_str().unwrap()])
+            .stdout(Stdio::null())
+            .spawn()
+            .unwrap()
+    };
     let mut first = start();
     wait_until("some articles", LIMIT, || article_count(&db) >= 3).await;
     signal(&first, "KILL");
@@ -66,7 +74,9 @@ async fn a_killed_daemon_restarts_to_the_same_result_as_an_uninterrupted_run() {
     assert_eq!(got.len(), want.len());
     assert_eq!(partition(&got), partition(&want), "the restarted run grouped articles differently");
     let dup = |rows: &[serde_json::Value]| {
-        rows.iter().map(|r| (r["id"].to_string(), r["duplicate_of"].to_string())).collect::<std::collections::BTreeSet<_>>()
+        rows.iter()
+            .map(|r| (r["id"].to_string(), r["duplicate_of"].to_string()))
+            .collect::<std::collections::BTreeSet<_>>()
     };
     assert_eq!(dup(&got), dup(&want), "duplicates differ");
 }

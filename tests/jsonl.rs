@@ -16,9 +16,18 @@ async fn a_jsonl_replay_is_deduplicated_clustered_and_exported_with_input_ids() 
     let input = ws.path("articles.jsonl");
     std::fs::write(&input, ARTICLES).unwrap();
     let db = ws.path("replay.db");
-    let summary = run_ok(&["backfill", "--jsonl", input.to_str().unwrap(), "--db", db.to_str().unwrap(), "--json"]).await;
+    let summary = run_ok(&[
+        "backfill",
+        "--jsonl",
+        input.to_str().unwrap(),
+        "--db",
+        db.to_str().unwrap(),
+        "--json",
+    ])
+    .await;
     let summary: serde_json::Value = serde_json::from_str(&summary).unwrap();
-    let source = summary["stages"].as_array().unwrap().iter().find(|s| s["stage"] == "source").unwrap();
+    let source =
+        summary["stages"].as_array().unwrap().iter().find(|s| s["stage"] == "source").unwrap();
     assert_eq!(source["dropped"]["bad_line"], 1, "{summary}");
 
     let rows = by_id(&export(&db).await);
@@ -31,13 +40,20 @@ async fn a_jsonl_replay_is_deduplicated_clustered_and_exported_with_input_ids() 
     assert_eq!(rows["a1"]["event"], rows["a3"]["event"]);
     assert_ne!(rows["a1"]["event"], rows["b1"]["event"]);
     assert!(rows["a2"]["outlet"].is_null() && rows["a2"]["published"].is_null());
-    assert_eq!(rows["b1"]["published"], "2025-09-05T09:00:00+00:00");
+    assert_eq!(rows["b1"]["published"], "2025-09-05T09:00:00Z");
 }
 
 #[tokio::test]
 async fn a_missing_input_file_is_a_clear_error() {
     let ws = Workspace::new();
-    let out = crate::util::run(&["backfill", "--jsonl", ws.path("nope.jsonl").to_str().unwrap(), "--db", ws.path("x.db").to_str().unwrap()]).await;
+    let out = crate::util::run(&[
+        "backfill",
+        "--jsonl",
+        ws.path("nope.jsonl").to_str().unwrap(),
+        "--db",
+        ws.path("x.db").to_str().unwrap(),
+    ])
+    .await;
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("nope.jsonl"));
     assert!(!ws.path("x.db").exists(), "a failed start must not leave a database behind");

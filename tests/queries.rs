@@ -19,14 +19,18 @@ async fn backfilled() -> (Workspace, String) {
 #[tokio::test(flavor = "multi_thread")]
 async fn events_list_titles_outlets_and_counts() {
     let (_ws, db) = backfilled().await;
-    let lines = run_ok(&["events", "--db", &db, "--json", "--sort", "coverage", "-n", "1000"]).await;
+    let lines =
+        run_ok(&["events", "--db", &db, "--json", "--sort", "coverage", "-n", "1000"]).await;
     let events: Vec<Value> = lines.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
     assert_eq!(events.len(), catalog().events.len());
     let counts: Vec<i64> = events.iter().map(|e| e["outlet_count"].as_i64().unwrap()).collect();
     assert!(counts.windows(2).all(|w| w[0] >= w[1]), "not sorted by coverage: {counts:?}");
     for e in &events {
         assert!(!e["title"].as_str().unwrap().is_empty());
-        assert_eq!(e["outlets"].as_array().unwrap().len() as i64, e["outlet_count"].as_i64().unwrap());
+        assert_eq!(
+            e["outlets"].as_array().unwrap().len() as i64,
+            e["outlet_count"].as_i64().unwrap()
+        );
         assert!(e["outlet_count"].as_i64().unwrap() >= 2, "{e}");
     }
     let table = run_ok(&["events", "--db", &db]).await;
@@ -40,11 +44,13 @@ async fn an_event_shows_what_only_one_outlet_claims() {
     let hit: Value = serde_json::from_str(hits.lines().next().expect("a hit")).unwrap();
     let id = hit["event"].to_string();
     let shown = run_ok(&["event", "--db", &db, &id]).await;
-    let kmia = shown.split("only ").find(|part| part.contains("siphoned billions")).unwrap_or_else(|| {
-        panic!("the KMIA allegations are not shown as one outlet's claims:\n{shown}")
-    });
+    let kmia =
+        shown.split("only ").find(|part| part.contains("siphoned billions")).unwrap_or_else(|| {
+            panic!("the KMIA allegations are not shown as one outlet's claims:\n{shown}")
+        });
     assert!(kmia.contains("shell companies") || kmia.contains("derailed"), "{shown}");
-    let json: Value = serde_json::from_str(&run_ok(&["event", "--db", &db, &id, "--json"]).await).unwrap();
+    let json: Value =
+        serde_json::from_str(&run_ok(&["event", "--db", &db, &id, "--json"]).await).unwrap();
     assert!(json["coverage"]["shared"].as_array().unwrap().len() >= 1, "{json}");
 }
 

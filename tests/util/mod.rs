@@ -74,7 +74,8 @@ pub(crate) async fn newsroom(page_delay: Duration) -> Newsroom {
 
 /// Every exported article, one JSON object each.
 pub(crate) async fn export(db: &Path) -> Vec<Value> {
-    let out = run_ok(&["export", "--format", "jsonl", "--db", db.to_str().expect("utf-8 path")]).await;
+    let out =
+        run_ok(&["export", "--format", "jsonl", "--db", db.to_str().expect("utf-8 path")]).await;
     out.lines().map(|l| serde_json::from_str(l).expect("export lines are JSON")).collect()
 }
 
@@ -99,7 +100,8 @@ pub(crate) fn article_count(db: &Path) -> i64 {
     if !db.exists() {
         return 0;
     }
-    let Ok(conn) = rusqlite::Connection::open_with_flags(db, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)
+    let Ok(conn) =
+        rusqlite::Connection::open_with_flags(db, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)
     else {
         return 0;
     };
@@ -118,6 +120,7 @@ pub(crate) async fn wait_until(what: &str, limit: Duration, mut cond: impl FnMut
 /// Sends a signal to a child process.
 pub(crate) fn signal(child: &tokio::process::Child, sig: &str) {
     let pid = child.id().expect("the child is running");
-    let status = std::process::Command::new("kill").args([&format!("-{sig}"), &pid.to_string()]).status();
+    let status =
+        std::process::Command::new("kill").args([&format!("-{sig}"), &pid.to_string()]).status();
     assert!(status.is_ok_and(|s| s.success()), "kill -{sig} {pid}");
 }

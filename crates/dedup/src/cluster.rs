@@ -65,6 +65,7 @@ const EVENT_NEIGHBOURS: usize = 5;
 struct Member {
     seq: u64,
     time: Option<i64>,
+    arrived: Option<i64>,
     event: EventId,
     /// Where its term vector lies in the arena (absolute offset) and its length.
     start: u64,
@@ -189,7 +190,15 @@ impl Clusterer {
         let start = self.arena_base + self.arena.len() as u64;
         self.arena.extend_from_slice(vector);
         let len = vector.len() as u32;
-        self.members.push_back(Member { seq: now.seq, time: now.time, event: id, start, len, top });
+        self.members.push_back(Member {
+            seq: now.seq,
+            time: now.time,
+            arrived: now.arrived,
+            event: id,
+            start,
+            len,
+            top,
+        });
         self.scores.push(0.0);
         // Only an article that joined an event can bridge it to another; one that starts
         // an event was below the threshold for all of them.
@@ -224,7 +233,7 @@ impl Clusterer {
             else {
                 continue;
             };
-            if other == id || b.size == 0 || a.size == 0 || !now.holds(b.last_seq, b.last) {
+            if other == id || b.size == 0 || a.size == 0 || !now.holds(b.last_seq, b.last_arrived) {
                 continue;
             }
             let gap = match (a.first, a.last) {
@@ -255,7 +264,7 @@ impl Clusterer {
     pub(crate) fn join_copy(&mut self, id: EventId, now: &Moment) -> Option<EventRef> {
         let id = self.resolve(id);
         let event = self.events.get_mut(&key(id))?;
-        if !now.holds(event.last_seq, event.last) {
+        if !now.holds(event.last_seq, event.last_arrived) {
             return None;
         }
         event.touch(now);
@@ -364,7 +373,7 @@ impl Clusterer {
                 break;
             }
             let m = &self.members[i as usize];
-            if !now.holds(m.seq, m.time) {
+            if !now.holds(m.seq, m.arrived) {
                 continue;
             }
             let gap = match (now.time, m.time) {
@@ -417,7 +426,7 @@ impl Clusterer {
                 continue;
             }
             let Some(e) = self.events.get(&key(id)) else { continue };
-            if e.size == 0 || !now.holds(e.last_seq, e.last) {
+            if e.size == 0 || !now.holds(e.last_seq, e.last_arrived) {
                 continue;
             }
             let gap = e.gap(now.time);
@@ -454,7 +463,7 @@ impl Clusterer {
     /// events are swept only every so often, by the caller's choice of `sweep`.
     pub(crate) fn expire(&mut self, now: &Moment, sweep: bool) {
         while let Some(m) = self.members.front() {
-            if now.holds(m.seq, m.time) {
+            if now.holds(m.seq, m.arrived) {
                 break;
             }
             if let Some(m) = self.members.pop_front() {
@@ -478,7 +487,7 @@ impl Clusterer {
         let gone: Vec<u64> = self
             .events
             .iter()
-            .filter(|(_, e)| !now.holds(e.last_seq, e.last))
+            .filter(|(_, e)| !now.holds(e.last_seq, e.last_arrived))
             .map(|(&k, _)| k)
             .collect();
         for k in gone {

@@ -249,7 +249,7 @@ impl Deduper {
             }
         };
         if copy.is_none() {
-            self.copies.insert(now.seq, now.time, key.clone(), event.id, hash, signature);
+            self.copies.insert(now.seq, now.arrived, key.clone(), event.id, hash, signature);
         }
         let duplicate_of = copy.map(|c| Duplicate { of: c.of, similarity: c.similarity });
         Verdict::New(Classified { article, key, text_hash: hex(hash), duplicate_of, event })
@@ -279,7 +279,14 @@ impl Deduper {
         );
         self.clusters.place(&self.vector, &article.title, title_terms, &now, Some(&prior.event));
         let signature = near_dup::signature(&self.body);
-        self.copies.insert(now.seq, now.time, prior.key.clone(), prior.event.id, hash, signature);
+        self.copies.insert(
+            now.seq,
+            now.arrived,
+            prior.key.clone(),
+            prior.event.id,
+            hash,
+            signature,
+        );
     }
 
     /// Counts the article in, moves the clock, and lets old state go.
@@ -294,6 +301,7 @@ impl Deduper {
         let now = Moment {
             seq: self.seq,
             time: article.time().map(|t| t.timestamp()),
+            arrived: article.fetched_at.or(article.published).map(|t| t.timestamp()),
             min_seq: self.seq.saturating_sub(self.window_articles - 1),
             min_time: self.clock.map(|c| c - self.window_secs),
         };

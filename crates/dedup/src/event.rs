@@ -5,19 +5,29 @@ use chorus_model::{EventId, EventRef};
 
 use crate::terms::{Term, TermVector, add, add_into, keep_heaviest, norm};
 
-/// Where an article stands in the stream: its arrival number and time, and the oldest
-/// arrival number and time still inside the window.
+/// Where an article stands in the stream: its arrival number, its own time (publication,
+/// else download: what it is compared on), its arrival time (download, else publication:
+/// what decides when it leaves memory), and the oldest arrival number and arrival time
+/// still inside the window.
+///
+/// Two clocks, because a backfill downloads a week of old news in a minute and in no
+/// particular order: publication times say which articles can report one event, while
+/// download times say how long state must be kept. Expiring by publication time would let
+/// the first article of day 7 evict days 1 to 4 before their own articles had arrived.
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct Moment {
     pub(crate) seq: u64,
     pub(crate) time: Option<i64>,
+    pub(crate) arrived: Option<i64>,
     pub(crate) min_seq: u64,
     pub(crate) min_time: Option<i64>,
 }
 
 impl Moment {
-    pub(crate) fn holds(&self, seq: u64, time: Option<i64>) -> bool {
-        seq >= self.min_seq && !matches!((time, self.min_time), (Some(t), Some(m)) if t < m)
+    /// True when something that arrived as number `seq` at `arrived` is still in the
+    /// window.
+    pub(crate) fn holds(&self, seq: u64, arrived: Option<i64>) -> bool {
+        seq >= self.min_seq && !matches!((arrived, self.min_time), (Some(t), Some(m)) if t < m)
     }
 }
 
@@ -46,6 +56,8 @@ pub(crate) struct Event {
     pub(crate) first: Option<i64>,
     pub(crate) last: Option<i64>,
     pub(crate) last_seq: u64,
+    /// Arrival time of its newest member (see [`Moment`]).
+    pub(crate) last_arrived: Option<i64>,
     pub(crate) titles: Vec<TitleCandidate>,
     /// Index of the representative title in `titles`.
     pub(crate) title: usize,
@@ -64,6 +76,7 @@ impl Event {
             first: None,
             last: None,
             last_seq: 0,
+            last_arrived: None,
             titles: Vec::new(),
             title: 0,
             absorbed: Vec::new(),
@@ -81,6 +94,7 @@ impl Event {
 
     pub(crate) fn touch(&mut self, now: &Moment) {
         self.last_seq = self.last_seq.max(now.seq);
+        self.last_arrived = self.last_arrived.max(now.arrived);
         if let Some(t) = now.time {
             self.first = Some(self.first.map_or(t, |f| f.min(t)));
             self.last = Some(self.last.map_or(t, |l| l.max(t)));
@@ -117,6 +131,7 @@ impl Event {
         };
         self.last = self.last.max(gone.last);
         self.last_seq = self.last_seq.max(gone.last_seq);
+        self.last_arrived = self.last_arrived.max(gone.last_arrived);
         for c in gone.titles {
             if self.titles.len() < TITLE_CANDIDATES {
                 self.titles.push(c);

@@ -86,7 +86,7 @@ fn mix(mut x: u64) -> u64 {
 #[derive(Debug)]
 struct Original {
     seq: u64,
-    time: Option<i64>,
+    arrived: Option<i64>,
     key: String,
     event: EventId,
     text_hash: u64,
@@ -174,7 +174,7 @@ impl CopyIndex {
     pub(crate) fn insert(
         &mut self,
         seq: u64,
-        time: Option<i64>,
+        arrived: Option<i64>,
         key: String,
         event: EventId,
         text_hash: u64,
@@ -185,14 +185,14 @@ impl CopyIndex {
             self.link(seq, sig);
             self.signed += 1;
         }
-        self.originals.push_back(Original { seq, time, key, event, text_hash, signature });
+        self.originals.push_back(Original { seq, arrived, key, event, text_hash, signature });
     }
 
-    /// Forgets originals that left the window: indexed before `min_seq`, or older than
+    /// Forgets originals that left the window: indexed before `min_seq`, or arrived before
     /// `min_time`.
     pub(crate) fn expire(&mut self, min_seq: u64, min_time: Option<i64>) {
         while let Some(front) = self.originals.front() {
-            let old_time = matches!((front.time, min_time), (Some(t), Some(m)) if t < m);
+            let old_time = matches!((front.arrived, min_time), (Some(t), Some(m)) if t < m);
             if front.seq >= min_seq && !old_time {
                 break;
             }

@@ -1,7 +1,8 @@
 //! The deduplicator end to end through its public API: identity, copies, events, restore,
-//! the memory bound, coverage and the stage.
+//! the memory bound, coverage, the stage, and the simulated newsroom's catalog.
 
 mod fixtures;
+mod newsroom;
 
 use chorus_dedup::{
     CoverageInput, DedupConfig, Deduper, EventId, Verdict, compare, identity_key, run,
@@ -518,4 +519,38 @@ fn an_article_that_bridges_two_events_merges_them_and_says_so() {
     )));
     assert!(reprint.duplicate_of.is_some());
     assert_eq!(reprint.event.id, harbour.event.id);
+}
+
+#[test]
+fn a_backfill_of_old_news_downloaded_out_of_order_still_forms_its_events() {
+    // A backfill downloads a week of old articles within seconds, newest first: their
+    // download times are all "now", their publication times days apart and long ago.
+    // Regression: expiring by publication time against a download-time clock threw every
+    // such article out of the window at once, so nothing clustered and no copy was found.
+    let mut d = deduper();
+    let now = Utc::now();
+    let mut observe = |url: &str, title: &str, text: &str, day_hour: (u32, u32)| {
+        let mut a = article(url, "o", title, text, Some(day_hour));
+        a.fetched_at = Some(now);
+        new(d.observe(a))
+    };
+    let mut nestor = Vec::new();
+    for (i, (title, text)) in NESTOR.iter().enumerate().rev() {
+        nestor.push(
+            observe(&format!("https://n{i}.test/x"), title, text, (11, 8 + i as u32)).event.id,
+        );
+    }
+    let mut mara = Vec::new();
+    for (i, (title, text)) in MARA.iter().enumerate().rev() {
+        mara.push(
+            observe(&format!("https://m{i}.test/x"), title, text, (2, 8 + i as u32)).event.id,
+        );
+    }
+    let (title, text) = MARA[0];
+    let copy = observe("https://reprint.test/x", title, text, (2, 20));
+    assert!(mara.iter().all(|&e| e == mara[0]), "Mara's reports split: {mara:?}");
+    assert!(nestor.iter().all(|&e| e == nestor[0]), "Nestor's reports split: {nestor:?}");
+    assert_ne!(mara[0], nestor[0]);
+    assert_eq!(copy.duplicate_of.map(|c| c.of), Some("https://m0.test/x".to_owned()));
+    assert_eq!(copy.event.id, mara[0]);
 }

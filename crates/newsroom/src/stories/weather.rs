@@ -3,7 +3,7 @@
 //!
 //! - storm-a: Hurricane Delphine hits Florida's Big Bend, 2 September.
 //! - storm-b: Tropical Storm Orlena floods Veracruz and Puebla in Mexico, 4 September.
-//! - wildfire: the Copper Ridge Fire in Shasta County, California, 1–2 September.
+//! - wildfire: the Copper Ridge Fire in Shasta County, California, 1 September (a morning report and an evening update).
 
 use crate::catalog::{Story, at};
 
@@ -170,12 +170,12 @@ pub(super) const STORIES: &[Story] = &[
         title: "Crews gain ground on Copper Ridge Fire as winds ease, but losses climb to 52 buildings",
         author: "Ruth Castellano",
         section: "climate",
-        published: at(2, 15, 20),
+        published: at(1, 23, 20),
         paragraphs: &[
-            r#"REDDING, Calif. — Firefighters took advantage of calmer winds on Tuesday to cut containment lines around the Copper Ridge Fire in eastern Shasta County, even as inspection teams found that the blaze had destroyed more buildings than first reported."#,
-            r#"The fire had grown to 19,800 acres by Tuesday morning and was 15 percent contained, Cal Fire said. Damage inspectors have now counted 52 structures destroyed, 29 of them homes, mostly in and around the unincorporated community of Whitmore."#,
-            r#"Some evacuation orders for the Oak Run area were reduced to warnings at noon, allowing several hundred residents to return. About 1,600 people remained under orders to leave."#,
-            r#"'Yesterday the wind was driving this fire. Today our crews are driving it,' Cal Fire Battalion Chief Marisa Delgado said. About 1,350 firefighters were working the fire, up from 1,100 on Monday."#,
+            r#"REDDING, Calif. — Firefighters took advantage of calmer winds on Monday evening to cut containment lines around the Copper Ridge Fire in eastern Shasta County, even as inspection teams found that the blaze had destroyed more buildings than first reported."#,
+            r#"The fire had grown to 19,800 acres by Monday evening and was 15 percent contained, Cal Fire said. Damage inspectors have now counted 52 structures destroyed, 29 of them homes, mostly in and around the unincorporated community of Whitmore."#,
+            r#"Some evacuation orders for the Oak Run area were reduced to warnings at 6 p.m., allowing several hundred residents to return. About 1,600 people remained under orders to leave."#,
+            r#"'This morning the wind was driving this fire. Tonight our crews are driving it,' Cal Fire Battalion Chief Marisa Delgado said. About 1,350 firefighters were working the fire, up from 1,100 in the morning."#,
             r#"Northern California has had one of its driest summers in a decade: Redding recorded 0.02 inches of rain between June and August, and fuel moisture in the foothill brush is at levels usually seen in October."#,
             r#"Cal Fire estimated that fighting the fire had already cost $8.4 million. The cause remains under investigation, and investigators have asked anyone who was near Ponderosa Way on Sunday afternoon to contact the agency."#,
         ],
