@@ -16,11 +16,29 @@ pub struct ExtractConfig {
     /// Pages extracted at once, each on its own blocking thread. 0 means one per available
     /// core: extraction is pure CPU work, so more threads than cores only add contention.
     pub workers: usize,
+    /// Bytes of a page that are read; the rest is ignored (the cut goes back to the start
+    /// of a tag if one begins in the last 4 KB) and a warning logged. Parsing costs time
+    /// and memory in proportion to the bytes, and the article is near the top of its page:
+    /// news pages weigh 50 KB to 2 MB, and a page past the default, 20 MB, is a dump or an
+    /// attack. Pages from the fetch stage are already capped by `fetch.max_body_bytes`;
+    /// this cap holds for every caller. At least 1024; at most 2000000000.
+    pub max_html_bytes: usize,
+    /// Start tags of a page that are read; the page is cut before the first one past the
+    /// limit and a warning logged. Elements, not bytes, are what the parser spends most on
+    /// (a megabyte of bare tags costs it several times a megabyte of text). Real news pages
+    /// have a few thousand; the default, 200000, leaves a wide margin. At least 1000; at
+    /// most 10000000.
+    pub max_elements: usize,
 }
 
 impl Default for ExtractConfig {
     fn default() -> Self {
-        ExtractConfig { min_text_chars: 200, workers: 0 }
+        ExtractConfig {
+            min_text_chars: 200,
+            workers: 0,
+            max_html_bytes: 20_000_000,
+            max_elements: 200_000,
+        }
     }
 }
 
@@ -39,6 +57,18 @@ impl ExtractConfig {
             problems.push(format!(
                 "extract.workers must be at most 1024 (got {}); 0 means one per core",
                 self.workers
+            ));
+        }
+        if !(1024..=2_000_000_000).contains(&self.max_html_bytes) {
+            problems.push(format!(
+                "extract.max_html_bytes must be between 1024 and 2000000000 (got {})",
+                self.max_html_bytes
+            ));
+        }
+        if !(1000..=10_000_000).contains(&self.max_elements) {
+            problems.push(format!(
+                "extract.max_elements must be between 1000 and 10000000 (got {})",
+                self.max_elements
             ));
         }
         problems
@@ -67,11 +97,18 @@ mod tests {
 
     #[test]
     fn every_problem_is_reported_with_its_key() {
-        let cfg = ExtractConfig { min_text_chars: 1_000_000, workers: 5000 };
+        let cfg = ExtractConfig {
+            min_text_chars: 1_000_000,
+            workers: 5000,
+            max_html_bytes: 100,
+            max_elements: 20_000_000,
+        };
         let problems = cfg.validate();
-        assert_eq!(problems.len(), 2);
+        assert_eq!(problems.len(), 4, "{problems:?}");
         assert!(problems[0].starts_with("extract.min_text_chars"));
         assert!(problems[1].starts_with("extract.workers"));
+        assert!(problems[2].starts_with("extract.max_html_bytes"));
+        assert!(problems[3].starts_with("extract.max_elements"));
         assert!(ExtractConfig { workers: 0, ..cfg }.effective_workers() >= 1);
     }
 }

@@ -6,11 +6,13 @@
 //! backwards loop and top-down inheritance a forwards loop, with no recursion however
 //! deep the page nests. The walk itself is iterative too.
 
+use std::collections::HashMap;
+
 use ego_tree::{NodeId, NodeRef};
 use scraper::node::Element;
 use scraper::{Html, Node};
 
-use crate::charset::find_ci;
+use crate::attrs::{Attrs, MAX_VALUE_BYTES};
 use crate::hints;
 
 /// No element: the parent of the root.
@@ -223,83 +225,13 @@ struct Frame {
     in_bio: bool,
 }
 
-/// Attributes read in one pass over an element's attribute list.
 #[derive(Default)]
-struct Attrs<'a> {
-    class: &'a str,
-    id: &'a str,
-    role: &'a str,
-    itemprop: &'a str,
-    rel: &'a str,
-    kind: &'a str,
-    name: &'a str,
-    property: &'a str,
-    content: Option<&'a str>,
-    href: &'a str,
-    lang: &'a str,
-    datetime: Option<&'a str>,
-    hidden: bool,
-    pubdate: bool,
-}
-
-impl<'a> Attrs<'a> {
-    fn read(el: &'a Element) -> Self {
-        let mut a = Attrs::default();
-        for (k, v) in el.attrs() {
-            match k {
-                "class" => a.class = v,
-                "id" => a.id = v,
-                "role" => a.role = v,
-                "itemprop" => a.itemprop = v,
-                "rel" => a.rel = v,
-                "type" => a.kind = v,
-                "name" => a.name = v,
-                "property" => a.property = v,
-                "content" => a.content = Some(v),
-                "href" => a.href = v,
-                "lang" | "xml:lang" => a.lang = v,
-                "datetime" => a.datetime = Some(v),
-                "pubdate" => a.pubdate = true,
-                // Not aria-hidden: that hides from screen readers only, and drop caps or
-                // decorative copies of visible text carry it.
-                "hidden" => a.hidden = true,
-                "style" => a.hidden |= style_hides(v),
-                _ => {}
-            }
-        }
-        a
-    }
-}
-
-/// True for inline styles that hide the element (`display: none`, `visibility:hidden`).
-fn style_hides(style: &str) -> bool {
-    let b = style.as_bytes();
-    let value_is = |prop: &[u8], value: &[u8]| {
-        let mut from = 0;
-        while let Some(i) = find_ci(&b[from..], prop) {
-            let rest = &b[from + i + prop.len()..];
-            let rest = trim_start(rest);
-            if let Some(rest) = rest.strip_prefix(b":") {
-                let rest = trim_start(rest);
-                if rest.len() >= value.len() && rest[..value.len()].eq_ignore_ascii_case(value) {
-                    return true;
-                }
-            }
-            from += i + prop.len();
-        }
-        false
-    };
-    value_is(b"display", b"none") || value_is(b"visibility", b"hidden")
-}
-
-fn trim_start(b: &[u8]) -> &[u8] {
-    let n = b.iter().position(|c| !c.is_ascii_whitespace()).unwrap_or(b.len());
-    &b[n..]
-}
-
-#[derive(Default)]
-struct Walker {
+struct Walker<'a> {
     doc: Doc,
+    /// Hints of the class values seen so far: templates repeat a handful of class lists
+    /// on hundreds of elements, and cutting a value into words is the costliest part of
+    /// reading an element.
+    class_hints: HashMap<&'a str, u16>,
     stack: Vec<Frame>,
     links: u32,
     /// Where the block being read starts in `doc.text`.
@@ -310,13 +242,13 @@ struct Walker {
     pending_breaks: u8,
 }
 
-impl Walker {
+impl<'a> Walker<'a> {
     fn owner(&self) -> u32 {
         self.stack.last().map_or(NONE, |f| f.owner)
     }
 
     /// Visits a node on the way down; returns whether to walk its children.
-    fn open(&mut self, node: NodeRef<'_, Node>) -> bool {
+    fn open(&mut self, node: NodeRef<'a, Node>) -> bool {
         match node.value() {
             Node::Text(t) => {
                 self.push_text(t);
@@ -327,19 +259,19 @@ impl Walker {
         }
     }
 
-    fn open_element(&mut self, node: NodeRef<'_, Node>, el: &Element) -> bool {
+    fn open_element(&mut self, node: NodeRef<'a, Node>, el: &'a Element) -> bool {
         let name = el.name();
         let a = Attrs::read(el);
         match name {
             "script" => {
                 if a.kind.to_ascii_lowercase().contains("ld+json") {
-                    self.doc.meta.json_ld.push(own_text(node));
+                    self.doc.meta.json_ld.push(own_text(node, usize::MAX));
                 }
                 return false;
             }
             "title" => {
                 if self.doc.meta.title.is_none() {
-                    self.doc.meta.title = Some(own_text(node));
+                    self.doc.meta.title = Some(own_text(node, MAX_VALUE_BYTES));
                 }
                 return false;
             }
@@ -350,8 +282,13 @@ impl Walker {
             "link" => {
                 let canonical =
                     a.rel.split_ascii_whitespace().any(|r| r.eq_ignore_ascii_case("canonical"));
-                if canonical && self.doc.meta.canonical.is_none() && !a.href.trim().is_empty() {
-                    self.doc.meta.canonical = Some(a.href.trim().to_owned());
+                let href = a.href.trim();
+                if canonical
+                    && self.doc.meta.canonical.is_none()
+                    && !href.is_empty()
+                    && href.len() <= MAX_VALUE_BYTES
+                {
+                    self.doc.meta.canonical = Some(href.to_owned());
                 }
                 return false;
             }
@@ -375,7 +312,7 @@ impl Walker {
         }
         let mut hint = hints::from_tag(name);
         if !a.class.is_empty() {
-            hint |= hints::from_names(a.class);
+            hint |= *self.class_hints.entry(a.class).or_insert_with(|| hints::from_names(a.class));
         }
         if !a.id.is_empty() {
             hint |= hints::from_names(a.id);
@@ -431,7 +368,10 @@ impl Walker {
                 let published = a.pubdate
                     || a.itemprop.contains("datePublished")
                     || a.class.to_ascii_lowercase().contains("publish");
-                let value = a.datetime.map(str::to_owned).unwrap_or_else(|| own_text(node));
+                let value = a
+                    .datetime
+                    .map(str::to_owned)
+                    .unwrap_or_else(|| own_text(node, MAX_VALUE_BYTES));
                 meta.times.push(TimeTag { value, published });
             }
             _ => {}
@@ -542,13 +482,36 @@ fn is_invisible(c: char) -> bool {
     matches!(c, '\u{ad}' | '\u{200b}' | '\u{200c}' | '\u{200d}' | '\u{2060}' | '\u{feff}')
 }
 
-/// The text directly inside a node (for `<script>`, `<title>`, `<time>`).
-fn own_text(node: NodeRef<'_, Node>) -> String {
+/// The text directly inside a node (for `<script>`, `<title>`, `<time>`), cut to at most
+/// `max` bytes.
+fn own_text(node: NodeRef<'_, Node>, max: usize) -> String {
     let mut out = String::new();
     for child in node.children() {
         if let Node::Text(t) = child.value() {
-            out.push_str(t);
+            let room = max.saturating_sub(out.len());
+            out.push_str(&t[..t.floor_char_boundary(room)]);
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn overlong_values_are_cut_or_left_out() {
+        let long = "é".repeat(MAX_VALUE_BYTES);
+        let html = format!(
+            "<head><title>{long}</title><meta name=description content=\"{long}\">\
+             <link rel=canonical href=\"/{long}\"></head><body><div class=\"{long} nav\">x</div>"
+        );
+        let doc = Doc::build(&Html::parse_document(&html));
+        let title = doc.meta.title.as_deref().unwrap_or_default();
+        assert_eq!(title.len(), MAX_VALUE_BYTES);
+        assert!(title.starts_with("éé"));
+        assert!(doc.meta.metas.is_empty(), "a cut metadata value would be a wrong one");
+        assert_eq!(doc.meta.canonical, None);
+        assert_eq!(doc.elems.last().map(|e| e.hint), Some(0), "words past the cut are not read");
+    }
 }

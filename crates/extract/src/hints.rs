@@ -54,7 +54,10 @@ fn whole_name(name: &str) -> u16 {
 /// True for WordPress-style taxonomy classes (`tag-elections`, `category-news`,
 /// `post-123`) that name what the post is about, not what the element is.
 fn is_taxonomy(name: &str) -> bool {
-    let lower = |p: &str| name.len() > p.len() && name[..p.len()].eq_ignore_ascii_case(p);
+    // Bytes, not a str slice: the prefix's length may fall inside a character.
+    let lower = |p: &str| {
+        name.len() > p.len() && name.as_bytes()[..p.len()].eq_ignore_ascii_case(p.as_bytes())
+    };
     if ["tag-", "category-", "format-", "status-", "type-"].iter().any(|p| lower(p)) {
         return true;
     }
@@ -227,6 +230,8 @@ mod tests {
 
     #[test]
     fn taxonomy_classes_say_nothing() {
+        // Regression: a class of non-ASCII letters was sliced inside a character.
+        assert_eq!(from_names("ééé nav"), STRONG);
         assert_eq!(from_names("post-123 tag-social-media category-comment"), 0);
     }
 

@@ -9,7 +9,14 @@
 //!   takes minutes to parse. Real pages nest a few dozen deep. Past the limit, start tags
 //!   are dropped, with as many end tags after them; the text stays.
 //!
-//! One linear scan over the tags finds both; a page is copied only if something goes.
+//! - Everything past [`ExtractConfig::max_html_bytes`](crate::ExtractConfig) bytes
+//!   ([`cap_bytes`], before decoding) or past
+//!   [`ExtractConfig::max_elements`](crate::ExtractConfig) start tags. Parsing costs time
+//!   and memory in proportion to bytes and elements, and the article is near the top: a
+//!   page past either cap is a dump or an attack, and its tail is not worth reading.
+//!
+//! One linear scan over the tags finds all of this; a page is copied only if something
+//! goes from its middle.
 
 use std::borrow::Cow;
 
@@ -51,13 +58,39 @@ fn classify(name: &[u8]) -> Class {
     }
 }
 
-/// The page without script and style bodies, comments, and nesting past [`MAX_DEPTH`].
-/// Borrowed (no copy) when there is nothing to remove.
-pub(crate) fn prepare(html: &str) -> Cow<'_, str> {
+/// How far back from the byte cap to look for the start of a tag to cut at.
+const CUT_LOOKBACK: usize = 4096;
+
+/// The first `max` bytes of a page, or all of it if it is shorter, and whether anything
+/// was cut. The cut falls just before the last `<` in the last few kilobytes, if there is
+/// one, so that no tag or multi-byte character is cut in two.
+pub(crate) fn cap_bytes(bytes: &[u8], max: usize) -> (&[u8], bool) {
+    if bytes.len() <= max {
+        return (bytes, false);
+    }
+    let from = max.saturating_sub(CUT_LOOKBACK);
+    let cut = memchr::memrchr(b'<', &bytes[from..max]).map_or(max, |p| from + p);
+    (&bytes[..cut], true)
+}
+
+/// A page ready for the parser.
+pub(crate) struct Prepared<'a> {
+    pub(crate) html: Cow<'a, str>,
+    /// The page had more start tags than allowed: it ends before the first one too many.
+    pub(crate) elements_capped: bool,
+}
+
+/// The page without script and style bodies, comments, nesting past [`MAX_DEPTH`], and
+/// anything from the start tag past `max_elements` on. Borrowed (no copy) when nothing is
+/// removed from its middle.
+pub(crate) fn prepare(html: &str, max_elements: usize) -> Prepared<'_> {
     let bytes = html.as_bytes();
     let mut depth = [0u32; 2];
     let mut dropped = [0u32; 2];
     let mut cuts: Vec<(usize, usize)> = Vec::new();
+    let mut elements = 0usize;
+    // Where the page ends for the parser: before the start tag past the cap.
+    let mut end_at = bytes.len();
     let mut i = 0;
     while let Some(off) = memchr::memchr(b'<', &bytes[i..]) {
         let start = i + off;
@@ -82,28 +115,37 @@ pub(crate) fn prepare(html: &str) -> Cow<'_, str> {
         };
         let name = &bytes[name_at..name_at + name_len];
         let class = classify(name);
-        i = end;
-        let slot = match class {
-            Class::Container => 0,
-            Class::Formatting => 1,
-            Class::RawText => {
-                if !closing {
-                    i = skip_raw_text(bytes, end, name);
-                    // Scripts and styles are most of a news page's bytes and none of its
-                    // text; only JSON-LD is read. The elements stay, empty.
-                    let body_end = if i == bytes.len() { i } else { i - 2 };
-                    let keep = name.eq_ignore_ascii_case(b"title")
-                        || name.eq_ignore_ascii_case(b"textarea")
-                        || find_ci(&bytes[name_at..end], b"ld+json").is_some();
-                    if !keep && body_end > end {
-                        cuts.push((end, body_end));
-                    }
-                }
-                continue;
-            }
-            Class::Other => continue,
-        };
         let self_closing = bytes[end - 2] == b'/';
+        // Nesting is tracked for containers and formatting elements, apart.
+        let slot = match class {
+            Class::Container => Some(0),
+            Class::Formatting => Some(1),
+            Class::RawText | Class::Other => None,
+        };
+        // Only start tags that reach the parser count; those dropped for depth below
+        // cost it nothing.
+        let too_deep = !self_closing && slot.is_some_and(|s| depth[s] >= MAX_DEPTH);
+        if !closing && !too_deep {
+            elements += 1;
+            if elements > max_elements {
+                end_at = start;
+                break;
+            }
+        }
+        i = end;
+        if class == Class::RawText && !closing {
+            i = skip_raw_text(bytes, end, name);
+            // Scripts and styles are most of a news page's bytes and none of its text;
+            // only JSON-LD is read. The elements stay, empty.
+            let body_end = if i == bytes.len() { i } else { i - 2 };
+            let keep = name.eq_ignore_ascii_case(b"title")
+                || name.eq_ignore_ascii_case(b"textarea")
+                || find_ci(&bytes[name_at..end], b"ld+json").is_some();
+            if !keep && body_end > end {
+                cuts.push((end, body_end));
+            }
+        }
+        let Some(slot) = slot else { continue };
         if closing {
             if dropped[slot] > 0 {
                 dropped[slot] -= 1;
@@ -112,7 +154,7 @@ pub(crate) fn prepare(html: &str) -> Cow<'_, str> {
                 depth[slot] = depth[slot].saturating_sub(1);
             }
         } else if !self_closing {
-            if depth[slot] >= MAX_DEPTH {
+            if too_deep {
                 dropped[slot] += 1;
                 cuts.push((start, end));
             } else {
@@ -120,30 +162,91 @@ pub(crate) fn prepare(html: &str) -> Cow<'_, str> {
             }
         }
     }
+    let elements_capped = end_at < bytes.len();
+    // Every cut, and `end_at`, starts and ends at an ASCII byte ('<', '>', or after
+    // "-->"), so the slices below fall on character boundaries.
     if cuts.is_empty() {
-        return Cow::Borrowed(html);
+        return Prepared { html: Cow::Borrowed(&html[..end_at]), elements_capped };
     }
-    // Every cut starts and ends at an ASCII byte ('<', '>', or after "-->"), so the
-    // slices below fall on character boundaries.
-    let mut out = String::with_capacity(html.len());
+    let mut out = String::with_capacity(end_at);
     let mut from = 0;
     for (a, b) in cuts {
         out.push_str(&html[from..a]);
         from = b;
     }
-    out.push_str(&html[from..]);
-    Cow::Owned(out)
+    out.push_str(&html[from..end_at]);
+    Prepared { html: Cow::Owned(out), elements_capped }
 }
 
-/// Where markup resumes after a raw-text element opened at `from`: after its end tag.
+/// Where markup resumes after a raw-text element opened at `from`: just after the `</`
+/// of its end tag, or the end of the page.
 fn skip_raw_text(bytes: &[u8], from: usize, name: &[u8]) -> usize {
+    if name.eq_ignore_ascii_case(b"script") {
+        return skip_script(bytes, from);
+    }
     let mut i = from;
     while let Some(off) = memchr::memmem::find(&bytes[i..], b"</") {
         let at = i + off + 2;
-        if bytes.len() >= at + name.len() && bytes[at..at + name.len()].eq_ignore_ascii_case(name) {
+        if tag_named(bytes, at, name) {
             return at;
         }
         i = at;
+    }
+    bytes.len()
+}
+
+/// Whether the tag name at `at` is `name`, followed by what ends a tag name.
+fn tag_named(bytes: &[u8], at: usize, name: &[u8]) -> bool {
+    let after = at + name.len();
+    bytes.len() > after
+        && bytes[at..after].eq_ignore_ascii_case(name)
+        && matches!(bytes[after], b'\t' | b'\n' | b'\x0c' | b'\r' | b' ' | b'/' | b'>')
+}
+
+/// [`skip_raw_text`] for a script, whose end the HTML standard finds with three states: in
+/// an escaped `<!-- … -->` run, a `<script>` opens a nested one whose `</script>` ends
+/// nothing. Old pages write scripts this way (`<!-- document.write("<script …></script>")
+/// //-->`); taking the first `</script>` would spill the rest onto the page as text.
+fn skip_script(bytes: &[u8], from: usize) -> usize {
+    #[derive(PartialEq)]
+    enum State {
+        Data,
+        Escaped,
+        DoubleEscaped,
+    }
+    let mut state = State::Data;
+    let mut i = from;
+    loop {
+        // Outside an escaped run only '<' matters; scripts are full of '-'.
+        let found = if state == State::Data {
+            memchr::memchr(b'<', &bytes[i..])
+        } else {
+            memchr::memchr2(b'<', b'-', &bytes[i..])
+        };
+        let Some(off) = found else { break };
+        let at = i + off;
+        let rest = &bytes[at..];
+        i = at + 1;
+        if rest.starts_with(b"-->") {
+            state = State::Data;
+            i = at + 3;
+        } else if rest.starts_with(b"<!--") {
+            if state == State::Data {
+                state = State::Escaped;
+            }
+            // Its dashes may also close it ("<!-->").
+            i = at + 2;
+        } else if rest.starts_with(b"</") && tag_named(bytes, at + 2, b"script") {
+            match state {
+                State::DoubleEscaped => state = State::Escaped,
+                State::Data | State::Escaped => return at + 2,
+            }
+        } else if state == State::Escaped
+            && rest.starts_with(b"<")
+            && tag_named(bytes, at + 1, b"script")
+        {
+            state = State::DoubleEscaped;
+        }
     }
     bytes.len()
 }
@@ -155,7 +258,7 @@ mod tests {
     #[test]
     fn plain_pages_are_not_copied() {
         let page = "<div><p>a</p><script src=x.js></script><b>x</b></div>";
-        assert!(matches!(prepare(page), Cow::Borrowed(_)));
+        assert!(matches!(prepare(page, 100).html, Cow::Borrowed(_)));
     }
 
     #[test]
@@ -164,7 +267,7 @@ mod tests {
             <script type=\"application/ld+json\">{\"@type\":\"NewsArticle\"}</script></head>\
             <body><!-- <div> --><p>text</p><noscript><img src=x></noscript></body>";
         assert_eq!(
-            prepare(page),
+            prepare(page, 100).html,
             "<head><style></style><script></script>\
              <script type=\"application/ld+json\">{\"@type\":\"NewsArticle\"}</script></head>\
              <body><p>text</p><noscript></noscript></body>"
@@ -176,7 +279,7 @@ mod tests {
         let n = 2000;
         let page =
             format!("{}<p>deep</p>{}<p>after</p>", "<div class=x>".repeat(n), "</div>".repeat(n));
-        let out = prepare(&page);
+        let out = prepare(&page, 100_000).html;
         assert_eq!(out.matches("<div").count(), MAX_DEPTH as usize);
         assert_eq!(out.matches("</div>").count(), MAX_DEPTH as usize);
         assert!(out.contains("<p>deep</p>") && out.ends_with("<p>after</p>"));
@@ -185,6 +288,58 @@ mod tests {
     #[test]
     fn unclosed_formatting_is_capped() {
         let page: String = (0..2000).map(|i| format!("<b id={i}>x")).collect();
-        assert_eq!(prepare(&page).matches("<b").count(), MAX_DEPTH as usize);
+        assert_eq!(prepare(&page, 100_000).html.matches("<b").count(), MAX_DEPTH as usize);
+    }
+
+    #[test]
+    fn script_ends_where_the_parser_ends_it() {
+        let cases = [
+            // An old-style write inside an escaped run: its end tag ends nothing.
+            (
+                "<script><!--\ndocument.write('<script src=x></script>');\n//--></script><p>a</p>",
+                "<script></script><p>a</p>",
+            ),
+            ("<script>x = '</scripts>';</script><p>a</p>", "<script></script><p>a</p>"),
+            ("<script><!--></script><p>a</p>", "<script></script><p>a</p>"),
+            ("<script><!-- <script> </script> --></SCRIPT ><p>a</p>", "<script></SCRIPT ><p>a</p>"),
+            ("<script><!-- <script>", "<script>"),
+            ("<style>a{}</styles></style ><p>a</p>", "<style></style ><p>a</p>"),
+        ];
+        for (page, want) in cases {
+            assert_eq!(prepare(page, 100).html, want, "{page}");
+            // What is left reads as the same text as the whole page.
+            let text =
+                |html: &str| crate::dom::Doc::build(&scraper::Html::parse_document(html)).text;
+            assert_eq!(text(want), text(page), "{page}");
+        }
+    }
+
+    #[test]
+    fn elements_past_the_cap_are_cut_off() {
+        let page = "<html><body><p>one</p><!-- <p>not counted</p> --><p>two</p>\
+                    <script>document.write('<p>nor this</p>')</script><p>three</p></body>";
+        // html, body, p, p, script: the fifth start tag is the last one read.
+        let out = prepare(page, 5);
+        assert!(out.elements_capped);
+        assert_eq!(out.html, "<html><body><p>one</p><p>two</p><script></script>");
+        let all = prepare(page, 6);
+        assert!(!all.elements_capped);
+        assert!(all.html.ends_with("<p>three</p></body>"));
+        // Tags dropped for depth do not count.
+        let deep = format!("{}<p>deep</p>", "<div>".repeat(2000));
+        let out = prepare(&deep, MAX_DEPTH as usize + 1);
+        assert!(!out.elements_capped && out.html.ends_with("<p>deep</p>"));
+    }
+
+    #[test]
+    fn byte_cap_cuts_before_a_tag() {
+        let page = "<p>caf\u{e9}</p><p>cr\u{e8}me</p>".as_bytes();
+        assert_eq!(cap_bytes(page, 100), (page, false));
+        // Byte 18 is the middle of "è": the cut goes back to the last '<'.
+        let (head, cut) = cap_bytes(page, 18);
+        assert!(cut);
+        assert_eq!(head, "<p>caf\u{e9}</p>".as_bytes());
+        // No '<' to go back to: a plain cut.
+        assert_eq!(cap_bytes(b"abcdef", 3), (&b"abc"[..], true));
     }
 }

@@ -1,6 +1,7 @@
 //! Golden pages: `testdata/NAME.html` beside `NAME.expected.txt`, the text the extractor
-//! must produce. `CHORUS_BLESS=1` (`make bless`) rewrites the expected files from the
-//! current output, to be reviewed as a diff.
+//! must produce, and the same for the legacy-encoded pages of `testdata/charset/`.
+//! `CHORUS_BLESS=1` (`make bless`) rewrites the expected files from the current output, to
+//! be reviewed as a diff.
 
 use std::path::{Path, PathBuf};
 
@@ -11,23 +12,31 @@ fn testdata() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata")
 }
 
-#[test]
-fn golden_pages_give_their_expected_text() {
-    let bless = std::env::var_os("CHORUS_BLESS").is_some_and(|v| v == "1");
-    let mut pages: Vec<PathBuf> = std::fs::read_dir(testdata())
+/// The `*.html` pages of a directory, sorted.
+fn pages_in(dir: &Path) -> Vec<PathBuf> {
+    let mut pages: Vec<PathBuf> = std::fs::read_dir(dir)
         .expect("testdata directory")
         .map(|e| e.expect("directory entry").path())
         .filter(|p| p.extension().is_some_and(|e| e == "html"))
         .collect();
     pages.sort();
-    assert!(pages.len() >= 5, "golden pages missing: {pages:?}");
+    pages
+}
+
+/// Extracts every page of `dir` and compares its text with `NAME.expected.txt`, or
+/// rewrites that file under `CHORUS_BLESS=1`. Pages are read as raw bytes, with no HTTP
+/// charset: what they are written in must be found from the bytes.
+fn check_expected_texts(dir: &Path, at_least: usize) {
+    let bless = std::env::var_os("CHORUS_BLESS").is_some_and(|v| v == "1");
+    let pages = pages_in(dir);
+    assert!(pages.len() >= at_least, "golden pages missing in {}: {pages:?}", dir.display());
     let mut failures = Vec::new();
     for page in &pages {
         let name = page.file_stem().and_then(|s| s.to_str()).expect("file name");
         let html = std::fs::read(page).expect("read page");
         let url = Url::parse(&format!("https://news.example/2025/09/04/{name}/")).expect("url");
         let got = extract_html(&html, Some(&url), None, &ExtractConfig::default()).text + "\n";
-        let expected_path = testdata().join(format!("{name}.expected.txt"));
+        let expected_path = dir.join(format!("{name}.expected.txt"));
         if bless {
             std::fs::write(&expected_path, &got).expect("write expected text");
             continue;
@@ -39,6 +48,45 @@ fn golden_pages_give_their_expected_text() {
         }
     }
     assert!(failures.is_empty(), "golden text differs:\n{}", failures.join("\n"));
+}
+
+#[test]
+fn golden_pages_give_their_expected_text() {
+    check_expected_texts(&testdata(), 5);
+}
+
+/// `testdata/charset/`: pages stored as raw bytes in legacy encodings, labelled, unlabelled
+/// and mislabelled.
+#[test]
+fn charset_pages_give_their_expected_text() {
+    check_expected_texts(&testdata().join("charset"), 4);
+}
+
+/// Characters each charset page must come out with, whatever the blessed files say: a
+/// wrong guess turns exactly these into mojibake.
+#[test]
+fn charset_pages_keep_their_characters() {
+    let cases = [
+        ("latin1", &["Le café de la place Saint-Médard", "« Nous sommes ravis", "façade"][..]),
+        (
+            "windows1252",
+            &["a \u{20ac}4.2 million budget", "\u{201c}We can\u{2019}t wait", "pier \u{2013} the"],
+        ),
+        ("shift_jis", &["東京都は十日、新しい防災計画を発表した。", "「首都直下地震"][..]),
+        ("mislabelled", &["Der Bürgermeister", "„Wir haben lange", "Straße"]),
+    ];
+    for (name, wanted) in cases {
+        let path = testdata().join("charset").join(format!("{name}.html"));
+        let html = std::fs::read(&path).expect("read page");
+        assert!(
+            std::str::from_utf8(&html).is_err(),
+            "{name}: stored as UTF-8, not as legacy bytes"
+        );
+        let text = extract_html(&html, None, None, &ExtractConfig::default()).text;
+        for w in wanted {
+            assert!(text.contains(w), "{name}: {w:?} not in {text:?}");
+        }
+    }
 }
 
 /// Furniture of every golden page that must never reach the text, whatever the blessed
@@ -70,11 +118,7 @@ fn golden_pages_leave_their_furniture_out() {
         "More election coverage",
         "Voter guide",
     ];
-    for entry in std::fs::read_dir(testdata()).expect("testdata directory") {
-        let path = entry.expect("entry").path();
-        if path.extension().is_none_or(|e| e != "html") {
-            continue;
-        }
+    for path in pages_in(&testdata()) {
         let html = std::fs::read(&path).expect("read page");
         let text = extract_html(&html, None, None, &ExtractConfig::default()).text;
         assert!(text.len() > 400, "{}: too little text: {text}", path.display());

@@ -64,27 +64,91 @@ fn binary_garbage() {
     let _ = extract(&page("https://x.example/garbage", &no_nul), &ExtractConfig::default());
 }
 
+/// Past `max_html_bytes` (20 MB by default) the page is not read: time and memory stay
+/// bounded, and the article at the top is still found.
 #[test]
-fn five_megabytes_of_paragraphs() {
-    let body = format!("<p>{PARAGRAPH}</p>\n").repeat(5 * 1024 * 1024 / (PARAGRAPH.len() + 8));
-    let html = format!("<html><body><article>{body}</article></body></html>");
-    assert!(html.len() >= 5_000_000);
+fn fifty_megabytes_of_paragraphs() {
+    let paragraph = format!("<p>{PARAGRAPH}</p>\n");
+    let mut html = String::with_capacity(50 * 1024 * 1024 + 1024);
+    html.push_str("<html><body><article>");
+    while html.len() < 50 * 1024 * 1024 {
+        html.push_str(&paragraph);
+    }
+    html.push_str("<p>The last paragraph of a page far too long to read to its end.</p>");
+    html.push_str("</article></body></html>");
     let article = extract_html(html.as_bytes(), None, None, &ExtractConfig::default());
-    assert!(article.text.len() > 4_000_000, "{}", article.text.len());
     assert!(article.text.starts_with(PARAGRAPH));
+    assert!(article.text.ends_with(PARAGRAPH), "a paragraph cut in two");
+    let read = article.text.len();
+    assert!((15_000_000..20_000_000).contains(&read), "{read} bytes of text");
+    assert!(!article.text.contains("far too long"), "text past the cap was read");
+
+    let cfg = ExtractConfig { max_html_bytes: 1_000_000, ..ExtractConfig::default() };
+    let read = extract_html(html.as_bytes(), None, None, &cfg).text.len();
+    assert!((900_000..1_000_000).contains(&read), "{read} bytes of text");
 }
 
+/// Ten-megabyte attribute values of every kind the extractor reads (and a title as long),
+/// one page each, and one larger than the whole byte cap (the page is cut inside it).
 #[test]
-fn one_megabyte_attributes() {
-    let big = "a".repeat(1_000_000);
-    let html = format!(
-        "<html><head><meta name=\"description\" content=\"{big}\"><title>{big}</title>\
-         <link rel=\"canonical\" href=\"https://x.example/{big}\"></head>\
-         <body class=\"{big}\"><div id=\"{big}\" style=\"color:red;{big}\" data-x=\"{big}\">\
-         <p><a href=\"/{big}\">link</a> {PARAGRAPH}</p><p>{PARAGRAPH}</p></div></body></html>"
+fn ten_megabyte_attributes() {
+    let big = "a".repeat(10_000_000);
+    // Class and id values are cut into words: ten million bytes of short words too.
+    let words = "x ".repeat(5_000_000);
+    let huge = "b".repeat(30_000_000);
+    let heads = [
+        format!("<meta name=\"description\" content=\"{big}\">"),
+        format!("<title>{words}</title>"),
+        format!("<meta property=\"og:title\" content=\"{words}\">"),
+        format!("<link rel=\"canonical\" href=\"https://x.example/{big}\">"),
+        format!("<script type=\"application/ld+json\" data-x=\"{big}\">{{}}</script>"),
+        format!("<meta http-equiv=\"content-type\" content=\"text/html; charset={big}\">"),
+    ];
+    let opens = [
+        format!("<div class=\"{words}\">"),
+        format!("<div id=\"{big}\">"),
+        format!("<div style=\"color:red;{big}\">"),
+        format!("<div itemprop=\"{words}\" content=\"x\">"),
+        format!("<div itemprop=\"datePublished\" content=\"{big}\">"),
+        format!("<div><time datetime=\"{big}\"></time>"),
+        format!("<div><a href=\"/{big}\"><img src=x></a>"),
+    ];
+    let mut pages: Vec<String> = Vec::new();
+    for head in &heads {
+        pages.push(format!(
+            "<html><head>{head}</head>\
+             <body><div><p>{PARAGRAPH}</p><p>{PARAGRAPH}</p></div></body></html>"
+        ));
+    }
+    for open in &opens {
+        pages.push(format!(
+            "<html><body>{open}<p>{PARAGRAPH}</p><p>{PARAGRAPH}</p></div></body></html>"
+        ));
+    }
+    pages.push(format!(
+        "<html><body><p>{PARAGRAPH}</p><p>{PARAGRAPH}</p>\
+         <div data-x=\"{huge}\">x</div></body></html>"
+    ));
+    for html in &pages {
+        let article = extract_html(html.as_bytes(), None, None, &ExtractConfig::default());
+        assert_eq!(article.text, format!("{PARAGRAPH}\n\n{PARAGRAPH}"), "{}", &html[..200]);
+    }
+}
+
+/// A related-links box and a list with a million siblings between them, after the article:
+/// only the first `max_elements` (200,000 by default) start tags are read, and the article
+/// is found.
+#[test]
+fn a_million_sibling_elements() {
+    let mut html = format!(
+        "<html><body><article><p>{PARAGRAPH}</p><p>{PARAGRAPH}</p></article><div class=\"related\">"
     );
+    html.push_str(&"<a href=/x>x</a>".repeat(500_000));
+    html.push_str("</div><ul>");
+    html.push_str(&"<li>z</li>".repeat(500_000));
+    html.push_str("</ul><p>The last paragraph, a million elements down.</p></body></html>");
     let article = extract_html(html.as_bytes(), None, None, &ExtractConfig::default());
-    assert!(article.text.contains(PARAGRAPH));
+    assert_eq!(article.text, format!("{PARAGRAPH}\n\n{PARAGRAPH}"));
 }
 
 #[test]

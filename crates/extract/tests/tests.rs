@@ -4,5 +4,6 @@ mod util;
 
 mod golden;
 mod pages;
+mod properties;
 mod robustness;
 mod stage;

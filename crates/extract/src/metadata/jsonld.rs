@@ -167,7 +167,8 @@ fn parse_lenient(script: &str) -> Option<Value> {
 /// A string value, or the first string of an array, or an object's `name`/`@value`.
 fn text(v: Option<&Value>) -> Option<String> {
     match v? {
-        Value::String(s) => Some(s.trim().to_owned()).filter(|s| !s.is_empty()),
+        // "\u0000" is valid JSON, and no text should carry it.
+        Value::String(s) => Some(s.trim().replace('\0', "")).filter(|s| !s.is_empty()),
         Value::Array(a) => a.iter().find_map(|x| text(Some(x))),
         Value::Object(o) => text(o.get("@value")).or_else(|| text(o.get("name"))),
         Value::Number(n) => Some(n.to_string()),
@@ -264,6 +265,14 @@ mod tests {
         let script = "<!--\n{\"@type\":\"BlogPosting\",\"headline\":\"Line\nbreak\"};\n-->";
         let ld = parse(&["{not json".to_owned(), script.to_owned()]);
         assert_eq!(ld.headline.as_deref(), Some("Line break"));
+    }
+
+    #[test]
+    fn nul_characters_are_dropped() {
+        let script = r#"{"@type":"NewsArticle","headline":"A\u0000B","articleBody":"x\u0000y"}"#;
+        let ld = parse(&[script.to_owned()]);
+        assert_eq!(ld.headline.as_deref(), Some("AB"));
+        assert_eq!(ld.article_body.as_deref(), Some("xy"));
     }
 
     #[test]

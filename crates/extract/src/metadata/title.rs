@@ -184,7 +184,9 @@ fn decode_entities(s: &str) -> String {
                         Some(hex) => u32::from_str_radix(hex, 16).ok()?,
                         None => n.parse().ok()?,
                     };
-                    char::from_u32(code)
+                    // As the HTML standard reads them: NUL, surrogates and numbers past
+                    // Unicode are a replacement character, not a character.
+                    Some(char::from_u32(code).filter(|&c| c != '\0').unwrap_or('\u{fffd}'))
                 }
             }
             .map(|c| (c, e))
@@ -277,5 +279,6 @@ mod tests {
             "Rock & roll’s “return”"
         );
         assert_eq!(squash("AT&T"), "AT&T");
+        assert_eq!(squash("a&#0;b&#xD800;c&#x110000;d"), "a\u{fffd}b\u{fffd}c\u{fffd}d");
     }
 }
