@@ -60,7 +60,8 @@ pub(crate) fn extract(args: ExtractArgs) -> anyhow::Result<ExitCode> {
     }
     writeln!(out, "title:     {}", article.title)?;
     writeln!(out, "authors:   {}", article.authors.join(", "))?;
-    let source = article.published_source.map(|s| format!(" (from {})", s.as_str())).unwrap_or_default();
+    let source =
+        article.published_source.map(|s| format!(" (from {})", s.as_str())).unwrap_or_default();
     writeln!(out, "published: {}{source}", crate::output::time(article.published))?;
     writeln!(out, "language:  {}", article.language.as_deref().unwrap_or("-"))?;
     writeln!(out, "canonical: {}", article.canonical_url.as_ref().map_or("-", |u| u.as_str()))?;
@@ -71,7 +72,12 @@ pub(crate) fn extract(args: ExtractArgs) -> anyhow::Result<ExitCode> {
 
 /// Every `*.html` and `*.html.gz` in `dir`, extracted by `jobs` threads into one JSON object.
 /// An unreadable page is an error (I/O); a page with no article text gets `""`.
-fn extract_dir(dir: &Path, out: &Path, jobs: usize, cfg: &ExtractConfig) -> anyhow::Result<ExitCode> {
+fn extract_dir(
+    dir: &Path,
+    out: &Path,
+    jobs: usize,
+    cfg: &ExtractConfig,
+) -> anyhow::Result<ExitCode> {
     let mut files: Vec<(String, PathBuf)> = Vec::new();
     for entry in std::fs::read_dir(dir).with_context(|| format!("reading {}", dir.display()))? {
         let path = entry?.path();
@@ -90,12 +96,17 @@ fn extract_dir(dir: &Path, out: &Path, jobs: usize, cfg: &ExtractConfig) -> anyh
             .map(|_| {
                 scope.spawn(|| -> anyhow::Result<()> {
                     loop {
-                        let Some((id, path)) = next.lock().map_err(|_| anyhow::anyhow!("poisoned"))?.next() else {
+                        let Some((id, path)) =
+                            next.lock().map_err(|_| anyhow::anyhow!("poisoned"))?.next()
+                        else {
                             return Ok(());
                         };
                         let html = read_page(path)?;
                         let article = extract_html(&html, None, None, cfg);
-                        results.lock().map_err(|_| anyhow::anyhow!("poisoned"))?.insert(id.clone(), PageResult::from(article));
+                        results
+                            .lock()
+                            .map_err(|_| anyhow::anyhow!("poisoned"))?
+                            .insert(id.clone(), PageResult::from(article));
                     }
                 })
             })

@@ -13,10 +13,22 @@ pub(crate) fn serve(args: NewsroomArgs) -> anyhow::Result<ExitCode> {
     let pace = (args.pace_secs > 0.0).then(|| Duration::from_secs_f64(args.pace_secs));
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
     runtime.block_on(async {
-        let options = NewsroomOptions { listen: args.listen, multi_host: args.multi_host, pace, ..Default::default() };
-        let newsroom = Newsroom::start(options).await.with_context(|| format!("listening on {}", args.listen))?;
+        let options = NewsroomOptions {
+            listen: args.listen,
+            multi_host: args.multi_host,
+            pace,
+            ..Default::default()
+        };
+        let newsroom = Newsroom::start(options)
+            .await
+            .with_context(|| format!("listening on {}", args.listen))?;
         let mut out = std::io::stdout().lock();
-        writeln!(out, "newsroom serving {} outlets on http://{}; feeds for a config file:\n", newsroom.feeds().len(), newsroom.addr())?;
+        writeln!(
+            out,
+            "newsroom serving {} outlets on http://{}; feeds for a config file:\n",
+            newsroom.feeds().len(),
+            newsroom.addr()
+        )?;
         writeln!(out, "{}", newsroom.demo_config_feeds())?;
         out.flush()?;
         drop(out);

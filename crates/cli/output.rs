@@ -69,7 +69,8 @@ pub(crate) fn wrap(text: &str, width: usize, indent: &str) -> String {
 /// True when the error is a closed stdout (`chorus export | head`), which is not a failure.
 pub(crate) fn is_broken_pipe(e: &anyhow::Error) -> bool {
     e.chain().any(|c| {
-        c.downcast_ref::<std::io::Error>().is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+        c.downcast_ref::<std::io::Error>()
+            .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
     })
 }
 

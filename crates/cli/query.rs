@@ -36,7 +36,11 @@ pub(crate) fn events(global: &Global, args: EventsArgs) -> anyhow::Result<ExitCo
         writeln!(out, "no events in {}", path.display())?;
         return Ok(ExitCode::SUCCESS);
     }
-    writeln!(out, "{:>6}  {:>8}  {:>7}  {:<16}  TITLE / OUTLETS", "EVENT", "ARTICLES", "OUTLETS", "LAST SEEN")?;
+    writeln!(
+        out,
+        "{:>6}  {:>8}  {:>7}  {:<16}  TITLE / OUTLETS",
+        "EVENT", "ARTICLES", "OUTLETS", "LAST SEEN"
+    )?;
     for e in &events {
         writeln!(
             out,
@@ -62,7 +66,10 @@ pub(crate) fn event(global: &Global, args: EventArgs) -> anyhow::Result<ExitCode
     let originals: Vec<_> = detail.articles.iter().filter(|a| a.duplicate_of.is_none()).collect();
     let inputs: Vec<CoverageInput<'_>> = originals
         .iter()
-        .map(|a| CoverageInput { outlet: a.outlet.as_deref().unwrap_or("unknown outlet"), text: &a.text })
+        .map(|a| CoverageInput {
+            outlet: a.outlet.as_deref().unwrap_or("unknown outlet"),
+            text: &a.text,
+        })
         .collect();
     let coverage = chorus_dedup::compare(&inputs);
     let mut out = std::io::stdout().lock();
@@ -76,10 +83,23 @@ pub(crate) fn event(global: &Global, args: EventArgs) -> anyhow::Result<ExitCode
         writeln!(out, "(event {} was merged into event {})", args.id, s.id)?;
     }
     writeln!(out, "event {}: {}", s.id, s.title)?;
-    writeln!(out, "{} articles from {} outlets, {} .. {}\n", s.article_count, s.outlet_count, time(s.first_seen), time(s.last_seen))?;
+    writeln!(
+        out,
+        "{} articles from {} outlets, {} .. {}\n",
+        s.article_count,
+        s.outlet_count,
+        time(s.first_seen),
+        time(s.last_seen)
+    )?;
     for a in &detail.articles {
         let outlet = a.outlet.as_deref().unwrap_or("unknown outlet");
-        writeln!(out, "  {}  {}  {}", time(a.published.or(a.fetched_at)), outlet, clip(&a.title, 80))?;
+        writeln!(
+            out,
+            "  {}  {}  {}",
+            time(a.published.or(a.fetched_at)),
+            outlet,
+            clip(&a.title, 80)
+        )?;
         if let Some(url) = &a.url {
             writeln!(out, "      {url}")?;
         }
@@ -99,7 +119,11 @@ pub(crate) fn event(global: &Global, args: EventArgs) -> anyhow::Result<ExitCode
             }
             writeln!(out, "\nonly {} says:", unique.outlet)?;
             for claim in &unique.claims {
-                write!(out, "{}", wrap(claim, 88, "  - ").replacen("\n  - ", "\n    ", usize::MAX))?;
+                write!(
+                    out,
+                    "{}",
+                    wrap(claim, 88, "  - ").replacen("\n  - ", "\n    ", usize::MAX)
+                )?;
             }
         }
     }
@@ -118,7 +142,14 @@ pub(crate) fn search(global: &Global, args: SearchArgs) -> anyhow::Result<ExitCo
             continue;
         }
         let event = hit.event.map(|e| format!("event {e}")).unwrap_or_default();
-        writeln!(out, "{}  {}  {}  {}", time(hit.published), hit.outlet.as_deref().unwrap_or("-"), clip(&hit.title, 80), event)?;
+        writeln!(
+            out,
+            "{}  {}  {}  {}",
+            time(hit.published),
+            hit.outlet.as_deref().unwrap_or("-"),
+            clip(&hit.title, 80),
+            event
+        )?;
         write!(out, "{}", wrap(&hit.snippet, 88, "    "))?;
     }
     if hits.is_empty() && !args.json {
@@ -131,7 +162,9 @@ pub(crate) fn export(global: &Global, args: ExportArgs) -> anyhow::Result<ExitCo
     let path = db_path(global, &args.db)?;
     let store = open(&path)?;
     let sink: Box<dyn Write> = match &args.out {
-        Some(file) => Box::new(File::create(file).with_context(|| format!("creating {}", file.display()))?),
+        Some(file) => {
+            Box::new(File::create(file).with_context(|| format!("creating {}", file.display()))?)
+        }
         None => Box::new(std::io::stdout().lock()),
     };
     let mut sink = BufWriter::new(sink);
@@ -158,7 +191,13 @@ pub(crate) fn feeds(global: &Global, args: FeedsArgs) -> anyhow::Result<ExitCode
         writeln!(
             out,
             "    checked {}  ok {}  new article {}  checks {}  failures {}  not modified {}  articles {}",
-            time(f.last_checked), time(f.last_success), time(f.last_new_article_at), f.checks, f.failures, f.not_modified, f.articles
+            time(f.last_checked),
+            time(f.last_success),
+            time(f.last_new_article_at),
+            f.checks,
+            f.failures,
+            f.not_modified,
+            f.articles
         )?;
         if let Some(err) = &f.last_error {
             writeln!(out, "    last error: {err}")?;
