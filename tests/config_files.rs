@@ -48,7 +48,10 @@ async fn the_reference_config_states_every_default() {
         let body = &text[start..];
         let body = &body[..body[1..].find("\n[").map_or(body.len(), |i| i + 1)];
         for key in keys.keys() {
-            assert!(body.contains(&format!("# {key} = ")), "[{section}] {key} is not in the reference");
+            assert!(
+                body.contains(&format!("# {key} = ")),
+                "[{section}] {key} is not in the reference"
+            );
         }
     }
 }

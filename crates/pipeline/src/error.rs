@@ -10,9 +10,10 @@ pub enum PipelineError {
     /// The store failed: the database could not be opened or written.
     #[error(transparent)]
     Store(#[from] chorus_store::StoreError),
-    /// The HTTP client could not be built.
+    /// The HTTP client could not be built. (Boxed: the fetch error is large, and this
+    /// enum travels through every stage's result.)
     #[error(transparent)]
-    Fetch(#[from] chorus_fetch::FetchError),
+    Fetch(Box<chorus_fetch::FetchError>),
     /// An input file could not be read.
     #[error("cannot read {}: {source}", path.display())]
     Input {
@@ -35,6 +36,12 @@ pub enum PipelineError {
         /// The stage.
         stage: &'static str,
     },
+}
+
+impl From<chorus_fetch::FetchError> for PipelineError {
+    fn from(e: chorus_fetch::FetchError) -> Self {
+        PipelineError::Fetch(Box::new(e))
+    }
 }
 
 impl PipelineError {

@@ -109,8 +109,10 @@ mod tests {
 
     #[test]
     fn nulls_are_allowed_where_the_format_says() {
-        let a = parse_line(r#"{"id":"x1","source":null,"time":null,"url":null,"title":"T","text":"B"}"#)
-            .unwrap();
+        let a = parse_line(
+            r#"{"id":"x1","source":null,"time":null,"url":null,"title":"T","text":"B"}"#,
+        )
+        .unwrap();
         assert_eq!(a.input_id.as_deref(), Some("x1"));
         assert_eq!((a.outlet, a.published, a.url), (None, None, None));
         assert_eq!(a.extractor, "input");

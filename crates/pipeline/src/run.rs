@@ -49,7 +49,9 @@ pub async fn run(
             if !last_run_finished {
                 // The last run may have saved a feed's validators and died before storing
                 // that feed's articles: a 304 now would hide them for good.
-                tracing::warn!("the last run did not finish cleanly: reading every feed in full once");
+                tracing::warn!(
+                    "the last run did not finish cleanly: reading every feed in full once"
+                );
                 states.values_mut().for_each(|s| *s = FeedState::default());
             }
             let known = store.known_urls()?;
@@ -83,7 +85,9 @@ pub async fn run(
         }
     }
 
-    stages.spawn(async move { ("dedup", Ok(chorus_dedup::run(deduper, articles_rx, classified_tx).await)) });
+    stages.spawn(async move {
+        ("dedup", Ok(chorus_dedup::run(deduper, articles_rx, classified_tx).await))
+    });
     let writer = chorus_store::spawn_writer(store, &config.store, classified_rx, checks_rx);
     stages.spawn(async move {
         let joined = tokio::task::spawn_blocking(move || writer.join()).await;

@@ -54,7 +54,8 @@ pub(crate) async fn feed_schedule(
         .iter()
         .enumerate()
         .map(|(i, f)| {
-            let offset = if once { Default::default() } else { f.interval.min(spread()) / count * i as u32 };
+            let offset =
+                if once { Default::default() } else { f.interval.min(spread()) / count * i as u32 };
             (start + offset, i)
         })
         .collect();
