@@ -38,7 +38,8 @@ async fn sigterm_drains_and_exits_zero() {
 #[tokio::test(flavor = "multi_thread")]
 async fn a_killed_daemon_restarts_to_the_same_result_as_an_uninterrupted_run() {
     let total = catalog().stories.len() as i64;
-    let news = newsroom(Duration::from_millis(100)).await;
+    // Slow pages (about three seconds for the whole newsroom), so the kill lands mid-run.
+    let news = newsroom(Duration::from_millis(400)).await;
     let ws = Workspace::new();
 
     // The reference: one uninterrupted backfill.
