@@ -73,8 +73,8 @@ pub use config::StoreConfig;
 pub use error::StoreError;
 pub use export::ExportRow;
 pub use query::{EventDetail, EventOrder, EventSummary, FeedHealth, Stats, StoredArticle};
-pub use search::{MATCH_END, MATCH_START, SearchHit};
 pub use runs::RunId;
+pub use search::{MATCH_END, MATCH_START, SearchHit};
 pub use write::WriteCounts;
 pub use writer::spawn_writer;
 

@@ -24,11 +24,10 @@ pub(crate) struct Migration {
 }
 
 /// Every migration, in order. A new one is a new file here and a new line below.
-pub(crate) const MIGRATIONS: &[Migration] =
-    &[
-        Migration { version: 1, name: "initial", sql: include_str!("migrations/0001_initial.sql") },
-        Migration { version: 2, name: "runs", sql: include_str!("migrations/0002_runs.sql") },
-    ];
+pub(crate) const MIGRATIONS: &[Migration] = &[
+    Migration { version: 1, name: "initial", sql: include_str!("migrations/0001_initial.sql") },
+    Migration { version: 2, name: "runs", sql: include_str!("migrations/0002_runs.sql") },
+];
 
 /// The schema version this build writes.
 pub(crate) fn latest_version() -> i64 {
