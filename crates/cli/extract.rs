@@ -89,6 +89,15 @@ fn extract_dir(
         files.push((id, path));
     }
     files.sort();
+    files.dedup_by(|later, first| {
+        let same = later.0 == first.0;
+        if same {
+            tracing::warn!(id = %first.0, skipped = %later.1.display(), "two pages share an id; the first file name wins");
+        }
+        same
+    });
+    // Created first, so an unwritable path fails before the work, not after it.
+    let file = std::fs::File::create(out).with_context(|| format!("creating {}", out.display()))?;
     let next = Mutex::new(files.iter());
     let results = Mutex::new(BTreeMap::new());
     std::thread::scope(|scope| -> anyhow::Result<()> {
@@ -101,8 +110,17 @@ fn extract_dir(
                         else {
                             return Ok(());
                         };
-                        let html = read_page(path)?;
-                        let article = extract_html(&html, None, None, cfg);
+                        // One unreadable page gets an empty entry; the batch goes on.
+                        let article = match read_page(path) {
+                            Ok(html) => extract_html(&html, None, None, cfg),
+                            Err(e) => {
+                                tracing::warn!("{e:#}");
+                                Article {
+                                    extractor: chorus_extract::VERSION.to_owned(),
+                                    ..Article::default()
+                                }
+                            }
+                        };
                         results
                             .lock()
                             .map_err(|_| anyhow::anyhow!("poisoned"))?
@@ -117,7 +135,6 @@ fn extract_dir(
         Ok(())
     })?;
     let results = results.into_inner().map_err(|_| anyhow::anyhow!("poisoned"))?;
-    let file = std::fs::File::create(out).with_context(|| format!("creating {}", out.display()))?;
     let mut writer = std::io::BufWriter::new(file);
     serde_json::to_writer(&mut writer, &results)?;
     writer.flush()?;

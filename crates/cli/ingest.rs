@@ -21,13 +21,9 @@ pub(crate) fn run(global: &Global, args: RunArgs) -> anyhow::Result<ExitCode> {
         db = %config.store.path.display(),
         "chorus {} starting", env!("CARGO_PKG_VERSION")
     );
-    let report = runtime()?.block_on(async {
-        let shutdown = CancellationToken::new();
-        tokio::spawn(watch_signals(shutdown.clone()));
-        chorus_pipeline::run(&config, Source::Feeds { once: false }, shutdown).await
-    })?;
+    let (report, _) = run_pipeline(&config, Source::Feeds { once: false })?;
     tracing::info!("drained and stopped");
-    print_summary(&report, &config, false)?;
+    print_summary(&report, &config, false, false)?;
     Ok(ExitCode::SUCCESS)
 }
 
@@ -50,13 +46,10 @@ pub(crate) fn backfill(global: &Global, args: BackfillArgs) -> anyhow::Result<Ex
         None if config.feeds.is_empty() => anyhow::bail!("the config lists no [[feeds]]"),
         None => Source::Feeds { once: true },
     };
-    let report = runtime()?.block_on(async {
-        let shutdown = CancellationToken::new();
-        tokio::spawn(watch_signals(shutdown.clone()));
-        chorus_pipeline::run(&config, source, shutdown).await
-    })?;
-    print_summary(&report, &config, args.json)?;
-    Ok(ExitCode::SUCCESS)
+    let (report, interrupted) = run_pipeline(&config, source)?;
+    print_summary(&report, &config, args.json, interrupted)?;
+    // A backfill cut short by a signal did not do what it was asked: scripts must know.
+    Ok(if interrupted { ExitCode::from(130) } else { ExitCode::SUCCESS })
 }
 
 /// Validates each file and reports every problem in each; exit 1 if any is invalid.
@@ -85,8 +78,23 @@ fn load(path: &Path, db: Option<&Path>) -> anyhow::Result<Config> {
     Ok(config)
 }
 
-fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
-    tokio::runtime::Builder::new_multi_thread().enable_all().build().context("starting the runtime")
+/// Runs the pipeline until it ends, with signals watched; says whether a signal cut it
+/// short.
+fn run_pipeline(config: &Config, source: Source) -> anyhow::Result<(RunReport, bool)> {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .context("starting the runtime")?;
+    let shutdown = CancellationToken::new();
+    let result = runtime.block_on(async {
+        let watcher = tokio::spawn(watch_signals(shutdown.clone()));
+        let result = chorus_pipeline::run(config, source, shutdown.clone()).await;
+        watcher.abort();
+        result
+    });
+    // Blocking work still running after a failed drain must not hold the exit forever.
+    runtime.shutdown_timeout(std::time::Duration::from_secs(5));
+    Ok((result?, shutdown.is_cancelled()))
 }
 
 /// The first SIGINT or SIGTERM starts a graceful drain; a second one exits at once.
@@ -112,7 +120,12 @@ async fn watch_signals(shutdown: CancellationToken) {
     std::process::exit(130);
 }
 
-fn print_summary(report: &RunReport, config: &Config, json: bool) -> anyhow::Result<()> {
+fn print_summary(
+    report: &RunReport,
+    config: &Config,
+    json: bool,
+    interrupted: bool,
+) -> anyhow::Result<()> {
     let store = chorus_store::Store::open_existing(&config.store.path)?;
     let stats = store.stats()?;
     let mut out = std::io::stdout().lock();
@@ -120,13 +133,14 @@ fn print_summary(report: &RunReport, config: &Config, json: bool) -> anyhow::Res
         let value = serde_json::json!({
             "stages": report.stages,
             "elapsed_secs": report.elapsed.as_secs_f64(),
+            "interrupted": interrupted,
             "database": db_display(&config.store.path),
             "totals": stats,
         });
         writeln!(out, "{value}")?;
         return Ok(());
     }
-    writeln!(out, "summary:")?;
+    writeln!(out, "{}", if interrupted { "summary (interrupted):" } else { "summary:" })?;
     writeln!(out, "{report}")?;
     writeln!(
         out,

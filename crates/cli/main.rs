@@ -42,15 +42,20 @@ fn main() -> ExitCode {
 
 /// Logs go to stderr, so stdout stays clean for data (`chorus export > file.jsonl`).
 fn init_tracing(cli: &Cli) {
+    use std::io::IsTerminal;
     use tracing_subscriber::EnvFilter;
+    // html5ever warns about every odd page ("foster parenting not implemented"): noise.
     let default = match cli.global.verbose {
-        0 => "warn,chorus=info,chorus_pipeline=info,chorus_store=info",
-        1 => "info",
+        0 => "warn,html5ever=error",
+        1 => "info,html5ever=error",
         2 => "debug",
         _ => "trace",
     };
     let filter = EnvFilter::try_from_env("CHORUS_LOG").unwrap_or_else(|_| EnvFilter::new(default));
-    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .with_ansi(std::io::stderr().is_terminal());
     if cli.global.log_json {
         builder.json().init();
     } else {

@@ -21,8 +21,11 @@ pub(crate) fn db_path(global: &Global, from: &DbFromConfig) -> anyhow::Result<Pa
 
 /// Opens an existing database for reading, with an error that says how to make one.
 pub(crate) fn open(path: &Path) -> anyhow::Result<chorus_store::Store> {
-    chorus_store::Store::open_existing(path).map_err(|e| {
-        anyhow::anyhow!("{e}\n(run `chorus backfill` or `chorus run` first, or pass --db PATH)")
+    chorus_store::Store::open_existing(path).map_err(|e| match e {
+        chorus_store::StoreError::Missing { .. } => anyhow::anyhow!(
+            "{e}\n(fill one with `chorus backfill` or `chorus run`, or pass --db PATH)"
+        ),
+        other => other.into(),
     })
 }
 

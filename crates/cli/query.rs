@@ -169,7 +169,8 @@ pub(crate) fn export(global: &Global, args: ExportArgs) -> anyhow::Result<ExitCo
     };
     let mut sink = BufWriter::new(sink);
     store.export(|row| -> anyhow::Result<()> {
-        serde_json::to_writer(&mut sink, row)?;
+        // As an io::Error, so that a closed pipe (`chorus export | head`) is recognised.
+        serde_json::to_writer(&mut sink, row).map_err(std::io::Error::from)?;
         sink.write_all(b"\n")?;
         Ok(())
     })?;

@@ -15,6 +15,9 @@ use chorus_store::StoreConfig;
 use serde::{Deserialize, Serialize};
 use url::Url;
 
+/// The longest poll interval accepted: 30 days.
+const MAX_INTERVAL_SECS: u64 = 30 * 24 * 3600;
+
 /// The whole config file.
 #[derive(Clone, Debug, Default, PartialEq, Deserialize, Serialize)]
 #[serde(deny_unknown_fields, default)]
@@ -45,11 +48,24 @@ pub struct PipelineConfig {
     /// After SIGINT/SIGTERM, how long in-flight work may take to drain before the stages
     /// still running are named and abandoned.
     pub shutdown_grace_secs: u64,
+    /// Articles from feeds are held up to this long, and at most `reorder_articles` of
+    /// them, and released oldest-published first, so that the deduplicator sees a burst
+    /// of concurrent downloads in publication order (the earliest copy of a wire story is
+    /// the original). JSONL input is never reordered.
+    pub reorder_ms: u64,
+    /// See `reorder_ms`.
+    pub reorder_articles: usize,
 }
 
 impl Default for PipelineConfig {
     fn default() -> Self {
-        PipelineConfig { channel_capacity: 64, poll_interval_secs: 900, shutdown_grace_secs: 30 }
+        PipelineConfig {
+            channel_capacity: 64,
+            poll_interval_secs: 900,
+            shutdown_grace_secs: 30,
+            reorder_ms: 2000,
+            reorder_articles: 512,
+        }
     }
 }
 
@@ -143,8 +159,10 @@ impl Config {
             if feed.outlet.trim().is_empty() {
                 problems.push(format!("{at}.outlet must not be empty"));
             }
-            if feed.poll_interval_secs == Some(0) {
-                problems.push(format!("{at}.poll_interval_secs must be at least 1"));
+            if feed.poll_interval_secs.is_some_and(|s| !(1..=MAX_INTERVAL_SECS).contains(&s)) {
+                problems.push(format!(
+                    "{at}.poll_interval_secs must be between 1 and {MAX_INTERVAL_SECS} (30 days)"
+                ));
             }
             if !seen.insert(feed.url.as_str()) {
                 problems.push(format!("{at}.url: `{}` is listed twice", feed.url));
@@ -177,8 +195,19 @@ impl PipelineConfig {
         if self.channel_capacity == 0 {
             problems.push("pipeline.channel_capacity must be at least 1".to_owned());
         }
-        if self.poll_interval_secs == 0 {
-            problems.push("pipeline.poll_interval_secs must be at least 1".to_owned());
+        if !(1..=MAX_INTERVAL_SECS).contains(&self.poll_interval_secs) {
+            problems.push(format!(
+                "pipeline.poll_interval_secs must be between 1 and {MAX_INTERVAL_SECS} (30 days)"
+            ));
+        }
+        if !(1..=3600).contains(&self.shutdown_grace_secs) {
+            problems.push("pipeline.shutdown_grace_secs must be between 1 and 3600".to_owned());
+        }
+        if self.reorder_ms > 60_000 {
+            problems.push("pipeline.reorder_ms must be at most 60000 (one minute)".to_owned());
+        }
+        if self.reorder_articles == 0 {
+            problems.push("pipeline.reorder_articles must be at least 1".to_owned());
         }
         problems
     }
@@ -186,6 +215,11 @@ impl PipelineConfig {
     /// The shutdown grace period.
     pub fn grace(&self) -> Duration {
         Duration::from_secs(self.shutdown_grace_secs)
+    }
+
+    /// How long the reorder buffer holds an article at most.
+    pub fn reorder_window(&self) -> Duration {
+        Duration::from_millis(self.reorder_ms)
     }
 }
 

@@ -15,7 +15,7 @@ pub enum PipelineError {
     #[error(transparent)]
     Fetch(Box<chorus_fetch::FetchError>),
     /// An input file could not be read.
-    #[error("cannot read {}: {source}", path.display())]
+    #[error("cannot read {}", path.display())]
     Input {
         /// The file.
         path: PathBuf,

@@ -20,7 +20,7 @@ struct Line {
     #[serde(default)]
     source: Option<String>,
     #[serde(default)]
-    time: Option<String>,
+    time: Option<serde_json::Value>,
     #[serde(default)]
     url: Option<String>,
     #[serde(default)]
@@ -29,19 +29,38 @@ struct Line {
     text: Option<String>,
 }
 
-/// Parses one JSONL line into an article.
-pub fn parse_line(line: &str) -> Result<Article, String> {
+/// Parses one JSONL line into an article. A `time` that cannot be read leaves the article
+/// undated rather than losing it; the second value then says why, for a warning.
+pub fn parse_line(line: &str) -> Result<(Article, Option<String>), String> {
     let raw: Line = serde_json::from_str(line).map_err(|e| e.to_string())?;
     let input_id = match raw.id {
         serde_json::Value::String(s) if !s.is_empty() => s,
         serde_json::Value::Number(n) => n.to_string(),
         other => return Err(format!("`id` must be a non-empty string or a number, not {other}")),
     };
-    let published = match raw.time.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
-        Some(t) => Some(parse_time(t).ok_or_else(|| format!("`time` {t:?} is not a date"))?),
-        None => None,
+    let (published, warning) = match raw.time {
+        None | Some(serde_json::Value::Null) => (None, None),
+        Some(serde_json::Value::Number(n)) => {
+            match n.as_i64().and_then(|s| Utc.timestamp_opt(s, 0).single()) {
+                Some(t) => (Some(t), None),
+                None => (
+                    None,
+                    Some(format!("`time` {n} is not a Unix time; the article is kept undated")),
+                ),
+            }
+        }
+        Some(serde_json::Value::String(t)) if t.trim().is_empty() => (None, None),
+        Some(serde_json::Value::String(t)) => match parse_time(t.trim()) {
+            Some(t) => (Some(t), None),
+            None => {
+                (None, Some(format!("`time` {t:?} is not a date; the article is kept undated")))
+            }
+        },
+        Some(other) => {
+            (None, Some(format!("`time` {other} is not a date; the article is kept undated")))
+        }
     };
-    Ok(Article {
+    let article = Article {
         input_id: Some(input_id),
         url: raw.url.as_deref().and_then(|u| Url::parse(u).ok()),
         outlet: raw.source.map(|s| s.trim().to_owned()).filter(|s| !s.is_empty()),
@@ -51,12 +70,21 @@ pub fn parse_line(line: &str) -> Result<Article, String> {
         published_source: published.map(|_| DateSource::Input),
         extractor: "input".to_owned(),
         ..Article::default()
-    })
+    };
+    Ok((article, warning))
 }
 
 /// RFC 3339, a naive date-time (taken as UTC), or a bare date (midnight UTC).
 fn parse_time(t: &str) -> Option<Timestamp> {
     if let Ok(dt) = chrono::DateTime::parse_from_rfc3339(t) {
+        return Some(dt.with_timezone(&Utc));
+    }
+    for format in ["%Y-%m-%dT%H:%M:%S%.f%z", "%Y-%m-%d %H:%M:%S%.f%z"] {
+        if let Ok(dt) = chrono::DateTime::parse_from_str(t, format) {
+            return Some(dt.with_timezone(&Utc));
+        }
+    }
+    if let Ok(dt) = chrono::DateTime::parse_from_rfc2822(t) {
         return Some(dt.with_timezone(&Utc));
     }
     for format in ["%Y-%m-%dT%H:%M:%S%.f", "%Y-%m-%d %H:%M:%S%.f", "%Y-%m-%dT%H:%M"] {
@@ -78,24 +106,32 @@ pub(crate) fn read_file(
     let mut report = StageReport::new("source");
     let io = |source| PipelineError::Input { path: path.to_owned(), source };
     let file = std::fs::File::open(path).map_err(io)?;
-    for (n, line) in std::io::BufReader::new(file).lines().enumerate() {
-        if shutdown.is_cancelled() {
+    let mut reader = std::io::BufReader::new(file);
+    let mut bytes = Vec::new();
+    for n in 1.. {
+        bytes.clear();
+        if reader.read_until(b'\n', &mut bytes).map_err(io)? == 0 || shutdown.is_cancelled() {
             break;
         }
-        let line = line.map_err(io)?;
-        if line.trim().is_empty() {
-            continue;
-        }
+        // A line that is not UTF-8 is one bad line, not a bad file.
+        let parsed = match std::str::from_utf8(&bytes) {
+            Ok(line) if line.trim().is_empty() => continue,
+            Ok(line) => parse_line(line),
+            Err(e) => Err(format!("not UTF-8: {e}")),
+        };
         report.received += 1;
-        match parse_line(&line) {
-            Ok(article) => {
+        match parsed {
+            Ok((article, warning)) => {
+                if let Some(warning) = warning {
+                    tracing::warn!(file = %path.display(), line = n, "{warning}");
+                }
                 if out.blocking_send(article).is_err() {
                     break;
                 }
                 report.sent += 1;
             }
             Err(e) => {
-                tracing::warn!(file = %path.display(), line = n + 1, "skipping bad input line: {e}");
+                tracing::warn!(file = %path.display(), line = n, "skipping bad input line: {e}");
                 report.drop_for("bad_line");
             }
         }
@@ -109,7 +145,7 @@ mod tests {
 
     #[test]
     fn nulls_are_allowed_where_the_format_says() {
-        let a = parse_line(
+        let (a, _) = parse_line(
             r#"{"id":"x1","source":null,"time":null,"url":null,"title":"T","text":"B"}"#,
         )
         .unwrap();
@@ -120,19 +156,29 @@ mod tests {
 
     #[test]
     fn dates_and_numbers_are_read() {
-        let a = parse_line(r#"{"id":7,"source":"NPR","time":"2021-04-22","url":"https://n.test/a","title":"T","text":"B"}"#)
+        let (a, _) = parse_line(r#"{"id":7,"source":"NPR","time":"2021-04-22","url":"https://n.test/a","title":"T","text":"B"}"#)
             .unwrap();
         assert_eq!(a.input_id.as_deref(), Some("7"));
         assert_eq!(a.published.unwrap().to_rfc3339(), "2021-04-22T00:00:00+00:00");
         assert_eq!(a.published_source, Some(DateSource::Input));
-        let b = parse_line(r#"{"id":"b","time":"2021-04-22T10:30:00+02:00"}"#).unwrap();
-        assert_eq!(b.published.unwrap().to_rfc3339(), "2021-04-22T08:30:00+00:00");
+        for time in [
+            r#""2021-04-22T10:30:00+02:00""#,
+            r#""2021-04-22T10:30:00+0200""#,
+            r#""Thu, 22 Apr 2021 10:30:00 +0200""#,
+            "1619080200",
+        ] {
+            let (b, warning) = parse_line(&format!(r#"{{"id":"b","time":{time}}}"#)).unwrap();
+            assert_eq!(b.published.unwrap().to_rfc3339(), "2021-04-22T08:30:00+00:00", "{time}");
+            assert!(warning.is_none());
+        }
     }
 
     #[test]
     fn bad_lines_say_why() {
         assert!(parse_line("{not json").is_err());
         assert!(parse_line(r#"{"id":null}"#).unwrap_err().contains("id"));
-        assert!(parse_line(r#"{"id":"a","time":"yesterday"}"#).unwrap_err().contains("time"));
+        let (undated, warning) = parse_line(r#"{"id":"a","time":"yesterday"}"#).unwrap();
+        assert!(undated.published.is_none(), "an unreadable time keeps the article, undated");
+        assert!(warning.unwrap().contains("yesterday"));
     }
 }

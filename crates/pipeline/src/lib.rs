@@ -2,7 +2,7 @@
 //! reports. The only library crate that knows every stage.
 //!
 //! ```text
-//!  source ──FeedJob──▶ fetch ──RawPage──▶ extract ──Article──▶ dedup ──Classified──▶ store
+//!  source ──FeedJob──▶ fetch ──RawPage──▶ extract ──Article──▶ reorder ──Article──▶ dedup ──Classified──▶ store
 //!                        └────────────────FeedCheck─────────────────────────────────▶ store
 //! ```
 //!
@@ -23,6 +23,7 @@
 mod config;
 mod error;
 mod jsonl;
+mod reorder;
 mod report;
 mod run;
 mod source;

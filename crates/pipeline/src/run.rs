@@ -8,14 +8,14 @@ use std::time::{Duration, Instant};
 use chorus_dedup::Deduper;
 use chorus_fetch::Fetcher;
 use chorus_model::{FeedState, StageReport};
-use chorus_store::Store;
+use chorus_store::{LastRun, Store, WriterLock};
 use tokio::sync::mpsc;
 use tokio::task::JoinSet;
 use tokio_util::sync::CancellationToken;
 
 use crate::config::Config;
 use crate::source::{Source, feed_schedule};
-use crate::{PipelineError, RunReport, jsonl};
+use crate::{PipelineError, RunReport, jsonl, reorder};
 
 type StageResult = (&'static str, Result<StageReport, PipelineError>);
 
@@ -33,20 +33,23 @@ pub async fn run(
     shutdown: CancellationToken,
 ) -> Result<RunReport, PipelineError> {
     let started = Instant::now();
-    let store = Store::open(&config.store.path)?;
-    let last_run_finished = store.last_run_finished()?;
-    let run_id = store.begin_run(source.kind())?;
+    let _writer_lock = WriterLock::acquire(&config.store.path)?;
+    let mut store = Store::open(&config.store.path)?;
+    let (run_id, last_run) = store.begin_run(source.kind())?;
     let deduper = restore_deduper(&store, config)?;
     let capacity = config.pipeline.channel_capacity.max(1);
     let (articles_tx, articles_rx) = mpsc::channel(capacity);
+    // The source stops on a signal, or when a stage fails: then nothing downstream would
+    // store what it produced.
+    let stop = shutdown.child_token();
     let (classified_tx, classified_rx) = mpsc::channel(capacity);
     let (checks_tx, checks_rx) = mpsc::channel(capacity);
     let mut stages: JoinSet<StageResult> = JoinSet::new();
 
-    match source {
+    let names: &[&'static str] = match source {
         Source::Feeds { once } => {
             let mut states = store.feed_states()?;
-            if !last_run_finished {
+            if last_run == LastRun::Abandoned {
                 // The last run may have saved a feed's validators and died before storing
                 // that feed's articles: a 304 now would hide them for good.
                 tracing::warn!(
@@ -58,8 +61,9 @@ pub async fn run(
             let fetcher = Arc::new(Fetcher::new(&config.fetch)?);
             let (jobs_tx, jobs_rx) = mpsc::channel(capacity);
             let (pages_tx, pages_rx) = mpsc::channel(capacity);
+            let (extracted_tx, extracted_rx) = mpsc::channel(capacity);
             let feeds = config.feeds();
-            let token = shutdown.clone();
+            let token = stop.clone();
             stages.spawn(async move {
                 ("source", Ok(feed_schedule(feeds, states, once, jobs_tx, token).await))
             });
@@ -69,21 +73,27 @@ pub async fn run(
             });
             let extract = config.extract.clone();
             stages.spawn(async move {
-                ("extract", Ok(chorus_extract::run(extract, pages_rx, articles_tx).await))
+                ("extract", Ok(chorus_extract::run(extract, pages_rx, extracted_tx).await))
             });
+            let (hold, held) = (config.pipeline.reorder_window(), config.pipeline.reorder_articles);
+            stages.spawn(async move {
+                ("reorder", Ok(reorder::run(extracted_rx, articles_tx, held, hold).await))
+            });
+            &["source", "fetch", "extract", "reorder", "dedup", "store"]
         }
         Source::Jsonl(path) => {
             // Pre-extracted articles skip fetch and extract, and no feed is checked.
             drop(checks_tx);
-            let token = shutdown.clone();
+            let token = stop.clone();
             stages.spawn(async move {
                 let read = tokio::task::spawn_blocking(move || {
                     jsonl::read_file(&path, articles_tx, token)
                 });
                 ("source", read.await.unwrap_or_else(|e| Err(PipelineError::panicked("source", e))))
             });
+            &["source", "dedup", "store"]
         }
-    }
+    };
 
     stages.spawn(async move {
         ("dedup", Ok(chorus_dedup::run(deduper, articles_rx, classified_tx).await))
@@ -99,7 +109,7 @@ pub async fn run(
         ("store", result)
     });
 
-    let stages = wait_for_stages(stages, &shutdown, config.pipeline.grace()).await?;
+    let stages = wait_for_stages(stages, names, &stop, config.pipeline.grace()).await?;
     Store::open(&config.store.path)?.finish_run(run_id)?;
     Ok(RunReport { stages, elapsed: started.elapsed() })
 }
@@ -119,19 +129,20 @@ fn restore_deduper(store: &Store, config: &Config) -> Result<Deduper, PipelineEr
     Ok(deduper)
 }
 
-/// Collects every stage's report, in pipeline order. The first error wins; the rest of the
-/// pipeline has already been told to stop by its channels closing.
+/// Collects every stage's report, in pipeline order. The first error wins: it stops the
+/// source (`stop`), and the stages after it end as their inputs close. The grace deadline
+/// runs from the signal or the failure, whichever comes first.
 async fn wait_for_stages(
     mut stages: JoinSet<StageResult>,
-    shutdown: &CancellationToken,
+    order: &[&'static str],
+    stop: &CancellationToken,
     grace: Duration,
 ) -> Result<Vec<StageReport>, PipelineError> {
-    const ORDER: [&str; 5] = ["source", "fetch", "extract", "dedup", "store"];
-    let mut running: BTreeSet<&'static str> = ORDER.into_iter().collect();
+    let mut running: BTreeSet<&'static str> = order.iter().copied().collect();
     let mut reports = Vec::new();
     let mut first_error = None;
     let deadline = async {
-        shutdown.cancelled().await;
+        stop.cancelled().await;
         tokio::time::sleep(grace).await;
     };
     tokio::pin!(deadline);
@@ -146,15 +157,18 @@ async fn wait_for_stages(
                         Err(e) => {
                             tracing::error!(stage, "stage failed: {e}");
                             first_error.get_or_insert(e);
+                            stop.cancel();
                         }
                     }
                 }
                 Some(Err(e)) => {
                     first_error.get_or_insert(PipelineError::panicked("a stage", e));
+                    stop.cancel();
                 }
             },
             () = &mut deadline => {
-                let stuck: Vec<&str> = ORDER.into_iter().filter(|s| running.contains(s)).collect();
+                // Every stage after a stuck one waits on it, so the first is the culprit.
+                let stuck: Vec<&str> = order.iter().copied().filter(|s| running.contains(s)).collect();
                 return Err(PipelineError::ShutdownTimeout { grace, stages: stuck.join(", ") });
             }
         }
@@ -162,6 +176,6 @@ async fn wait_for_stages(
     if let Some(e) = first_error {
         return Err(e);
     }
-    reports.sort_by_key(|r| ORDER.iter().position(|s| *s == r.stage).unwrap_or(ORDER.len()));
+    reports.sort_by_key(|r| order.iter().position(|s| *s == r.stage).unwrap_or(order.len()));
     Ok(reports)
 }

@@ -66,6 +66,8 @@ pub(crate) async fn feed_schedule(
         tokio::select! {
             biased;
             () = shutdown.cancelled() => break,
+            // The fetcher is gone (it failed): nothing would poll this feed.
+            () = jobs.closed() => break,
             () = sleep_until(when) => {}
         }
         let feed = &feeds[i];
@@ -81,6 +83,7 @@ pub(crate) async fn feed_schedule(
         if once {
             due.remove(0);
         } else {
+            // Intervals are validated to at most 30 days, so this cannot overflow.
             due[0].0 = Instant::now() + feed.interval;
         }
     }

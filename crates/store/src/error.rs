@@ -9,12 +9,29 @@ use std::path::PathBuf;
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
     /// The database file could not be created or opened, or is not a SQLite database.
-    #[error("cannot open database {}: {source}", path.display())]
+    #[error("cannot open database {}", path.display())]
     Open {
         /// The file.
         path: PathBuf,
         /// What SQLite said.
         source: rusqlite::Error,
+    },
+    /// Another chorus process is writing this database.
+    #[error(
+        "another chorus process is writing {} (run one daemon or backfill per database)",
+        path.display()
+    )]
+    Busy {
+        /// The database.
+        path: PathBuf,
+    },
+    /// The writer lock file (or the database's directory) could not be created.
+    #[error("cannot lock {}", path.display())]
+    Lock {
+        /// The lock file or directory.
+        path: PathBuf,
+        /// The OS error.
+        source: std::io::Error,
     },
     /// A read command was pointed at a database that does not exist.
     #[error("no database at {}", path.display())]
@@ -37,7 +54,7 @@ pub enum StoreError {
         supported: i64,
     },
     /// A schema migration failed; the database was left at the version before it.
-    #[error("migration {version} ({name}) failed on {}: {source}", path.display())]
+    #[error("migration {version} ({name}) failed on {}", path.display())]
     Migration {
         /// The file.
         path: PathBuf,
@@ -69,13 +86,13 @@ pub enum StoreError {
         reason: String,
     },
     /// The writer thread could not start its timer runtime.
-    #[error("cannot start the store writer: {source}")]
+    #[error("cannot start the store writer")]
     Writer {
         /// The OS error.
         source: std::io::Error,
     },
     /// Any other SQLite failure (disk full, I/O error, database locked for too long).
-    #[error("database error: {source}")]
+    #[error("database error")]
     Sqlite {
         /// What SQLite said.
         #[from]

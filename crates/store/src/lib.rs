@@ -73,7 +73,7 @@ pub use config::StoreConfig;
 pub use error::StoreError;
 pub use export::ExportRow;
 pub use query::{EventDetail, EventOrder, EventSummary, FeedHealth, Stats, StoredArticle};
-pub use runs::RunId;
+pub use runs::{LastRun, RunId, WriterLock};
 pub use search::{MATCH_END, MATCH_START, SearchHit};
 pub use write::WriteCounts;
 pub use writer::spawn_writer;

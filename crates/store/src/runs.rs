@@ -1,7 +1,9 @@
-//! A record of pipeline runs, so that the next run knows whether the last one ended
-//! cleanly.
+//! A record of pipeline runs, and the lock that keeps one writer per database.
 
-use rusqlite::{OptionalExtension, params};
+use std::fs::{File, TryLockError};
+use std::path::{Path, PathBuf};
+
+use rusqlite::{TransactionBehavior, params};
 
 use crate::rows::{format_time, now};
 use crate::{Store, StoreError};
@@ -10,30 +12,73 @@ use crate::{Store, StoreError};
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct RunId(i64);
 
-impl Store {
-    /// True unless the most recent run on this file started and never finished (it was
-    /// killed or crashed). Call before [`Store::begin_run`].
-    pub fn last_run_finished(&self) -> Result<bool, StoreError> {
-        let last: Option<Option<String>> = self
-            .conn
-            .query_row("SELECT finished_at FROM runs ORDER BY id DESC LIMIT 1", [], |r| r.get(0))
-            .optional()?;
-        Ok(!matches!(last, Some(None)))
-    }
+/// How the run before this one ended.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LastRun {
+    /// There was none, or every earlier run ended cleanly.
+    Clean,
+    /// An earlier run never ended (it was killed or crashed) and is now marked abandoned.
+    Abandoned,
+}
 
-    /// Records that a run of `kind` ('daemon', 'backfill', 'jsonl') starts now.
-    pub fn begin_run(&self, kind: &str) -> Result<RunId, StoreError> {
-        self.conn.execute(
-            "INSERT INTO runs (kind, started_at) VALUES (?1, ?2)",
-            params![kind, format_time(&now())],
+/// Held by the one process that writes a database; released when dropped or when the
+/// process dies, however it dies.
+#[derive(Debug)]
+pub struct WriterLock {
+    _file: File,
+}
+
+impl WriterLock {
+    /// Takes the writer lock of the database at `db` (a `.lock` file beside it), creating
+    /// the database's directory if needed. Two writers would each number events from
+    /// their own start-up view of the file and merge unrelated stories under one id, so a
+    /// second writer is refused with [`StoreError::Busy`] rather than allowed to run.
+    pub fn acquire(db: &Path) -> Result<WriterLock, StoreError> {
+        if let Some(dir) = db.parent().filter(|d| !d.as_os_str().is_empty()) {
+            std::fs::create_dir_all(dir)
+                .map_err(|source| StoreError::Lock { path: dir.to_owned(), source })?;
+        }
+        let path = lock_path(db);
+        let file = File::options()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(&path)
+            .map_err(|source| StoreError::Lock { path: path.clone(), source })?;
+        match file.try_lock() {
+            Ok(()) => Ok(WriterLock { _file: file }),
+            Err(TryLockError::WouldBlock) => Err(StoreError::Busy { path: db.to_owned() }),
+            Err(TryLockError::Error(source)) => Err(StoreError::Lock { path, source }),
+        }
+    }
+}
+
+fn lock_path(db: &Path) -> PathBuf {
+    let mut name = db.file_name().unwrap_or_default().to_owned();
+    name.push(".lock");
+    db.with_file_name(name)
+}
+
+impl Store {
+    /// Records that a run of `kind` ('daemon', 'backfill', 'jsonl') starts now, marks any
+    /// earlier run that never ended as abandoned, and says whether there was one.
+    pub fn begin_run(&mut self, kind: &str) -> Result<(RunId, LastRun), StoreError> {
+        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let abandoned =
+            tx.execute("UPDATE runs SET outcome = 'abandoned' WHERE outcome IS NULL", [])?;
+        tx.execute(
+            "INSERT INTO runs (kind, pid, started_at) VALUES (?1, ?2, ?3)",
+            params![kind, i64::from(std::process::id()), format_time(&now())],
         )?;
-        Ok(RunId(self.conn.last_insert_rowid()))
+        let id = RunId(tx.last_insert_rowid());
+        tx.commit()?;
+        Ok((id, if abandoned > 0 { LastRun::Abandoned } else { LastRun::Clean }))
     }
 
     /// Records that `run` ended cleanly: every stage drained and everything was written.
     pub fn finish_run(&self, run: RunId) -> Result<(), StoreError> {
         self.conn.execute(
-            "UPDATE runs SET finished_at = ?1 WHERE id = ?2",
+            "UPDATE runs SET outcome = 'finished', ended_at = ?1 WHERE id = ?2",
             params![format_time(&now()), run.0],
         )?;
         Ok(())
@@ -45,17 +90,34 @@ mod tests {
     use super::*;
 
     #[test]
-    fn an_unfinished_run_is_noticed_by_the_next_one() {
+    fn a_run_that_never_ended_is_reported_once_whatever_ran_after_it() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("runs.db");
-        let store = Store::open(&path).unwrap();
-        assert!(store.last_run_finished().unwrap(), "a new file has no unfinished run");
-        let run = store.begin_run("daemon").unwrap();
+        let mut store = Store::open(&path).unwrap();
+        let (run, last) = store.begin_run("daemon").unwrap();
+        assert_eq!(last, LastRun::Clean, "a new file has no unfinished run");
         store.finish_run(run).unwrap();
-        assert!(store.last_run_finished().unwrap());
-        store.begin_run("backfill").unwrap();
+        // Killed: begun, never finished.
+        store.begin_run("daemon").unwrap();
         drop(store);
-        let store = Store::open(&path).unwrap();
-        assert!(!store.last_run_finished().unwrap(), "a killed run must be noticed");
+        let mut store = Store::open(&path).unwrap();
+        let (jsonl, last) = store.begin_run("jsonl").unwrap();
+        assert_eq!(last, LastRun::Abandoned, "a killed run must be noticed");
+        store.finish_run(jsonl).unwrap();
+        let (_, last) = store.begin_run("daemon").unwrap();
+        assert_eq!(last, LastRun::Clean, "it is reported once, not forever");
+    }
+
+    #[test]
+    fn a_second_writer_is_refused_and_the_lock_frees_on_drop() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = dir.path().join("new-dir").join("chorus.db");
+        let first = WriterLock::acquire(&db).unwrap();
+        assert!(db.parent().unwrap().is_dir(), "the database's directory is created");
+        let err = WriterLock::acquire(&db).unwrap_err();
+        assert!(matches!(err, StoreError::Busy { .. }), "{err:?}");
+        assert!(err.to_string().contains("chorus.db"), "{err}");
+        drop(first);
+        WriterLock::acquire(&db).unwrap();
     }
 }

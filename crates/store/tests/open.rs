@@ -61,7 +61,8 @@ fn a_file_that_is_not_a_database_is_an_error() {
     std::fs::write(&file, "these are notes, not SQLite pages ".repeat(200)).unwrap();
     let err = Store::open_existing(&file).unwrap_err();
     assert!(matches!(err, StoreError::Open { .. }), "{err:?}");
-    assert!(err.to_string().contains("not a database"), "{err}");
+    let cause = std::error::Error::source(&err).map(ToString::to_string).unwrap_or_default();
+    assert!(cause.contains("not a database"), "{err}: {cause}");
 }
 
 #[test]

@@ -5,9 +5,13 @@ CREATE TABLE runs (
     id          INTEGER PRIMARY KEY,
     -- 'daemon', 'backfill' or 'jsonl'.
     kind        TEXT NOT NULL,
-    -- When it started and, if it ended cleanly (every stage drained), when it finished.
-    -- A NULL finished_at on an older row means that process was killed or crashed: its
-    -- feeds' conditional-GET validators are then not trusted by the next run.
+    -- The process id of the run.
+    pid         INTEGER NOT NULL,
+    -- When it started, and when it ended cleanly (every stage drained).
     started_at  TEXT NOT NULL,
-    finished_at TEXT
+    ended_at    TEXT,
+    -- NULL while running; 'finished' after a clean end; 'abandoned' when a later run found
+    -- it never ended (killed or crashed). After an abandoned run, the feeds' conditional-GET
+    -- validators are not trusted for one poll.
+    outcome     TEXT CHECK (outcome IN ('finished', 'abandoned'))
 );
