@@ -81,3 +81,47 @@ async fn a_killed_daemon_restarts_to_the_same_result_as_an_uninterrupted_run() {
     };
     assert_eq!(dup(&got), dup(&want), "duplicates differ");
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_second_writer_on_one_database_is_refused() {
+    let news = newsroom(Duration::from_millis(200)).await;
+    let ws = Workspace::new();
+    let config = ws.config(&news, "chorus.db", DAEMON);
+    let db = ws.path("chorus.db");
+    let mut daemon = chorus()
+        .args(["run", "--config", config.to_str().unwrap()])
+        .stdout(Stdio::null())
+        .spawn()
+        .unwrap();
+    wait_until("the daemon to start writing", LIMIT, || article_count(&db) > 0).await;
+    let second = crate::util::run(&["backfill", "--config", config.to_str().unwrap()]).await;
+    assert!(!second.status.success());
+    let err = String::from_utf8_lossy(&second.stderr);
+    assert!(
+        err.contains("another chorus process is writing") && err.contains("chorus.db"),
+        "{err}"
+    );
+    signal(&daemon, "TERM");
+    assert!(daemon.wait().await.unwrap().success());
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_interrupted_backfill_says_so_and_exits_130() {
+    let news = newsroom(Duration::from_millis(400)).await;
+    let ws = Workspace::new();
+    let config = ws.config(&news, "chorus.db", DAEMON);
+    let db = ws.path("chorus.db");
+    let backfill = chorus()
+        .args(["backfill", "--config", config.to_str().unwrap()])
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    wait_until("the first articles", LIMIT, || article_count(&db) > 0).await;
+    signal(&backfill, "INT");
+    let out =
+        tokio::time::timeout(LIMIT, backfill.wait_with_output()).await.expect("exits").unwrap();
+    assert_eq!(out.status.code(), Some(130));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("interrupted"));
+    // What was in flight was drained and stored, not dropped.
+    assert!(article_count(&db) > 0);
+}

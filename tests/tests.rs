@@ -6,5 +6,6 @@ mod util;
 mod backfill;
 mod config_files;
 mod daemon;
+mod extract;
 mod jsonl;
 mod queries;
