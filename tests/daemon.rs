@@ -27,10 +27,37 @@ async fn sigterm_drains_and_exits_zero() {
         .unwrap();
     wait_until("the first articles", LIMIT, || article_count(&db) > 0).await;
     signal(&daemon, "TERM");
-    let status = tokio::time::timeout(LIMIT, daemon.wait()).await.expect("exits").unwrap();
-    assert!(status.success(), "the daemon exited with {status}");
+    let out = tokio::time::timeout(LIMIT, daemon.wait_with_output()).await.expect("exits").unwrap();
+    assert!(out.status.success(), "the daemon exited with {}", out.status);
+    // Draining loses nothing in between: each stage received what the one before sent.
+    let summary = String::from_utf8_lossy(&out.stdout);
+    let counts: Vec<(String, u64, u64)> = summary
+        .lines()
+        .filter_map(|l| {
+            let w: Vec<&str> = l.split_whitespace().collect();
+            match w.as_slice() {
+                [stage, "received", r, "sent", s, ..] => {
+                    Some(((*stage).to_owned(), r.parse().ok()?, s.parse().ok()?))
+                }
+                _ => None,
+            }
+        })
+        .collect();
+    let names: Vec<&str> = counts.iter().map(|c| c.0.as_str()).collect();
+    assert_eq!(names, ["source", "fetch", "extract", "reorder", "dedup", "store"], "{summary}");
+    for pair in ["fetch", "extract", "reorder", "dedup"].windows(2) {
+        let sent = counts.iter().find(|c| c.0 == pair[0]).unwrap().2;
+        let received = counts.iter().find(|c| c.0 == pair[1]).unwrap().1;
+        assert_eq!(
+            sent, received,
+            "{} sent {sent} but {} received {received}:\n{summary}",
+            pair[0], pair[1]
+        );
+    }
     // Whatever was stored is whole: every stored article has text and an event.
-    for row in export(&db).await {
+    let rows = export(&db).await;
+    assert_eq!(rows.len() as u64, counts.iter().find(|c| c.0 == "dedup").unwrap().2, "{summary}");
+    for row in rows {
         assert!(!row["text"].as_str().unwrap().is_empty() && row["event"].is_number(), "{row}");
     }
 }
