@@ -3,13 +3,18 @@
 //!
 //! ```text
 //! cargo run --release -p chorus-dedup --example cluster_jsonl -- ARTICLES.jsonl PRED.jsonl \
-//!     [--config '{"cluster_threshold": 0.3}'] [--repeat N]
+//!     [--config '{"cluster_threshold": 0.3}'] [--repeat N] [--fetched-at 2030-01-01T00:00:00Z]
 //! ```
 //!
 //! Input: one article a line, `{"id", "source", "time", "url", "title", "text"}` (`source`,
 //! `time` and `url` may be null), in arrival order. Output: `{"id", "cluster"}` a line, the
 //! final event of every input article (an article seen before gets the event of its first
 //! copy). The time spent in `Deduper::observe` is printed on stderr.
+//!
+//! `--fetched-at TIME` gives every article that download time, as a backfill does when it
+//! downloads old news all at once: the file can then be shuffled to replay a backfill's
+//! arbitrary order (without it, an article's own time is also its arrival time, and a
+//! shuffled file sends the clock back and forth).
 #![allow(clippy::print_stdout)]
 
 use std::collections::HashMap;
@@ -54,15 +59,19 @@ fn article(line: Line) -> Article {
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let [input, output, rest @ ..] = args.as_slice() else {
-        return Err("usage: cluster_jsonl ARTICLES.jsonl PRED.jsonl [--config JSON]".into());
+        return Err("usage: cluster_jsonl ARTICLES.jsonl PRED.jsonl [--config JSON] [--repeat N] \
+                    [--fetched-at TIME]"
+            .into());
     };
     let mut cfg = DedupConfig::default();
     let mut repeat = 0;
+    let mut fetched = None;
     for pair in rest.chunks(2) {
         match pair {
             [flag, json] if flag == "--config" => cfg = serde_json::from_str(json)?,
             [flag, n] if flag == "--repeat" => repeat = n.parse()?,
-            _ => return Err("expected --config JSON or --repeat N".into()),
+            [flag, time] if flag == "--fetched-at" => fetched = Some(time.parse()?),
+            _ => return Err("expected --config JSON, --repeat N or --fetched-at TIME".into()),
         }
     }
     let problems = cfg.validate();
@@ -74,7 +83,9 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     for line in BufReader::new(std::fs::File::open(input)?).lines() {
         let line = line?;
         if !line.trim().is_empty() {
-            articles.push(article(serde_json::from_str(&line)?));
+            let mut parsed = article(serde_json::from_str(&line)?);
+            parsed.fetched_at = fetched;
+            articles.push(parsed);
         }
     }
 

@@ -17,9 +17,19 @@
 //! than to their usual neighbours". The average similarity to an event is one dot product
 //! with the sum of its members' unit vectors.
 //!
+//! The article joins the best event if its margins over the event's members add up to the
+//! threshold, that is if `score(x, E) ≥ threshold / |E|`: each member it is clearly closer
+//! to than to their usual neighbours is one more piece of evidence. Asking every member for
+//! the whole margin would make an event harder to join the more reports it has, since its
+//! members' local scales grow with their own similarities to each other; the last of three
+//! reports would then be refused what the second was granted, and which report ends up
+//! alone would depend on the order they arrive in.
+//!
 //! Candidates come from an inverted index over the articles' terms, queried with the new
-//! article's heaviest terms, so the cost does not grow with the window. Articles leave the
-//! window (and the index) by arrival count or age; events leave with their newest article.
+//! article's heaviest terms that other articles are listed under, and ranked by the weight
+//! they share decayed by the time between them, so the cost does not grow with the window.
+//! Articles leave the window (and the index) by arrival count or age; events leave with
+//! their newest article.
 
 use std::collections::VecDeque;
 
@@ -72,6 +82,23 @@ struct Member {
     len: u32,
     /// Similarities to its most similar articles so far, highest first (0 = none yet).
     top: [f32; MAX_NEIGHBOURS],
+}
+
+/// An event that can take the article being placed, with the article's score for it.
+#[derive(Clone, Copy, Debug)]
+struct Candidate {
+    id: EventId,
+    score: f32,
+    /// Members with vectors.
+    size: f32,
+}
+
+impl Candidate {
+    /// How far the score is above what an event this size asks for a `threshold`: the
+    /// article's margins over its members must add up to the threshold.
+    fn excess(&self, threshold: f32) -> f32 {
+        self.score - threshold / self.size
+    }
 }
 
 /// The events and articles in the window, and their index.
@@ -128,8 +155,8 @@ impl Clusterer {
     }
 
     /// Places an article with its vector: into the best-scoring event in the window if the
-    /// score reaches the threshold, else into a new event; or, when `recorded` is given
-    /// (restoring from the store), into that event.
+    /// score reaches the threshold for the event's size, else into a new event; or, when
+    /// `recorded` is given (restoring from the store), into that event.
     pub(crate) fn place(
         &mut self,
         vector: &[(Term, f32)],
@@ -157,7 +184,7 @@ impl Clusterer {
         let (id, joined) = match recorded {
             Some(event) => (self.restore_event(event), false),
             None => match scored.first() {
-                Some(&(id, score)) if score >= self.params.threshold => (id, true),
+                Some(c) if c.excess(self.params.threshold) >= 0.0 => (c.id, true),
                 _ => {
                     let id = EventId(self.next_id);
                     self.next_id += 1;
@@ -212,23 +239,23 @@ impl Clusterer {
         out
     }
 
-    /// Merges into the event `id` each other event that the article also scores above the
-    /// merge threshold for, if the two events score above it against each other: the
-    /// newcomer may bridge two halves of one story. The older id survives. Returns the
-    /// surviving id and the ids merged away.
+    /// Merges into the event `id` each other event that the article also reaches the
+    /// merge threshold for (by the same size rule as for joining), if the two events score
+    /// above it against each other: the newcomer may bridge two halves of one story. The
+    /// older id survives. Returns the surviving id and the ids merged away.
     fn merge_around(
         &mut self,
         id: EventId,
-        scored: &[(EventId, f32)],
+        scored: &[Candidate],
         now: &Moment,
     ) -> (EventId, Vec<EventId>) {
         let mut merged = Vec::new();
         let mut id = id;
-        for &(other, score) in scored {
-            if score < self.params.merge_threshold {
-                break;
+        for c in scored {
+            if c.excess(self.params.merge_threshold) < 0.0 {
+                continue;
             }
-            let other = self.resolve(other);
+            let other = self.resolve(c.id);
             let (Some(a), Some(b)) = (self.events.get(&key(id)), self.events.get(&key(other)))
             else {
                 continue;
@@ -320,22 +347,39 @@ impl Clusterer {
         let mut query = std::mem::take(&mut self.query);
         query.clear();
         query.extend_from_slice(vector);
-        if query.len() > self.params.query_terms {
-            query.select_nth_unstable_by(self.params.query_terms - 1, heavier_first);
-            query.truncate(self.params.query_terms);
-        }
         // Heaviest first, so that the order of the scores below is the same on every run.
-        query.sort_unstable_by(heavier_first);
+        // Sorting all of an article's terms would cost more than the look-ups: the heaviest
+        // few are sorted first, and the rest only if those run out (see below).
+        let mut sorted = (self.params.query_terms * 2).min(query.len());
+        if sorted < query.len() {
+            query.select_nth_unstable_by(sorted, heavier_first);
+        }
+        query[..sorted].sort_unstable_by(heavier_first);
         self.touched.clear();
-        // A term listed for many articles finds no particular one; skip it here (it still
-        // counts in the similarities).
+        // The query is the heaviest terms that can find a particular article. A term no
+        // article in the window is listed under finds nothing: often a word of the headline
+        // that only this outlet used ("INFERNO", "MISERY"), which is heavy precisely because
+        // it is rare. A term listed for many articles finds no particular one. Neither uses
+        // up the query (both still count in the similarities), so that the names and
+        // numbers further down, which the other reports share, are looked up.
         let common = (self.members.len() / COMMON_SHARE).max(64);
-        for &(term, weight) in &query {
+        let mut used = 0;
+        for at in 0..query.len() {
+            if used == self.params.query_terms {
+                break;
+            }
+            if at == sorted {
+                query[sorted..].sort_unstable_by(heavier_first);
+                sorted = query.len();
+            }
+            let (term, weight) = query[at];
             let Some(list) = self.postings.get(&u64::from(term)) else { continue };
             let live = list.partition_point(|&n| n < self.first);
-            if list.len() - live > common {
+            let listed = list.len() - live;
+            if listed == 0 || listed > common {
                 continue;
             }
+            used += 1;
             for &n in &list[live..] {
                 let i = (n - self.first) as usize;
                 if self.scores[i] == 0.0 {
@@ -352,10 +396,21 @@ impl Clusterer {
             self.touched.extend(0..self.members.len() as u32);
         }
         self.query = query;
-        let mut ranked: Vec<(u32, f32)> =
-            self.touched.iter().map(|&i| (i, self.scores[i as usize])).collect();
+        // Candidates are ranked by the weight they share with the article, decayed like
+        // their similarity would be; those outside the window cannot be neighbours at all.
+        // In a backfill the window holds weeks of articles at once, and last month's
+        // stories on the same subject would otherwise crowd out today's reports.
+        let mut ranked: Vec<(u32, f32)> = Vec::with_capacity(self.touched.len());
         for &i in &self.touched {
-            self.scores[i as usize] = 0.0;
+            let shared = std::mem::take(&mut self.scores[i as usize]);
+            // Without a time to go by every member is as close as any other, and whether it
+            // is still in the window is checked below for the few scored exactly.
+            if now.time.is_none() {
+                ranked.push((i, shared));
+            } else if let Some(gap) = self.gap_within_window(&self.members[i as usize], now) {
+                let decay = if gap == 0 { 1.0 } else { self.decay(gap) };
+                ranked.push((i, shared * decay));
+            }
         }
         // Only the best few are scored exactly (all of them in a small window); rank just
         // those, ties to the older article.
@@ -373,22 +428,23 @@ impl Clusterer {
                 break;
             }
             let m = &self.members[i as usize];
-            if !now.holds(m.seq, m.arrived) {
-                continue;
-            }
-            let gap = match (now.time, m.time) {
-                (Some(a), Some(b)) => (a - b).abs(),
-                _ => 0,
-            };
-            if gap > self.params.window_secs {
-                continue;
-            }
+            let Some(gap) = self.gap_within_window(m, now) else { continue };
             let sim = self.lookup.dot(self.vector_of(m)) * self.decay(gap);
             out.push((self.first + u64::from(i), sim));
         }
         out.sort_unstable_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
         out.truncate(self.params.candidates);
         out
+    }
+
+    /// Time between a member and the article being placed, if the member is still in the
+    /// window and close enough in time to be compared with it.
+    fn gap_within_window(&self, m: &Member, now: &Moment) -> Option<i64> {
+        let gap = match (now.time, m.time) {
+            (Some(a), Some(b)) => (a - b).abs(),
+            _ => 0,
+        };
+        (now.holds(m.seq, m.arrived) && gap <= self.params.window_secs).then_some(gap)
     }
 
     /// Tells member `number` that a newcomer is `sim` similar to it, updating its local
@@ -411,18 +467,14 @@ impl Clusterer {
     }
 
     /// The neighbours' events that can take the article, with the article's score for
-    /// each, best first (ties to the older event).
-    fn score_events(
-        &self,
-        scale: f32,
-        neighbours: &[(u64, f32)],
-        now: &Moment,
-    ) -> Vec<(EventId, f32)> {
-        let mut scored: Vec<(EventId, f32)> = Vec::with_capacity(neighbours.len());
+    /// each, best first (by how far they are above the threshold for their size; ties to
+    /// the older event).
+    fn score_events(&self, scale: f32, neighbours: &[(u64, f32)], now: &Moment) -> Vec<Candidate> {
+        let mut scored: Vec<Candidate> = Vec::with_capacity(EVENT_NEIGHBOURS);
         for &(number, _) in neighbours.iter().take(EVENT_NEIGHBOURS) {
             let Some(m) = self.members.get((number - self.first) as usize) else { continue };
             let id = self.resolve(m.event);
-            if scored.iter().any(|&(seen, _)| seen == id) {
+            if scored.iter().any(|c| c.id == id) {
                 continue;
             }
             let Some(e) = self.events.get(&key(id)) else { continue };
@@ -443,9 +495,16 @@ impl Clusterer {
                 continue;
             }
             let average = content * self.decay(gap);
-            scored.push((id, average - (scale + e.scale_sum / size) / 2.0));
+            scored.push(Candidate {
+                id,
+                score: average - (scale + e.scale_sum / size) / 2.0,
+                size,
+            });
         }
-        scored.sort_unstable_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+        let threshold = self.params.threshold;
+        scored.sort_unstable_by(|a, b| {
+            b.excess(threshold).total_cmp(&a.excess(threshold)).then(a.id.cmp(&b.id))
+        });
         scored
     }
 

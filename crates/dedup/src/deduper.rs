@@ -100,7 +100,9 @@ impl KnownKeys {
 /// 3. **Events.** Otherwise the article becomes a term vector (TF-IDF; headline and lead
 ///    weighted up, names and numbers weighted up, document frequencies learned from the
 ///    window) and is compared with the articles in the window found through an inverted
-///    index on their heaviest terms. Similarities decay with the time between articles
+///    index on their heaviest terms (looked up with its own heaviest terms that other
+///    articles are listed under, candidates ranked by the time between them as well).
+///    Similarities decay with the time between articles
 ///    ([`DedupConfig::decay_half_life_hours`]). Its score for each of its nearest
 ///    neighbours' events is
 ///
@@ -115,8 +117,9 @@ impl KnownKeys {
 ///    absolute threshold either glues them together or splits distinctive events. With the
 ///    local scale the question becomes "closer to each other than to their usual
 ///    neighbours". The article joins the best event if its score reaches
-///    [`DedupConfig::cluster_threshold`] and its plain average similarity reaches
-///    [`DedupConfig::min_similarity`] (or the stricter
+///    [`DedupConfig::cluster_threshold`] divided by the event's number of articles (its
+///    margins over the members add up to the threshold) and its plain average similarity
+///    reaches [`DedupConfig::min_similarity`] (or the stricter
 ///    [`DedupConfig::untimed_min_similarity`] when there is no time to go by); else it
 ///    starts an event with the next id. An article that joins an event may bridge it to
 ///    another: such events are merged, the older id surviving, and reported in

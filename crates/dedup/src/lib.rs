@@ -16,8 +16,10 @@
 //!   as articles arrive; similarity decays with the time between articles; candidates come
 //!   from an inverted index, never from a scan; the score is the average similarity to the
 //!   event's articles less their local scales (how similar each is to its usual
-//!   neighbours), which keeps recurring stories apart (see [`Deduper`]). Without any time
-//!   (some input files), arrival order is the clock.
+//!   neighbours), which keeps recurring stories apart, and the margin asked of an event
+//!   is shared among its articles, so that a report arriving last is not held to more
+//!   than one arriving second (see [`Deduper`]). Without any time (some input files),
+//!   arrival order is the clock.
 //! - **Coverage**: [`compare`] tells, for one event, which statements several outlets make
 //!   and which only one makes.
 //!

@@ -554,3 +554,54 @@ fn a_backfill_of_old_news_downloaded_out_of_order_still_forms_its_events() {
     assert_eq!(copy.duplicate_of.map(|c| c.of), Some("https://m0.test/x".to_owned()));
     assert_eq!(copy.event.id, mara[0]);
 }
+
+#[test]
+fn in_a_backfill_earlier_editions_of_a_recurring_story_do_not_hide_today_s_report() {
+    // A backfill holds weeks of articles in the window at once. Regression: candidates
+    // were ranked by the weight of the terms they shared with the newcomer, whatever their
+    // time, so the earlier editions of a weekly story filled every candidate slot, were
+    // then all dropped as too far in time, and today's second report never met the first.
+    const WORDS: [&str; 12] = [
+        "jobless",
+        "claims",
+        "labour",
+        "department",
+        "seasonally",
+        "adjusted",
+        "applications",
+        "benefits",
+        "unemployment",
+        "insurance",
+        "filings",
+        "economists",
+    ];
+    // The same words in another order for each edition, so that no edition copies another.
+    let edition = |seed: u64| {
+        let mut words = WORDS;
+        let mut state = seed.wrapping_mul(0x9e37_79b9_7f4a_7c15) | 1;
+        for i in (1..words.len()).rev() {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            words.swap(i, (state % (i as u64 + 1)) as usize);
+        }
+        (words[..4].join(" "), format!("{}. {}.", words.join(" "), words.join(" ")))
+    };
+    let mut d = deduper();
+    let now = Utc::now();
+    let mut observe = |i: u64, day: u32, hour: u32| {
+        let (title, text) = edition(i);
+        let mut a = article(&format!("https://w{i}.test/claims"), "o", &title, &text, None);
+        a.published = Some(Utc.with_ymd_and_hms(2025, 8, day, hour, 0, 0).unwrap());
+        a.fetched_at = Some(now);
+        new(d.observe(a))
+    };
+    for i in 0..30u64 {
+        // Earlier editions, each at least a week before today's.
+        observe(i, 1 + (i % 20) as u32, (i / 20) as u32);
+    }
+    let first = observe(100, 28, 8);
+    let second = observe(101, 28, 9);
+    assert!(first.duplicate_of.is_none() && second.duplicate_of.is_none());
+    assert_eq!(second.event.id, first.event.id, "today's two reports are one event");
+}
