@@ -20,7 +20,7 @@ async fn sigterm_drains_and_exits_zero() {
     let ws = Workspace::new();
     let config = ws.config(&news, "chorus.db", DAEMON);
     let db = ws.path("chorus.db");
-    let mut daemon = chorus()
+    let daemon = chorus()
         .args(["run", "--config", config.to_str().unwrap()])
         .stdout(Stdio::piped())
         .spawn()
