@@ -8,6 +8,7 @@ const ARTICLES: &str = r#"{"id": "a1", "source": "Coast Herald", "time": "2025-0
 not json at all
 {"id": "b1", "source": "Daily Ledger", "time": "2025-09-05T09:00:00Z", "url": "https://ledger.example.test/rates", "title": "Central bank holds rates at 4.25%", "text": "The Northland Reserve Bank kept its benchmark rate at 4.25% on Friday, citing easing inflation, and governor Piet Osei signalled a cut could come in December."}
 {"id": "a1", "source": "Coast Herald", "time": "2025-09-02", "url": "https://herald.example.test/storm-hits", "title": "Hurricane Lena makes landfall near Port Arden", "text": "again"}
+{"id": "a4", "source": "Coast Herald", "time": "2025-09-02T18:00:00Z", "url": "https://herald.example.test/storm-hits", "title": "Lena: shelters full in Port Arden", "text": "Updated: shelters in Port Arden and Westbay were full by noon as Hurricane Lena came ashore with 190 km/h winds; 40,000 residents had evacuated, Governor Ines Calder said."}
 "#;
 
 #[tokio::test]
@@ -31,8 +32,10 @@ async fn a_jsonl_replay_is_deduplicated_clustered_and_exported_with_input_ids() 
     assert_eq!(source["dropped"]["bad_line"], 1, "{summary}");
 
     let rows = by_id(&export(&db).await);
-    // The last line repeats a1's URL (without tracking parameters): the same article.
-    assert_eq!(rows.len(), 4, "{rows:?}");
+    // The last line repeats a1's id: the same record, not stored again.
+    assert_eq!(rows.len(), 5, "{rows:?}");
+    // Another record of a1's URL under its own id is its own row.
+    assert_eq!(rows["a4"]["url"], rows["a1"]["url"].as_str().unwrap().replace("?utm_source=x", ""));
     assert_eq!(rows["a1"]["title"], "Hurricane Lena makes landfall near Port Arden");
     assert_eq!(rows["a3"]["duplicate_of"], "a1", "the word-for-word copy names its original");
     assert!(rows["a2"]["duplicate_of"].is_null(), "a paraphrase is not a duplicate");

@@ -31,24 +31,30 @@ pub enum Verdict {
     New(Classified),
 }
 
-/// The identity of an article: its canonical URL (the page's own `rel=canonical` if it
-/// names one, else the address it was found at), else `input:<input_id>`, else
-/// `text:<text hash>` of its body (of its headline when the body has no words).
+/// The identity of an article: `input:<input_id>` for a record of an input file, else its
+/// canonical URL (the page's own `rel=canonical` if it names one, else the address it was
+/// found at), else `text:<text hash>` of its body (of its headline when the body has no
+/// words).
+///
+/// An input file's records are identified by their ids, not their URLs: a corpus may hold
+/// two records of one URL (two editions, or a page and its syndicated copy under the
+/// original's address), and each must come back out under its own id. Two such records
+/// with the same text are still found to be copies.
 ///
 /// ```
 /// use chorus_dedup::identity_key;
 /// use chorus_model::Article;
-/// let mut a = Article { input_id: Some("42".into()), ..Article::default() };
-/// assert_eq!(identity_key(&a), "input:42");
-/// a.url = Some("https://www.example.test/story/?utm_source=rss".parse().unwrap());
+/// let mut a = Article { url: Some("https://www.example.test/story/?utm_source=rss".parse().unwrap()), ..Article::default() };
 /// assert_eq!(identity_key(&a), "https://example.test/story");
+/// a.input_id = Some("42".into());
+/// assert_eq!(identity_key(&a), "input:42");
 /// ```
 pub fn identity_key(article: &Article) -> String {
-    if let Some(url) = article.canonical_url.as_ref().or(article.url.as_ref()) {
-        return canonical_url(url).to_string();
-    }
     if let Some(id) = article.input_id.as_deref().filter(|id| !id.is_empty()) {
         return format!("input:{id}");
+    }
+    if let Some(url) = article.canonical_url.as_ref().or(article.url.as_ref()) {
+        return canonical_url(url).to_string();
     }
     let text = if article.text.chars().any(char::is_alphanumeric) {
         &article.text
