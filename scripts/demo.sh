@@ -54,9 +54,11 @@ cat "$DATA/daemon.out"
 echo
 echo "==> events, most covered first (chorus events --db $DB --sort coverage)"
 "$bin" --db "$DB" events --sort coverage
-first=$("$bin" --db "$DB" events --sort coverage --json | head -n1 | sed -E 's/.*"id":([0-9]+).*/\1/')
+# The event the project started from: Italy and the 'coalition of the willing', told by
+# several outlets, one of which adds claims nobody else makes.
+first=$("$bin" --db "$DB" search --json Meloni troops | head -n1 | sed -E 's/.*"event":([0-9]+).*/\1/')
 echo
-echo "==> one event in detail (chorus event $first --db $DB)"
+echo "==> one event in detail: what the outlets share, what one alone claims (chorus event $first --db $DB)"
 "$bin" --db "$DB" event "$first"
 echo
 echo "database: $(pwd)/$DB  (open it with sqlite3, Python, R or Datasette)"

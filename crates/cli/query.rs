@@ -110,7 +110,7 @@ pub(crate) fn event(global: &Global, args: EventArgs) -> anyhow::Result<ExitCode
     if originals.len() > 1 {
         writeln!(out, "\nreported by several outlets:")?;
         for claim in coverage.shared.iter().take(8) {
-            writeln!(out, "  [{}]", claim.outlets.join(", "))?;
+            writeln!(out, "  [{}]", claim.outlets.join("; "))?;
             write!(out, "{}", wrap(&claim.text, 88, "    "))?;
         }
         for unique in &coverage.unique {
