@@ -48,37 +48,8 @@ pub async fn run(
 
     let names: &[&'static str] = match source {
         Source::Feeds { once } => {
-            let mut states = store.feed_states()?;
-            if last_run == LastRun::Abandoned {
-                // The last run may have saved a feed's validators and died before storing
-                // that feed's articles: a 304 now would hide them for good.
-                tracing::warn!(
-                    "the last run did not finish cleanly: reading every feed in full once"
-                );
-                states.values_mut().for_each(|s| *s = FeedState::default());
-            }
-            let known = store.known_urls()?;
-            let fetcher = Arc::new(Fetcher::new(&config.fetch)?);
-            let (jobs_tx, jobs_rx) = mpsc::channel(capacity);
-            let (pages_tx, pages_rx) = mpsc::channel(capacity);
-            let (extracted_tx, extracted_rx) = mpsc::channel(capacity);
-            let feeds = config.feeds();
-            let token = stop.clone();
-            stages.spawn(async move {
-                ("source", Ok(feed_schedule(feeds, states, once, jobs_tx, token).await))
-            });
-            stages.spawn(async move {
-                let report = chorus_fetch::run(fetcher, jobs_rx, pages_tx, checks_tx, known).await;
-                ("fetch", Ok(report))
-            });
-            let extract = config.extract.clone();
-            stages.spawn(async move {
-                ("extract", Ok(chorus_extract::run(extract, pages_rx, extracted_tx).await))
-            });
-            let (hold, held) = (config.pipeline.reorder_window(), config.pipeline.reorder_articles);
-            stages.spawn(async move {
-                ("reorder", Ok(reorder::run(extracted_rx, articles_tx, held, hold).await))
-            });
+            let feeds = FeedStages { once, last_run, capacity, stop: stop.clone() };
+            feeds.spawn(&mut stages, config, &store, articles_tx, checks_tx)?;
             &["source", "fetch", "extract", "reorder", "dedup", "store"]
         }
         Source::Jsonl(path) => {
@@ -112,6 +83,58 @@ pub async fn run(
     let stages = wait_for_stages(stages, names, &stop, config.pipeline.grace()).await?;
     Store::open(&config.store.path)?.finish_run(run_id)?;
     Ok(RunReport { stages, elapsed: started.elapsed() })
+}
+
+/// What the feed source needs to start its stages: source, fetch, extract and reorder.
+struct FeedStages {
+    once: bool,
+    last_run: LastRun,
+    capacity: usize,
+    stop: CancellationToken,
+}
+
+impl FeedStages {
+    /// Spawns the stages that turn feeds into articles on `articles`, and feed checks on
+    /// `checks`.
+    fn spawn(
+        self,
+        stages: &mut JoinSet<StageResult>,
+        config: &Config,
+        store: &Store,
+        articles_tx: mpsc::Sender<chorus_model::Article>,
+        checks_tx: mpsc::Sender<chorus_model::FeedCheck>,
+    ) -> Result<(), PipelineError> {
+        let FeedStages { once, last_run, capacity, stop } = self;
+        let mut states = store.feed_states()?;
+        if last_run == LastRun::Abandoned {
+            // The last run may have saved a feed's validators and died before storing that
+            // feed's articles: a 304 now would hide them for good.
+            tracing::warn!("the last run did not finish cleanly: reading every feed in full once");
+            states.values_mut().for_each(|s| *s = FeedState::default());
+        }
+        let known = store.known_urls()?;
+        let fetcher = Arc::new(Fetcher::new(&config.fetch)?);
+        let (jobs_tx, jobs_rx) = mpsc::channel(capacity);
+        let (pages_tx, pages_rx) = mpsc::channel(capacity);
+        let (extracted_tx, extracted_rx) = mpsc::channel(capacity);
+        let feeds = config.feeds();
+        stages.spawn(async move {
+            ("source", Ok(feed_schedule(feeds, states, once, jobs_tx, stop).await))
+        });
+        stages.spawn(async move {
+            let report = chorus_fetch::run(fetcher, jobs_rx, pages_tx, checks_tx, known).await;
+            ("fetch", Ok(report))
+        });
+        let extract = config.extract.clone();
+        stages.spawn(async move {
+            ("extract", Ok(chorus_extract::run(extract, pages_rx, extracted_tx).await))
+        });
+        let (hold, held) = (config.pipeline.reorder_window(), config.pipeline.reorder_articles);
+        stages.spawn(async move {
+            ("reorder", Ok(reorder::run(extracted_rx, articles_tx, held, hold).await))
+        });
+        Ok(())
+    }
 }
 
 /// Rebuilds the deduplicator's window from the store, so an article arriving after a
