@@ -67,8 +67,8 @@ pub(crate) fn event(global: &Global, args: EventArgs) -> anyhow::Result<ExitCode
     let inputs: Vec<CoverageInput<'_>> = originals
         .iter()
         .map(|a| CoverageInput {
-            outlet: a.outlet.as_deref().unwrap_or("unknown outlet"),
-            text: &a.text,
+            outlet: a.article.outlet.as_deref().unwrap_or("unknown outlet"),
+            text: &a.article.text,
         })
         .collect();
     let coverage = chorus_dedup::compare(&inputs);
@@ -91,7 +91,8 @@ pub(crate) fn event(global: &Global, args: EventArgs) -> anyhow::Result<ExitCode
         time(s.first_seen),
         time(s.last_seen)
     )?;
-    for a in &detail.articles {
+    for stored in &detail.articles {
+        let a = &stored.article;
         let outlet = a.outlet.as_deref().unwrap_or("unknown outlet");
         writeln!(
             out,
@@ -103,8 +104,9 @@ pub(crate) fn event(global: &Global, args: EventArgs) -> anyhow::Result<ExitCode
         if let Some(url) = &a.url {
             writeln!(out, "      {url}")?;
         }
-        if let Some(of) = &a.duplicate_of {
-            writeln!(out, "      copy of {of} (similarity {:.2})", a.similarity.unwrap_or(1.0))?;
+        if let Some(of) = &stored.duplicate_of {
+            let similarity = stored.similarity.unwrap_or(1.0);
+            writeln!(out, "      copy of {of} (similarity {similarity:.2})")?;
         }
     }
     if originals.len() > 1 {

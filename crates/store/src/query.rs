@@ -1,9 +1,8 @@
 //! Reading: events, one event with its articles, feed health, totals.
 
-use chorus_model::{DateSource, EventId, PageFlags, Timestamp};
+use chorus_model::{Article, EventId, Timestamp};
 use rusqlite::{OptionalExtension, Row, params};
 use serde::Serialize;
-use url::Url;
 
 use crate::restore::sql_limit;
 use crate::rows::{ARTICLE_COLUMNS, ARTICLE_FROM, ARTICLE_TIME, parse_time, read_stored};
@@ -46,39 +45,15 @@ pub struct EventDetail {
     pub articles: Vec<StoredArticle>,
 }
 
-/// One stored article, as read back.
+/// One stored article, as read back: the article as it was stored, with its identity and
+/// the deduplicator's verdict as it stands now.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct StoredArticle {
     /// Its identity: the canonical URL, or `input:<id>`.
     pub key: String,
-    /// The id it had in its input file, if it came from one.
-    pub input_id: Option<String>,
-    /// Where it was found.
-    pub url: Option<Url>,
-    /// The address the page named as its own.
-    pub canonical_url: Option<Url>,
-    /// The outlet that published it.
-    pub outlet: Option<String>,
-    /// The headline.
-    pub title: String,
-    /// The body text.
-    pub text: String,
-    /// Author names.
-    pub authors: Vec<String>,
-    /// Publication time.
-    pub published: Option<Timestamp>,
-    /// Where the publication time came from.
-    pub published_source: Option<DateSource>,
-    /// Last modification time.
-    pub modified: Option<Timestamp>,
-    /// ISO 639-1 language code.
-    pub language: Option<String>,
-    /// When it was downloaded.
-    pub fetched_at: Option<Timestamp>,
-    /// Page flags.
-    pub flags: PageFlags,
-    /// What produced the text.
-    pub extractor: String,
+    /// The article.
+    #[serde(flatten)]
+    pub article: Article,
     /// The key of the original, when this article is a copy.
     pub duplicate_of: Option<String>,
     /// How alike it is to the original (0..=1), when it is a copy.

@@ -119,7 +119,7 @@ fn events_are_listed_with_their_counts_in_either_order() {
     );
     assert_eq!(detail.articles[1].duplicate_of.as_deref(), Some(original.key.as_str()));
     assert_eq!(detail.articles[1].similarity, Some(0.97));
-    assert_eq!(detail.articles[0].authors, ["Ana Ruiz", "Tom Lee"]);
+    assert_eq!(detail.articles[0].article.authors, ["Ana Ruiz", "Tom Lee"]);
     assert!(store.event(EventId(42)).unwrap().is_none());
 
     assert_eq!(store.stats().unwrap(), Stats { articles: 5, duplicates: 1, events: 3, feeds: 0 });
