@@ -125,6 +125,8 @@ pub(crate) struct Clusterer {
     /// Scratch space for the candidate search, one entry per member.
     scores: Vec<f32>,
     touched: Vec<u32>,
+    /// The best candidates of the search, in order.
+    ranked: Vec<(u32, f32)>,
     /// The article being placed, for dot products.
     lookup: Lookup,
     query: Vec<(Term, f32)>,
@@ -148,6 +150,7 @@ impl Clusterer {
             next_id: next_id.0,
             scores: Vec::new(),
             touched: Vec::new(),
+            ranked: Vec::new(),
             lookup: Lookup::default(),
             query: Vec::new(),
             sum_scratch: Vec::new(),
@@ -400,28 +403,38 @@ impl Clusterer {
         // their similarity would be; those outside the window cannot be neighbours at all.
         // In a backfill the window holds weeks of articles at once, and last month's
         // stories on the same subject would otherwise crowd out today's reports.
-        let mut ranked: Vec<(u32, f32)> = Vec::with_capacity(self.touched.len());
+        // Only the best few are scored exactly (all of them in a small window), ties to
+        // the older article. They are kept in order as they come: most members touched
+        // fall below the worst kept one and cost one comparison, where selecting among
+        // all of them would move every one.
+        let exact = if small { usize::MAX } else { self.params.candidates };
+        let order = |a: &(u32, f32), b: &(u32, f32)| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0));
+        let keep = if small { usize::MAX } else { self.params.candidates * 2 };
+        let mut ranked = std::mem::take(&mut self.ranked);
+        ranked.clear();
         for &i in &self.touched {
             let shared = std::mem::take(&mut self.scores[i as usize]);
             // Without a time to go by every member is as close as any other, and whether it
             // is still in the window is checked below for the few scored exactly.
-            if now.time.is_none() {
-                ranked.push((i, shared));
+            let item = if now.time.is_none() {
+                (i, shared)
             } else if let Some(gap) = self.gap_within_window(&self.members[i as usize], now) {
                 let decay = if gap == 0 { 1.0 } else { self.decay(gap) };
-                ranked.push((i, shared * decay));
+                (i, shared * decay)
+            } else {
+                continue;
+            };
+            if ranked.len() == keep
+                && ranked.last().is_some_and(|worst| order(&item, worst).is_ge())
+            {
+                continue;
             }
+            let at = ranked.partition_point(|r| order(r, &item).is_lt());
+            if ranked.len() == keep {
+                ranked.pop();
+            }
+            ranked.insert(at, item);
         }
-        // Only the best few are scored exactly (all of them in a small window); rank just
-        // those, ties to the older article.
-        let exact = if small { usize::MAX } else { self.params.candidates };
-        let order = |a: &(u32, f32), b: &(u32, f32)| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0));
-        let keep = self.params.candidates * 2;
-        if !small && ranked.len() > keep {
-            ranked.select_nth_unstable_by(keep - 1, order);
-            ranked.truncate(keep);
-        }
-        ranked.sort_unstable_by(order);
         let mut out = Vec::with_capacity(self.params.candidates);
         for &(i, _) in ranked.iter() {
             if out.len() == exact {
@@ -432,6 +445,7 @@ impl Clusterer {
             let sim = self.lookup.dot(self.vector_of(m)) * self.decay(gap);
             out.push((self.first + u64::from(i), sim));
         }
+        self.ranked = ranked;
         out.sort_unstable_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
         out.truncate(self.params.candidates);
         out

@@ -202,6 +202,7 @@ impl Deduper {
                 body_words: cfg.body_words.max(1),
                 entity: weight(cfg.entity_weight, d.entity_weight),
                 max_terms: cfg.max_article_terms.max(1),
+                idf_power: sane(cfg.idf_power, f32::MIN_POSITIVE..=4.0, d.idf_power),
             },
             near_threshold: sane(
                 cfg.near_duplicate_threshold,

@@ -28,6 +28,7 @@ pub(crate) struct Weights {
     pub(crate) body_words: usize,
     pub(crate) entity: f32,
     pub(crate) max_terms: usize,
+    pub(crate) idf_power: f32,
 }
 
 /// A headline is taken as Title Case, where capitals say nothing about names, when at
@@ -51,9 +52,10 @@ impl DocFreq {
     }
 
     /// Counts one article's distinct terms (forgetting the oldest article past the window)
-    /// and multiplies each term's weight by its inverse document frequency,
-    /// `ln(1 + N/df)`: about ln 2 for a term every article has, large for a term few have.
-    fn learn_and_weigh(&mut self, terms: &mut [(Term, f32)]) {
+    /// and multiplies each term's weight by its inverse document frequency raised to
+    /// `power`, `ln(1 + N/df)^power`: about ln 2 for a term every article has, large for a
+    /// term few have (see [`crate::DedupConfig::idf_power`]).
+    fn learn_and_weigh(&mut self, terms: &mut [(Term, f32)], power: f32) {
         while self.lengths.len() >= self.window {
             let Some(len) = self.lengths.pop_front() else { break };
             for t in self.terms.drain(..len as usize) {
@@ -70,7 +72,7 @@ impl DocFreq {
         for (t, w) in terms.iter_mut() {
             let df = self.df.entry(u64::from(*t)).or_default();
             *df += 1;
-            *w *= (1.0 + n / *df as f32).ln();
+            *w *= (1.0 + n / *df as f32).ln().powf(power);
         }
         self.terms.extend(terms.iter().map(|&(t, _)| t));
         self.lengths.push_back(terms.len() as u32);
@@ -129,7 +131,7 @@ pub(crate) fn vectorize(
             *w = 1.0 + w.ln();
         }
     }
-    df.learn_and_weigh(merged);
+    df.learn_and_weigh(merged, weights.idf_power);
     keep_heaviest(merged, weights.max_terms);
     normalise(merged);
 }
@@ -285,6 +287,7 @@ mod tests {
             body_words: 100,
             entity: 2.0,
             max_terms: 50,
+            idf_power: 1.0,
         }
     }
 

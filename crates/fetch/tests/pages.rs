@@ -45,7 +45,11 @@ async fn gzip_body_is_decoded() {
     let headers = vec![("Content-Encoding", "gzip".to_owned())];
     server.route(
         "/gz",
-        Route::Ok { content_type: Some("text/html"), body: util::data("gzipped-story.gz"), headers },
+        Route::Ok {
+            content_type: Some("text/html"),
+            body: util::data("gzipped-story.gz"),
+            headers,
+        },
     );
     let page = fetch(&util::fetcher(&util::config()), &server, "/gz").await.unwrap();
     assert_eq!(page.body, util::data("page.html"));
