@@ -44,6 +44,11 @@ async fn a_jsonl_replay_is_deduplicated_clustered_and_exported_with_input_ids() 
     assert_ne!(rows["a1"]["event"], rows["b1"]["event"]);
     assert!(rows["a2"]["outlet"].is_null() && rows["a2"]["published"].is_null());
     assert_eq!(rows["b1"]["published"], "2025-09-05T09:00:00Z");
+    // Every event is listed, whatever its outlets.
+    let distinct: std::collections::BTreeSet<String> =
+        rows.values().map(|r| r["event"].to_string()).collect();
+    let events = run_ok(&["events", "--db", db.to_str().unwrap(), "--json"]).await;
+    assert_eq!(events.lines().count(), distinct.len(), "{events}");
 }
 
 #[tokio::test]
@@ -60,4 +65,20 @@ async fn a_missing_input_file_is_a_clear_error() {
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("nope.jsonl"));
     assert!(!ws.path("x.db").exists(), "a failed start must not leave a database behind");
+}
+
+#[tokio::test]
+async fn events_of_articles_without_outlets_are_listed() {
+    let ws = Workspace::new();
+    let input = ws.path("undated.jsonl");
+    std::fs::write(
+        &input,
+        r#"{"id": "u1", "source": null, "time": null, "url": null, "title": "Senate passes the Harbor Dredging Act 61-39", "text": "The Senate passed the Harbor Dredging Act by 61 votes to 39 on Tuesday, sending the bill to the House."}
+"#,
+    )
+    .unwrap();
+    let db = ws.path("undated.db");
+    run_ok(&["backfill", "--jsonl", input.to_str().unwrap(), "--db", db.to_str().unwrap()]).await;
+    let events = run_ok(&["events", "--db", db.to_str().unwrap(), "--json"]).await;
+    assert_eq!(events.lines().count(), 1, "an event with no outlet is still an event: {events}");
 }

@@ -107,8 +107,9 @@ pub(crate) struct EventsArgs {
     /// How many events to list.
     #[arg(short = 'n', long, default_value_t = 50)]
     pub(crate) limit: usize,
-    /// Only events covered by at least this many outlets.
-    #[arg(long, default_value_t = 1)]
+    /// Only events covered by at least this many outlets (articles read from a JSONL file
+    /// may have none).
+    #[arg(long, default_value_t = 0)]
     pub(crate) min_outlets: usize,
     /// Print JSON lines instead of a table.
     #[arg(long)]

@@ -19,12 +19,7 @@ pub(crate) fn events(global: &Global, args: EventsArgs) -> anyhow::Result<ExitCo
         EventSort::Newest => EventOrder::Newest,
         EventSort::Coverage => EventOrder::MostCovered,
     };
-    let events: Vec<_> = store
-        .events(order, usize::MAX)?
-        .into_iter()
-        .filter(|e| e.outlet_count as usize >= args.min_outlets)
-        .take(args.limit)
-        .collect();
+    let events = store.events_with_outlets(order, args.min_outlets, args.limit)?;
     let mut out = std::io::stdout().lock();
     if args.json {
         for e in &events {

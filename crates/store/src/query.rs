@@ -110,6 +110,17 @@ const EVENT_COLUMNS: &str = "e.id, e.title, e.outlet_count, e.article_count, e.f
 impl Store {
     /// Live events (not merged away, with at least one article), at most `limit`.
     pub fn events(&self, order: EventOrder, limit: usize) -> Result<Vec<EventSummary>, StoreError> {
+        self.events_with_outlets(order, 0, limit)
+    }
+
+    /// Like [`Store::events`], but only events covered by at least `min_outlets` distinct
+    /// outlets (filtered in SQL, so a large database is not read whole for a short list).
+    pub fn events_with_outlets(
+        &self,
+        order: EventOrder,
+        min_outlets: usize,
+        limit: usize,
+    ) -> Result<Vec<EventSummary>, StoreError> {
         let order_by = match order {
             EventOrder::Newest => "e.last_seen DESC, e.id DESC",
             EventOrder::MostCovered => {
@@ -118,11 +129,11 @@ impl Store {
         };
         let sql = format!(
             "SELECT {EVENT_COLUMNS} FROM events e
-             WHERE e.merged_into IS NULL AND e.article_count > 0
+             WHERE e.merged_into IS NULL AND e.article_count > 0 AND e.outlet_count >= ?2
              ORDER BY {order_by} LIMIT ?1"
         );
         let mut stmt = self.conn.prepare(&sql)?;
-        let mut rows = stmt.query([sql_limit(limit)])?;
+        let mut rows = stmt.query([sql_limit(limit), sql_limit(min_outlets)])?;
         let mut out = Vec::new();
         while let Some(row) = rows.next()? {
             out.push(read_summary(row)?);

@@ -106,6 +106,13 @@ fn events_are_listed_with_their_counts_in_either_order() {
     let ids: Vec<i64> = covered.iter().map(|e| e.id.0).collect();
     assert_eq!(ids, [1, 2, 3]);
     assert_eq!(store.events(EventOrder::MostCovered, 1).unwrap().len(), 1);
+    let shared: Vec<i64> = store
+        .events_with_outlets(EventOrder::MostCovered, 2, 10)
+        .unwrap()
+        .iter()
+        .map(|e| e.id.0)
+        .collect();
+    assert_eq!(shared, [1], "only the troops event has two outlets");
 
     let detail = store.event(EventId(1)).unwrap().unwrap();
     let keys: Vec<&str> = detail.articles.iter().map(|a| a.key.as_str()).collect();
