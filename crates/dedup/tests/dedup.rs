@@ -73,7 +73,7 @@ fn the_same_url_again_is_known_whatever_its_tracking_and_host_variant() {
 }
 
 #[test]
-fn identity_falls_back_to_input_id_then_text() {
+fn identity_is_the_input_id_else_the_url_else_the_text() {
     let by_id = Article { input_id: Some("a-17".into()), text: "x".into(), ..Article::default() };
     assert_eq!(identity_key(&by_id), "input:a-17");
     let by_text = Article { text: "Some words here".into(), ..Article::default() };

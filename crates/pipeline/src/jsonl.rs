@@ -31,7 +31,7 @@ struct Line {
 
 /// Parses one JSONL line into an article. A `time` that cannot be read leaves the article
 /// undated rather than losing it; the second value then says why, for a warning.
-pub fn parse_line(line: &str) -> Result<(Article, Option<String>), String> {
+pub(crate) fn parse_line(line: &str) -> Result<(Article, Option<String>), String> {
     let raw: Line = serde_json::from_str(line).map_err(|e| e.to_string())?;
     let input_id = match raw.id {
         serde_json::Value::String(s) if !s.is_empty() => s,

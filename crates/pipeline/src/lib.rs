@@ -30,7 +30,6 @@ mod source;
 
 pub use config::{Config, ConfigError, Feed, FeedConfig, PipelineConfig};
 pub use error::PipelineError;
-pub use jsonl::parse_line as parse_jsonl_line;
 pub use report::RunReport;
 pub use run::run;
 pub use source::Source;

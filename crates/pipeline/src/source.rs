@@ -54,8 +54,11 @@ pub(crate) async fn feed_schedule(
         .iter()
         .enumerate()
         .map(|(i, f)| {
-            let offset =
-                if once { Default::default() } else { f.interval.min(spread()) / count * i as u32 };
+            let offset = if once {
+                Default::default()
+            } else {
+                f.interval.min(FIRST_ROUND_SPREAD) / count * i as u32
+            };
             (start + offset, i)
         })
         .collect();
@@ -91,6 +94,4 @@ pub(crate) async fn feed_schedule(
 }
 
 /// The longest the daemon takes to make its first round of polls.
-fn spread() -> std::time::Duration {
-    std::time::Duration::from_secs(10)
-}
+const FIRST_ROUND_SPREAD: std::time::Duration = std::time::Duration::from_secs(10);
