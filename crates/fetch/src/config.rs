@@ -17,6 +17,7 @@ use serde::{Deserialize, Serialize};
 /// concurrency = 16
 /// max_entries_per_feed = 2000
 /// max_child_sitemaps = 10
+/// max_known_urls = 500000
 /// ```
 #[derive(Clone, Debug, Deserialize, Serialize, PartialEq)]
 #[serde(deny_unknown_fields, default)]
@@ -46,6 +47,10 @@ pub struct FetchConfig {
     /// Child sitemaps fetched when a feed turns out to be a sitemap index, newest `lastmod`
     /// first (0 follows none, and an index then yields no entries).
     pub max_child_sitemaps: usize,
+    /// Addresses remembered as already fetched or stored, newest kept (16 bytes each, so
+    /// the default takes about 8 MB). Feeds list recent entries; an older article that
+    /// comes back is downloaded again and then found already stored.
+    pub max_known_urls: usize,
 }
 
 impl Default for FetchConfig {
@@ -63,6 +68,7 @@ impl Default for FetchConfig {
             concurrency: 16,
             max_entries_per_feed: 2000,
             max_child_sitemaps: 10,
+            max_known_urls: 500_000,
         }
     }
 }
@@ -90,6 +96,7 @@ impl FetchConfig {
         at_least("per_host_concurrency", self.per_host_concurrency as u64, 1, &mut problems);
         at_least("concurrency", self.concurrency as u64, 1, &mut problems);
         at_least("max_entries_per_feed", self.max_entries_per_feed as u64, 1, &mut problems);
+        at_least("max_known_urls", self.max_known_urls as u64, 1, &mut problems);
         if self.max_redirects > 50 {
             problems.push(format!(
                 "fetch.max_redirects must be at most 50 (got {})",

@@ -46,6 +46,7 @@ mod client;
 mod config;
 mod error;
 mod feed;
+mod known;
 mod poll;
 mod sitemap;
 mod stage;

@@ -1,6 +1,6 @@
 //! The fetch stage: feed jobs in, feed checks and raw pages out.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::sync::Arc;
 
 use chorus_model::{
@@ -11,6 +11,7 @@ use tokio::task::{JoinError, JoinSet};
 use tracing::Instrument;
 
 use crate::client::Fetcher;
+use crate::known::KnownUrls;
 
 /// Runs the fetch stage until `jobs` closes and every download in flight has finished.
 ///
@@ -18,7 +19,8 @@ use crate::client::Fetcher;
 /// on `checks` (with `new_entries` filled in), then downloads every entry whose canonical
 /// URL ([`canonical_url`]) is not in `known`, sending each [`RawPage`] on `pages`. `known`
 /// grows as entries are queued, so an article listed by two feeds is fetched once, and a
-/// page whose download failed is tried again only in a later run.
+/// page whose download failed is tried again only in a later run. It remembers at most
+/// `fetch.max_known_urls` addresses, forgetting the oldest first.
 ///
 /// - Concurrency: polls and downloads run as tracked tasks, at most
 ///   `fetch.concurrency` at once and `fetch.per_host_concurrency` per host. A download
@@ -40,8 +42,9 @@ pub async fn run(
     mut jobs: mpsc::Receiver<FeedJob>,
     pages: mpsc::Sender<RawPage>,
     checks: mpsc::Sender<FeedCheck>,
-    known: HashSet<String>,
+    known: impl IntoIterator<Item = String>,
 ) -> StageReport {
+    let known = KnownUrls::new(known, fetcher.config().max_known_urls);
     let mut stage = Stage::new(fetcher, pages, checks, known);
     tracing::info!(known = stage.known.len(), "fetch stage started");
     let mut jobs_open = true;
@@ -79,7 +82,7 @@ struct Stage {
     fetcher: Arc<Fetcher>,
     pages: mpsc::Sender<RawPage>,
     checks: mpsc::Sender<FeedCheck>,
-    known: HashSet<String>,
+    known: KnownUrls,
     states: HashMap<String, FeedState>,
     slots: Arc<Semaphore>,
     tasks: JoinSet<Done>,
@@ -92,7 +95,7 @@ impl Stage {
         fetcher: Arc<Fetcher>,
         pages: mpsc::Sender<RawPage>,
         checks: mpsc::Sender<FeedCheck>,
-        known: HashSet<String>,
+        known: KnownUrls,
     ) -> Stage {
         let slots = Arc::new(Semaphore::new(fetcher.config().concurrency));
         Stage {
@@ -155,10 +158,8 @@ impl Stage {
     async fn queue_downloads(&mut self, mut check: FeedCheck, entries: Vec<FeedEntry>) {
         self.states.insert(check.feed.url.to_string(), check.state.clone());
         let known = &mut self.known;
-        let new: Vec<FeedEntry> = entries
-            .into_iter()
-            .filter(|e| known.insert(canonical_url(&e.url).to_string()))
-            .collect();
+        let new: Vec<FeedEntry> =
+            entries.into_iter().filter(|e| known.insert(canonical_url(&e.url).as_str())).collect();
         if let FeedOutcome::Fetched { new_entries, .. } = &mut check.outcome {
             *new_entries = u32::try_from(new.len()).unwrap_or(u32::MAX);
         }

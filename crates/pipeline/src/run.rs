@@ -112,7 +112,7 @@ impl FeedStages {
             tracing::warn!("the last run did not finish cleanly: reading every feed in full once");
             states.values_mut().for_each(|s| *s = FeedState::default());
         }
-        let known = store.known_urls()?;
+        let known = store.known_urls(config.fetch.max_known_urls)?;
         let fetcher = Arc::new(Fetcher::new(&config.fetch)?);
         let (jobs_tx, jobs_rx) = mpsc::channel(capacity);
         let (pages_tx, pages_rx) = mpsc::channel(capacity);

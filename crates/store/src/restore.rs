@@ -1,6 +1,6 @@
 //! What the pipeline reads at start-up to carry on where the last run stopped.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 
 use chorus_model::{Classified, EventId, FeedState, canonical_url};
 use url::Url;
@@ -32,23 +32,29 @@ impl Store {
         Ok(out)
     }
 
-    /// Every address already stored, for the fetcher to skip: each article's key, and the
-    /// canonical form ([`canonical_url`]) of the URL it was fetched from and of the URL the
-    /// page named as its own.
-    pub fn known_urls(&self) -> Result<HashSet<String>, StoreError> {
-        let mut stmt = self.conn.prepare("SELECT key, url, canonical_url FROM articles")?;
-        let mut rows = stmt.query([])?;
-        let mut out = HashSet::new();
+    /// The addresses of the `limit` most recently stored articles, oldest first, for the
+    /// fetcher to skip: each article's key, and the canonical form ([`canonical_url`]) of
+    /// the URL it was fetched from and of the URL the page named as its own. Older
+    /// articles are left out so start-up stays cheap on a large file; one that a feed lists
+    /// again is downloaded and then found already stored.
+    pub fn known_urls(&self, limit: usize) -> Result<Vec<String>, StoreError> {
+        let mut stmt = self.conn.prepare(
+            "SELECT key, url, canonical_url FROM
+               (SELECT seq, key, url, canonical_url FROM articles ORDER BY seq DESC LIMIT ?1)
+             ORDER BY seq",
+        )?;
+        let mut rows = stmt.query([sql_limit(limit)])?;
+        let mut out = Vec::new();
         while let Some(row) = rows.next()? {
             for column in ["url", "canonical_url"] {
                 // An address that no longer parses cannot match a feed entry either.
                 if let Some(url) = row.get::<_, Option<String>>(column)?
                     && let Ok(url) = Url::parse(&url)
                 {
-                    out.insert(canonical_url(&url).into());
+                    out.push(canonical_url(&url).into());
                 }
             }
-            out.insert(row.get("key")?);
+            out.push(row.get("key")?);
         }
         Ok(out)
     }
