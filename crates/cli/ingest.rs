@@ -29,13 +29,16 @@ pub(crate) fn run(global: &Global, args: RunArgs) -> anyhow::Result<ExitCode> {
 
 /// One pass: each feed once, or a JSONL replay; exits when done.
 pub(crate) fn backfill(global: &Global, args: BackfillArgs) -> anyhow::Result<ExitCode> {
-    let mut config = match &args.config {
+    let config = match &args.config {
         Some(path) => load(path, global.db.as_deref())?,
-        None => Config::default(),
+        None => Config {
+            store: chorus_store::StoreConfig {
+                path: global.db.clone().unwrap_or_else(|| Config::default().store.path),
+                ..Default::default()
+            },
+            ..Config::default()
+        },
     };
-    if let Some(db) = &global.db {
-        config.store.path = db.clone();
-    }
     let source = match args.jsonl {
         Some(path) => {
             if !path.is_file() {
