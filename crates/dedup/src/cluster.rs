@@ -35,6 +35,7 @@ use std::collections::VecDeque;
 
 use chorus_model::{EventId, EventRef};
 
+use crate::dates::DateMark;
 use crate::event::{Event, Moment};
 use crate::terms::{Lookup, Term, TermVector, dot, heavier_first};
 use crate::text::HashMapU64;
@@ -52,6 +53,10 @@ pub(crate) struct Params {
     pub(crate) max_event_terms: usize,
     pub(crate) query_terms: usize,
     pub(crate) candidates: usize,
+    /// Similarity factors for texts whose named dates agree or disagree (see
+    /// [`DateMark::factor`]).
+    pub(crate) date_agree: f32,
+    pub(crate) date_disagree: f32,
 }
 
 /// The largest number of neighbours a local scale can average.
@@ -77,6 +82,8 @@ struct Member {
     time: Option<i64>,
     arrived: Option<i64>,
     event: EventId,
+    /// The days, months and years its headline and lead name.
+    dates: DateMark,
     /// Where its term vector lies in the arena (absolute offset) and its length.
     start: u64,
     len: u32,
@@ -163,13 +170,14 @@ impl Clusterer {
     pub(crate) fn place(
         &mut self,
         vector: &[(Term, f32)],
+        dates: DateMark,
         title: &str,
         title_terms: Vec<Term>,
         now: &Moment,
         recorded: Option<&EventRef>,
     ) -> EventRef {
         self.lookup.load(vector);
-        let neighbours = self.neighbours(vector, now);
+        let neighbours = self.neighbours(vector, dates, now);
         let k = self.params.neighbours;
         let mut top = [0.0f32; MAX_NEIGHBOURS];
         for (slot, &(_, sim)) in top.iter_mut().zip(neighbours.iter().take(k)) {
@@ -182,7 +190,7 @@ impl Clusterer {
         }
         let scored = match recorded {
             Some(_) => Vec::new(),
-            None => self.score_events(scale, &neighbours, now),
+            None => self.score_events(scale, &neighbours, dates, now),
         };
         let (id, joined) = match recorded {
             Some(event) => (self.restore_event(event), false),
@@ -217,6 +225,7 @@ impl Clusterer {
         event.size += 1;
         event.scale_sum += scale;
         event.offer_title(title, title_terms);
+        event.dates = event.dates.union(&dates);
         let start = self.arena_base + self.arena.len() as u64;
         self.arena.extend_from_slice(vector);
         let len = vector.len() as u32;
@@ -225,6 +234,7 @@ impl Clusterer {
             time: now.time,
             arrived: now.arrived,
             event: id,
+            dates,
             start,
             len,
             top,
@@ -276,6 +286,7 @@ impl Clusterer {
                 (Some(_), Some(_)) => self.params.min_similarity,
                 _ => self.params.untimed_min_similarity,
             };
+            let content = content * self.date_factor(&a.dates, a.last, &b.dates, b.last);
             let average = content * self.decay(gap);
             let score = average - (a.scale_sum / na + b.scale_sum / nb) / 2.0;
             if content >= floor && score >= self.params.merge_threshold {
@@ -346,7 +357,12 @@ impl Clusterer {
 
     /// The most similar articles in the window, most similar first, with similarities
     /// decayed by the time between them.
-    fn neighbours(&mut self, vector: &[(Term, f32)], now: &Moment) -> Vec<(u64, f32)> {
+    fn neighbours(
+        &mut self,
+        vector: &[(Term, f32)],
+        dates: DateMark,
+        now: &Moment,
+    ) -> Vec<(u64, f32)> {
         let mut query = std::mem::take(&mut self.query);
         query.clear();
         query.extend_from_slice(vector);
@@ -442,7 +458,9 @@ impl Clusterer {
             }
             let m = &self.members[i as usize];
             let Some(gap) = self.gap_within_window(m, now) else { continue };
-            let sim = self.lookup.dot(self.vector_of(m)) * self.decay(gap);
+            let sim = self.lookup.dot(self.vector_of(m))
+                * self.decay(gap)
+                * self.date_factor(&dates, now.time, &m.dates, m.time);
             out.push((self.first + u64::from(i), sim));
         }
         self.ranked = ranked;
@@ -483,7 +501,13 @@ impl Clusterer {
     /// The neighbours' events that can take the article, with the article's score for
     /// each, best first (by how far they are above the threshold for their size; ties to
     /// the older event).
-    fn score_events(&self, scale: f32, neighbours: &[(u64, f32)], now: &Moment) -> Vec<Candidate> {
+    fn score_events(
+        &self,
+        scale: f32,
+        neighbours: &[(u64, f32)],
+        dates: DateMark,
+        now: &Moment,
+    ) -> Vec<Candidate> {
         let mut scored: Vec<Candidate> = Vec::with_capacity(EVENT_NEIGHBOURS);
         for &(number, _) in neighbours.iter().take(EVENT_NEIGHBOURS) {
             let Some(m) = self.members.get((number - self.first) as usize) else { continue };
@@ -500,7 +524,8 @@ impl Clusterer {
                 continue;
             }
             let size = e.size as f32;
-            let content = self.lookup.dot(&e.sum) / size;
+            let content = self.lookup.dot(&e.sum) / size
+                * self.date_factor(&dates, now.time, &e.dates, e.last);
             let floor = match (now.time, e.last) {
                 (Some(_), Some(_)) => self.params.min_similarity,
                 _ => self.params.untimed_min_similarity,
@@ -526,6 +551,22 @@ impl Clusterer {
     fn vector_of(&self, m: &Member) -> &[(Term, f32)] {
         let from = (m.start - self.arena_base) as usize;
         self.arena.get(from..from + m.len as usize).unwrap_or(&[])
+    }
+
+    /// How the dates two texts name change their similarity, when either has no time of
+    /// its own (with both times, the window and the decay tell one day from another, and
+    /// a lead that names the day before its own date is common).
+    fn date_factor(
+        &self,
+        a: &DateMark,
+        a_time: Option<i64>,
+        b: &DateMark,
+        b_time: Option<i64>,
+    ) -> f32 {
+        if a_time.is_some() && b_time.is_some() {
+            return 1.0;
+        }
+        a.factor(b, self.params.date_agree, self.params.date_disagree)
     }
 
     fn decay(&self, gap_secs: i64) -> f32 {

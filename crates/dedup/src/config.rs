@@ -120,6 +120,23 @@ pub struct DedupConfig {
     /// Candidate articles scored exactly per article; their events are the candidate
     /// events.
     pub max_candidates: usize,
+    /// Factor on the similarity of two texts (or of an article and an event), when either
+    /// has no time of its own, whose headlines and leads both name a weekday and name one
+    /// in common; likewise for months and for years, the factors multiplying. Reports of
+    /// one event say the same day. Dev undated: 1.1 (with `date_disagree` 0.5) gives
+    /// 0.565 pairwise F1 against 0.568 for 1; not above 1 by default.
+    pub date_agree: f32,
+    /// Factor on the similarity, as for `date_agree`, when both name a weekday (or a
+    /// month, or a year) and none of them agree: last Tuesday's vote and this Thursday's
+    /// share most of their words. Weekdays named in the lead agree for 87% of the pairs of
+    /// reports of one event on the undated dev set and for 30% of the pairs of an
+    /// article and its nearest other stories. Dev undated: 1 (named dates ignored) gives
+    /// 0.544 pairwise F1 and 0.742 B-cubed F1, 0.6 gives 0.568 and 0.752, 0.5 gives 0.564
+    /// and 0.750, 0.3 gives 0.562 and 0.749; over three other arrival orders 0.6 gains
+    /// 0.026 to 0.037 pairwise. Dated articles are compared by their times instead (with
+    /// the factor on them too, 0.5 lowered dated pairwise F1 from 0.914 to 0.907). Between
+    /// 0 (exclusive) and 1.
+    pub date_disagree: f32,
 }
 
 impl Default for DedupConfig {
@@ -145,6 +162,8 @@ impl Default for DedupConfig {
             max_event_terms: 96,
             query_terms: 12,
             max_candidates: 10,
+            date_agree: 1.0,
+            date_disagree: 0.6,
         }
     }
 }
@@ -179,6 +198,7 @@ impl DedupConfig {
         unit("near_duplicate_threshold", self.near_duplicate_threshold);
         unit("min_similarity", self.min_similarity);
         unit("untimed_min_similarity", self.untimed_min_similarity);
+        unit("date_disagree", self.date_disagree);
         for (key, value) in [
             ("cluster_threshold", self.cluster_threshold),
             ("merge_threshold", self.merge_threshold),
@@ -192,6 +212,7 @@ impl DedupConfig {
             ("lead_weight", self.lead_weight),
             ("entity_weight", self.entity_weight),
             ("decay_half_life_hours", self.decay_half_life_hours),
+            ("date_agree", self.date_agree),
         ] {
             if !(value.is_finite() && value > 0.0) {
                 problems.push(format!("dedup.{key} must be a number above 0"));

@@ -7,6 +7,7 @@ use chorus_model::{Article, Classified, Duplicate, EventId, canonical_url};
 use xxhash_rust::xxh3::xxh3_64;
 
 use crate::cluster::{Clusterer, MAX_NEIGHBOURS, Params};
+use crate::dates::DateWords;
 use crate::event::Moment;
 use crate::near_dup::{self, CopyIndex};
 use crate::terms::{DocFreq, Term, Weights, term_id, vectorize};
@@ -145,6 +146,7 @@ pub struct Deduper {
     window_secs: i64,
     window_articles: u64,
     analyser: Analyser,
+    date_words: DateWords,
     body: Vec<Word>,
     title: Vec<Word>,
     raw: Vec<(Term, f32)>,
@@ -184,6 +186,8 @@ impl Deduper {
             max_event_terms: cfg.max_event_terms.max(1),
             query_terms: cfg.query_terms.max(1),
             candidates: cfg.max_candidates.max(1),
+            date_agree: weight(cfg.date_agree, d.date_agree),
+            date_disagree: sane(cfg.date_disagree, f32::MIN_POSITIVE..=1.0, d.date_disagree),
         };
         Deduper {
             known: KnownKeys {
@@ -211,6 +215,7 @@ impl Deduper {
             ),
             window_articles: window_articles as u64,
             analyser: Analyser::default(),
+            date_words: DateWords::default(),
             body: Vec::new(),
             title: Vec::new(),
             raw: Vec::new(),
@@ -255,7 +260,8 @@ impl Deduper {
                     &mut self.raw,
                     &mut self.vector,
                 );
-                self.clusters.place(&self.vector, &article.title, title_terms, &now, None)
+                let dates = self.date_words.mark(&self.title, &self.body, self.weights.lead_words);
+                self.clusters.place(&self.vector, dates, &article.title, title_terms, &now, None)
             }
         };
         if copy.is_none() {
@@ -287,7 +293,15 @@ impl Deduper {
             &mut self.raw,
             &mut self.vector,
         );
-        self.clusters.place(&self.vector, &article.title, title_terms, &now, Some(&prior.event));
+        let dates = self.date_words.mark(&self.title, &self.body, self.weights.lead_words);
+        self.clusters.place(
+            &self.vector,
+            dates,
+            &article.title,
+            title_terms,
+            &now,
+            Some(&prior.event),
+        );
         let signature = near_dup::signature(&self.body);
         self.copies.insert(
             now.seq,

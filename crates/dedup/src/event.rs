@@ -3,6 +3,7 @@
 
 use chorus_model::{EventId, EventRef};
 
+use crate::dates::DateMark;
 use crate::terms::{Term, TermVector, add, add_into, keep_heaviest, norm};
 
 /// Where an article stands in the stream: its arrival number, its own time (publication,
@@ -63,6 +64,8 @@ pub(crate) struct Event {
     pub(crate) title: usize,
     /// Events merged into this one; their ids resolve here while it lives.
     pub(crate) absorbed: Vec<EventId>,
+    /// The dates its members name, together.
+    pub(crate) dates: DateMark,
 }
 
 impl Event {
@@ -80,6 +83,7 @@ impl Event {
             titles: Vec::new(),
             title: 0,
             absorbed: Vec::new(),
+            dates: DateMark::default(),
         }
     }
 
@@ -137,6 +141,7 @@ impl Event {
                 self.titles.push(c);
             }
         }
+        self.dates = self.dates.union(&gone.dates);
         self.absorbed.push(gone.id);
         self.absorbed.extend(gone.absorbed);
     }

@@ -65,6 +65,7 @@
 mod cluster;
 mod config;
 mod coverage;
+mod dates;
 mod deduper;
 mod english;
 mod error;
