@@ -1,12 +1,17 @@
-//! Speed of `Deduper::observe` on one thread: a synthetic stream always, and the shared
+//! Speed of the dedup stage on one thread: a synthetic stream always, and the shared
 //! clustering dev sets when they are present (`CHORUS_SHARED`, or `../shared` beside the
 //! workspace).
+//!
+//! Two groups: `observe`, the whole decision about each article (identity, text analysis,
+//! copies, events), and `observe_prepared`, the sequential half alone: the clustering step
+//! the stage runs one article at a time, after the text analysis a [`Preparer`] does on
+//! another thread.
 //!
 //! `cargo bench -p chorus-dedup`
 
 use std::path::PathBuf;
 
-use chorus_dedup::{DedupConfig, Deduper, EventId};
+use chorus_dedup::{DedupConfig, Deduper, EventId, Preparer};
 use chorus_model::Article;
 use chrono::{TimeZone, Utc};
 use criterion::{BatchSize, Criterion, Throughput, criterion_group, criterion_main};
@@ -126,7 +131,7 @@ fn observe(c: &mut Criterion) {
     sets.extend(dev_sets());
     let mut group = c.benchmark_group("observe");
     group.sample_size(10);
-    for (name, articles) in sets {
+    for (name, articles) in &sets {
         group.throughput(Throughput::Elements(articles.len() as u64));
         group.bench_function(name, |b| {
             b.iter_batched(
@@ -134,6 +139,30 @@ fn observe(c: &mut Criterion) {
                 |(mut deduper, articles)| {
                     for a in articles {
                         std::hint::black_box(deduper.observe(a));
+                    }
+                },
+                BatchSize::LargeInput,
+            )
+        });
+    }
+    group.finish();
+
+    let mut group = c.benchmark_group("observe_prepared");
+    group.sample_size(10);
+    for (name, articles) in &sets {
+        group.throughput(Throughput::Elements(articles.len() as u64));
+        group.bench_function(name, |b| {
+            b.iter_batched(
+                || {
+                    let deduper = Deduper::new(&cfg, EventId(1));
+                    let mut preparer: Preparer = deduper.preparer();
+                    let prepared: Vec<_> =
+                        articles.iter().map(|a| preparer.prepare(a.clone())).collect();
+                    (deduper, prepared)
+                },
+                |(mut deduper, prepared)| {
+                    for p in prepared {
+                        std::hint::black_box(deduper.observe_prepared(p));
                     }
                 },
                 BatchSize::LargeInput,

@@ -393,7 +393,13 @@ impl Clusterer {
             }
             let (term, weight) = query[at];
             let Some(list) = self.postings.get(&u64::from(term)) else { continue };
-            let live = list.partition_point(|&n| n < self.first);
+            // Lists are swept of members that left only now and then; until the first
+            // article leaves, or right after a sweep, every entry is live.
+            let live = if list.first().is_some_and(|&n| n >= self.first) {
+                0
+            } else {
+                list.partition_point(|&n| n < self.first)
+            };
             let listed = list.len() - live;
             if listed == 0 || listed > common {
                 continue;

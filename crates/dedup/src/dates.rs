@@ -90,7 +90,7 @@ impl DateMark {
 }
 
 /// Recognises date words by their term hashes, as the [`Analyser`] makes them.
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 pub(crate) struct DateWords {
     kinds: HashMapU64<Kind>,
 }

@@ -7,11 +7,11 @@ use chorus_model::{Article, Classified, Duplicate, EventId, canonical_url};
 use xxhash_rust::xxh3::xxh3_64;
 
 use crate::cluster::{Clusterer, MAX_NEIGHBOURS, Params};
-use crate::dates::DateWords;
 use crate::event::Moment;
-use crate::near_dup::{self, CopyIndex};
-use crate::terms::{DocFreq, Term, Weights, term_id, vectorize};
-use crate::text::{Analyser, HashedKey, Word, hex, text_hash};
+use crate::near_dup::CopyIndex;
+use crate::prepare::{Analysis, Prepared, Preparer};
+use crate::terms::{DocFreq, Term, Weights, weigh};
+use crate::text::{HashedKey, hex, text_hash};
 use crate::{DedupConfig, DedupError};
 
 /// Events are checked for expiry once every this many articles (expiry is also checked
@@ -145,11 +145,7 @@ pub struct Deduper {
     near_threshold: f32,
     window_secs: i64,
     window_articles: u64,
-    analyser: Analyser,
-    date_words: DateWords,
-    body: Vec<Word>,
-    title: Vec<Word>,
-    raw: Vec<(Term, f32)>,
+    preparer: Preparer,
     vector: Vec<(Term, f32)>,
     /// Arrival number of the last article.
     seq: u64,
@@ -170,6 +166,15 @@ impl Deduper {
         };
         let weight = |value: f32, default: f32| sane(value, f32::MIN_POSITIVE..=f32::MAX, default);
         let window_articles = cfg.max_window_articles.max(1);
+        let weights = Weights {
+            title: weight(cfg.title_weight, d.title_weight),
+            lead: weight(cfg.lead_weight, d.lead_weight),
+            lead_words: cfg.lead_words,
+            body_words: cfg.body_words.max(1),
+            entity: weight(cfg.entity_weight, d.entity_weight),
+            max_terms: cfg.max_article_terms.max(1),
+            idf_power: sane(cfg.idf_power, f32::MIN_POSITIVE..=4.0, d.idf_power),
+        };
         let params = Params {
             threshold: sane(cfg.cluster_threshold, -1.0..=1.0, d.cluster_threshold),
             merge_threshold: sane(cfg.merge_threshold, -1.0..=1.0, d.merge_threshold),
@@ -199,26 +204,14 @@ impl Deduper {
             df: DocFreq::new(window_articles),
             window_secs: params.window_secs,
             clusters: Clusterer::new(params, next_event),
-            weights: Weights {
-                title: weight(cfg.title_weight, d.title_weight),
-                lead: weight(cfg.lead_weight, d.lead_weight),
-                lead_words: cfg.lead_words,
-                body_words: cfg.body_words.max(1),
-                entity: weight(cfg.entity_weight, d.entity_weight),
-                max_terms: cfg.max_article_terms.max(1),
-                idf_power: sane(cfg.idf_power, f32::MIN_POSITIVE..=4.0, d.idf_power),
-            },
+            preparer: Preparer::new(weights.clone()),
+            weights,
             near_threshold: sane(
                 cfg.near_duplicate_threshold,
                 f32::MIN_POSITIVE..=1.0,
                 d.near_duplicate_threshold,
             ),
             window_articles: window_articles as u64,
-            analyser: Analyser::default(),
-            date_words: DateWords::default(),
-            body: Vec::new(),
-            title: Vec::new(),
-            raw: Vec::new(),
             vector: Vec::new(),
             seq: 0,
             clock: None,
@@ -237,30 +230,35 @@ impl Deduper {
     /// Decides about the next article: [`Verdict::Known`] if its identity key was seen
     /// before, else whether it copies an earlier article and which event it joins.
     pub fn observe(&mut self, article: Article) -> Verdict {
-        let key = identity_key(&article);
+        let analysis = self.preparer.analyse(&article);
+        self.decide(article, analysis)
+    }
+
+    /// [`Deduper::observe`] for an article a [`Preparer`] from [`Deduper::preparer`] has
+    /// analysed already (the same decision, without the analysis).
+    pub fn observe_prepared(&mut self, prepared: Prepared) -> Verdict {
+        self.decide(prepared.article, prepared.analysis)
+    }
+
+    /// A [`Preparer`] with this deduper's settings, to analyse articles on other threads.
+    pub fn preparer(&self) -> Preparer {
+        self.preparer.clone()
+    }
+
+    fn decide(&mut self, article: Article, a: Analysis) -> Verdict {
+        let Analysis { key, text_hash: hash, words, signature, counts, title_terms, dates } = a;
         if !self.known.insert(&key) {
             return Verdict::Known { key };
         }
         let now = self.advance(&article);
-        let hash = self.analyser.analyse(&article.text, &mut self.body);
-        self.analyser.analyse(&article.title, &mut self.title);
-        let title_terms = self.title_terms();
-        let signature = near_dup::signature(&self.body);
-        let copy = self.copies.find(hash, self.body.len(), signature.as_ref(), self.near_threshold);
+        let copy = self.copies.find(hash, words, signature.as_ref(), self.near_threshold);
 
         let joined = copy.as_ref().and_then(|c| self.clusters.join_copy(c.event, &now));
         let event = match joined {
             Some(event) => event,
             None => {
-                vectorize(
-                    &self.weights,
-                    &mut self.df,
-                    &self.title,
-                    &self.body,
-                    &mut self.raw,
-                    &mut self.vector,
-                );
-                let dates = self.date_words.mark(&self.title, &self.body, self.weights.lead_words);
+                self.vector = counts;
+                weigh(&self.weights, &mut self.df, &mut self.vector);
                 self.clusters.place(&self.vector, dates, &article.title, title_terms, &now, None)
             }
         };
@@ -278,22 +276,14 @@ impl Deduper {
         self.known.insert(&prior.key);
         let article = &prior.article;
         let now = self.advance(article);
-        let hash = self.analyser.analyse(&article.text, &mut self.body);
-        self.analyser.analyse(&article.title, &mut self.title);
-        let title_terms = self.title_terms();
         if prior.duplicate_of.is_some() {
             self.clusters.restore_copy(&prior.event, &now);
             return;
         }
-        vectorize(
-            &self.weights,
-            &mut self.df,
-            &self.title,
-            &self.body,
-            &mut self.raw,
-            &mut self.vector,
-        );
-        let dates = self.date_words.mark(&self.title, &self.body, self.weights.lead_words);
+        let Analysis { text_hash, signature, counts, title_terms, dates, .. } =
+            self.preparer.analyse(article);
+        self.vector = counts;
+        weigh(&self.weights, &mut self.df, &mut self.vector);
         self.clusters.place(
             &self.vector,
             dates,
@@ -302,13 +292,12 @@ impl Deduper {
             &now,
             Some(&prior.event),
         );
-        let signature = near_dup::signature(&self.body);
         self.copies.insert(
             now.seq,
             now.arrived,
             prior.key.clone(),
             prior.event.id,
-            hash,
+            text_hash,
             signature,
         );
     }
@@ -332,15 +321,6 @@ impl Deduper {
         self.copies.expire(now.min_seq, now.min_time);
         self.clusters.expire(&now, self.seq.is_multiple_of(SWEEP_EVERY));
         now
-    }
-
-    /// The headline's distinct content terms, sorted.
-    fn title_terms(&self) -> Vec<Term> {
-        let mut terms: Vec<Term> =
-            self.title.iter().filter(|w| !w.stop).map(|w| term_id(w.term)).collect();
-        terms.sort_unstable();
-        terms.dedup();
-        terms
     }
 
     /// Sizes of the state, for memory checks.

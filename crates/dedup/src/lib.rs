@@ -71,6 +71,7 @@ mod english;
 mod error;
 mod event;
 mod near_dup;
+mod prepare;
 mod segment;
 mod stage;
 mod terms;
@@ -80,6 +81,7 @@ pub use config::DedupConfig;
 pub use coverage::{Claim, Coverage, CoverageInput, UniqueClaims, compare};
 pub use deduper::{Deduper, Footprint, Verdict, identity_key};
 pub use error::DedupError;
+pub use prepare::{Prepared, Preparer};
 pub use stage::run;
 pub use text::text_hash;
 

@@ -229,6 +229,13 @@ impl CopyIndex {
 
     /// The original indexed as `seq`, if it is still in the window.
     fn get(&self, seq: u64) -> Option<&Original> {
+        let first = self.originals.front()?.seq;
+        // Numbers rise by at least one per original, by exactly one between copies: the
+        // original numbered `seq` is at `seq - first` unless a copy came in between.
+        let guess = usize::try_from(seq.checked_sub(first)?).ok()?.min(self.originals.len() - 1);
+        if self.originals[guess].seq == seq {
+            return self.originals.get(guess);
+        }
         let i = self.originals.binary_search_by_key(&seq, |o| o.seq).ok()?;
         self.originals.get(i)
     }

@@ -35,6 +35,10 @@ pub(crate) struct Weights {
 /// least this share of its content words is capitalised.
 const TITLE_CASE_SHARE: f32 = 0.6;
 
+/// Document frequencies below this have their IDF weight cached while an article is
+/// weighed.
+const IDF_CACHE: usize = 32;
+
 /// Document frequencies over the last `window` articles that were not copies.
 #[derive(Debug, Default)]
 pub(crate) struct DocFreq {
@@ -69,10 +73,21 @@ impl DocFreq {
             }
         }
         let n = (self.lengths.len() + 1) as f32;
+        // Most terms of an article are rare, so their few document frequencies recur: the
+        // weight for each small frequency is worked out once per article.
+        let mut cached = [f32::NAN; IDF_CACHE];
         for (t, w) in terms.iter_mut() {
             let df = self.df.entry(u64::from(*t)).or_default();
             *df += 1;
-            *w *= (1.0 + n / *df as f32).ln().powf(power);
+            let idf = |df: u32| (1.0 + n / df as f32).ln().powf(power);
+            *w *= match cached.get_mut(*df as usize) {
+                Some(c) if c.is_nan() => {
+                    *c = idf(*df);
+                    *c
+                }
+                Some(c) => *c,
+                None => idf(*df),
+            };
         }
         self.terms.extend(terms.iter().map(|&(t, _)| t));
         self.lengths.push_back(terms.len() as u32);
@@ -84,10 +99,26 @@ impl DocFreq {
     }
 }
 
-/// Builds an article's term vector, learning its terms' document frequencies first.
+/// Builds an article's term vector, learning its terms' document frequencies first:
+/// [`count_terms`], then [`weigh`].
+#[cfg(test)]
 pub(crate) fn vectorize(
     weights: &Weights,
     df: &mut DocFreq,
+    title: &[Word],
+    body: &[Word],
+    raw: &mut Vec<(Term, f32)>,
+    merged: &mut TermVector,
+) {
+    count_terms(weights, title, body, raw, merged);
+    weigh(weights, df, merged);
+}
+
+/// An article's terms with their field- and entity-weighted counts, sublinear, sorted by
+/// term into `merged`: everything about its vector that the articles before it do not
+/// change.
+pub(crate) fn count_terms(
+    weights: &Weights,
     title: &[Word],
     body: &[Word],
     raw: &mut Vec<(Term, f32)>,
@@ -131,19 +162,35 @@ pub(crate) fn vectorize(
             *w = 1.0 + w.ln();
         }
     }
-    df.learn_and_weigh(merged, weights.idf_power);
-    keep_heaviest(merged, weights.max_terms);
-    normalise(merged);
 }
 
-/// Keeps the `n` heaviest terms (ties to the lower term id, for determinism), sorted by
-/// term again.
+/// Turns counts from [`count_terms`] into the article's unit term vector: learns their
+/// document frequencies, weighs by IDF, keeps the heaviest.
+pub(crate) fn weigh(weights: &Weights, df: &mut DocFreq, vector: &mut TermVector) {
+    df.learn_and_weigh(vector, weights.idf_power);
+    keep_heaviest(vector, weights.max_terms);
+    normalise(vector);
+}
+
+/// Keeps the `n` heaviest terms (ties to the lower term id, for determinism), in term
+/// order. The cut-off weight is selected from a copy of the weights, and the vector
+/// filtered in place: no re-sorting by term.
 pub(crate) fn keep_heaviest(v: &mut TermVector, n: usize) {
-    if v.len() > n && n > 0 {
-        v.select_nth_unstable_by(n - 1, heavier_first);
-        v.truncate(n);
-        v.sort_unstable_by_key(|&(t, _)| t);
+    if v.len() <= n || n == 0 {
+        return;
     }
+    let mut weights: Vec<f32> = v.iter().map(|&(_, w)| w).collect();
+    let (heavier, &mut cut, _) = weights.select_nth_unstable_by(n - 1, |a, b| b.total_cmp(a));
+    // Terms as heavy as the cut-off are kept in term order, as many as there is room for.
+    let mut ties = n - heavier.iter().filter(|w| w.total_cmp(&cut).is_gt()).count();
+    v.retain(|&(_, w)| match w.total_cmp(&cut) {
+        std::cmp::Ordering::Greater => true,
+        std::cmp::Ordering::Equal if ties > 0 => {
+            ties -= 1;
+            true
+        }
+        _ => false,
+    });
 }
 
 /// Orders terms by weight, heaviest first, ties to the lower term id.

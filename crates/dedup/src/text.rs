@@ -31,7 +31,7 @@ pub(crate) struct Word {
 }
 
 /// Reusable buffers, so analysing an article allocates nothing once they have grown.
-#[derive(Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub(crate) struct Analyser {
     nfkc: String,
     normalised: String,

@@ -1,0 +1,106 @@
+//! The half of deciding about an article that needs no state: its identity key, words,
+//! text hash, copy signature, term counts and named dates. It can run on any thread, ahead
+//! of the [`crate::Deduper`], which must take articles one at a time and does only the
+//! part that depends on the articles before.
+
+use chorus_model::Article;
+
+use crate::dates::{DateMark, DateWords};
+use crate::deduper::identity_key;
+use crate::near_dup::{self, Signature};
+use crate::terms::{Term, TermVector, Weights, count_terms, term_id};
+use crate::text::{Analyser, Word};
+
+/// What the deduplicator needs to know about an article's text.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct Analysis {
+    pub(crate) key: String,
+    /// xxh3-64 of the normalised body.
+    pub(crate) text_hash: u64,
+    /// Words in the body.
+    pub(crate) words: usize,
+    pub(crate) signature: Option<Signature>,
+    /// Weighted term counts, before document frequencies (see [`count_terms`]).
+    pub(crate) counts: TermVector,
+    /// The headline's distinct content terms, sorted.
+    pub(crate) title_terms: Vec<Term>,
+    pub(crate) dates: DateMark,
+}
+
+/// An article with its text analysed, ready for [`crate::Deduper::observe_prepared`]. Made by
+/// a [`Preparer`].
+#[derive(Clone, Debug)]
+pub struct Prepared {
+    pub(crate) article: Article,
+    pub(crate) analysis: Analysis,
+}
+
+impl Prepared {
+    /// The article.
+    pub fn article(&self) -> &Article {
+        &self.article
+    }
+}
+
+/// Prepares articles for a [`crate::Deduper`], on any thread: get one from
+/// [`crate::Deduper::preparer`] (it carries the same settings) and send what it makes to
+/// the deduper in arrival order.
+///
+/// ```
+/// use chorus_dedup::{DedupConfig, Deduper, EventId, Verdict};
+/// use chorus_model::Article;
+/// let mut deduper = Deduper::new(&DedupConfig::default(), EventId(1));
+/// let mut preparer = deduper.preparer();
+/// let article = Article { title: "Storm hits the coast".into(), ..Article::default() };
+/// let prepared = std::thread::spawn(move || preparer.prepare(article)).join().unwrap();
+/// assert!(matches!(deduper.observe_prepared(prepared), Verdict::New(_)));
+/// ```
+#[derive(Clone, Debug)]
+pub struct Preparer {
+    weights: Weights,
+    date_words: DateWords,
+    analyser: Analyser,
+    title: Vec<Word>,
+    body: Vec<Word>,
+    raw: Vec<(Term, f32)>,
+}
+
+impl Preparer {
+    pub(crate) fn new(weights: Weights) -> Self {
+        Preparer {
+            weights,
+            date_words: DateWords::default(),
+            analyser: Analyser::default(),
+            title: Vec::new(),
+            body: Vec::new(),
+            raw: Vec::new(),
+        }
+    }
+
+    /// Analyses `article` for the deduper.
+    pub fn prepare(&mut self, article: Article) -> Prepared {
+        let analysis = self.analyse(&article);
+        Prepared { article, analysis }
+    }
+
+    pub(crate) fn analyse(&mut self, article: &Article) -> Analysis {
+        let key = identity_key(article);
+        let text_hash = self.analyser.analyse(&article.text, &mut self.body);
+        self.analyser.analyse(&article.title, &mut self.title);
+        let mut title_terms: Vec<Term> =
+            self.title.iter().filter(|w| !w.stop).map(|w| term_id(w.term)).collect();
+        title_terms.sort_unstable();
+        title_terms.dedup();
+        let mut counts = TermVector::new();
+        count_terms(&self.weights, &self.title, &self.body, &mut self.raw, &mut counts);
+        Analysis {
+            key,
+            text_hash,
+            words: self.body.len(),
+            signature: near_dup::signature(&self.body),
+            counts,
+            title_terms,
+            dates: self.date_words.mark(&self.title, &self.body, self.weights.lead_words),
+        }
+    }
+}
