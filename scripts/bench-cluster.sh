@@ -10,6 +10,10 @@ if [ ! -d "$DEV" ]; then
   exit 0
 fi
 cargo build --quiet --release --bin chorus
+cargo build --quiet --release -p chorus-dedup --example cluster_jsonl
+# The clustering step's speed is taken on one core where taskset can pin it.
+pin=()
+if command -v taskset >/dev/null; then pin=(taskset -c 0); fi
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
 for set in "$DEV"/*/; do
@@ -25,4 +29,8 @@ for line in sys.stdin:
   echo "== $name ($n articles)"
   python3 "$SHARED/bench/cluster/score.py" --gold "$set/gold.jsonl" --pred "$out/$name.pred.jsonl"
   python3 -c "import sys; s=float(sys.argv[2])-float(sys.argv[1]); print(f'backfill: {int(sys.argv[3])/s:.0f} articles/s ({s:.2f} s, JSONL to SQLite, process start included)')" "$start" "$end" "$n"
+  # The dedup stage alone, in process, fastest of 5 passes: the whole decision, and the
+  # sequential half (the clustering step) after the text analysis done ahead of it.
+  "${pin[@]}" target/release/examples/cluster_jsonl "$set/articles.jsonl" "$out/$name.speed.jsonl" \
+    --repeat 5 2>&1 | sed -n 's/^fastest of 5 passes: /dedup stage, one core: /p'
 done

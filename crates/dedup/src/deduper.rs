@@ -110,7 +110,9 @@ impl KnownKeys {
 ///    index on their heaviest terms (looked up with its own heaviest terms that other
 ///    articles are listed under, candidates ranked by the time between them as well).
 ///    Similarities decay with the time between articles
-///    ([`DedupConfig::decay_half_life_hours`]). Its score for each of its nearest
+///    ([`DedupConfig::decay_half_life_hours`]); where either side has no time, they are
+///    scaled by whether the weekdays, months and years the headlines and leads name agree
+///    ([`DedupConfig::date_disagree`], [`DedupConfig::date_agree`]). Its score for each of its nearest
 ///    neighbours' events is
 ///
 ///    ```text

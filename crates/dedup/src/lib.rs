@@ -19,12 +19,15 @@
 //!   neighbours), which keeps recurring stories apart, and the margin asked of an event
 //!   is shared among its articles, so that a report arriving last is not held to more
 //!   than one arriving second (see [`Deduper`]). Without any time (some input files),
-//!   arrival order is the clock.
+//!   arrival order is the clock, and the weekdays, months and years the leads name stand
+//!   in for publication times.
 //! - **Coverage**: [`compare`] tells, for one event, which statements several outlets make
 //!   and which only one makes.
 //!
 //! [`Deduper`] owns all the state; [`Deduper::observe`] is a plain synchronous call, and
-//! [`run`] is the pipeline stage around it. Memory is bounded by the window
+//! [`run`] is the pipeline stage around it. The part of a decision that needs no state (text
+//! analysis) can be done ahead by a [`Preparer`], on another thread: [`run`] does so, and
+//! [`Deduper::observe_prepared`] takes the result. Memory is bounded by the window
 //! ([`DedupConfig::max_window_articles`], [`DedupConfig::window_hours`]); [`Deduper::footprint`]
 //! reports it.
 //!
