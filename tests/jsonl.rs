@@ -82,3 +82,83 @@ async fn events_of_articles_without_outlets_are_listed() {
     let events = run_ok(&["events", "--db", db.to_str().unwrap(), "--json"]).await;
     assert_eq!(events.lines().count(), 1, "an event with no outlet is still an event: {events}");
 }
+
+/// `n` unrelated undated articles, so that the clusterer has neighbourhoods to judge
+/// closeness against.
+fn background(n: usize) -> String {
+    const WORDS: &[&str] = &[
+        "budget", "tariff", "court", "vaccine", "wildfire", "strike", "merger", "satellite",
+        "drought", "pension", "railway", "museum", "festival", "inflation", "refinery",
+        "harvest", "glacier", "volcano", "treaty", "summit", "hospital", "airline", "tunnel",
+        "stadium", "orchestra", "vineyard", "telescope", "asteroid", "turbine", "copper",
+        "wheat", "cocoa",
+    ];
+    const PLACES: &[&str] =
+        &["Lisbon", "Nairobi", "Osaka", "Quito", "Tbilisi", "Perth", "Oslo", "Dakar", "Hanoi"];
+    let mut state: u64 = 0x9e37_79b9_7f4a_7c15;
+    let mut next = move || {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        state
+    };
+    let mut out = String::new();
+    for i in 0..n {
+        let mut pick = |list: &[&'static str]| list[(next() % list.len() as u64) as usize];
+        let (a, b, c, place) = (pick(WORDS), pick(WORDS), pick(WORDS), pick(PLACES));
+        let line = serde_json::json!({
+            "id": format!("bg{i}"), "source": format!("outlet {}", i % 7), "time": null,
+            "url": null, "title": format!("{a} and {b} news from {place}"),
+            "text": format!("Officials in {place} discussed the {a} on day {i}, while the {b} \
+                drew attention elsewhere. The {c} report {i} mentions {} other items.", i % 13),
+        });
+        out.push_str(&format!("{line}\n"));
+    }
+    out
+}
+
+#[tokio::test]
+async fn events_merged_after_a_restart_keep_their_old_ids_valid() {
+    let ws = Workspace::new();
+    let db = ws.path("merge.db");
+    let db = db.to_str().unwrap();
+    let backfill = |name: &str, lines: String| {
+        let input = ws.path(name);
+        std::fs::write(&input, lines).unwrap();
+        async move { run_ok(&["backfill", "--jsonl", input.to_str().unwrap(), "--db", db]).await }
+    };
+    let exported = || async {
+        let out = run_ok(&["export", "--format", "jsonl", "--db", db]).await;
+        out.lines()
+            .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap())
+            .map(|v| (v["id"].as_str().unwrap().to_owned(), v["event"].as_i64().unwrap()))
+            .collect::<std::collections::HashMap<String, i64>>()
+    };
+    // Two halves of one story, with nothing in common yet.
+    let halves = r#"{"id": "harbour", "source": "Gulf Post", "time": "2025-09-02T08:00:00Z", "url": null, "title": "Storm Ada floods Tampico harbour", "text": "Storm Ada flooded the harbour of Tampico on Monday, sinking fishing boats and closing the container terminal. Harbour master Elena Ortiz said cranes were damaged."}
+{"id": "schools", "source": "Gulf Post", "time": "2025-09-02T09:00:00Z", "url": null, "title": "Governor Ruiz orders schools shut as rivers rise", "text": "Governor Américo Ruiz ordered classes suspended across the state until Thursday and opened shelters for families, as rivers kept rising."}
+"#;
+    backfill("first.jsonl", background(60) + halves).await;
+    let before = exported().await;
+    let (harbour, schools) = (before["harbour"], before["schools"]);
+    assert_ne!(harbour, schools, "nothing in common yet");
+
+    // A later run, restored from the store, gets the report that tells both halves.
+    let bridge = r#"{"id": "both", "source": "Coast Wire", "time": "2025-09-02T10:00:00Z", "url": null, "title": "Ada: Tampico harbour flooded, schools shut by Ruiz", "text": "Storm Ada flooded Tampico harbour on Monday, sinking fishing boats and damaging cranes, harbour master Elena Ortiz said. Governor Américo Ruiz ordered classes suspended until Thursday and opened shelters for families as rivers kept rising."}
+"#;
+    backfill("second.jsonl", bridge.to_owned()).await;
+    let after = exported().await;
+    assert_eq!(after["both"], harbour, "the report joins the older event");
+    assert_eq!(after["schools"], harbour, "the events merged, the older id surviving");
+
+    // The id users saw for the schools story still works, and shows the merged event.
+    let shown: serde_json::Value = serde_json::from_str(
+        &run_ok(&["event", "--db", db, &schools.to_string(), "--json"]).await,
+    )
+    .unwrap();
+    assert_eq!(shown["event"]["summary"]["id"].as_i64(), Some(harbour), "{shown}");
+    let text = shown.to_string();
+    for id in ["harbour", "schools", "both"] {
+        assert!(text.contains(&format!("\"{id}\"")), "{id} missing from {shown}");
+    }
+}
