@@ -87,11 +87,38 @@ async fn events_of_articles_without_outlets_are_listed() {
 /// closeness against.
 fn background(n: usize) -> String {
     const WORDS: &[&str] = &[
-        "budget", "tariff", "court", "vaccine", "wildfire", "strike", "merger", "satellite",
-        "drought", "pension", "railway", "museum", "festival", "inflation", "refinery",
-        "harvest", "glacier", "volcano", "treaty", "summit", "hospital", "airline", "tunnel",
-        "stadium", "orchestra", "vineyard", "telescope", "asteroid", "turbine", "copper",
-        "wheat", "cocoa",
+        "budget",
+        "tariff",
+        "court",
+        "vaccine",
+        "wildfire",
+        "strike",
+        "merger",
+        "satellite",
+        "drought",
+        "pension",
+        "railway",
+        "museum",
+        "festival",
+        "inflation",
+        "refinery",
+        "harvest",
+        "glacier",
+        "volcano",
+        "treaty",
+        "summit",
+        "hospital",
+        "airline",
+        "tunnel",
+        "stadium",
+        "orchestra",
+        "vineyard",
+        "telescope",
+        "asteroid",
+        "turbine",
+        "copper",
+        "wheat",
+        "cocoa",
     ];
     const PLACES: &[&str] =
         &["Lisbon", "Nairobi", "Osaka", "Quito", "Tbilisi", "Perth", "Oslo", "Dakar", "Hanoi"];
@@ -152,13 +179,40 @@ async fn events_merged_after_a_restart_keep_their_old_ids_valid() {
     assert_eq!(after["schools"], harbour, "the events merged, the older id surviving");
 
     // The id users saw for the schools story still works, and shows the merged event.
-    let shown: serde_json::Value = serde_json::from_str(
-        &run_ok(&["event", "--db", db, &schools.to_string(), "--json"]).await,
-    )
-    .unwrap();
+    let shown: serde_json::Value =
+        serde_json::from_str(&run_ok(&["event", "--db", db, &schools.to_string(), "--json"]).await)
+            .unwrap();
     assert_eq!(shown["event"]["summary"]["id"].as_i64(), Some(harbour), "{shown}");
     let text = shown.to_string();
     for id in ["harbour", "schools", "both"] {
         assert!(text.contains(&format!("\"{id}\"")), "{id} missing from {shown}");
     }
+}
+
+#[tokio::test]
+async fn copies_point_at_the_earliest_published_copy_whatever_order_they_arrive_in() {
+    let ws = Workspace::new();
+    let input = ws.path("wire.jsonl");
+    let text = "Hurricane Lena made landfall near Port Arden on Tuesday with winds of 190 km/h, \
+        forcing 40,000 residents to evacuate. Governor Ines Calder said shelters in Port Arden \
+        and Westbay were full by noon.";
+    let line = |id: &str, source: &str, time: &str| {
+        serde_json::json!({"id": id, "source": source, "time": time, "url": null,
+            "title": "Hurricane Lena makes landfall", "text": text})
+        .to_string()
+    };
+    // The reprint first, then the wire story it copies (published earlier), then another
+    // reprint.
+    let lines = [
+        line("reprint", "Coast Herald", "2025-09-02T09:00:00Z"),
+        line("wire", "Wire Desk", "2025-09-02T08:00:00Z"),
+        line("late", "Bay News", "2025-09-02T11:00:00Z"),
+    ];
+    std::fs::write(&input, lines.join("\n")).unwrap();
+    let db = ws.path("wire.db");
+    run_ok(&["backfill", "--jsonl", input.to_str().unwrap(), "--db", db.to_str().unwrap()]).await;
+    let rows = by_id(&export(&db).await);
+    assert!(rows["wire"]["duplicate_of"].is_null(), "{rows:?}");
+    assert_eq!(rows["reprint"]["duplicate_of"], "wire", "{rows:?}");
+    assert_eq!(rows["late"]["duplicate_of"], "wire", "{rows:?}");
 }

@@ -3,7 +3,7 @@
 use std::collections::{HashSet, VecDeque};
 use std::hash::BuildHasherDefault;
 
-use chorus_model::{Article, Classified, Duplicate, EventId, canonical_url};
+use chorus_model::{Article, Classified, Duplicate, EventId, Superseded, canonical_url};
 use xxhash_rust::xxh3::xxh3_64;
 
 use crate::cluster::{Clusterer, MAX_NEIGHBOURS, Params};
@@ -103,7 +103,10 @@ impl KnownKeys {
 /// 2. **Copies.** The same normalised text as an article in the window, or a near copy
 ///    (estimated Jaccard similarity of word 3-shingles at least
 ///    [`DedupConfig::near_duplicate_threshold`], found through LSH buckets): it is marked a
-///    copy of the earliest such article and joins that article's event.
+///    copy of the earliest such article and joins that article's event. If it was
+///    published before that article (its feed was read later), it is the original
+///    instead: [`Classified::supersedes`] names the article it takes over from, which,
+///    with the copies that pointed at it, now points at this one.
 /// 3. **Events.** Otherwise the article becomes a term vector (TF-IDF; headline and lead
 ///    weighted up, names and numbers weighted up, document frequencies learned from the
 ///    window) and is compared with the articles in the window found through an inverted
@@ -253,7 +256,16 @@ impl Deduper {
             return Verdict::Known { key };
         }
         let now = self.advance(&article);
+        let published = article.published.map(|t| t.timestamp());
         let copy = self.copies.find(hash, words, signature.as_ref(), self.near_threshold);
+        // A text published before the one taken for its original, that arrived after it
+        // (its outlet's feed was read later), is the original: the earliest copy is the
+        // one published first, not the one that happened to be downloaded first.
+        let earlier = copy.as_ref().filter(
+            |c| matches!((published, c.published), (Some(mine), Some(theirs)) if mine < theirs),
+        );
+        let supersedes =
+            earlier.map(|c| Superseded { key: c.of.clone(), similarity: c.similarity });
 
         let joined = copy.as_ref().and_then(|c| self.clusters.join_copy(c.event, &now));
         let event = match joined {
@@ -264,11 +276,25 @@ impl Deduper {
                 self.clusters.place(&self.vector, dates, &article.title, title_terms, &now, None)
             }
         };
-        if copy.is_none() {
-            self.copies.insert(now.seq, now.arrived, key.clone(), event.id, hash, signature);
+        if let Some(c) = earlier {
+            self.copies.take_over(c.seq, &key, published);
         }
-        let duplicate_of = copy.map(|c| Duplicate { of: c.of, similarity: c.similarity });
-        Verdict::New(Classified { article, key, text_hash: hex(hash), duplicate_of, event })
+        if copy.is_none() || earlier.is_some() {
+            let (seq, arrived) = (now.seq, now.arrived);
+            self.copies.insert(seq, arrived, published, key.clone(), event.id, hash, signature);
+        }
+        let duplicate_of = match supersedes {
+            None => copy.map(|c| Duplicate { of: c.of, similarity: c.similarity }),
+            Some(_) => None,
+        };
+        Verdict::New(Classified {
+            article,
+            key,
+            text_hash: hex(hash),
+            duplicate_of,
+            supersedes,
+            event,
+        })
     }
 
     /// Rebuilds state from an article decided before (read back from the store at
@@ -297,6 +323,7 @@ impl Deduper {
         self.copies.insert(
             now.seq,
             now.arrived,
+            article.published.map(|t| t.timestamp()),
             prior.key.clone(),
             prior.event.id,
             text_hash,

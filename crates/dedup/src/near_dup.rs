@@ -87,10 +87,24 @@ fn mix(mut x: u64) -> u64 {
 struct Original {
     seq: u64,
     arrived: Option<i64>,
+    /// Publication time, when known.
+    published: Option<i64>,
     key: String,
     event: EventId,
     text_hash: u64,
     signature: Option<Signature>,
+}
+
+impl Original {
+    fn copy(&self, similarity: f32) -> Copy {
+        Copy {
+            of: self.key.clone(),
+            similarity,
+            event: self.event,
+            seq: self.seq,
+            published: self.published,
+        }
+    }
 }
 
 /// The copy an article was found to be.
@@ -102,6 +116,9 @@ pub(crate) struct Copy {
     pub(crate) similarity: f32,
     /// The event the earliest copy was placed in.
     pub(crate) event: EventId,
+    /// The earliest copy's number in the index and publication time.
+    pub(crate) seq: u64,
+    pub(crate) published: Option<i64>,
 }
 
 /// The window of originals, indexed by text hash and by LSH band.
@@ -141,7 +158,7 @@ impl CopyIndex {
             return None;
         }
         if let Some(o) = self.by_hash.get(&text_hash).and_then(|&seq| self.get(seq)) {
-            return Some(Copy { of: o.key.clone(), similarity: 1.0, event: o.event });
+            return Some(o.copy(1.0));
         }
         let signature = signature?;
         let first = self.originals.front().map_or(u64::MAX, |o| o.seq);
@@ -167,14 +184,16 @@ impl CopyIndex {
                 }
             }
         }
-        best.map(|(o, sim)| Copy { of: o.key.clone(), similarity: sim, event: o.event })
+        best.map(|(o, sim)| o.copy(sim))
     }
 
     /// Indexes an original (an article that copies nothing before it).
+    #[allow(clippy::too_many_arguments)] // One original's fields, named at the call.
     pub(crate) fn insert(
         &mut self,
         seq: u64,
         arrived: Option<i64>,
+        published: Option<i64>,
         key: String,
         event: EventId,
         text_hash: u64,
@@ -185,7 +204,26 @@ impl CopyIndex {
             self.link(seq, sig);
             self.signed += 1;
         }
-        self.originals.push_back(Original { seq, arrived, key, event, text_hash, signature });
+        self.originals.push_back(Original {
+            seq,
+            arrived,
+            published,
+            key,
+            event,
+            text_hash,
+            signature,
+        });
+    }
+
+    /// Makes the article `key`, published at `published`, the original that copies of
+    /// the original numbered `seq` point at from now on: it was published before it,
+    /// though it arrived after.
+    pub(crate) fn take_over(&mut self, seq: u64, key: &str, published: Option<i64>) {
+        let Some(i) = self.index_of(seq) else { return };
+        if let Some(o) = self.originals.get_mut(i) {
+            key.clone_into(&mut o.key);
+            o.published = published;
+        }
     }
 
     /// Forgets originals that left the window: indexed before `min_seq`, or arrived before
@@ -229,15 +267,19 @@ impl CopyIndex {
 
     /// The original indexed as `seq`, if it is still in the window.
     fn get(&self, seq: u64) -> Option<&Original> {
+        self.index_of(seq).and_then(|i| self.originals.get(i))
+    }
+
+    /// Where the original numbered `seq` is in `originals`.
+    fn index_of(&self, seq: u64) -> Option<usize> {
         let first = self.originals.front()?.seq;
         // Numbers rise by at least one per original, by exactly one between copies: the
         // original numbered `seq` is at `seq - first` unless a copy came in between.
         let guess = usize::try_from(seq.checked_sub(first)?).ok()?.min(self.originals.len() - 1);
         if self.originals[guess].seq == seq {
-            return self.originals.get(guess);
+            return Some(guess);
         }
-        let i = self.originals.binary_search_by_key(&seq, |o| o.seq).ok()?;
-        self.originals.get(i)
+        self.originals.binary_search_by_key(&seq, |o| o.seq).ok()
     }
 
     /// Originals in the window.

@@ -649,3 +649,45 @@ fn without_times_the_day_a_report_names_keeps_a_recurring_story_apart() {
     let ignored = events(&DedupConfig { date_disagree: 1.0, ..DedupConfig::default() });
     assert_eq!(ignored[2], ignored[0], "{ignored:?}");
 }
+
+#[test]
+fn an_original_published_first_but_read_after_its_reprint_takes_over_as_the_original() {
+    let mut d = deduper();
+    // The reprint's feed is read first; the wire story it reprints was published an hour
+    // before it but comes in after; a second reprint comes last.
+    let reprint = new(d.observe(article(
+        "https://reprints.test/mara",
+        "Reprints",
+        "Mara hits Mexico",
+        MARA[0].1,
+        Some((9, 9)),
+    )));
+    let wire = new(d.observe(article(
+        "https://wire.test/mara",
+        "Coast Wire",
+        MARA[0].0,
+        &format!("{} Officials gave no figure for the damage.", MARA[0].1),
+        Some((9, 8)),
+    )));
+    assert_eq!(wire.duplicate_of, None, "the earliest-published copy is the original");
+    let superseded = wire.supersedes.expect("the reprint was taken for the original until now");
+    assert_eq!(superseded.key, reprint.key);
+    assert!(superseded.similarity > 0.6, "{}", superseded.similarity);
+    assert_eq!(wire.event.id, reprint.event.id);
+    // Later copies point at the wire story, whichever text they match.
+    let again = new(d.observe(article(
+        "https://other.test/mara",
+        "Other",
+        "Mara",
+        MARA[0].1,
+        Some((9, 11)),
+    )));
+    assert_eq!(again.duplicate_of.map(|c| c.of), Some(wire.key.clone()));
+    assert_eq!(again.supersedes, None);
+    // Without publication times the first to arrive stays the original.
+    let mut d = deduper();
+    let first = new(d.observe(article("https://a.test/m", "A", "Mara", MARA[0].1, None)));
+    let second = new(d.observe(article("https://b.test/m", "B", "Mara", MARA[0].1, None)));
+    assert_eq!(second.duplicate_of.map(|c| c.of), Some(first.key));
+    assert_eq!(second.supersedes, None);
+}

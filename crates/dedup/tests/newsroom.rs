@@ -95,13 +95,18 @@ fn check(order: &[&Story]) -> Result<(), String> {
         };
         let (a, b) = (&placed[original.slug], &placed[reprint.slug]);
         let at = |s: &Story| order.iter().position(|o| o.slug == s.slug);
-        // The copy is whichever of the two came second; it points at the first.
-        let (first, second) = if at(original) < at(reprint) { (a, b) } else { (b, a) };
-        if second.duplicate_of.as_ref().map(|d| d.of.as_str()) != Some(first.key.as_str()) {
-            problems.push(format!("{} is no copy of {}", second.key, first.key));
+        // The reprint is published after its original. Arriving second, it points at the
+        // original; arriving first, it is taken for the original until the original comes
+        // and takes over (the store then points it at the original).
+        if a.duplicate_of.is_some() {
+            problems.push(format!("{} marked a copy though it was published first", a.key));
         }
-        if first.duplicate_of.is_some() {
-            problems.push(format!("{} marked a copy though it came first", first.key));
+        if at(original) < at(reprint) {
+            if b.duplicate_of.as_ref().map(|d| d.of.as_str()) != Some(a.key.as_str()) {
+                problems.push(format!("{} is no copy of {}", b.key, a.key));
+            }
+        } else if a.supersedes.as_ref().map(|s| s.key.as_str()) != Some(b.key.as_str()) {
+            problems.push(format!("{} does not take over from {}", a.key, b.key));
         }
         if event_of(reprint.slug) != event_of(original.slug) {
             problems.push(format!("{} and its original in two events", reprint.slug));

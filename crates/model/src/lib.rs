@@ -33,7 +33,7 @@ pub use feed::{FeedCheck, FeedEntry, FeedJob, FeedOutcome, FeedSpec, FeedState};
 pub use identity::{canonical_url, is_tracking_param};
 pub use page::RawPage;
 pub use report::StageReport;
-pub use verdict::{Classified, Duplicate, EventId, EventRef};
+pub use verdict::{Classified, Duplicate, EventId, EventRef, Superseded};
 
 /// A point in time, always UTC.
 pub type Timestamp = chrono::DateTime<chrono::Utc>;

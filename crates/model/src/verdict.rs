@@ -39,6 +39,17 @@ pub struct Duplicate {
     pub similarity: f32,
 }
 
+/// The article is the original of a text that arrived before it: an earlier-published
+/// story whose reprint was seen first. That reprint, and every copy that pointed at it,
+/// now point at this article.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Superseded {
+    /// The identity key of the article that was taken for the original until now.
+    pub key: String,
+    /// How alike the two texts are, 0..=1.
+    pub similarity: f32,
+}
+
 /// An article with the deduplicator's verdict: the item the store receives.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Classified {
@@ -50,6 +61,9 @@ pub struct Classified {
     pub text_hash: String,
     /// Set when the article is a copy of an earlier one.
     pub duplicate_of: Option<Duplicate>,
+    /// Set when the article takes over as the original from a copy that arrived first.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub supersedes: Option<Superseded>,
     /// The event it belongs to.
     pub event: EventRef,
 }

@@ -42,6 +42,7 @@
 //!     key: "input:1".into(),
 //!     text_hash: "5f1d".into(),
 //!     duplicate_of: None,
+//!     supersedes: None,
 //!     event: EventRef { id: EventId(1), title: "Italy will not send troops".into(), merged: vec![] },
 //! };
 //! let counts = store.write_batch(&[article.clone(), article], &[])?;

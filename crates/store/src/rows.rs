@@ -93,6 +93,7 @@ pub(crate) fn read_classified(row: &Row<'_>) -> Result<Classified, StoreError> {
     Ok(Classified {
         article,
         duplicate_of: duplicate(row)?,
+        supersedes: None,
         text_hash: row.get("text_hash")?,
         key,
         event: EventRef { id: EventId(id), title, merged: Vec::new() },
@@ -173,7 +174,7 @@ impl<'a> ArticleParams<'a> {
 
 /// A similarity fit to store: SQLite turns NaN into NULL, which would break the rule that
 /// a duplicate always has a similarity, so a NaN is stored as 0.
-fn clamp_similarity(s: f32) -> f64 {
+pub(crate) fn clamp_similarity(s: f32) -> f64 {
     if s.is_nan() { 0.0 } else { f64::from(s.clamp(0.0, 1.0)) }
 }
 

@@ -6,7 +6,7 @@ use chorus_model::{Classified, FeedCheck, FeedOutcome};
 use rusqlite::{Transaction, TransactionBehavior, named_params, params};
 use serde::Serialize;
 
-use crate::rows::{ARTICLE_TIME, ArticleParams, format_time, now};
+use crate::rows::{ARTICLE_TIME, ArticleParams, clamp_similarity, format_time, now};
 use crate::{Store, StoreError};
 
 /// What one [`Store::write_batch`] did.
@@ -39,6 +39,16 @@ const REPOINT_MERGED: &str =
     "UPDATE events SET merged_into = ?2, updated_at = ?3 WHERE merged_into = ?1";
 
 const MOVE_MEMBERS: &str = "UPDATE articles SET event_id = ?2 WHERE event_id = ?1";
+
+/// An article published before the one stored as its original, stored after it: that
+/// article, and the copies that pointed at it, become copies of the new one. The
+/// similarity of the former original is to the new one; the other copies keep theirs (to
+/// the text they were matched with).
+const SUPERSEDE: &str = "
+UPDATE articles SET
+    duplicate_of = :original,
+    duplicate_similarity = CASE WHEN key = :former THEN :similarity ELSE duplicate_similarity END
+WHERE (key = :former OR duplicate_of = :former) AND key <> :original";
 
 const INSERT_ARTICLE: &str = "
 INSERT INTO articles (
@@ -137,6 +147,7 @@ fn write_articles(
     let mut repoint = tx.prepare_cached(REPOINT_MERGED)?;
     let mut move_members = tx.prepare_cached(MOVE_MEMBERS)?;
     let mut insert = tx.prepare_cached(INSERT_ARTICLE)?;
+    let mut supersede = tx.prepare_cached(SUPERSEDE)?;
     for c in articles {
         let survivor = c.event.id.0;
         // The survivor first: merged events and the article point at it.
@@ -174,6 +185,13 @@ fn write_articles(
         })?;
         if inserted == 1 {
             counts.inserted += 1;
+            if let Some(s) = &c.supersedes {
+                supersede.execute(named_params! {
+                    ":original": c.key,
+                    ":former": s.key,
+                    ":similarity": clamp_similarity(s.similarity),
+                })?;
+            }
         } else {
             counts.already_stored += 1;
             tracing::debug!(key = %c.key, "article already stored");

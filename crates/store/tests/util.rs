@@ -48,6 +48,7 @@ pub(crate) fn fetched(outlet: &str, slug: &str, event: i64, published: &str) -> 
         key,
         text_hash: format!("{:016x}", slug.len() * 7919),
         duplicate_of: None,
+        supersedes: None,
         event: EventRef { id: EventId(event), title: format!("event {event}"), merged: Vec::new() },
     }
 }
@@ -65,6 +66,7 @@ pub(crate) fn input(id: &str, text: &str, event: i64) -> Classified {
         key: format!("input:{id}"),
         text_hash: format!("hash-{id}"),
         duplicate_of: None,
+        supersedes: None,
         event: EventRef { id: EventId(event), title: format!("event {event}"), merged: Vec::new() },
     }
 }

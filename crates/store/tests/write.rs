@@ -1,6 +1,6 @@
 //! Batched writes: idempotence, events, merges, feed health.
 
-use chorus_model::{EventId, FeedOutcome};
+use chorus_model::{EventId, FeedOutcome, Superseded};
 use chorus_store::{EventOrder, Stats};
 
 use crate::util::{check, count, duplicate_of, fetched, input, new_store, ts};
@@ -190,4 +190,31 @@ fn a_nan_similarity_does_not_break_the_batch() {
     let counts = store.write_batch(&[original, copy], &[]).unwrap();
     assert_eq!(counts.inserted, 2);
     assert_eq!(store.stats().unwrap().duplicates, 1);
+}
+
+#[test]
+fn an_earlier_published_original_stored_after_its_copies_takes_them_over() {
+    let (_dir, _path, mut store) = new_store();
+    // A reprint and a copy of it arrive first, and are stored as original and copy.
+    let reprint = fetched("Miami News", "reprint", 1, "2025-09-04T10:30:00Z");
+    let copy =
+        duplicate_of(fetched("Gulf Times", "copy", 1, "2025-09-04T11:00:00Z"), &reprint, 0.9);
+    store.write_batch(&[reprint.clone(), copy.clone()], &[]).unwrap();
+    // Then the wire story they reprint, published before both.
+    let mut wire = fetched("Coast Wire", "wire", 1, "2025-09-04T10:00:00Z");
+    wire.supersedes = Some(Superseded { key: reprint.key.clone(), similarity: 0.95 });
+    store.write_batch(&[wire.clone()], &[]).unwrap();
+
+    let detail = store.event(EventId(1)).unwrap().unwrap();
+    let find = |key: &str| detail.articles.iter().find(|a| a.key == key).unwrap();
+    assert_eq!(find(&wire.key).duplicate_of, None);
+    assert_eq!(find(&reprint.key).duplicate_of.as_deref(), Some(wire.key.as_str()));
+    assert_eq!(find(&reprint.key).similarity, Some(0.95));
+    assert_eq!(find(&copy.key).duplicate_of.as_deref(), Some(wire.key.as_str()));
+    assert_eq!(
+        find(&copy.key).similarity,
+        Some(0.9),
+        "a copy keeps the similarity it was found with"
+    );
+    assert_eq!(store.stats().unwrap().duplicates, 2);
 }
