@@ -31,6 +31,6 @@ for line in sys.stdin:
   python3 -c "import sys; s=float(sys.argv[2])-float(sys.argv[1]); print(f'backfill: {int(sys.argv[3])/s:.0f} articles/s ({s:.2f} s, JSONL to SQLite, process start included)')" "$start" "$end" "$n"
   # The dedup stage alone, in process, fastest of 5 passes: the whole decision, and the
   # sequential half (the clustering step) after the text analysis done ahead of it.
-  "${pin[@]}" target/release/examples/cluster_jsonl "$set/articles.jsonl" "$out/$name.speed.jsonl" \
+  ${pin[@]+"${pin[@]}"} target/release/examples/cluster_jsonl "$set/articles.jsonl" "$out/$name.speed.jsonl" \
     --repeat 5 2>&1 | sed -n 's/^fastest of 5 passes: /dedup stage, one core: /p'
 done

@@ -12,6 +12,7 @@
 //! Tuesday's events; where they carry none (an undated corpus, a page without a date)
 //! these mentions are the only clock there is.
 
+use crate::terms::is_title_case;
 use crate::text::{Analyser, HashMapU64, Word};
 
 /// What a text names: bit `d` of `weekdays` for weekday `d` (Monday 0), bit `m` of
@@ -34,6 +35,17 @@ enum Kind {
     Year(u8),
 }
 
+/// When a date word counts.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Rule {
+    /// Capitalised, wherever it stands.
+    Capitalised,
+    /// Next to a number.
+    BesideNumber,
+    /// Next to a number, or capitalised mid-sentence outside a Title Case headline.
+    BesideNumberOrName,
+}
+
 /// Weekday names and the abbreviations news style uses in datelines ("Wed.").
 const WEEKDAYS: [&[&str]; 7] = [
     &["Monday", "Mon"],
@@ -47,6 +59,7 @@ const WEEKDAYS: [&[&str]; 7] = [
 
 /// Month names and their style-book abbreviations. "May" is left out: it is far more
 /// often a verb or a name (Theresa May) than a month, and a capital does not tell.
+/// "March" is taken only where it cannot be the verb (see [`AMBIGUOUS`]).
 const MONTHS: [&[&str]; 12] = [
     &["January", "Jan"],
     &["February", "Feb"],
@@ -61,6 +74,13 @@ const MONTHS: [&[&str]; 12] = [
     &["November", "Nov"],
     &["December", "Dec"],
 ];
+
+/// Date words that are also common words or names: "Jan" (a name), "Mon", "Wed" and "Sat"
+/// (words), "March" (a verb, capitalised at the start of a sentence or anywhere in a
+/// Title Case headline, and its stem is also that of "Marches" and "Marched"). They count
+/// only next to a number ("March 3", "Sat. 14", "March 2019"), or, for "March", where a
+/// capital can only mean a name: mid-sentence, outside a Title Case headline.
+const AMBIGUOUS: [&str; 5] = ["Jan", "Mon", "Wed", "Sat", "March"];
 
 impl DateMark {
     /// How much more (above 1) or less (below 1) alike two texts are for what they name:
@@ -92,7 +112,7 @@ impl DateMark {
 /// Recognises date words by their term hashes, as the [`Analyser`] makes them.
 #[derive(Clone, Debug)]
 pub(crate) struct DateWords {
-    kinds: HashMapU64<Kind>,
+    kinds: HashMapU64<(Kind, Rule)>,
 }
 
 impl Default for DateWords {
@@ -101,9 +121,14 @@ impl Default for DateWords {
         let mut analyser = Analyser::default();
         let mut words = Vec::new();
         let mut add = |text: &str, kind: Kind| {
+            let rule = match text {
+                "March" => Rule::BesideNumberOrName,
+                _ if AMBIGUOUS.contains(&text) => Rule::BesideNumber,
+                _ => Rule::Capitalised,
+            };
             analyser.analyse(text, &mut words);
             if let [w] = words.as_slice() {
-                kinds.insert(w.term, kind);
+                kinds.insert(w.term, (kind, rule));
             }
         };
         for (d, names) in WEEKDAYS.iter().enumerate() {
@@ -125,21 +150,39 @@ impl Default for DateWords {
 
 impl DateWords {
     /// What the headline and the first `lead_words` words of the body name. Weekday and
-    /// month names count only capitalised ("march" is a verb); a year is four digits.
+    /// month names count only capitalised ("march" is a verb), and those that are also
+    /// common words or names only where they cannot be (see [`AMBIGUOUS`]); a year is
+    /// four digits.
     pub(crate) fn mark(&self, title: &[Word], body: &[Word], lead_words: usize) -> DateMark {
         let mut mark = DateMark::default();
-        for w in title.iter().chain(body.iter().take(lead_words)) {
+        let lead = &body[..body.len().min(lead_words)];
+        self.mark_words(title, is_title_case(title), &mut mark);
+        self.mark_words(lead, false, &mut mark);
+        mark
+    }
+
+    fn mark_words(&self, words: &[Word], title_case: bool, mark: &mut DateMark) {
+        for (i, w) in words.iter().enumerate() {
             if !(w.capitalised || w.number) {
                 continue;
             }
-            match self.kinds.get(&w.term) {
-                Some(Kind::Weekday(d)) if w.capitalised => mark.weekdays |= 1 << d,
-                Some(Kind::Month(m)) if w.capitalised => mark.months |= 1 << m,
-                Some(Kind::Year(y)) if w.number => mark.years |= 1 << y,
+            let Some(&(kind, rule)) = self.kinds.get(&w.term) else { continue };
+            let beside_number =
+                (i > 0 && words[i - 1].number) || words.get(i + 1).is_some_and(|next| next.number);
+            let counts = match rule {
+                Rule::Capitalised => w.capitalised,
+                Rule::BesideNumber => w.capitalised && beside_number,
+                Rule::BesideNumberOrName => {
+                    w.capitalised && (beside_number || (w.name && !title_case))
+                }
+            };
+            match kind {
+                Kind::Weekday(d) if counts => mark.weekdays |= 1 << d,
+                Kind::Month(m) if counts => mark.months |= 1 << m,
+                Kind::Year(y) if w.number => mark.years |= 1 << y,
                 _ => {}
             }
         }
-        mark
     }
 }
 
@@ -162,9 +205,16 @@ mod tests {
         assert_eq!(m.weekdays, 1 << 3);
         assert_eq!(m.months, 1 << 2);
         assert_eq!(m.years, 1 << (2019 - FIRST_YEAR));
-        // Lowercase "march" is a verb, "May" is never taken, and 1,500 is no year.
-        let m = mark("Protesters march on city hall", "May said 1500 people joined.");
+        // Lowercase "march" is a verb, "May" is never taken, and 2,019 is no year.
+        let m = mark("Protesters march on city hall", "May said 2,019 people joined.");
         assert_eq!(m, DateMark::default());
+        // Nor is "March" the month in a Title Case headline or at a sentence's start, nor
+        // "Jan" a name.
+        let m = mark("Thousands March On City Hall", "Marches went on. Jan Novak spoke.");
+        assert_eq!(m, DateMark::default());
+        // Next to a number, or mid-sentence in running text, they are months.
+        assert_eq!(mark("", "Filed on Jan. 6 and again in March.").months, 0b101);
+        assert_eq!(mark("Vote Set For March 3", "").months, 1 << 2);
     }
 
     #[test]

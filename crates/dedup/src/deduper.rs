@@ -264,8 +264,6 @@ impl Deduper {
         let earlier = copy.as_ref().filter(
             |c| matches!((published, c.published), (Some(mine), Some(theirs)) if mine < theirs),
         );
-        let supersedes =
-            earlier.map(|c| Superseded { key: c.of.clone(), similarity: c.similarity });
 
         let joined = copy.as_ref().and_then(|c| self.clusters.join_copy(c.event, &now));
         let event = match joined {
@@ -276,9 +274,10 @@ impl Deduper {
                 self.clusters.place(&self.vector, dates, &article.title, title_terms, &now, None)
             }
         };
-        if let Some(c) = earlier {
-            self.copies.take_over(c.seq, &key, published);
-        }
+        let supersedes = earlier.map(|c| {
+            let own = self.copies.take_over(&c.of, &key, published, hash, signature.as_ref());
+            Superseded { key: c.of.clone(), similarity: own.unwrap_or(c.similarity) }
+        });
         if copy.is_none() || earlier.is_some() {
             let (seq, arrived) = (now.seq, now.arrived);
             self.copies.insert(seq, arrived, published, key.clone(), event.id, hash, signature);

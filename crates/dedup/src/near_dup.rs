@@ -199,7 +199,9 @@ impl CopyIndex {
         text_hash: u64,
         signature: Option<Signature>,
     ) {
-        self.by_hash.entry(text_hash).or_insert(seq);
+        // The newest entry of a text: two share one only when an earlier-published copy
+        // took over, and the newer stays in the window longer.
+        self.by_hash.insert(text_hash, seq);
         if let Some(sig) = &signature {
             self.link(seq, sig);
             self.signed += 1;
@@ -215,15 +217,34 @@ impl CopyIndex {
         });
     }
 
-    /// Makes the article `key`, published at `published`, the original that copies of
-    /// the original numbered `seq` point at from now on: it was published before it,
-    /// though it arrived after.
-    pub(crate) fn take_over(&mut self, seq: u64, key: &str, published: Option<i64>) {
-        let Some(i) = self.index_of(seq) else { return };
-        if let Some(o) = self.originals.get_mut(i) {
+    /// Makes the article `key`, published at `published`, the original of every text that
+    /// copies now lead to `former` (its own, and those it had taken over in turn): it was
+    /// published before `former`, though it arrived after. Returns how alike the article's
+    /// text is to `former`'s own text, if that is still in the window.
+    pub(crate) fn take_over(
+        &mut self,
+        former: &str,
+        key: &str,
+        published: Option<i64>,
+        text_hash: u64,
+        signature: Option<&Signature>,
+    ) -> Option<f32> {
+        // `former`'s own text is the newest of the entries under its key: the ones it took
+        // over were indexed before it came.
+        let mut own = None;
+        for o in self.originals.iter_mut().filter(|o| o.key == former) {
             key.clone_into(&mut o.key);
             o.published = published;
+            own = Some(&*o);
         }
+        let own = own?;
+        if own.text_hash == text_hash {
+            return Some(1.0);
+        }
+        Some(match (signature, own.signature.as_ref()) {
+            (Some(a), Some(b)) => similarity(a, b),
+            _ => 0.0,
+        })
     }
 
     /// Forgets originals that left the window: indexed before `min_seq`, or arrived before
@@ -273,8 +294,9 @@ impl CopyIndex {
     /// Where the original numbered `seq` is in `originals`.
     fn index_of(&self, seq: u64) -> Option<usize> {
         let first = self.originals.front()?.seq;
-        // Numbers rise by at least one per original, by exactly one between copies: the
-        // original numbered `seq` is at `seq - first` unless a copy came in between.
+        // Numbers rise by one per article, copies included, and copies are not indexed:
+        // the original numbered `seq` is at `seq - first` at most, and exactly there while
+        // no copy has come in between.
         let guess = usize::try_from(seq.checked_sub(first)?).ok()?.min(self.originals.len() - 1);
         if self.originals[guess].seq == seq {
             return Some(guess);

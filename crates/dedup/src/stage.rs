@@ -24,23 +24,36 @@ pub async fn run(
 ) -> StageReport {
     let (prepared_tx, prepared_rx) = mpsc::channel(PREPARED_QUEUE);
     let mut preparer = deduper.preparer();
-    let prepare = tokio::spawn(async move {
+    let mut prepare = AbortOnDrop(tokio::spawn(async move {
         while let Some(article) = articles.recv().await {
             if prepared_tx.send(preparer.prepare(article)).await.is_err() {
                 break;
             }
         }
-    });
+    }));
     let report = decide(deduper, prepared_rx, out).await;
     // Once the input closed the preparing task has ended already; if the deciding half
     // stopped early it may still wait for input, and stopping it closes the input.
-    prepare.abort();
-    if let Err(e) = prepare.await
+    prepare.0.abort();
+    if let Err(e) = (&mut prepare.0).await
         && e.is_panic()
     {
-        error!(error = %e, "the dedup stage's preparing task panicked");
+        // A panic there ended the deciding half's input early: the stage failed, and must
+        // fail as a panic in the stage itself would, not end as if its input were done.
+        error!("the dedup stage's preparing task panicked");
+        std::panic::resume_unwind(e.into_panic());
     }
     report
+}
+
+/// A task stopped when the stage's future is dropped (the stage itself panicked, or the
+/// pipeline gave up waiting for it), so that it does not live on holding the input.
+struct AbortOnDrop(tokio::task::JoinHandle<()>);
+
+impl Drop for AbortOnDrop {
+    fn drop(&mut self) {
+        self.0.abort();
+    }
 }
 
 /// The sequential half of the stage.

@@ -35,6 +35,13 @@ pub(crate) struct Weights {
 /// least this share of its content words is capitalised.
 const TITLE_CASE_SHARE: f32 = 0.6;
 
+/// True when a headline is in Title Case, where capitals say nothing about names.
+pub(crate) fn is_title_case(title: &[Word]) -> bool {
+    let content = title.iter().filter(|w| !w.stop && !w.number);
+    let (caps, all) = content.fold((0, 0), |(c, a), w| (c + usize::from(w.capitalised), a + 1));
+    all > 0 && caps as f32 >= TITLE_CASE_SHARE * all as f32
+}
+
 /// Document frequencies below this have their IDF weight cached while an article is
 /// weighed.
 const IDF_CACHE: usize = 32;
@@ -129,9 +136,7 @@ pub(crate) fn count_terms(
     // included, where Title Case hides them.
     let mut names: Vec<Term> = body.iter().filter(|w| w.name).map(|w| term_id(w.term)).collect();
     names.sort_unstable();
-    let content = title.iter().filter(|w| !w.stop && !w.number);
-    let (caps, all) = content.fold((0, 0), |(c, a), w| (c + usize::from(w.capitalised), a + 1));
-    let title_case = all > 0 && caps as f32 >= TITLE_CASE_SHARE * all as f32;
+    let title_case = is_title_case(title);
     let entity = |w: &Word, trust_caps: bool| {
         w.number || (trust_caps && w.name) || names.binary_search(&term_id(w.term)).is_ok()
     };

@@ -646,7 +646,8 @@ fn without_times_the_day_a_report_names_keeps_a_recurring_story_apart() {
     assert_ne!(named[2], named[0], "Thursday's vote is another event: {named:?}");
     // Without the named days the words alone put all three together: the test above
     // would not notice the days being ignored otherwise.
-    let ignored = events(&DedupConfig { date_disagree: 1.0, ..DedupConfig::default() });
+    let ignored =
+        events(&DedupConfig { date_agree: 1.0, date_disagree: 1.0, ..DedupConfig::default() });
     assert_eq!(ignored[2], ignored[0], "{ignored:?}");
 }
 
@@ -690,4 +691,31 @@ fn an_original_published_first_but_read_after_its_reprint_takes_over_as_the_orig
     let second = new(d.observe(article("https://b.test/m", "B", "Mara", MARA[0].1, None)));
     assert_eq!(second.duplicate_of.map(|c| c.of), Some(first.key));
     assert_eq!(second.supersedes, None);
+}
+
+#[test]
+fn an_original_that_takes_over_twice_leaves_one_original_for_the_whole_family() {
+    // Three editions of one wire story arrive latest-published first: each earlier one
+    // takes over from the one before, and every later copy, whichever text it matches,
+    // points at the earliest.
+    let short = MARA[0].1;
+    let long = format!("{short} Officials gave no figure for the damage.");
+    let mut d = deduper();
+    let mut observe = |host: &str, text: &str, hour: u32| {
+        let url = format!("https://{host}.test/mara");
+        new(d.observe(article(&url, host, "Mara", text, Some((9, hour)))))
+    };
+    let r = observe("r", short, 10);
+    let w = observe("w", &long, 9);
+    assert_eq!(w.supersedes.as_ref().map(|s| s.key.as_str()), Some(r.key.as_str()));
+    let x = observe("x", &long, 7);
+    let superseded = x.supersedes.expect("the earliest edition takes over again");
+    assert_eq!(superseded.key, w.key);
+    assert_eq!(superseded.similarity, 1.0, "measured against w's own text, the same as x's");
+    // y was published after x but before w: x stays the original.
+    for (host, text, hour) in [("d", short, 12), ("y", short, 8)] {
+        let later = observe(host, text, hour);
+        assert_eq!(later.duplicate_of.map(|c| c.of), Some(x.key.clone()), "{host}");
+        assert_eq!(later.supersedes, None, "{host}");
+    }
 }
