@@ -295,11 +295,16 @@ impl CopyIndex {
     fn index_of(&self, seq: u64) -> Option<usize> {
         let first = self.originals.front()?.seq;
         // Numbers rise by one per article, copies included, and copies are not indexed:
-        // the original numbered `seq` is at `seq - first` at most, and exactly there while
-        // no copy has come in between.
+        // the original numbered `seq` is at `seq - first` at most, and as many places
+        // before it as copies came in between.
         let guess = usize::try_from(seq.checked_sub(first)?).ok()?.min(self.originals.len() - 1);
-        if self.originals[guess].seq == seq {
-            return Some(guess);
+        // A few copies in the window: a few steps back.
+        for i in (guess.saturating_sub(8)..=guess).rev() {
+            match self.originals[i].seq {
+                s if s == seq => return Some(i),
+                s if s < seq => return None,
+                _ => {}
+            }
         }
         self.originals.binary_search_by_key(&seq, |o| o.seq).ok()
     }
