@@ -18,6 +18,7 @@ use serde::{Deserialize, Serialize};
 /// max_entries_per_feed = 2000
 /// max_child_sitemaps = 10
 /// max_known_urls = 500000
+/// page_attempts = 3
 /// ```
 #[derive(Clone, Debug, Deserialize, Serialize, PartialEq)]
 #[serde(deny_unknown_fields, default)]
@@ -51,6 +52,13 @@ pub struct FetchConfig {
     /// the default takes about 8 MB). Feeds list recent entries; an older article that
     /// comes back is downloaded again and then found already stored.
     pub max_known_urls: usize,
+    /// Times an article page is tried when it fails for a passing reason (a timeout, a
+    /// refused or broken connection, HTTP 408, 425, 429 or 5xx), the first included. A
+    /// retry happens at the feed's next poll, which then reads the feed whole (not
+    /// conditionally) so that the entry is listed again: the poll interval is the backoff.
+    /// A page that fails for good (404, not HTML, too large) is not tried again. 1 never
+    /// retries.
+    pub page_attempts: u32,
 }
 
 impl Default for FetchConfig {
@@ -69,6 +77,7 @@ impl Default for FetchConfig {
             max_entries_per_feed: 2000,
             max_child_sitemaps: 10,
             max_known_urls: 500_000,
+            page_attempts: 3,
         }
     }
 }
@@ -97,6 +106,7 @@ impl FetchConfig {
         at_least("concurrency", self.concurrency as u64, 1, &mut problems);
         at_least("max_entries_per_feed", self.max_entries_per_feed as u64, 1, &mut problems);
         at_least("max_known_urls", self.max_known_urls as u64, 1, &mut problems);
+        at_least("page_attempts", u64::from(self.page_attempts), 1, &mut problems);
         if self.max_redirects > 50 {
             problems.push(format!(
                 "fetch.max_redirects must be at most 50 (got {})",

@@ -119,6 +119,19 @@ impl FetchError {
         }
     }
 
+    /// True for a failure that may not happen again: a timeout, a refused or broken
+    /// connection, or a status that says "later" (408, 425, 429, 5xx). A missing page, a
+    /// body that is not HTML or too large, or a redirect loop will fail the same way.
+    pub fn is_passing(&self) -> bool {
+        match self {
+            FetchError::Timeout { .. }
+            | FetchError::Connect { .. }
+            | FetchError::Transfer { .. } => true,
+            FetchError::Status { status, .. } => matches!(status, 408 | 425 | 429 | 500..=599),
+            _ => false,
+        }
+    }
+
     /// The address the error is about, when there is one.
     pub fn url(&self) -> Option<&Url> {
         match self {

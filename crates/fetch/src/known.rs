@@ -42,6 +42,13 @@ impl KnownUrls {
         true
     }
 
+    /// Forgets `url`, so that it is new again (a page to try once more). Its place in the
+    /// order of forgetting stays: if it is recorded again it may be forgotten early, which
+    /// costs at most one more download of a page that is then found already stored.
+    pub(crate) fn remove(&mut self, url: &str) {
+        self.set.remove(&xxh3_64(url.as_bytes()));
+    }
+
     /// How many addresses are remembered.
     pub(crate) fn len(&self) -> usize {
         self.set.len()

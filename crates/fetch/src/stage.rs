@@ -1,6 +1,6 @@
 //! The fetch stage: feed jobs in, feed checks and raw pages out.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet, VecDeque};
 use std::sync::Arc;
 
 use chorus_model::{
@@ -73,8 +73,49 @@ pub async fn run(
 enum Done {
     Polled(Box<FeedCheck>, Vec<FeedEntry>),
     PageSent,
-    PageFailed(&'static str),
+    /// A page download failed; `retry` is set when the failure may pass.
+    PageFailed {
+        reason: &'static str,
+        retry: Option<Retry>,
+    },
     DownstreamGone,
+}
+
+/// A page to try again at its feed's next poll.
+struct Retry {
+    /// The page's canonical address, as the known set holds it.
+    url: String,
+    /// The feed that listed it.
+    feed: String,
+}
+
+/// Pages whose downloads failed for a passing reason, with how many times each was tried.
+/// Bounded: past the limit the oldest is forgotten (and may be tried a few more times).
+#[derive(Default)]
+struct Attempts {
+    counts: HashMap<String, u32>,
+    order: VecDeque<String>,
+}
+
+/// Failed pages remembered with their attempt counts at most.
+const MAX_ATTEMPTS_KEPT: usize = 10_000;
+
+impl Attempts {
+    /// Counts one more failed attempt at `url`; returns the attempts so far.
+    fn fail(&mut self, url: &str) -> u32 {
+        if let Some(n) = self.counts.get_mut(url) {
+            *n += 1;
+            return *n;
+        }
+        self.counts.insert(url.to_owned(), 1);
+        self.order.push_back(url.to_owned());
+        while self.order.len() > MAX_ATTEMPTS_KEPT {
+            if let Some(old) = self.order.pop_front() {
+                self.counts.remove(&old);
+            }
+        }
+        1
+    }
 }
 
 /// The stage's state, owned by the loop alone (tasks only get clones of the handles).
@@ -88,6 +129,9 @@ struct Stage {
     tasks: JoinSet<Done>,
     report: StageReport,
     downstream_gone: bool,
+    attempts: Attempts,
+    /// Feeds to read whole (not conditionally) at their next poll, for a page to retry.
+    reread: HashSet<String>,
 }
 
 impl Stage {
@@ -108,6 +152,8 @@ impl Stage {
             tasks: JoinSet::new(),
             report: StageReport::new("fetch"),
             downstream_gone: false,
+            attempts: Attempts::default(),
+            reread: HashSet::new(),
         }
     }
 
@@ -118,7 +164,9 @@ impl Stage {
 
     async fn start_poll(&mut self, mut job: FeedJob) {
         self.report.received += 1;
-        if let Some(state) = self.states.get(job.feed.url.as_str()) {
+        if self.reread.remove(job.feed.url.as_str()) {
+            job.state = FeedState::default();
+        } else if let Some(state) = self.states.get(job.feed.url.as_str()) {
             job.state = state.clone();
         }
         let slot = self.slot().await;
@@ -144,7 +192,12 @@ impl Stage {
         match done {
             Ok(Done::Polled(..)) => {}
             Ok(Done::PageSent) => self.report.sent += 1,
-            Ok(Done::PageFailed(reason)) => self.report.drop_for(reason),
+            Ok(Done::PageFailed { reason, retry }) => {
+                self.report.drop_for(reason);
+                if let Some(retry) = retry {
+                    self.try_again(retry);
+                }
+            }
             Ok(Done::DownstreamGone) => self.downstream_gone = true,
             Err(err) if err.is_cancelled() => {}
             Err(err) => {
@@ -152,6 +205,21 @@ impl Stage {
                 self.report.drop_for("panic");
             }
         }
+    }
+
+    /// Lets a page that failed for a passing reason be downloaded again at its feed's next
+    /// poll, unless it has had `fetch.page_attempts` tries: its address is forgotten, and
+    /// the feed's validators too, so that the poll reads the feed whole and lists the entry
+    /// again (a `304 Not Modified` would list nothing).
+    fn try_again(&mut self, retry: Retry) {
+        let tried = self.attempts.fail(&retry.url);
+        if tried >= self.fetcher.config().page_attempts {
+            tracing::info!(url = %retry.url, tried, "page given up after its last attempt");
+            return;
+        }
+        tracing::info!(url = %retry.url, tried, "page will be tried again at the feed's next poll");
+        self.known.remove(&retry.url);
+        self.reread.insert(retry.feed);
     }
 
     /// Sends the check, then starts a download for each entry not known yet.
@@ -164,6 +232,7 @@ impl Stage {
             *new_entries = u32::try_from(new.len()).unwrap_or(u32::MAX);
         }
         let outlet = check.feed.outlet.clone();
+        let feed = check.feed.url.to_string();
         if self.checks.send(check).await.is_err() {
             self.downstream_gone = true;
             return;
@@ -175,9 +244,10 @@ impl Stage {
                 return;
             }
             let span = tracing::debug_span!("page", url = %entry.url);
-            let (fetcher, pages, outlet) =
-                (Arc::clone(&self.fetcher), self.pages.clone(), outlet.clone());
-            self.tasks.spawn(download(fetcher, pages, outlet, entry, slot).instrument(span));
+            let (fetcher, pages, outlet, feed) =
+                (Arc::clone(&self.fetcher), self.pages.clone(), outlet.clone(), feed.clone());
+            let task = download(fetcher, pages, outlet, feed, entry, slot);
+            self.tasks.spawn(task.instrument(span));
         }
     }
 }
@@ -188,6 +258,7 @@ async fn download(
     fetcher: Arc<Fetcher>,
     pages: mpsc::Sender<RawPage>,
     outlet: String,
+    feed: String,
     entry: FeedEntry,
     _slot: OwnedSemaphorePermit,
 ) -> Done {
@@ -199,7 +270,9 @@ async fn download(
         },
         Err(err) => {
             tracing::warn!(error = %err, reason = err.reason(), "page download failed");
-            Done::PageFailed(err.reason())
+            let retry =
+                err.is_passing().then(|| Retry { url: canonical_url(&url).to_string(), feed });
+            Done::PageFailed { reason: err.reason(), retry }
         }
     }
 }

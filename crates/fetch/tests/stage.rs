@@ -182,3 +182,65 @@ async fn closed_checks_channel_stops_the_stage() {
     assert_eq!(report.received, 1);
     assert_eq!(server.stats.hits("/page/c1"), 0, "nothing is downloaded for a gone store");
 }
+
+/// Waits until `path` has been requested `n` times, and a little more for the stage to
+/// take in the outcome.
+async fn requested(server: &TestServer, path: &str, n: usize) {
+    for _ in 0..200 {
+        if server.stats.hits(path) >= n {
+            tokio::time::sleep(Duration::from_millis(200)).await;
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(25)).await;
+    }
+    panic!("{path} was requested {} times, not {n}", server.stats.hits(path));
+}
+
+#[tokio::test]
+async fn pages_that_fail_for_a_passing_reason_are_tried_again_at_the_next_poll() {
+    let server = TestServer::start().await;
+    let links = ["/page/flaky".to_owned(), "/page/down".to_owned(), "/missing".to_owned()];
+    let body = util::rss(&links).into_bytes();
+    // A conditional feed: a plain second poll would get 304 and list nothing.
+    server
+        .route("/cond.xml", Route::Conditional { etag: Some("\"e1\""), last_modified: None, body });
+    server.route("/page/flaky", Route::Status(503));
+    server.route("/page/down", Route::Status(503));
+    let cfg = FetchConfig { page_attempts: 2, ..util::config() };
+    let Running { jobs, pages, mut checks, stage } = start(&cfg, 8, HashSet::new());
+    let pages = tokio::spawn(drain(pages));
+    let poll = || {
+        let job = util::job(server.url("/cond.xml"), FeedState::default());
+        let jobs = jobs.clone();
+        async move { jobs.send(job).await.unwrap() }
+    };
+
+    poll().await;
+    let first = checks.recv().await.unwrap();
+    requested(&server, "/page/flaky", 1).await;
+    requested(&server, "/page/down", 1).await;
+    requested(&server, "/missing", 1).await;
+    // The outage at /page/flaky ends; /page/down stays down; /missing is gone for good.
+    server.route("/page/flaky", Route::ok("text/html", b"<html><p>Back.</p></html>".to_vec()));
+
+    poll().await;
+    let second = checks.recv().await.unwrap();
+    requested(&server, "/page/down", 2).await;
+    poll().await;
+    let third = checks.recv().await.unwrap();
+    drop(jobs);
+    let report = ended(stage).await;
+
+    assert_eq!(first.outcome, FeedOutcome::Fetched { entries: 3, new_entries: 3 });
+    // Read whole despite the validators, so the two pages to retry are listed again.
+    assert_eq!(second.outcome, FeedOutcome::Fetched { entries: 3, new_entries: 2 });
+    // /page/down had its two attempts: nothing to retry, so the poll is conditional again.
+    assert_eq!(third.outcome, FeedOutcome::NotModified);
+    let got: Vec<String> =
+        pages.await.unwrap().iter().map(|p| p.final_url.path().to_owned()).collect();
+    assert_eq!(got, ["/page/flaky"]);
+    assert_eq!(server.stats.hits("/page/flaky"), 2);
+    assert_eq!(server.stats.hits("/page/down"), 2);
+    assert_eq!(server.stats.hits("/missing"), 1, "a 404 is not tried again");
+    assert_eq!(report.dropped.get("http_503"), Some(&3));
+}
