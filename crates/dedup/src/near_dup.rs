@@ -97,13 +97,7 @@ struct Original {
 
 impl Original {
     fn copy(&self, similarity: f32) -> Copy {
-        Copy {
-            of: self.key.clone(),
-            similarity,
-            event: self.event,
-            seq: self.seq,
-            published: self.published,
-        }
+        Copy { of: self.key.clone(), similarity, event: self.event, published: self.published }
     }
 }
 
@@ -116,8 +110,7 @@ pub(crate) struct Copy {
     pub(crate) similarity: f32,
     /// The event the earliest copy was placed in.
     pub(crate) event: EventId,
-    /// The earliest copy's number in the index and publication time.
-    pub(crate) seq: u64,
+    /// The earliest copy's publication time.
     pub(crate) published: Option<i64>,
 }
 
