@@ -87,3 +87,26 @@ async fn one_page_prints_text_and_metadata() {
             .unwrap();
     assert!(json["articleBody"].as_str().unwrap().starts_with("The harbour at Port Calder"));
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_url_is_downloaded_and_extracted_like_a_feed_page() {
+    let news = crate::util::newsroom(std::time::Duration::ZERO).await;
+    let story = &chorus_newsroom::catalog().stories[0];
+    let url = news.article_url(story);
+    let json: Value =
+        serde_json::from_str(&run_ok(&["extract", url.as_str(), "--json"]).await).unwrap();
+    assert_eq!(json["title"], story.title, "{json}");
+    assert_eq!(json["authors"], serde_json::json!([story.author]), "{json}");
+    let body = json["articleBody"].as_str().unwrap();
+    for paragraph in story.paragraphs {
+        assert!(body.contains(paragraph), "missing {paragraph:?} from {body:?}");
+    }
+    assert_eq!(json["canonical_url"], url.as_str());
+
+    // A page that cannot be had is a clear error naming the address and the status.
+    let missing = news.hostile_url("status/404");
+    let out = run(&["extract", missing.as_str()]).await;
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains(missing.as_str()) && err.contains("404"), "{err}");
+}

@@ -47,7 +47,7 @@ pub(crate) enum Command {
     Export(ExportArgs),
     /// Feed health: last success, last new article, last error.
     Feeds(FeedsArgs),
-    /// Extract one HTML page and print its text and metadata.
+    /// Extract one HTML page (a file, or a URL to download) and print its text and metadata.
     Extract(ExtractArgs),
     /// Serve the simulated newsroom (outlets, feeds, articles) on loopback, for the demo.
     Newsroom(NewsroomArgs),
@@ -171,10 +171,11 @@ pub(crate) struct FeedsArgs {
 
 #[derive(Debug, Args)]
 pub(crate) struct ExtractArgs {
-    /// An HTML file (`.html` or `.html.gz`).
-    #[arg(value_name = "FILE", required_unless_present = "html_dir")]
+    /// An HTML file (`.html` or `.html.gz`), or an `http(s)://` address to download (with
+    /// the default `[fetch]` limits: timeouts, body cap, redirects).
+    #[arg(value_name = "FILE|URL", required_unless_present = "html_dir")]
     pub(crate) file: Option<PathBuf>,
-    /// The page's URL, to resolve relative links and read dates in the path.
+    /// For a file: the page's URL, to resolve relative links and read dates in the path.
     #[arg(long)]
     pub(crate) url: Option<String>,
     /// Print the result as JSON.

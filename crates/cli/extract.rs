@@ -7,7 +7,8 @@ use std::process::ExitCode;
 use std::sync::Mutex;
 
 use anyhow::Context;
-use chorus_extract::{ExtractConfig, extract_html};
+use chorus_extract::{ExtractConfig, extract as extract_page, extract_html};
+use chorus_fetch::{FetchConfig, Fetcher};
 use chorus_model::Article;
 use serde::Serialize;
 use url::Url;
@@ -49,10 +50,23 @@ pub(crate) fn extract(args: ExtractArgs) -> anyhow::Result<ExitCode> {
     if let (Some(dir), Some(out)) = (&args.html_dir, &args.out) {
         return extract_dir(dir, out, args.jobs.max(1), &cfg);
     }
-    let Some(file) = &args.file else { anyhow::bail!("give a FILE or --html-dir DIR --out FILE") };
-    let url = args.url.as_deref().map(Url::parse).transpose().context("--url is not a URL")?;
-    let html = read_page(file)?;
-    let article = extract_html(&html, url.as_ref(), None, &cfg);
+    let Some(file) = &args.file else {
+        anyhow::bail!("give a FILE, a URL, or --html-dir DIR --out FILE")
+    };
+    let article = match file
+        .to_str()
+        .filter(|f| f.starts_with("http://") || f.starts_with("https://"))
+    {
+        Some(address) => {
+            let url = Url::parse(address).with_context(|| format!("{address} is not a URL"))?;
+            download_and_extract(&url, &cfg)?
+        }
+        None => {
+            let url =
+                args.url.as_deref().map(Url::parse).transpose().context("--url is not a URL")?;
+            extract_html(&read_page(file)?, url.as_ref(), None, &cfg)
+        }
+    };
     let mut out = std::io::stdout().lock();
     if args.json {
         writeln!(out, "{}", serde_json::to_string_pretty(&PageResult::from(article))?)?;
@@ -68,6 +82,18 @@ pub(crate) fn extract(args: ExtractArgs) -> anyhow::Result<ExitCode> {
     writeln!(out, "flags:     {}", article.flags.names().join(", "))?;
     writeln!(out, "\n{}", article.text)?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// Downloads one page as the daemon would (same client, limits and charset handling) and
+/// extracts it.
+fn download_and_extract(url: &Url, cfg: &ExtractConfig) -> anyhow::Result<Article> {
+    let fetcher = Fetcher::new(&FetchConfig::default())?;
+    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
+    let outlet = url.host_str().unwrap_or_default();
+    let page = runtime
+        .block_on(fetcher.fetch_page(url, outlet, None))
+        .with_context(|| format!("downloading {url}"))?;
+    extract_page(&page, cfg).with_context(|| format!("extracting {url}"))
 }
 
 /// Every `*.html` and `*.html.gz` in `dir`, extracted by `jobs` threads into one JSON object.
