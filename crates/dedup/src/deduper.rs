@@ -178,7 +178,6 @@ impl Deduper {
             body_words: cfg.body_words.max(1),
             entity: weight(cfg.entity_weight, d.entity_weight),
             max_terms: cfg.max_article_terms.max(1),
-            idf_power: sane(cfg.idf_power, f32::MIN_POSITIVE..=4.0, d.idf_power),
         };
         let params = Params {
             threshold: sane(cfg.cluster_threshold, -1.0..=1.0, d.cluster_threshold),
@@ -206,7 +205,10 @@ impl Deduper {
                 limit: cfg.max_known_keys.max(1),
             },
             copies: CopyIndex::default(),
-            df: DocFreq::new(window_articles),
+            df: DocFreq::new(
+                window_articles,
+                sane(cfg.idf_power, f32::MIN_POSITIVE..=4.0, d.idf_power),
+            ),
             window_secs: params.window_secs,
             clusters: Clusterer::new(params, next_event),
             preparer: Preparer::new(weights.clone()),
@@ -236,13 +238,14 @@ impl Deduper {
     /// before, else whether it copies an earlier article and which event it joins.
     pub fn observe(&mut self, article: Article) -> Verdict {
         let analysis = self.preparer.analyse(&article);
-        self.decide(article, analysis)
+        let key = identity_key(&article);
+        self.decide(article, key, analysis)
     }
 
     /// [`Deduper::observe`] for an article a [`Preparer`] from [`Deduper::preparer`] has
     /// analysed already (the same decision, without the analysis).
     pub fn observe_prepared(&mut self, prepared: Prepared) -> Verdict {
-        self.decide(prepared.article, prepared.analysis)
+        self.decide(prepared.article, prepared.key, prepared.analysis)
     }
 
     /// A [`Preparer`] with this deduper's settings, to analyse articles on other threads.
@@ -250,8 +253,8 @@ impl Deduper {
         self.preparer.clone()
     }
 
-    fn decide(&mut self, article: Article, a: Analysis) -> Verdict {
-        let Analysis { key, text_hash: hash, words, signature, counts, title_terms, dates } = a;
+    fn decide(&mut self, article: Article, key: String, a: Analysis) -> Verdict {
+        let Analysis { text_hash: hash, words, signature, counts, title_terms, dates } = a;
         if !self.known.insert(&key) {
             return Verdict::Known { key };
         }

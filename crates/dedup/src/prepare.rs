@@ -14,7 +14,6 @@ use crate::text::{Analyser, Word};
 /// What the deduplicator needs to know about an article's text.
 #[derive(Clone, Debug, Default)]
 pub(crate) struct Analysis {
-    pub(crate) key: String,
     /// xxh3-64 of the normalised body.
     pub(crate) text_hash: u64,
     /// Words in the body.
@@ -32,14 +31,9 @@ pub(crate) struct Analysis {
 #[derive(Clone, Debug)]
 pub struct Prepared {
     pub(crate) article: Article,
+    /// Its [`identity_key`].
+    pub(crate) key: String,
     pub(crate) analysis: Analysis,
-}
-
-impl Prepared {
-    /// The article.
-    pub fn article(&self) -> &Article {
-        &self.article
-    }
 }
 
 /// Prepares articles for a [`crate::Deduper`], on any thread: get one from
@@ -80,11 +74,11 @@ impl Preparer {
     /// Analyses `article` for the deduper.
     pub fn prepare(&mut self, article: Article) -> Prepared {
         let analysis = self.analyse(&article);
-        Prepared { article, analysis }
+        Prepared { key: identity_key(&article), article, analysis }
     }
 
+    /// The analysis of an article's text (its identity key aside).
     pub(crate) fn analyse(&mut self, article: &Article) -> Analysis {
-        let key = identity_key(article);
         let text_hash = self.analyser.analyse(&article.text, &mut self.body);
         self.analyser.analyse(&article.title, &mut self.title);
         let mut title_terms: Vec<Term> =
@@ -94,7 +88,6 @@ impl Preparer {
         let mut counts = TermVector::new();
         count_terms(&self.weights, &self.title, &self.body, &mut self.raw, &mut counts);
         Analysis {
-            key,
             text_hash,
             words: self.body.len(),
             signature: near_dup::signature(&self.body),

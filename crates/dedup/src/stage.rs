@@ -2,6 +2,7 @@
 
 use chorus_model::{Article, Classified, StageReport};
 use tokio::sync::mpsc;
+use tokio::task::JoinSet;
 use tracing::{debug, error, info, warn};
 
 use crate::{Deduper, Verdict};
@@ -24,36 +25,33 @@ pub async fn run(
 ) -> StageReport {
     let (prepared_tx, prepared_rx) = mpsc::channel(PREPARED_QUEUE);
     let mut preparer = deduper.preparer();
-    let mut prepare = AbortOnDrop(tokio::spawn(async move {
+    // In a set, so that the task is aborted if the stage's future is dropped (the stage
+    // panicked, or the pipeline gave up waiting for it) rather than live on holding the
+    // input.
+    let mut prepare = JoinSet::new();
+    prepare.spawn(async move {
         while let Some(article) = articles.recv().await {
             if prepared_tx.send(preparer.prepare(article)).await.is_err() {
                 break;
             }
         }
-    }));
+    });
     let report = decide(deduper, prepared_rx, out).await;
     // Once the input closed the preparing task has ended already; if the deciding half
     // stopped early it may still wait for input, and stopping it closes the input.
-    prepare.0.abort();
-    if let Err(e) = (&mut prepare.0).await
-        && e.is_panic()
-    {
-        // A panic there ended the deciding half's input early: the stage failed, and must
-        // fail as a panic in the stage itself would, not end as if its input were done.
-        error!("the dedup stage's preparing task panicked");
-        std::panic::resume_unwind(e.into_panic());
+    prepare.abort_all();
+    while let Some(done) = prepare.join_next().await {
+        if let Err(e) = done
+            && e.is_panic()
+        {
+            // A panic there ended the deciding half's input early: the stage failed, and
+            // must fail as a panic in the stage itself would, not end as if its input
+            // were done.
+            error!("the dedup stage's preparing task panicked");
+            std::panic::resume_unwind(e.into_panic());
+        }
     }
     report
-}
-
-/// A task stopped when the stage's future is dropped (the stage itself panicked, or the
-/// pipeline gave up waiting for it), so that it does not live on holding the input.
-struct AbortOnDrop(tokio::task::JoinHandle<()>);
-
-impl Drop for AbortOnDrop {
-    fn drop(&mut self) {
-        self.0.abort();
-    }
 }
 
 /// The sequential half of the stage.

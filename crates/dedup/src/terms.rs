@@ -28,7 +28,6 @@ pub(crate) struct Weights {
     pub(crate) body_words: usize,
     pub(crate) entity: f32,
     pub(crate) max_terms: usize,
-    pub(crate) idf_power: f32,
 }
 
 /// A headline is taken as Title Case, where capitals say nothing about names, when at
@@ -59,23 +58,24 @@ pub(crate) struct DocFreq {
     terms: VecDeque<Term>,
     lengths: VecDeque<u32>,
     window: usize,
+    /// The power of the IDF (see [`crate::DedupConfig::idf_power`]).
+    power: f32,
     /// IDF weights by document frequency (NaN: not worked out yet), for `cached_n`
-    /// articles and the power `cached_power`.
+    /// articles.
     cached: Vec<f32>,
     cached_n: f32,
-    cached_power: f32,
 }
 
 impl DocFreq {
-    pub(crate) fn new(window: usize) -> Self {
-        DocFreq { window: window.max(1), ..Default::default() }
+    pub(crate) fn new(window: usize, power: f32) -> Self {
+        DocFreq { window: window.max(1), power, ..Default::default() }
     }
 
     /// Counts one article's distinct terms (forgetting the oldest article past the window)
     /// and multiplies each term's weight by its inverse document frequency raised to
     /// `power`, `ln(1 + N/df)^power`: about ln 2 for a term every article has, large for a
     /// term few have (see [`crate::DedupConfig::idf_power`]).
-    fn learn_and_weigh(&mut self, terms: &mut [(Term, f32)], power: f32) {
+    fn learn_and_weigh(&mut self, terms: &mut [(Term, f32)]) {
         while self.lengths.len() >= self.window {
             let Some(len) = self.lengths.pop_front() else { break };
             for t in self.terms.drain(..len as usize) {
@@ -91,13 +91,12 @@ impl DocFreq {
         let n = (self.lengths.len() + 1) as f32;
         // Most terms of an article are rare, so their few document frequencies recur: the
         // weight for each is worked out once, for a number of articles close to `n`.
-        if (n - self.cached_n).abs() > self.cached_n * IDF_CACHE_DRIFT || power != self.cached_power
-        {
+        if self.cached.is_empty() || (n - self.cached_n).abs() > self.cached_n * IDF_CACHE_DRIFT {
             self.cached.clear();
             self.cached.resize(IDF_CACHE, f32::NAN);
-            (self.cached_n, self.cached_power) = (n, power);
+            self.cached_n = n;
         }
-        let cached_n = self.cached_n;
+        let (cached_n, power) = (self.cached_n, self.power);
         for (t, w) in terms.iter_mut() {
             let df = self.df.entry(u64::from(*t)).or_default();
             *df += 1;
@@ -118,21 +117,6 @@ impl DocFreq {
     pub(crate) fn terms(&self) -> usize {
         self.df.len()
     }
-}
-
-/// Builds an article's term vector, learning its terms' document frequencies first:
-/// [`count_terms`], then [`weigh`].
-#[cfg(test)]
-pub(crate) fn vectorize(
-    weights: &Weights,
-    df: &mut DocFreq,
-    title: &[Word],
-    body: &[Word],
-    raw: &mut Vec<(Term, f32)>,
-    merged: &mut TermVector,
-) {
-    count_terms(weights, title, body, raw, merged);
-    weigh(weights, df, merged);
 }
 
 /// An article's terms with their field- and entity-weighted counts, sublinear, sorted by
@@ -186,7 +170,7 @@ pub(crate) fn count_terms(
 /// Turns counts from [`count_terms`] into the article's unit term vector: learns their
 /// document frequencies, weighs by IDF, keeps the heaviest.
 pub(crate) fn weigh(weights: &Weights, df: &mut DocFreq, vector: &mut TermVector) {
-    df.learn_and_weigh(vector, weights.idf_power);
+    df.learn_and_weigh(vector);
     keep_heaviest(vector, weights.max_terms);
     normalise(vector);
 }
@@ -345,6 +329,19 @@ mod tests {
     use super::*;
     use crate::text::Analyser;
 
+    /// An article's term vector, as the deduper makes it: counts, then weights.
+    fn vectorize(
+        weights: &Weights,
+        df: &mut DocFreq,
+        title: &[Word],
+        body: &[Word],
+        raw: &mut Vec<(Term, f32)>,
+        merged: &mut TermVector,
+    ) {
+        count_terms(weights, title, body, raw, merged);
+        weigh(weights, df, merged);
+    }
+
     fn weights() -> Weights {
         Weights {
             title: 3.0,
@@ -353,7 +350,6 @@ mod tests {
             body_words: 100,
             entity: 2.0,
             max_terms: 50,
-            idf_power: 1.0,
         }
     }
 
@@ -370,7 +366,7 @@ mod tests {
 
     #[test]
     fn headline_lead_and_names_outweigh_the_rest() {
-        let mut df = DocFreq::new(100);
+        let mut df = DocFreq::new(100, 1.0);
         let mut raw = Vec::new();
         let title = words("Harbour Bridge Closed To Lorries");
         let body = words(
@@ -392,7 +388,7 @@ mod tests {
 
     #[test]
     fn frequent_terms_weigh_less_and_the_window_forgets() {
-        let mut df = DocFreq::new(3);
+        let mut df = DocFreq::new(3, 1.0);
         let mut raw = Vec::new();
         let w = weights();
         let mut v = Vec::new();
