@@ -1,26 +1,63 @@
 //! The addresses the fetcher already has, bounded so a daemon running for months does not
 //! grow without limit.
 
-use std::collections::{HashSet, VecDeque};
+use std::collections::{HashMap, VecDeque};
 
 use xxhash_rust::xxh3::xxh3_64;
 
-/// A set of canonical URLs that forgets the oldest past `limit`. It keeps 64-bit hashes
-/// (16 bytes an address), not the strings. Forgetting is safe: feeds list recent entries,
-/// and an old article that does come back is downloaded once more and then found already
-/// stored, since writes are keyed by canonical URL.
+/// A value per URL that forgets the oldest URL past `limit`. It keeps 64-bit hashes of the
+/// URLs, not the strings.
 #[derive(Debug)]
-pub(crate) struct KnownUrls {
-    set: HashSet<u64>,
+pub(crate) struct RecentUrls<V> {
+    map: HashMap<u64, V>,
     order: VecDeque<u64>,
     limit: usize,
 }
 
+impl<V> RecentUrls<V> {
+    pub(crate) fn new(limit: usize) -> Self {
+        RecentUrls { map: HashMap::new(), order: VecDeque::new(), limit: limit.max(1) }
+    }
+
+    /// The value for `url`, made by `make` if the URL is new (forgetting the oldest past the
+    /// limit first), and whether it was new.
+    pub(crate) fn entry(&mut self, url: &str, make: impl FnOnce() -> V) -> (&mut V, bool) {
+        let h = xxh3_64(url.as_bytes());
+        let new = !self.map.contains_key(&h);
+        if new {
+            while self.order.len() >= self.limit {
+                if let Some(old) = self.order.pop_front() {
+                    self.map.remove(&old);
+                }
+            }
+            self.order.push_back(h);
+        }
+        (self.map.entry(h).or_insert_with(make), new)
+    }
+
+    /// Forgets `url`. Its place in the order of forgetting stays: if it comes back it may
+    /// be forgotten early.
+    pub(crate) fn remove(&mut self, url: &str) {
+        self.map.remove(&xxh3_64(url.as_bytes()));
+    }
+
+    /// How many URLs are remembered.
+    pub(crate) fn len(&self) -> usize {
+        self.map.len()
+    }
+}
+
+/// The addresses the fetcher already has: canonical URLs, 16 bytes each. Forgetting is
+/// safe: feeds list recent entries, and an old article that does come back is downloaded
+/// once more and then found already stored, since writes are keyed by canonical URL. A page
+/// forgotten early (one removed to be tried again, then recorded again) costs the same.
+#[derive(Debug)]
+pub(crate) struct KnownUrls(RecentUrls<()>);
+
 impl KnownUrls {
     /// A set holding `initial` (at most `limit` of them), forgetting past `limit`.
     pub(crate) fn new(initial: impl IntoIterator<Item = String>, limit: usize) -> Self {
-        let mut known =
-            KnownUrls { set: HashSet::new(), order: VecDeque::new(), limit: limit.max(1) };
+        let mut known = KnownUrls(RecentUrls::new(limit));
         for url in initial {
             known.insert(&url);
         }
@@ -29,29 +66,17 @@ impl KnownUrls {
 
     /// Records `url`; false if it was known already.
     pub(crate) fn insert(&mut self, url: &str) -> bool {
-        let h = xxh3_64(url.as_bytes());
-        if !self.set.insert(h) {
-            return false;
-        }
-        self.order.push_back(h);
-        while self.order.len() > self.limit {
-            if let Some(old) = self.order.pop_front() {
-                self.set.remove(&old);
-            }
-        }
-        true
+        self.0.entry(url, || ()).1
     }
 
-    /// Forgets `url`, so that it is new again (a page to try once more). Its place in the
-    /// order of forgetting stays: if it is recorded again it may be forgotten early, which
-    /// costs at most one more download of a page that is then found already stored.
+    /// Forgets `url`, so that it is new again (a page to try once more).
     pub(crate) fn remove(&mut self, url: &str) {
-        self.set.remove(&xxh3_64(url.as_bytes()));
+        self.0.remove(url);
     }
 
     /// How many addresses are remembered.
     pub(crate) fn len(&self) -> usize {
-        self.set.len()
+        self.0.len()
     }
 }
 

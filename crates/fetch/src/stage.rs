@@ -1,6 +1,6 @@
 //! The fetch stage: feed jobs in, feed checks and raw pages out.
 
-use std::collections::{HashMap, HashSet, VecDeque};
+use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
 use chorus_model::{
@@ -11,7 +11,7 @@ use tokio::task::{JoinError, JoinSet};
 use tracing::Instrument;
 
 use crate::client::Fetcher;
-use crate::known::KnownUrls;
+use crate::known::{KnownUrls, RecentUrls};
 
 /// Runs the fetch stage until `jobs` closes and every download in flight has finished.
 ///
@@ -89,34 +89,9 @@ struct Retry {
     feed: String,
 }
 
-/// Pages whose downloads failed for a passing reason, with how many times each was tried.
-/// Bounded: past the limit the oldest is forgotten (and may be tried a few more times).
-#[derive(Default)]
-struct Attempts {
-    counts: HashMap<String, u32>,
-    order: VecDeque<String>,
-}
-
-/// Failed pages remembered with their attempt counts at most.
+/// Failed pages remembered with their attempt counts at most; past this the oldest is
+/// forgotten (and may be tried a few more times).
 const MAX_ATTEMPTS_KEPT: usize = 10_000;
-
-impl Attempts {
-    /// Counts one more failed attempt at `url`; returns the attempts so far.
-    fn fail(&mut self, url: &str) -> u32 {
-        if let Some(n) = self.counts.get_mut(url) {
-            *n += 1;
-            return *n;
-        }
-        self.counts.insert(url.to_owned(), 1);
-        self.order.push_back(url.to_owned());
-        while self.order.len() > MAX_ATTEMPTS_KEPT {
-            if let Some(old) = self.order.pop_front() {
-                self.counts.remove(&old);
-            }
-        }
-        1
-    }
-}
 
 /// The stage's state, owned by the loop alone (tasks only get clones of the handles).
 struct Stage {
@@ -129,7 +104,9 @@ struct Stage {
     tasks: JoinSet<Done>,
     report: StageReport,
     downstream_gone: bool,
-    attempts: Attempts,
+    /// Pages whose downloads failed for a passing reason, with how many times each was
+    /// tried.
+    attempts: RecentUrls<u32>,
     /// Feeds to read whole (not conditionally) at their next poll, for a page to retry.
     reread: HashSet<String>,
 }
@@ -152,7 +129,7 @@ impl Stage {
             tasks: JoinSet::new(),
             report: StageReport::new("fetch"),
             downstream_gone: false,
-            attempts: Attempts::default(),
+            attempts: RecentUrls::new(MAX_ATTEMPTS_KEPT),
             reread: HashSet::new(),
         }
     }
@@ -212,7 +189,9 @@ impl Stage {
     /// the feed's validators too, so that the poll reads the feed whole and lists the entry
     /// again (a `304 Not Modified` would list nothing).
     fn try_again(&mut self, retry: Retry) {
-        let tried = self.attempts.fail(&retry.url);
+        let (tried, _) = self.attempts.entry(&retry.url, || 0);
+        *tried += 1;
+        let tried = *tried;
         if tried >= self.fetcher.config().page_attempts {
             tracing::info!(url = %retry.url, tried, "page given up after its last attempt");
             return;
