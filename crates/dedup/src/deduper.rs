@@ -254,6 +254,8 @@ impl Deduper {
     }
 
     fn decide(&mut self, article: Article, key: String, a: Analysis) -> Verdict {
+        #[cfg(test)]
+        assert!(article.title != crate::stage::PANIC_IN_DECIDE, "a test asked for a panic");
         let Analysis { text_hash: hash, words, signature, counts, title_terms, dates } = a;
         if !self.known.insert(&key) {
             return Verdict::Known { key };

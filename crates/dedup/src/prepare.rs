@@ -73,6 +73,8 @@ impl Preparer {
 
     /// Analyses `article` for the deduper.
     pub fn prepare(&mut self, article: Article) -> Prepared {
+        #[cfg(test)]
+        assert!(article.title != crate::stage::PANIC_IN_PREPARE, "a test asked for a panic");
         let analysis = self.analyse(&article);
         Prepared { key: identity_key(&article), article, analysis }
     }

@@ -1,5 +1,7 @@
 //! The dedup stage: articles in, classified articles out.
 
+use std::panic::{AssertUnwindSafe, catch_unwind};
+
 use chorus_model::{Article, Classified, StageReport};
 use tokio::sync::mpsc;
 use tokio::task::JoinSet;
@@ -31,7 +33,20 @@ pub async fn run(
     let mut prepare = JoinSet::new();
     prepare.spawn(async move {
         while let Some(article) = articles.recv().await {
-            if prepared_tx.send(preparer.prepare(article)).await.is_err() {
+            let url = article.url.clone();
+            let prepared = match catch_unwind(AssertUnwindSafe(|| preparer.prepare(article))) {
+                Ok(prepared) => prepared,
+                Err(_) => {
+                    // Counted by the deciding half, which owns the report.
+                    error!(
+                        url = url.as_ref().map(|u| u.as_str()),
+                        "preparing an article panicked: dropped"
+                    );
+                    prepared_tx.send(Err(())).await.ok();
+                    continue;
+                }
+            };
+            if prepared_tx.send(Ok(prepared)).await.is_err() {
                 break;
             }
         }
@@ -57,14 +72,33 @@ pub async fn run(
 /// The sequential half of the stage.
 async fn decide(
     mut deduper: Deduper,
-    mut prepared: mpsc::Receiver<crate::Prepared>,
+    mut prepared: mpsc::Receiver<Result<crate::Prepared, ()>>,
     out: mpsc::Sender<Classified>,
 ) -> StageReport {
     let mut report = StageReport::new("dedup");
     info!("dedup stage started");
     while let Some(article) = prepared.recv().await {
         report.received += 1;
-        match deduper.observe_prepared(article) {
+        let Ok(article) = article else {
+            report.drop_for("panicked");
+            continue;
+        };
+        // One article that trips a bug must not stop the stage: it is dropped, counted and
+        // named. The deduper may keep part of what it recorded for that article (its key,
+        // say), which only affects articles like it.
+        let url = article.article.url.clone();
+        let verdict = match catch_unwind(AssertUnwindSafe(|| deduper.observe_prepared(article))) {
+            Ok(verdict) => verdict,
+            Err(_) => {
+                error!(
+                    url = url.as_ref().map(|u| u.as_str()),
+                    "deciding about an article panicked: dropped"
+                );
+                report.drop_for("panicked");
+                continue;
+            }
+        };
+        match verdict {
             Verdict::Known { key } => {
                 debug!(%key, "article seen before: dropped");
                 report.drop_for("same_url");
@@ -81,4 +115,48 @@ async fn decide(
     }
     info!(%report, "dedup stage finished");
     report
+}
+
+/// Headlines that make the two halves of the stage panic, in this crate's unit tests only:
+/// no real input is known to, and the stage must survive one that does.
+#[cfg(test)]
+pub(crate) const PANIC_IN_PREPARE: &str = "\u{0}panic while preparing";
+#[cfg(test)]
+pub(crate) const PANIC_IN_DECIDE: &str = "\u{0}panic while deciding";
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::DedupConfig;
+    use chorus_model::EventId;
+
+    fn article(n: usize, title: &str) -> Article {
+        Article {
+            url: Some(format!("https://example.test/{n}").parse().unwrap()),
+            title: title.to_owned(),
+            text: format!("Story number {n} tells of something else entirely, word {n}."),
+            ..Article::default()
+        }
+    }
+
+    #[tokio::test]
+    async fn a_panic_on_one_article_is_counted_and_the_stage_goes_on() {
+        let deduper = Deduper::new(&DedupConfig::default(), EventId(1));
+        let (tx, rx) = mpsc::channel(8);
+        let (out_tx, mut out_rx) = mpsc::channel(8);
+        let stage = tokio::spawn(run(deduper, rx, out_tx));
+        let titles = ["first", PANIC_IN_PREPARE, "second", PANIC_IN_DECIDE, "third"];
+        for (n, title) in titles.iter().enumerate() {
+            tx.send(article(n, title)).await.unwrap();
+        }
+        drop(tx);
+        let report = stage.await.expect("the stage survives the panics");
+        let mut sent = Vec::new();
+        while let Some(c) = out_rx.recv().await {
+            sent.push(c.article.title);
+        }
+        assert_eq!(sent, ["first", "second", "third"]);
+        assert_eq!((report.received, report.sent), (5, 3), "{report}");
+        assert_eq!(report.dropped.get("panicked"), Some(&2), "{report}");
+    }
 }

@@ -18,8 +18,10 @@ use crate::known::{KnownUrls, RecentUrls};
 /// For each [`FeedJob`]: polls the feed ([`Fetcher::poll_feed`]), sends its [`FeedCheck`]
 /// on `checks` (with `new_entries` filled in), then downloads every entry whose canonical
 /// URL ([`canonical_url`]) is not in `known`, sending each [`RawPage`] on `pages`. `known`
-/// grows as entries are queued, so an article listed by two feeds is fetched once, and a
-/// page whose download failed is tried again only in a later run. It remembers at most
+/// grows as entries are queued, so an article listed by two feeds is fetched once. A page
+/// whose download failed for a passing reason (timeout, broken connection, 408, 425, 429,
+/// 5xx) is forgotten again and tried at its feed's next poll, up to `fetch.page_attempts`
+/// tries; one that failed for good (404, not HTML, too large) is not. It remembers at most
 /// `fetch.max_known_urls` addresses, forgetting the oldest first.
 ///
 /// - Concurrency: polls and downloads run as tracked tasks, at most

@@ -55,7 +55,9 @@ pub struct Superseded {
 pub struct Classified {
     /// The article.
     pub article: Article,
-    /// Its identity: the canonical URL, or `input:<id>` for an input record without one.
+    /// Its identity: `input:<id>` for a record of an input file, else its canonical URL,
+    /// else `text:<hash>` (hex xxh3-64 of its normalised text, or of its headline when the
+    /// body has no words) for an article with neither.
     pub key: String,
     /// Hex xxh3-64 of the normalised text (equal hashes mean the same words).
     pub text_hash: String,

@@ -86,11 +86,18 @@ pub(crate) async fn feed_schedule(
         if once {
             due.remove(0);
         } else {
-            // Intervals are validated to at most 30 days, so this cannot overflow.
-            due[0].0 = Instant::now() + feed.interval;
+            due[0].0 = after(feed.interval);
         }
     }
     report
+}
+
+/// The instant `wait` from now. Config validation keeps intervals within 30 days, but a
+/// library caller may build a [`Feed`] by hand: a longer wait is cut to a year rather than
+/// overflow the clock.
+pub(crate) fn after(wait: std::time::Duration) -> Instant {
+    const LONGEST_WAIT: std::time::Duration = std::time::Duration::from_secs(365 * 24 * 3600);
+    Instant::now() + wait.min(LONGEST_WAIT)
 }
 
 /// The longest the daemon takes to make its first round of polls.
