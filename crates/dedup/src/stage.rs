@@ -13,7 +13,9 @@ use crate::{Deduper, Verdict};
 const PREPARED_QUEUE: usize = 64;
 
 /// Runs the stage: each article from `articles` goes through [`Deduper::observe`]; new
-/// ones are sent on `out`, ones seen before are dropped and counted (reason `same_url`).
+/// ones are sent on `out`, ones seen before are dropped and counted (reason `same_url`),
+/// and so is one whose analysis or decision panicked (reason `panicked`, logged with its
+/// URL).
 /// Ends when `articles` closes (after the last article is sent on), or early if `out`
 /// closes, which only happens when the store has stopped.
 ///
