@@ -6,6 +6,7 @@ use chorus_model::{Article, Classified, StageReport};
 use tokio::sync::mpsc;
 use tokio::task::JoinSet;
 use tracing::{debug, error, info, warn};
+use url::Url;
 
 use crate::{Deduper, Verdict};
 
@@ -35,20 +36,10 @@ pub async fn run(
     let mut prepare = JoinSet::new();
     prepare.spawn(async move {
         while let Some(article) = articles.recv().await {
+            // A panic is counted by the deciding half, which owns the report.
             let url = article.url.clone();
-            let prepared = match catch_unwind(AssertUnwindSafe(|| preparer.prepare(article))) {
-                Ok(prepared) => prepared,
-                Err(_) => {
-                    // Counted by the deciding half, which owns the report.
-                    error!(
-                        url = url.as_ref().map(|u| u.as_str()),
-                        "preparing an article panicked: dropped"
-                    );
-                    prepared_tx.send(Err(())).await.ok();
-                    continue;
-                }
-            };
-            if prepared_tx.send(Ok(prepared)).await.is_err() {
+            let prepared = guarded(url, "preparing", || preparer.prepare(article));
+            if prepared_tx.send(prepared).await.is_err() {
                 break;
             }
         }
@@ -74,31 +65,19 @@ pub async fn run(
 /// The sequential half of the stage.
 async fn decide(
     mut deduper: Deduper,
-    mut prepared: mpsc::Receiver<Result<crate::Prepared, ()>>,
+    mut prepared: mpsc::Receiver<Option<crate::Prepared>>,
     out: mpsc::Sender<Classified>,
 ) -> StageReport {
     let mut report = StageReport::new("dedup");
     info!("dedup stage started");
     while let Some(article) = prepared.recv().await {
         report.received += 1;
-        let Ok(article) = article else {
+        let url = article.as_ref().and_then(|a| a.article.url.clone());
+        let verdict =
+            article.and_then(|a| guarded(url, "deciding on", || deduper.observe_prepared(a)));
+        let Some(verdict) = verdict else {
             report.drop_for("panicked");
             continue;
-        };
-        // One article that trips a bug must not stop the stage: it is dropped, counted and
-        // named. The deduper may keep part of what it recorded for that article (its key,
-        // say), which only affects articles like it.
-        let url = article.article.url.clone();
-        let verdict = match catch_unwind(AssertUnwindSafe(|| deduper.observe_prepared(article))) {
-            Ok(verdict) => verdict,
-            Err(_) => {
-                error!(
-                    url = url.as_ref().map(|u| u.as_str()),
-                    "deciding about an article panicked: dropped"
-                );
-                report.drop_for("panicked");
-                continue;
-            }
         };
         match verdict {
             Verdict::Known { key } => {
@@ -117,6 +96,18 @@ async fn decide(
     }
     info!(%report, "dedup stage finished");
     report
+}
+
+/// Runs one article's `step` of the stage. One article that trips a bug must not stop the
+/// stage: a panic is logged with the article's URL and gives `None`, and the caller drops
+/// and counts the article. The deduper may keep part of what it recorded for that article
+/// (its key, say), which only affects articles like it.
+fn guarded<T>(url: Option<Url>, step: &str, work: impl FnOnce() -> T) -> Option<T> {
+    let done = catch_unwind(AssertUnwindSafe(work));
+    if done.is_err() {
+        error!(url = url.as_ref().map(Url::as_str), "{step} an article panicked: dropped");
+    }
+    done.ok()
 }
 
 /// Headlines that make the two halves of the stage panic, in this crate's unit tests only:
