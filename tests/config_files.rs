@@ -36,7 +36,9 @@ async fn the_reference_config_states_every_default() {
         })
         .collect::<Vec<_>>()
         .join("\n");
-    let parsed = chorus_pipeline::Config::parse(&uncommented, Path::new("chorus.toml")).unwrap();
+    let parsed =
+        chorus_pipeline::Config::from_toml(&uncommented, Path::new("chorus.toml")).unwrap();
+    assert!(parsed.validate().is_ok(), "the reference config is not valid");
     let defaults = chorus_pipeline::Config { feeds: parsed.feeds.clone(), ..Default::default() };
     assert_eq!(parsed, defaults);
 

@@ -7,8 +7,8 @@ use std::process::ExitCode;
 use std::sync::Mutex;
 
 use anyhow::Context;
-use chorus_extract::{ExtractConfig, extract as extract_page, extract_html};
-use chorus_fetch::{FetchConfig, Fetcher};
+use chorus_extract::{ExtractSettings, extract as extract_page, extract_html};
+use chorus_fetch::{FetchSettings, Fetcher};
 use chorus_model::Article;
 use serde::Serialize;
 use url::Url;
@@ -46,7 +46,7 @@ impl From<Article> for PageResult {
 }
 
 pub(crate) fn extract(args: ExtractArgs) -> anyhow::Result<ExitCode> {
-    let cfg = ExtractConfig::default();
+    let cfg = ExtractSettings::default();
     if let (Some(dir), Some(out)) = (&args.html_dir, &args.out) {
         return extract_dir(dir, out, args.jobs.max(1), &cfg);
     }
@@ -86,8 +86,8 @@ pub(crate) fn extract(args: ExtractArgs) -> anyhow::Result<ExitCode> {
 
 /// Downloads one page as the daemon would (same client, limits and charset handling) and
 /// extracts it.
-fn download_and_extract(url: &Url, cfg: &ExtractConfig) -> anyhow::Result<Article> {
-    let fetcher = Fetcher::new(&FetchConfig::default())?;
+fn download_and_extract(url: &Url, cfg: &ExtractSettings) -> anyhow::Result<Article> {
+    let fetcher = Fetcher::new(&FetchSettings::default())?;
     let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
     let outlet = url.host_str().unwrap_or_default();
     let page = runtime
@@ -102,7 +102,7 @@ fn extract_dir(
     dir: &Path,
     out: &Path,
     jobs: usize,
-    cfg: &ExtractConfig,
+    cfg: &ExtractSettings,
 ) -> anyhow::Result<ExitCode> {
     let mut files: Vec<(String, PathBuf)> = Vec::new();
     for entry in std::fs::read_dir(dir).with_context(|| format!("reading {}", dir.display()))? {

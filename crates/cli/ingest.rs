@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::Context;
-use chorus_pipeline::{Config, RunReport, Source};
+use chorus_pipeline::{Config, RunReport, Settings, Source};
 use tokio_util::sync::CancellationToken;
 
 use crate::args::{BackfillArgs, CheckConfigArgs, Global, RunArgs};
@@ -31,13 +31,13 @@ pub(crate) fn run(global: &Global, args: RunArgs) -> anyhow::Result<ExitCode> {
 pub(crate) fn backfill(global: &Global, args: BackfillArgs) -> anyhow::Result<ExitCode> {
     let config = match &args.config {
         Some(path) => load(path, global.db.as_deref())?,
-        None => Config {
-            store: chorus_store::StoreConfig {
-                path: global.db.clone().unwrap_or_else(|| Config::default().store.path),
-                ..Default::default()
-            },
-            ..Config::default()
-        },
+        None => {
+            let mut settings = Settings::default();
+            if let Some(db) = &global.db {
+                settings.store.path.clone_from(db);
+            }
+            settings
+        }
     };
     let source = match args.jsonl {
         Some(path) => {
@@ -73,7 +73,7 @@ pub(crate) fn check_config(args: CheckConfigArgs) -> anyhow::Result<ExitCode> {
     Ok(if ok { ExitCode::SUCCESS } else { ExitCode::from(1) })
 }
 
-fn load(path: &Path, db: Option<&Path>) -> anyhow::Result<Config> {
+fn load(path: &Path, db: Option<&Path>) -> anyhow::Result<Settings> {
     let mut config = Config::load(path)?;
     if let Some(db) = db {
         config.store.path = db.to_owned();
@@ -83,7 +83,7 @@ fn load(path: &Path, db: Option<&Path>) -> anyhow::Result<Config> {
 
 /// Runs the pipeline until it ends, with signals watched; says whether a signal cut it
 /// short.
-fn run_pipeline(config: &Config, source: Source) -> anyhow::Result<(RunReport, bool)> {
+fn run_pipeline(config: &Settings, source: Source) -> anyhow::Result<(RunReport, bool)> {
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -125,7 +125,7 @@ async fn watch_signals(shutdown: CancellationToken) {
 
 fn print_summary(
     report: &RunReport,
-    config: &Config,
+    config: &Settings,
     json: bool,
     interrupted: bool,
 ) -> anyhow::Result<()> {

@@ -15,7 +15,7 @@ pub(crate) fn db_path(global: &Global, from: &DbFromConfig) -> anyhow::Result<Pa
     }
     match &from.config {
         Some(file) => Ok(Config::load(file)?.store.path),
-        None => Ok(Config::default().store.path),
+        None => Ok(chorus_store::StoreConfig::default().path),
     }
 }
 

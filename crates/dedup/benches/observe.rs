@@ -11,7 +11,7 @@
 
 use std::path::PathBuf;
 
-use chorus_dedup::{DedupConfig, Deduper, EventId, Preparer};
+use chorus_dedup::{DedupSettings, Deduper, EventId, Preparer};
 use chorus_model::Article;
 use chrono::{TimeZone, Utc};
 use criterion::{BatchSize, Criterion, Throughput, criterion_group, criterion_main};
@@ -126,7 +126,7 @@ fn dev_sets() -> Vec<(String, Vec<Article>)> {
 }
 
 fn observe(c: &mut Criterion) {
-    let cfg = DedupConfig::default();
+    let cfg = DedupSettings::default();
     let mut sets = vec![("synthetic".to_owned(), synthetic(5_000))];
     sets.extend(dev_sets());
     let mut group = c.benchmark_group("observe");

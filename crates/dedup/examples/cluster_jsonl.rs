@@ -74,10 +74,9 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             _ => return Err("expected --config JSON, --repeat N or --fetched-at TIME".into()),
         }
     }
-    let problems = cfg.validate();
-    if !problems.is_empty() {
-        return Err(problems.join("; ").into());
-    }
+    let cfg = cfg.validate().map_err(|problems| {
+        problems.iter().map(ToString::to_string).collect::<Vec<_>>().join("; ")
+    })?;
 
     let mut articles = Vec::new();
     for line in BufReader::new(std::fs::File::open(input)?).lines() {

@@ -1,6 +1,12 @@
 //! `[dedup]`: how copies are told and how events are formed.
 
+use std::num::NonZeroUsize;
+
+use chorus_model::{Problem, Problems};
 use serde::{Deserialize, Serialize};
+
+use crate::cluster::{MAX_NEIGHBOURS, Params};
+use crate::terms::Weights;
 
 /// Settings of the deduplicator and event clusterer, the `[dedup]` section of the config.
 ///
@@ -172,42 +178,39 @@ impl Default for DedupConfig {
 }
 
 impl DedupConfig {
-    /// Every problem with the settings, each naming its key as `dedup.<key>`; empty when
-    /// they are usable.
-    pub fn validate(&self) -> Vec<String> {
-        let mut problems = Vec::new();
-        let mut at_least = |key: &str, value: usize, min: usize| {
-            if value < min {
-                problems.push(format!("dedup.{key} must be at least {min}"));
-            }
-        };
-        at_least("window_hours", self.window_hours as usize, 1);
-        at_least("max_window_articles", self.max_window_articles, 1);
-        at_least("max_known_keys", self.max_known_keys, 1);
-        at_least("body_words", self.body_words, 1);
-        at_least("max_article_terms", self.max_article_terms, 1);
-        at_least("max_event_terms", self.max_event_terms, 1);
-        at_least("query_terms", self.query_terms, 1);
-        at_least("max_candidates", self.max_candidates, 1);
-        at_least("neighbours", self.neighbours, 1);
-        if self.neighbours > 16 {
-            problems.push("dedup.neighbours must be at most 16".to_owned());
+    /// Checks every value and returns the parameters the deduplicator and clusterer run
+    /// with, or every problem found, each under its key (`dedup.<key>`).
+    pub fn validate(&self) -> Result<DedupSettings, Vec<Problem>> {
+        let mut p = Problems::new("dedup");
+        p.at_least("window_hours", u64::from(self.window_hours), 1);
+        for (key, value) in [
+            ("max_window_articles", self.max_window_articles),
+            ("max_known_keys", self.max_known_keys),
+            ("body_words", self.body_words),
+            ("max_article_terms", self.max_article_terms),
+            ("max_event_terms", self.max_event_terms),
+            ("query_terms", self.query_terms),
+            ("max_candidates", self.max_candidates),
+        ] {
+            p.at_least(key, value as u64, 1);
         }
-        let mut unit = |key: &str, value: f32| {
-            if !(0.0..=1.0).contains(&value) || value == 0.0 {
-                problems.push(format!("dedup.{key} must be above 0 and at most 1"));
+        p.between("neighbours", self.neighbours as u64, 1, MAX_NEIGHBOURS as u64);
+        for (key, value) in [
+            ("near_duplicate_threshold", self.near_duplicate_threshold),
+            ("min_similarity", self.min_similarity),
+            ("untimed_min_similarity", self.untimed_min_similarity),
+            ("date_disagree", self.date_disagree),
+        ] {
+            if !(value > 0.0 && value <= 1.0) {
+                p.add(key, format!("must be above 0 and at most 1 (got {value})"));
             }
-        };
-        unit("near_duplicate_threshold", self.near_duplicate_threshold);
-        unit("min_similarity", self.min_similarity);
-        unit("untimed_min_similarity", self.untimed_min_similarity);
-        unit("date_disagree", self.date_disagree);
+        }
         for (key, value) in [
             ("cluster_threshold", self.cluster_threshold),
             ("merge_threshold", self.merge_threshold),
         ] {
             if !(-1.0..=1.0).contains(&value) {
-                problems.push(format!("dedup.{key} must be between -1 and 1"));
+                p.add(key, format!("must be between -1 and 1 (got {value})"));
             }
         }
         for (key, value) in [
@@ -218,19 +221,69 @@ impl DedupConfig {
             ("date_agree", self.date_agree),
         ] {
             if !(value.is_finite() && value > 0.0) {
-                problems.push(format!("dedup.{key} must be a number above 0"));
+                p.add(key, format!("must be a number above 0 (got {value})"));
             }
         }
         if !(self.idf_power > 0.0 && self.idf_power <= 4.0) {
-            problems.push("dedup.idf_power must be above 0 and at most 4".to_owned());
+            p.add("idf_power", format!("must be above 0 and at most 4 (got {})", self.idf_power));
         }
-        problems
+        let nonzero = |n: usize| NonZeroUsize::new(n).unwrap_or(NonZeroUsize::MIN);
+        p.finish(|| DedupSettings {
+            weights: Weights {
+                title: self.title_weight,
+                lead: self.lead_weight,
+                lead_words: self.lead_words,
+                body_words: self.body_words,
+                entity: self.entity_weight,
+                max_terms: self.max_article_terms,
+            },
+            params: Params {
+                threshold: self.cluster_threshold,
+                merge_threshold: self.merge_threshold,
+                min_similarity: self.min_similarity,
+                untimed_min_similarity: self.untimed_min_similarity,
+                window_secs: i64::from(self.window_hours) * 3600,
+                half_life_secs: f64::from(self.decay_half_life_hours) * 3600.0,
+                neighbours: self.neighbours,
+                max_event_terms: self.max_event_terms,
+                query_terms: self.query_terms,
+                candidates: self.max_candidates,
+                date_agree: self.date_agree,
+                date_disagree: self.date_disagree,
+            },
+            near_duplicate_threshold: self.near_duplicate_threshold,
+            idf_power: self.idf_power,
+            max_window_articles: nonzero(self.max_window_articles),
+            max_known_keys: nonzero(self.max_known_keys),
+        })
     }
+}
 
+/// The `[dedup]` section once checked ([`DedupConfig::validate`]): the parameters of term
+/// weighting, copy detection and event placement, in the form the deduplicator uses them.
+/// The only way to make a [`crate::Deduper`].
+#[derive(Clone, Debug)]
+pub struct DedupSettings {
+    pub(crate) weights: Weights,
+    pub(crate) params: Params,
+    pub(crate) near_duplicate_threshold: f32,
+    pub(crate) idf_power: f32,
+    pub(crate) max_window_articles: NonZeroUsize,
+    pub(crate) max_known_keys: NonZeroUsize,
+}
+
+impl DedupSettings {
     /// How many of the most recent stored articles to give [`crate::Deduper::restore`] at
     /// start-up: the window, since older ones could not be matched anyway.
     pub fn restore_limit(&self) -> usize {
-        self.max_window_articles
+        self.max_window_articles.get()
+    }
+}
+
+impl Default for DedupSettings {
+    /// The defaults of [`DedupConfig`], checked.
+    fn default() -> Self {
+        DedupConfig::default().validate().expect("the default [dedup] config is valid")
     }
 }
 
@@ -240,7 +293,9 @@ mod tests {
 
     #[test]
     fn defaults_are_valid() {
-        assert!(DedupConfig::default().validate().is_empty());
+        let settings = DedupSettings::default();
+        assert_eq!(settings.restore_limit(), 20_000);
+        assert_eq!(settings.params.window_secs, 72 * 3600);
     }
 
     #[test]
@@ -253,7 +308,7 @@ mod tests {
             max_candidates: 0,
             ..DedupConfig::default()
         };
-        let problems = cfg.validate();
+        let problems = cfg.validate().unwrap_err();
         assert_eq!(problems.len(), 5, "{problems:?}");
         for key in [
             "dedup.window_hours",
@@ -262,7 +317,7 @@ mod tests {
             "dedup.title_weight",
             "dedup.max_candidates",
         ] {
-            assert!(problems.iter().any(|p| p.starts_with(key)), "{key} missing: {problems:?}");
+            assert!(problems.iter().any(|p| p.key == key), "{key} missing: {problems:?}");
         }
     }
 }

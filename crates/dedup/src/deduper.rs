@@ -6,13 +6,13 @@ use std::hash::BuildHasherDefault;
 use chorus_model::{Article, Classified, Duplicate, EventId, Superseded, canonical_url};
 use xxhash_rust::xxh3::xxh3_64;
 
-use crate::cluster::{Clusterer, MAX_NEIGHBOURS, Params};
+use crate::DedupSettings;
+use crate::cluster::Clusterer;
 use crate::event::Moment;
 use crate::near_dup::CopyIndex;
 use crate::prepare::{Analysis, Prepared, Preparer};
 use crate::terms::{DocFreq, Term, Weights, weigh};
 use crate::text::{HashedKey, hex, text_hash};
-use crate::{DedupConfig, DedupError};
 
 /// Events are checked for expiry once every this many articles (expiry is also checked
 /// whenever an event is a candidate, so this only paces the freeing of memory).
@@ -102,7 +102,7 @@ impl KnownKeys {
 /// 1. **Identity.** Its [`identity_key`] seen before: [`Verdict::Known`].
 /// 2. **Copies.** The same normalised text as an article in the window, or a near copy
 ///    (estimated Jaccard similarity of word 3-shingles at least
-///    [`DedupConfig::near_duplicate_threshold`], found through LSH buckets): it is marked a
+///    [`DedupConfig::near_duplicate_threshold`](crate::DedupConfig::near_duplicate_threshold), found through LSH buckets): it is marked a
 ///    copy of the earliest such article and joins that article's event. If it was
 ///    published before that article (its feed was read later), it is the original
 ///    instead: [`Classified::supersedes`] names the article it takes over from, which,
@@ -113,9 +113,9 @@ impl KnownKeys {
 ///    index on their heaviest terms (looked up with its own heaviest terms that other
 ///    articles are listed under, candidates ranked by the time between them as well).
 ///    Similarities decay with the time between articles
-///    ([`DedupConfig::decay_half_life_hours`]); where either side has no time, they are
+///    ([`DedupConfig::decay_half_life_hours`](crate::DedupConfig::decay_half_life_hours)); where either side has no time, they are
 ///    scaled by whether the weekdays, months and years the headlines and leads name agree
-///    ([`DedupConfig::date_disagree`], [`DedupConfig::date_agree`]). Its score for each of its nearest
+///    ([`DedupConfig::date_disagree`](crate::DedupConfig::date_disagree), [`DedupConfig::date_agree`](crate::DedupConfig::date_agree)). Its score for each of its nearest
 ///    neighbours' events is
 ///
 ///    ```text
@@ -123,23 +123,23 @@ impl KnownKeys {
 ///    ```
 ///
 ///    where `r(a)`, the local scale, is the mean similarity of `a` to its
-///    [`DedupConfig::neighbours`] most similar articles. This is the cross-domain similarity
+///    [`DedupConfig::neighbours`](crate::DedupConfig::neighbours) most similar articles. This is the cross-domain similarity
 ///    local scaling (CSLS) of Conneau et al. (2018), a remedy for hubness: some stories (a
 ///    president's week, a weekly statistic) are fairly similar to many others, and a single
 ///    absolute threshold either glues them together or splits distinctive events. With the
 ///    local scale the question becomes "closer to each other than to their usual
 ///    neighbours". The article joins the best event if its score reaches
-///    [`DedupConfig::cluster_threshold`] divided by the event's number of articles (its
+///    [`DedupConfig::cluster_threshold`](crate::DedupConfig::cluster_threshold) divided by the event's number of articles (its
 ///    margins over the members add up to the threshold) and its plain average similarity
-///    reaches [`DedupConfig::min_similarity`] (or the stricter
-///    [`DedupConfig::untimed_min_similarity`] when there is no time to go by); else it
+///    reaches [`DedupConfig::min_similarity`](crate::DedupConfig::min_similarity) (or the stricter
+///    [`DedupConfig::untimed_min_similarity`](crate::DedupConfig::untimed_min_similarity) when there is no time to go by); else it
 ///    starts an event with the next id. An article that joins an event may bridge it to
 ///    another: such events are merged, the older id surviving, and reported in
 ///    [`EventRef::merged`](chorus_model::EventRef::merged).
 ///
 /// An event's title is the member headline closest to its centroid. Articles and events
-/// leave the window by age ([`DedupConfig::window_hours`]) or by count
-/// ([`DedupConfig::max_window_articles`]), which bounds memory.
+/// leave the window by age ([`DedupConfig::window_hours`](crate::DedupConfig::window_hours)) or by count
+/// ([`DedupConfig::max_window_articles`](crate::DedupConfig::max_window_articles)), which bounds memory.
 #[derive(Debug)]
 pub struct Deduper {
     known: KnownKeys,
@@ -160,78 +160,27 @@ pub struct Deduper {
 
 impl Deduper {
     /// A deduplicator with nothing seen yet; new events are numbered from `next_event` on
-    /// (the store gives one past its highest). A config that fails
-    /// [`DedupConfig::validate`] is used with each bad value replaced: counts raised to
-    /// their minimum, other numbers out of range or not finite replaced by their default.
-    pub fn new(cfg: &DedupConfig, next_event: EventId) -> Self {
-        let d = DedupConfig::default();
-        // A number within `range`, else the default.
-        let sane = |value: f32, range: std::ops::RangeInclusive<f32>, default: f32| {
-            if range.contains(&value) { value } else { default }
-        };
-        let weight = |value: f32, default: f32| sane(value, f32::MIN_POSITIVE..=f32::MAX, default);
-        let window_articles = cfg.max_window_articles.max(1);
-        let weights = Weights {
-            title: weight(cfg.title_weight, d.title_weight),
-            lead: weight(cfg.lead_weight, d.lead_weight),
-            lead_words: cfg.lead_words,
-            body_words: cfg.body_words.max(1),
-            entity: weight(cfg.entity_weight, d.entity_weight),
-            max_terms: cfg.max_article_terms.max(1),
-        };
-        let params = Params {
-            threshold: sane(cfg.cluster_threshold, -1.0..=1.0, d.cluster_threshold),
-            merge_threshold: sane(cfg.merge_threshold, -1.0..=1.0, d.merge_threshold),
-            min_similarity: sane(cfg.min_similarity, 0.0..=1.0, d.min_similarity),
-            untimed_min_similarity: sane(
-                cfg.untimed_min_similarity,
-                0.0..=1.0,
-                d.untimed_min_similarity,
-            ),
-            window_secs: i64::from(cfg.window_hours.max(1)) * 3600,
-            half_life_secs: f64::from(weight(cfg.decay_half_life_hours, d.decay_half_life_hours))
-                * 3600.0,
-            neighbours: cfg.neighbours.clamp(1, MAX_NEIGHBOURS),
-            max_event_terms: cfg.max_event_terms.max(1),
-            query_terms: cfg.query_terms.max(1),
-            candidates: cfg.max_candidates.max(1),
-            date_agree: weight(cfg.date_agree, d.date_agree),
-            date_disagree: sane(cfg.date_disagree, f32::MIN_POSITIVE..=1.0, d.date_disagree),
-        };
+    /// (the store gives one past its highest).
+    pub fn new(cfg: &DedupSettings, next_event: EventId) -> Self {
+        let window_articles = cfg.max_window_articles.get();
         Deduper {
             known: KnownKeys {
                 set: HashSet::default(),
                 order: VecDeque::new(),
-                limit: cfg.max_known_keys.max(1),
+                limit: cfg.max_known_keys.get(),
             },
             copies: CopyIndex::default(),
-            df: DocFreq::new(
-                window_articles,
-                sane(cfg.idf_power, f32::MIN_POSITIVE..=4.0, d.idf_power),
-            ),
-            window_secs: params.window_secs,
-            clusters: Clusterer::new(params, next_event),
-            preparer: Preparer::new(weights.clone()),
-            weights,
-            near_threshold: sane(
-                cfg.near_duplicate_threshold,
-                f32::MIN_POSITIVE..=1.0,
-                d.near_duplicate_threshold,
-            ),
+            df: DocFreq::new(window_articles, cfg.idf_power),
+            window_secs: cfg.params.window_secs,
+            clusters: Clusterer::new(cfg.params.clone(), next_event),
+            preparer: Preparer::new(cfg.weights.clone()),
+            weights: cfg.weights.clone(),
+            near_threshold: cfg.near_duplicate_threshold,
             window_articles: window_articles as u64,
             vector: Vec::new(),
             seq: 0,
             clock: None,
         }
-    }
-
-    /// Like [`Deduper::new`], but refuses settings that fail [`DedupConfig::validate`].
-    pub fn try_new(cfg: &DedupConfig, next_event: EventId) -> Result<Self, DedupError> {
-        let problems = cfg.validate();
-        if !problems.is_empty() {
-            return Err(DedupError::InvalidConfig { problems });
-        }
-        Ok(Deduper::new(cfg, next_event))
     }
 
     /// Decides about the next article: [`Verdict::Known`] if its identity key was seen

@@ -36,10 +36,10 @@
 //! [`DedupConfig`].
 //!
 //! ```
-//! use chorus_dedup::{DedupConfig, Deduper, Verdict};
+//! use chorus_dedup::{DedupSettings, Deduper, Verdict};
 //! use chorus_model::{Article, EventId};
 //!
-//! let mut deduper = Deduper::new(&DedupConfig::default(), EventId(1));
+//! let mut deduper = Deduper::new(&DedupSettings::default(), EventId(1));
 //! let wire = "Storm Ada made landfall near the port city of Tampico on Monday, bringing \
 //!             winds of 180 km/h and heavy rainfall. Authorities evacuated 40,000 people.";
 //! let article = |url: &str, title: &str| Article {
@@ -71,7 +71,6 @@ mod coverage;
 mod dates;
 mod deduper;
 mod english;
-mod error;
 mod event;
 mod near_dup;
 mod prepare;
@@ -80,10 +79,9 @@ mod stage;
 mod terms;
 mod text;
 
-pub use config::DedupConfig;
+pub use config::{DedupConfig, DedupSettings};
 pub use coverage::{Claim, Coverage, CoverageInput, UniqueClaims, compare};
 pub use deduper::{Deduper, Footprint, Verdict, identity_key};
-pub use error::DedupError;
 pub use prepare::{Prepared, Preparer};
 pub use stage::run;
 pub use text::text_hash;

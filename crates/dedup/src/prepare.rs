@@ -41,9 +41,9 @@ pub struct Prepared {
 /// the deduper in arrival order.
 ///
 /// ```
-/// use chorus_dedup::{DedupConfig, Deduper, EventId, Verdict};
+/// use chorus_dedup::{DedupSettings, Deduper, EventId, Verdict};
 /// use chorus_model::Article;
-/// let mut deduper = Deduper::new(&DedupConfig::default(), EventId(1));
+/// let mut deduper = Deduper::new(&DedupSettings::default(), EventId(1));
 /// let mut preparer = deduper.preparer();
 /// let article = Article { title: "Storm hits the coast".into(), ..Article::default() };
 /// let prepared = std::thread::spawn(move || preparer.prepare(article)).join().unwrap();

@@ -120,7 +120,7 @@ pub(crate) const PANIC_IN_DECIDE: &str = "\u{0}panic while deciding";
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::DedupConfig;
+    use crate::DedupSettings;
     use chorus_model::EventId;
 
     fn article(n: usize, title: &str) -> Article {
@@ -134,7 +134,7 @@ mod tests {
 
     #[tokio::test]
     async fn a_panic_on_one_article_is_counted_and_the_stage_goes_on() {
-        let deduper = Deduper::new(&DedupConfig::default(), EventId(1));
+        let deduper = Deduper::new(&DedupSettings::default(), EventId(1));
         let (tx, rx) = mpsc::channel(8);
         let (out_tx, mut out_rx) = mpsc::channel(8);
         let stage = tokio::spawn(run(deduper, rx, out_tx));

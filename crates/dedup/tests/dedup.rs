@@ -5,14 +5,15 @@ mod fixtures;
 mod newsroom;
 
 use chorus_dedup::{
-    CoverageInput, DedupConfig, Deduper, EventId, Verdict, compare, identity_key, run,
+    CoverageInput, DedupConfig, DedupSettings, Deduper, EventId, Verdict, compare, identity_key,
+    run,
 };
 use chorus_model::{Article, Classified, DateSource};
 use chrono::{TimeZone, Utc};
 use fixtures::*;
 
 fn deduper() -> Deduper {
-    Deduper::new(&DedupConfig::default(), EventId(1))
+    Deduper::new(&DedupSettings::default(), EventId(1))
 }
 
 fn new(verdict: Verdict) -> Classified {
@@ -215,7 +216,7 @@ fn without_times_arrival_order_is_the_clock_and_events_still_form() {
 
 #[test]
 fn the_event_title_is_a_member_headline_and_new_ids_count_up() {
-    let mut d = Deduper::new(&DedupConfig::default(), EventId(40));
+    let mut d = Deduper::new(&DedupSettings::default(), EventId(40));
     let mut last = None;
     for (i, (title, text)) in MARA.iter().enumerate() {
         last = Some(new(d.observe(article(
@@ -252,7 +253,7 @@ fn the_same_input_in_the_same_order_gives_the_same_output() {
 
 #[test]
 fn restore_rebuilds_keys_copies_and_events_with_their_ids() {
-    let mut first_run = Deduper::new(&DedupConfig::default(), EventId(1));
+    let mut first_run = Deduper::new(&DedupSettings::default(), EventId(1));
     let mut stored = Vec::new();
     for (i, (title, text)) in MARA.iter().take(2).enumerate() {
         stored.push(new(first_run.observe(article(
@@ -273,7 +274,7 @@ fn restore_rebuilds_keys_copies_and_events_with_their_ids() {
     let mara_event = stored[0].event.id;
 
     // A restart: the store hands back what it has, oldest first, and the next free id.
-    let mut d = Deduper::new(&DedupConfig::default(), EventId(3));
+    let mut d = Deduper::new(&DedupSettings::default(), EventId(3));
     for c in &stored {
         d.restore(c);
     }
@@ -312,7 +313,7 @@ fn restore_follows_recorded_merges() {
     second.event.merged = vec![stored[0].event.id];
     stored.push(second);
 
-    let mut d = Deduper::new(&DedupConfig::default(), EventId(8));
+    let mut d = Deduper::new(&DedupSettings::default(), EventId(8));
     for c in &stored {
         d.restore(c);
     }
@@ -324,7 +325,7 @@ fn restore_follows_recorded_merges() {
 #[test]
 fn memory_stays_within_the_window() {
     let cfg = DedupConfig { max_window_articles: 200, ..DedupConfig::default() };
-    let mut d = Deduper::new(&cfg, EventId(1));
+    let mut d = Deduper::new(&cfg.validate().unwrap(), EventId(1));
     for a in background(3_000) {
         d.observe(a);
     }
@@ -466,12 +467,10 @@ fn config_rejects_unknown_keys_and_fills_in_defaults() {
         cluster_threshold: 7.0,
         ..DedupConfig::default()
     };
-    assert!(Deduper::try_new(&bad, EventId(1)).is_err());
-    // `new` takes it anyway, replacing what is unusable, and still works.
-    let mut d = Deduper::new(&bad, EventId(1));
-    let a = new(d.observe(article("https://a.test/1", "o", MARA[0].0, MARA[0].1, Some((9, 8)))));
-    let b = new(d.observe(article("https://a.test/2", "o", MARA[1].0, MARA[1].1, Some((9, 9)))));
-    assert_eq!(a.event.id, b.event.id);
+    // Settings that fail the check cannot make a deduplicator: there is none to repair.
+    let problems = bad.validate().unwrap_err();
+    let keys: Vec<&str> = problems.iter().map(|p| p.key.as_str()).collect();
+    assert_eq!(keys, ["dedup.max_candidates", "dedup.cluster_threshold", "dedup.title_weight"]);
 }
 
 #[test]
@@ -628,7 +627,7 @@ fn without_times_the_day_a_report_names_keeps_a_recurring_story_apart() {
         ),
     ];
     let events = |cfg: &DedupConfig| {
-        let mut d = Deduper::new(cfg, EventId(1));
+        let mut d = Deduper::new(&cfg.validate().unwrap(), EventId(1));
         for a in background(40) {
             d.observe(a);
         }

@@ -4,7 +4,7 @@
 
 use std::collections::HashMap;
 
-use chorus_dedup::{Classified, DedupConfig, Deduper, EventId, Verdict};
+use chorus_dedup::{Classified, DedupSettings, Deduper, EventId, Verdict};
 use chorus_model::{Article, DateSource};
 use chorus_newsroom::{Story, catalog};
 use chrono::{TimeZone, Utc};
@@ -53,7 +53,7 @@ fn article(story: &Story) -> Article {
 /// followed. Every problem found is returned, not panicked on, so that one run can count
 /// the failing orders.
 fn check(order: &[&Story]) -> Result<(), String> {
-    let mut deduper = Deduper::new(&DedupConfig::default(), EventId(1));
+    let mut deduper = Deduper::new(&DedupSettings::default(), EventId(1));
     let mut placed: HashMap<&str, Classified> = HashMap::new();
     let mut merged_into: HashMap<EventId, EventId> = HashMap::new();
     for story in order {

@@ -7,7 +7,7 @@
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
-use chorus_extract::{ExtractConfig, extract_html};
+use chorus_extract::{ExtractSettings, extract_html};
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 
 /// `*.html` and `*.html.gz` files of a directory, decompressed; empty if it is missing.
@@ -35,7 +35,7 @@ fn bench_set(c: &mut Criterion, name: &str, pages: &[Vec<u8>]) {
     if pages.is_empty() {
         return;
     }
-    let cfg = ExtractConfig::default();
+    let cfg = ExtractSettings::default();
     let mut group = c.benchmark_group(name);
     group.throughput(Throughput::Bytes(pages.iter().map(|p| p.len() as u64).sum()));
     group.bench_function("extract_html (all pages)", |b| {

@@ -12,7 +12,7 @@
 use std::io::Read;
 use std::time::{Duration, Instant};
 
-use chorus_extract::{ExtractConfig, extract_html};
+use chorus_extract::{ExtractSettings, extract_html};
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut args = std::env::args().skip(1);
@@ -43,7 +43,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         return Err(format!("no *.html or *.html.gz in {dir}").into());
     }
 
-    let cfg = ExtractConfig::default();
+    let cfg = ExtractSettings::default();
     let mut result = serde_json::Map::new();
     for (id, bytes) in &pages {
         let a = extract_html(bytes, None, None, &cfg);

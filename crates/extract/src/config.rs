@@ -1,5 +1,8 @@
 //! The `[extract]` section of the config file.
 
+use std::num::NonZeroUsize;
+
+use chorus_model::{Problem, Problems};
 use serde::{Deserialize, Serialize};
 
 /// Settings of the extraction stage.
@@ -43,43 +46,59 @@ impl Default for ExtractConfig {
 }
 
 impl ExtractConfig {
-    /// Every problem with the settings, each naming its key (`extract.<key>`).
-    pub fn validate(&self) -> Vec<String> {
-        let mut problems = Vec::new();
+    /// Checks every value and returns them typed, or every problem found, each under its
+    /// key (`extract.<key>`).
+    pub fn validate(&self) -> Result<ExtractSettings, Vec<Problem>> {
+        let mut p = Problems::new("extract");
         if self.min_text_chars > 100_000 {
-            problems.push(format!(
-                "extract.min_text_chars must be at most 100000 (got {}): longer thresholds \
-                 would discard whole articles",
-                self.min_text_chars
-            ));
+            p.add(
+                "min_text_chars",
+                format!(
+                    "must be at most 100000 (got {}): longer thresholds would discard whole \
+                     articles",
+                    self.min_text_chars
+                ),
+            );
         }
         if self.workers > 1024 {
-            problems.push(format!(
-                "extract.workers must be at most 1024 (got {}); 0 means one per core",
-                self.workers
-            ));
+            p.add(
+                "workers",
+                format!("must be at most 1024 (got {}); 0 means one per core", self.workers),
+            );
         }
-        if !(1024..=2_000_000_000).contains(&self.max_html_bytes) {
-            problems.push(format!(
-                "extract.max_html_bytes must be between 1024 and 2000000000 (got {})",
-                self.max_html_bytes
-            ));
-        }
-        if !(1000..=10_000_000).contains(&self.max_elements) {
-            problems.push(format!(
-                "extract.max_elements must be between 1000 and 10000000 (got {})",
-                self.max_elements
-            ));
-        }
-        problems
+        p.between("max_html_bytes", self.max_html_bytes as u64, 1024, 2_000_000_000);
+        p.between("max_elements", self.max_elements as u64, 1000, 10_000_000);
+        let nonzero = |n: usize| NonZeroUsize::new(n).unwrap_or(NonZeroUsize::MIN);
+        p.finish(|| ExtractSettings {
+            min_text_chars: self.min_text_chars,
+            // Extraction is pure CPU work: more threads than cores only add contention.
+            workers: NonZeroUsize::new(self.workers).unwrap_or_else(|| {
+                std::thread::available_parallelism().unwrap_or(NonZeroUsize::MIN)
+            }),
+            max_html_bytes: nonzero(self.max_html_bytes),
+            max_elements: nonzero(self.max_elements),
+        })
     }
+}
 
-    /// The number of pages to extract at once: `workers`, or the number of cores for 0.
-    pub fn effective_workers(&self) -> usize {
-        if self.workers > 0 {
-            return self.workers;
-        }
-        std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get)
+/// The `[extract]` section once checked ([`ExtractConfig::validate`]): what extraction
+/// runs with. See [`ExtractConfig`] for what each key means.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ExtractSettings {
+    /// `min_text_chars`: at most 100000.
+    pub min_text_chars: usize,
+    /// Pages extracted at once: `workers`, or the number of cores for 0.
+    pub workers: NonZeroUsize,
+    /// `max_html_bytes`: between 1024 and 2000000000.
+    pub max_html_bytes: NonZeroUsize,
+    /// `max_elements`: between 1000 and 10000000.
+    pub max_elements: NonZeroUsize,
+}
+
+impl Default for ExtractSettings {
+    /// The defaults of [`ExtractConfig`], checked.
+    fn default() -> Self {
+        ExtractConfig::default().validate().expect("the default [extract] config is valid")
     }
 }
 
@@ -89,9 +108,10 @@ mod tests {
 
     #[test]
     fn defaults_are_valid_and_unknown_keys_are_refused() {
-        assert!(ExtractConfig::default().validate().is_empty());
+        assert_eq!(ExtractSettings::default().max_elements.get(), 200_000);
         let cfg: ExtractConfig = serde_json::from_str(r#"{"workers": 3}"#).unwrap();
         assert_eq!(cfg, ExtractConfig { workers: 3, ..ExtractConfig::default() });
+        assert_eq!(cfg.validate().unwrap().workers.get(), 3);
         assert!(serde_json::from_str::<ExtractConfig>(r#"{"worker": 3}"#).is_err());
     }
 
@@ -103,12 +123,23 @@ mod tests {
             max_html_bytes: 100,
             max_elements: 20_000_000,
         };
-        let problems = cfg.validate();
-        assert_eq!(problems.len(), 4, "{problems:?}");
-        assert!(problems[0].starts_with("extract.min_text_chars"));
-        assert!(problems[1].starts_with("extract.workers"));
-        assert!(problems[2].starts_with("extract.max_html_bytes"));
-        assert!(problems[3].starts_with("extract.max_elements"));
-        assert!(ExtractConfig { workers: 0, ..cfg }.effective_workers() >= 1);
+        let problems = cfg.validate().unwrap_err();
+        let keys: Vec<&str> = problems.iter().map(|p| p.key.as_str()).collect();
+        assert_eq!(
+            keys,
+            [
+                "extract.min_text_chars",
+                "extract.workers",
+                "extract.max_html_bytes",
+                "extract.max_elements"
+            ]
+        );
+    }
+
+    #[test]
+    fn zero_workers_means_one_per_core() {
+        let cfg = ExtractConfig { workers: 0, ..ExtractConfig::default() };
+        let cores = std::thread::available_parallelism().map_or(1, NonZeroUsize::get);
+        assert_eq!(cfg.validate().unwrap().workers.get(), cores);
     }
 }

@@ -9,7 +9,7 @@
 //! [`PageFlags`](chorus_model::PageFlags) (paywall, consent wall, not an article).
 //! [`extract_html`] does the same from bare bytes. [`run`] is the pipeline stage: pages
 //! in, articles out, extraction on a pool of blocking threads. [`ExtractConfig`] is the
-//! `[extract]` section of the config file; [`VERSION`] is stored with every article.
+//! `[extract]` section of the config file, checked into [`ExtractSettings`]; [`VERSION`] is stored with every article.
 //!
 //! # How it works
 //!
@@ -40,7 +40,7 @@
 //! it to that.
 //!
 //! ```
-//! use chorus_extract::{ExtractConfig, extract_html};
+//! use chorus_extract::{ExtractSettings, extract_html};
 //! use chorus_model::DateSource;
 //!
 //! let html = br#"<html lang="en"><head>
@@ -57,7 +57,7 @@
 //!     </article>
 //!     <footer><a href="/about">About us</a></footer>
 //!   </body></html>"#;
-//! let article = extract_html(html, None, None, &ExtractConfig::default());
+//! let article = extract_html(html, None, None, &ExtractSettings::default());
 //! assert_eq!(article.title, "Bridge reopens after repairs");
 //! assert_eq!(
 //!     article.text,
@@ -84,7 +84,7 @@ mod preparse;
 mod sniff;
 mod stage;
 
-pub use config::ExtractConfig;
+pub use config::{ExtractConfig, ExtractSettings};
 pub use error::ExtractError;
 pub use stage::run;
 
@@ -102,7 +102,7 @@ pub const VERSION: &str = concat!("chorus-extract ", env!("CARGO_PKG_VERSION"));
 /// Fails only for pages that are not HTML at all (an image, a PDF, binary data, an empty
 /// body). A page with no article text is not an error: it comes back with empty `text`,
 /// and usually a flag saying why.
-pub fn extract(page: &RawPage, cfg: &ExtractConfig) -> Result<Article, ExtractError> {
+pub fn extract(page: &RawPage, cfg: &ExtractSettings) -> Result<Article, ExtractError> {
     sniff::check(page)?;
     let context = Context {
         url: Some(&page.final_url),
@@ -120,7 +120,7 @@ pub fn extract_html(
     html: &[u8],
     url: Option<&Url>,
     content_type: Option<&str>,
-    cfg: &ExtractConfig,
+    cfg: &ExtractSettings,
 ) -> Article {
     let context = Context { url, outlet: None, entry: None, fetched_at: None };
     extract_with(html, content_type, &context, cfg)
@@ -138,19 +138,19 @@ fn extract_with(
     bytes: &[u8],
     content_type: Option<&str>,
     cx: &Context<'_>,
-    cfg: &ExtractConfig,
+    cfg: &ExtractSettings,
 ) -> Article {
     let host = cx.url.and_then(Url::host_str);
     let tld = host.and_then(|h| h.rsplit('.').next());
-    let (bytes, bytes_capped) = preparse::cap_bytes(bytes, cfg.max_html_bytes);
+    let (bytes, bytes_capped) = preparse::cap_bytes(bytes, cfg.max_html_bytes.get());
     let source = charset::decode(bytes, content_type, tld);
-    let prepared = preparse::prepare(&source, cfg.max_elements);
+    let prepared = preparse::prepare(&source, cfg.max_elements.get());
     if bytes_capped || prepared.elements_capped {
         // Not an error: the article is near the top, and what was read is extracted.
         warn!(
             url = cx.url.map(Url::as_str),
-            max_html_bytes = cfg.max_html_bytes,
-            max_elements = cfg.max_elements,
+            max_html_bytes = cfg.max_html_bytes.get(),
+            max_elements = cfg.max_elements.get(),
             "page too large: only its start is read"
         );
     }

@@ -7,25 +7,25 @@ use tokio::sync::mpsc;
 use tokio::task::JoinSet;
 use tracing::{debug, info, warn};
 
-use crate::{ExtractConfig, ExtractError, extract};
+use crate::{ExtractError, ExtractSettings, extract};
 
 /// What one extraction task hands back to the stage loop.
 type Outcome = Result<Article, ExtractError>;
 
 /// Runs the stage until `pages` closes and every page in flight is done.
 ///
-/// At most `cfg.workers` pages (one per core for 0) are extracted at once, each inside
+/// At most `cfg.workers` pages are extracted at once, each inside
 /// `spawn_blocking`, so parsing never stalls the async runtime; a full `articles` channel
 /// holds the loop, which in turn stops taking pages. Pages without text are dropped
 /// (reason `no_text`), refused pages by their error's reason. Articles leave in the order
 /// they finish, not the order pages came in. If the receiver of `articles` goes away, the
 /// stage stops taking pages and finishes what is in flight.
 pub async fn run(
-    cfg: ExtractConfig,
+    cfg: ExtractSettings,
     mut pages: mpsc::Receiver<RawPage>,
     articles: mpsc::Sender<Article>,
 ) -> StageReport {
-    let workers = cfg.effective_workers();
+    let workers = cfg.workers.get();
     let cfg = Arc::new(cfg);
     let mut report = StageReport::new("extract");
     let mut tasks: JoinSet<Outcome> = JoinSet::new();

@@ -5,7 +5,7 @@
 
 use std::path::{Path, PathBuf};
 
-use chorus_extract::{ExtractConfig, extract_html};
+use chorus_extract::{ExtractSettings, extract_html};
 use url::Url;
 
 fn testdata() -> PathBuf {
@@ -35,7 +35,7 @@ fn check_expected_texts(dir: &Path, at_least: usize) {
         let name = page.file_stem().and_then(|s| s.to_str()).expect("file name");
         let html = std::fs::read(page).expect("read page");
         let url = Url::parse(&format!("https://news.example/2025/09/04/{name}/")).expect("url");
-        let got = extract_html(&html, Some(&url), None, &ExtractConfig::default()).text + "\n";
+        let got = extract_html(&html, Some(&url), None, &ExtractSettings::default()).text + "\n";
         let expected_path = dir.join(format!("{name}.expected.txt"));
         if bless {
             std::fs::write(&expected_path, &got).expect("write expected text");
@@ -82,7 +82,7 @@ fn charset_pages_keep_their_characters() {
             std::str::from_utf8(&html).is_err(),
             "{name}: stored as UTF-8, not as legacy bytes"
         );
-        let text = extract_html(&html, None, None, &ExtractConfig::default()).text;
+        let text = extract_html(&html, None, None, &ExtractSettings::default()).text;
         for w in wanted {
             assert!(text.contains(w), "{name}: {w:?} not in {text:?}");
         }
@@ -120,7 +120,7 @@ fn golden_pages_leave_their_furniture_out() {
     ];
     for path in pages_in(&testdata()) {
         let html = std::fs::read(&path).expect("read page");
-        let text = extract_html(&html, None, None, &ExtractConfig::default()).text;
+        let text = extract_html(&html, None, None, &ExtractSettings::default()).text;
         assert!(text.len() > 400, "{}: too little text: {text}", path.display());
         for f in furniture {
             assert!(!text.contains(f), "{}: furniture {f:?} in text:\n{text}", path.display());

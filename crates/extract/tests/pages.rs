@@ -1,6 +1,6 @@
 //! Whole pages through `extract`: metadata with provenance, flags, fallbacks, refusals.
 
-use chorus_extract::{ExtractConfig, ExtractError, VERSION, extract, extract_html};
+use chorus_extract::{ExtractError, ExtractSettings, VERSION, extract, extract_html};
 use chorus_model::DateSource;
 use chrono::{TimeZone, Utc};
 use url::Url;
@@ -18,7 +18,7 @@ fn wordpress_metadata_with_provenance() {
         "https://harborgazette.example/2025/09/04/council-approves-bridge-repairs/?utm_source=rss",
         &golden("wordpress"),
     );
-    let a = extract(&p, &ExtractConfig::default()).unwrap();
+    let a = extract(&p, &ExtractSettings::default()).unwrap();
     assert_eq!(a.title, "Council approves harbor bridge repairs after two-year delay");
     assert_eq!(a.authors, ["Maria Lopez"]);
     assert_eq!(a.published, Some(Utc.with_ymd_and_hms(2025, 9, 4, 8, 15, 0).unwrap()));
@@ -41,7 +41,7 @@ fn wordpress_metadata_with_provenance() {
 fn arc_page_people_not_outlets_and_relative_canonical() {
     let p =
         page("https://ledger.example/business/2025/09/04/port-strike-third-day/", &golden("arc"));
-    let a = extract(&p, &ExtractConfig::default()).unwrap();
+    let a = extract(&p, &ExtractSettings::default()).unwrap();
     assert_eq!(a.title, "Port strike halts container traffic for a third day");
     assert_eq!(a.authors, ["Jane Roe", "Samuel Poe"]);
     assert_eq!(a.published_source, Some(DateSource::JsonLd));
@@ -62,7 +62,7 @@ fn drupal_page_meta_date_byline_and_language() {
         "https://stadtanzeiger.example/lokales/neue-radwege-entlang-des-kanals",
         &golden("drupal"),
     );
-    let a = extract(&p, &ExtractConfig::default()).unwrap();
+    let a = extract(&p, &ExtractSettings::default()).unwrap();
     assert_eq!(a.title, "Neue Radwege entlang des Kanals eröffnet");
     assert_eq!(a.language.as_deref(), Some("de"));
     // "Redaktion" in <meta name=author> is a desk, not a person: the byline wins.
@@ -75,7 +75,7 @@ fn drupal_page_meta_date_byline_and_language() {
 fn amp_page_parsely_metadata() {
     let p =
         page("https://valleycourier.example/weather/heat-wave-breaks-records/amp/", &golden("amp"));
-    let a = extract(&p, &ExtractConfig::default()).unwrap();
+    let a = extract(&p, &ExtractSettings::default()).unwrap();
     assert_eq!(a.title, "Heat wave breaks records across the valley");
     assert_eq!(a.authors, ["Priya Natarajan"]);
     assert_eq!(a.published_source, Some(DateSource::Meta));
@@ -86,7 +86,7 @@ fn amp_page_parsely_metadata() {
 #[test]
 fn json_ld_article_body_when_the_page_has_no_text() {
     let p = page("https://mountainpost.example/news/pine-ridge-fire", &golden("jsonld_only"));
-    let a = extract(&p, &ExtractConfig::default()).unwrap();
+    let a = extract(&p, &ExtractSettings::default()).unwrap();
     assert!(a.text.starts_with("Firefighters stopped the Pine Ridge fire"), "{}", a.text);
     assert!(a.text.contains("the town's water treatment plant"), "entities decoded: {}", a.text);
     assert_eq!(a.text.split("\n\n").count(), 4, "paragraphs kept: {}", a.text);
@@ -96,7 +96,7 @@ fn json_ld_article_body_when_the_page_has_no_text() {
 
 #[test]
 fn live_blog_posts_add_up_and_teasers_do_not() {
-    let a = extract_html(&golden("liveblog"), None, None, &ExtractConfig::default());
+    let a = extract_html(&golden("liveblog"), None, None, &ExtractSettings::default());
     for post in [
         "Dunmore conceded",
         "Turnout in the harbor towns",
@@ -119,7 +119,7 @@ fn feed_entry_fills_in_title_date_and_authors() {
         "https://harborgazette.example/news/pier-delay",
         "Pier opening delayed to October",
     ));
-    let a = extract(&p, &ExtractConfig::default()).unwrap();
+    let a = extract(&p, &ExtractSettings::default()).unwrap();
     assert_eq!(a.title, "Pier opening delayed to October");
     assert_eq!(a.published_source, Some(DateSource::Feed));
     assert_eq!(a.published, Some(Utc.with_ymd_and_hms(2025, 9, 3, 7, 0, 0).unwrap()));
@@ -133,7 +133,7 @@ fn url_path_date_is_the_last_resort() {
         "https://harborgazette.example/2025/08/30/some-story/",
         article_html("Some story", 3).as_bytes(),
     );
-    let a = extract(&p, &ExtractConfig::default()).unwrap();
+    let a = extract(&p, &ExtractSettings::default()).unwrap();
     assert_eq!(a.published_source, Some(DateSource::Url));
     assert_eq!(a.published, Some(Utc.with_ymd_and_hms(2025, 8, 30, 0, 0, 0).unwrap()));
 }
@@ -144,14 +144,14 @@ fn paywall_consent_wall_and_index_pages_are_flagged() {
         "isAccessibleForFree":false,"hasPart":{"@type":"WebPageElement","isAccessibleForFree":false,"cssSelector":".paywall"}}</script></head>
         <body><article><h1>Budget talks</h1><p>The budget talks resumed on Monday with both sides far apart on the question of school funding.</p>
         <div class="paywall"><p>Subscribe to keep reading.</p></div></article></body></html>"#;
-    let a = extract(&page("https://x.example/a", paywall), &ExtractConfig::default()).unwrap();
+    let a = extract(&page("https://x.example/a", paywall), &ExtractSettings::default()).unwrap();
     assert!(a.flags.paywalled && !a.flags.consent_wall && !a.flags.not_article, "{:?}", a.flags);
 
     let wall = br#"<html><head><title>Before you continue</title></head><body><div class="consent">
         <p>We and our partners use cookies and similar technologies to store and access personal data on your device.</p>
         <p>Select "Accept all" to agree or "Manage preferences" to review your choices.</p>
         <button>Accept all</button><button>Reject all</button></div></body></html>"#;
-    let a = extract(&page("https://x.example/b", wall), &ExtractConfig::default()).unwrap();
+    let a = extract(&page("https://x.example/b", wall), &ExtractSettings::default()).unwrap();
     assert!(a.flags.consent_wall, "{:?}: {}", a.flags, a.text);
 
     let mut index = String::from(
@@ -163,12 +163,13 @@ fn paywall_consent_wall_and_index_pages_are_flagged() {
         ));
     }
     index.push_str("</ul><p>Updated hourly.</p></body></html>");
-    let a = extract(&page("https://x.example/world/", index.as_bytes()), &ExtractConfig::default())
-        .unwrap();
+    let a =
+        extract(&page("https://x.example/world/", index.as_bytes()), &ExtractSettings::default())
+            .unwrap();
     assert!(a.flags.not_article, "{:?}: {}", a.flags, a.text);
 
     let article = article_html("Bridge story", 4);
-    let a = extract(&page("https://x.example/c", article.as_bytes()), &ExtractConfig::default())
+    let a = extract(&page("https://x.example/c", article.as_bytes()), &ExtractSettings::default())
         .unwrap();
     assert_eq!(a.flags.names(), Vec::<&str>::new());
 }
@@ -177,7 +178,7 @@ fn paywall_consent_wall_and_index_pages_are_flagged() {
 fn non_html_pages_are_refused_with_a_reason() {
     let mut p = page("https://x.example/photo.jpg", b"\xFF\xD8\xFF\xE0\x00\x10JFIF\x00\x01");
     p.content_type = Some("image/jpeg".to_owned());
-    let err = extract(&p, &ExtractConfig::default()).unwrap_err();
+    let err = extract(&p, &ExtractSettings::default()).unwrap_err();
     assert!(
         matches!(err, ExtractError::NotHtml { ref content_type, .. } if content_type == "image/jpeg")
     );
@@ -185,15 +186,15 @@ fn non_html_pages_are_refused_with_a_reason() {
 
     let mut p = page("https://x.example/file", b"%PDF-1.7\n\x00\x00\x01binary");
     p.content_type = None;
-    assert_eq!(extract(&p, &ExtractConfig::default()).unwrap_err().reason(), "binary");
+    assert_eq!(extract(&p, &ExtractSettings::default()).unwrap_err().reason(), "binary");
 
     let p = page("https://x.example/empty", b"  \n ");
-    assert_eq!(extract(&p, &ExtractConfig::default()).unwrap_err().reason(), "empty_body");
+    assert_eq!(extract(&p, &ExtractSettings::default()).unwrap_err().reason(), "empty_body");
 
     // HTML served with a wrong type is still read.
     let mut p = page("https://x.example/odd", article_html("Odd", 3).as_bytes());
     p.content_type = Some("application/octet-stream".to_owned());
-    assert!(!extract(&p, &ExtractConfig::default()).unwrap().text.is_empty());
+    assert!(!extract(&p, &ExtractSettings::default()).unwrap().text.is_empty());
 }
 
 #[test]
@@ -203,7 +204,7 @@ fn latin1_page_without_http_charset_is_decoded() {
             .to_vec();
     html.extend(b"Le caf\xe9 du port a rouvert ses portes apr\xe8s deux ann\xe9es de travaux, au grand plaisir des habitu\xe9s du quartier.");
     html.extend(b"</p></article></body></html>");
-    let a = extract_html(&html, None, None, &ExtractConfig::default());
+    let a = extract_html(&html, None, None, &ExtractSettings::default());
     assert!(
         a.text.starts_with("Le café du port a rouvert ses portes après deux années"),
         "{}",

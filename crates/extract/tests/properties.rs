@@ -4,7 +4,7 @@
 //! every input: no panic; script and style bodies never reach the text; no NUL in the
 //! text; and the same bytes give the same article.
 
-use chorus_extract::{ExtractConfig, extract, extract_html};
+use chorus_extract::{ExtractSettings, extract, extract_html};
 use chorus_model::Article;
 use proptest::prelude::*;
 use url::Url;
@@ -352,7 +352,7 @@ fn check_text(article: &Article, scripts_are_scripts: bool) {
 /// Extracts through both entry points, twice each; each pair must agree.
 fn extract_all(bytes: &[u8], content_type: Option<&str>, scripts_are_scripts: bool) {
     let url = Url::parse("https://www.example.test/2025/09/04/story/").expect("url");
-    let cfg = ExtractConfig::default();
+    let cfg = ExtractSettings::default();
     let first = extract_html(bytes, Some(&url), content_type, &cfg);
     let second = extract_html(bytes, Some(&url), content_type, &cfg);
     assert_eq!(first, second, "same bytes, different article");

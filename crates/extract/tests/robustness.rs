@@ -1,7 +1,7 @@
 //! Hostile and broken input: nothing panics, nothing hangs, deep nesting cannot overflow
 //! the stack, and the text that is there is still found.
 
-use chorus_extract::{ExtractConfig, extract, extract_html};
+use chorus_extract::{ExtractConfig, ExtractSettings, extract, extract_html};
 
 use crate::util::page;
 
@@ -19,7 +19,7 @@ fn hundred_thousand_nested_divs() {
     // On a thread with a small stack: any recursion over the depth would overflow it.
     let article = std::thread::Builder::new()
         .stack_size(256 * 1024)
-        .spawn(move || extract_html(html.as_bytes(), None, None, &ExtractConfig::default()))
+        .spawn(move || extract_html(html.as_bytes(), None, None, &ExtractSettings::default()))
         .expect("spawn")
         .join()
         .expect("no panic, no stack overflow");
@@ -36,7 +36,7 @@ fn deeply_nested_inline_and_unclosed_formatting() {
     }
     let article = std::thread::Builder::new()
         .stack_size(256 * 1024)
-        .spawn(move || extract_html(html.as_bytes(), None, None, &ExtractConfig::default()))
+        .spawn(move || extract_html(html.as_bytes(), None, None, &ExtractSettings::default()))
         .expect("spawn")
         .join()
         .expect("no panic, no stack overflow");
@@ -55,13 +55,13 @@ fn binary_garbage() {
             (x >> 24) as u8
         })
         .collect();
-    let article = extract_html(&bytes, None, None, &ExtractConfig::default());
+    let article = extract_html(&bytes, None, None, &ExtractSettings::default());
     assert!(article.text.chars().count() <= bytes.len());
-    let err = extract(&page("https://x.example/garbage", &bytes), &ExtractConfig::default());
+    let err = extract(&page("https://x.example/garbage", &bytes), &ExtractSettings::default());
     assert_eq!(err.unwrap_err().reason(), "binary");
     // Garbage with the NUL bytes taken out gets past the binary check and is parsed.
     let no_nul: Vec<u8> = bytes.iter().map(|&b| b.max(1)).collect();
-    let _ = extract(&page("https://x.example/garbage", &no_nul), &ExtractConfig::default());
+    let _ = extract(&page("https://x.example/garbage", &no_nul), &ExtractSettings::default());
 }
 
 /// Past `max_html_bytes` (20 MB by default) the page is not read: time and memory stay
@@ -76,14 +76,15 @@ fn fifty_megabytes_of_paragraphs() {
     }
     html.push_str("<p>The last paragraph of a page far too long to read to its end.</p>");
     html.push_str("</article></body></html>");
-    let article = extract_html(html.as_bytes(), None, None, &ExtractConfig::default());
+    let article = extract_html(html.as_bytes(), None, None, &ExtractSettings::default());
     assert!(article.text.starts_with(PARAGRAPH));
     assert!(article.text.ends_with(PARAGRAPH), "a paragraph cut in two");
     let read = article.text.len();
     assert!((15_000_000..20_000_000).contains(&read), "{read} bytes of text");
     assert!(!article.text.contains("far too long"), "text past the cap was read");
 
-    let cfg = ExtractConfig { max_html_bytes: 1_000_000, ..ExtractConfig::default() };
+    let cfg =
+        ExtractConfig { max_html_bytes: 1_000_000, ..ExtractConfig::default() }.validate().unwrap();
     let read = extract_html(html.as_bytes(), None, None, &cfg).text.len();
     assert!((900_000..1_000_000).contains(&read), "{read} bytes of text");
 }
@@ -130,7 +131,7 @@ fn ten_megabyte_attributes() {
          <div data-x=\"{huge}\">x</div></body></html>"
     ));
     for html in &pages {
-        let article = extract_html(html.as_bytes(), None, None, &ExtractConfig::default());
+        let article = extract_html(html.as_bytes(), None, None, &ExtractSettings::default());
         assert_eq!(article.text, format!("{PARAGRAPH}\n\n{PARAGRAPH}"), "{}", &html[..200]);
     }
 }
@@ -147,7 +148,7 @@ fn a_million_sibling_elements() {
     html.push_str("</div><ul>");
     html.push_str(&"<li>z</li>".repeat(500_000));
     html.push_str("</ul><p>The last paragraph, a million elements down.</p></body></html>");
-    let article = extract_html(html.as_bytes(), None, None, &ExtractConfig::default());
+    let article = extract_html(html.as_bytes(), None, None, &ExtractSettings::default());
     assert_eq!(article.text, format!("{PARAGRAPH}\n\n{PARAGRAPH}"));
 }
 
@@ -168,7 +169,7 @@ fn truncated_and_malformed_markup() {
             html,
             None,
             Some("text/html; charset=nonsense"),
-            &ExtractConfig::default(),
+            &ExtractSettings::default(),
         );
     }
 }
@@ -243,9 +244,9 @@ fn random_tag_soup_never_panics() {
                 body,
                 None,
                 Some("text/html; charset=windows-1252"),
-                &ExtractConfig::default(),
+                &ExtractSettings::default(),
             );
-            let _ = extract(&page_for(body), &ExtractConfig::default());
+            let _ = extract(&page_for(body), &ExtractSettings::default());
         }
     }
 }

@@ -4,7 +4,7 @@
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use chorus_extract::{ExtractConfig, run};
+use chorus_extract::{ExtractConfig, ExtractSettings, run};
 use tokio::sync::mpsc;
 
 use crate::util::{article_html, page};
@@ -13,7 +13,7 @@ use crate::util::{article_html, page};
 async fn forwards_articles_counts_drops_and_ends_when_input_closes() {
     let (pages_tx, pages_rx) = mpsc::channel(4);
     let (articles_tx, mut articles_rx) = mpsc::channel(4);
-    let cfg = ExtractConfig { workers: 2, ..ExtractConfig::default() };
+    let cfg = ExtractConfig { workers: 2, ..ExtractConfig::default() }.validate().unwrap();
     let stage = tokio::spawn(run(cfg, pages_rx, articles_tx));
 
     let feeder = tokio::spawn(async move {
@@ -54,7 +54,7 @@ async fn a_consumer_that_does_not_read_holds_the_stage_back() {
     let workers = 2;
     let (pages_tx, pages_rx) = mpsc::channel(1);
     let (articles_tx, mut articles_rx) = mpsc::channel(1);
-    let cfg = ExtractConfig { workers, ..ExtractConfig::default() };
+    let cfg = ExtractConfig { workers, ..ExtractConfig::default() }.validate().unwrap();
     let stage = tokio::spawn(run(cfg, pages_rx, articles_tx));
 
     let accepted = Arc::new(AtomicUsize::new(0));
@@ -96,7 +96,7 @@ async fn stops_taking_pages_when_nobody_reads_articles() {
     let (pages_tx, pages_rx) = mpsc::channel(2);
     let (articles_tx, articles_rx) = mpsc::channel(1);
     drop(articles_rx);
-    let stage = tokio::spawn(run(ExtractConfig::default(), pages_rx, articles_tx));
+    let stage = tokio::spawn(run(ExtractSettings::default(), pages_rx, articles_tx));
     let html = article_html("Story", 2);
     let mut refused = false;
     for i in 0..20 {

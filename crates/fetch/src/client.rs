@@ -2,7 +2,6 @@
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, PoisonError};
-use std::time::Duration;
 
 use chorus_model::{FeedEntry, FeedState, RawPage};
 use futures_util::StreamExt;
@@ -11,7 +10,7 @@ use reqwest::header::{self, HeaderMap, HeaderValue};
 use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 use url::Url;
 
-use crate::config::FetchConfig;
+use crate::config::FetchSettings;
 use crate::error::FetchError;
 
 /// Above this many hosts, idle per-host limits are forgotten, so a long run over many
@@ -27,7 +26,7 @@ const MAX_IDLE_HOSTS: usize = 4096;
 #[derive(Debug)]
 pub struct Fetcher {
     client: reqwest::Client,
-    cfg: FetchConfig,
+    cfg: FetchSettings,
     hosts: Mutex<HashMap<String, Arc<Semaphore>>>,
 }
 
@@ -51,18 +50,14 @@ pub(crate) struct Response {
 }
 
 impl Fetcher {
-    /// Builds the client from `cfg`, after checking it ([`FetchConfig::validate`]) and
+    /// Builds the client from checked settings ([`crate::FetchConfig::validate`]), after
     /// installing the TLS crypto provider ([`crate::init_tls`]).
-    pub fn new(cfg: &FetchConfig) -> Result<Fetcher, FetchError> {
-        let problems = cfg.validate();
-        if !problems.is_empty() {
-            return Err(FetchError::Config { problems });
-        }
+    pub fn new(cfg: &FetchSettings) -> Result<Fetcher, FetchError> {
         crate::init_tls();
         let client = reqwest::Client::builder()
-            .user_agent(cfg.user_agent.trim())
-            .connect_timeout(Duration::from_secs(cfg.connect_timeout_secs))
-            .timeout(Duration::from_secs(cfg.timeout_secs))
+            .user_agent(cfg.user_agent.as_str())
+            .connect_timeout(cfg.connect_timeout)
+            .timeout(cfg.timeout)
             .redirect(reqwest::redirect::Policy::limited(cfg.max_redirects))
             .gzip(true)
             .brotli(true)
@@ -72,8 +67,8 @@ impl Fetcher {
         Ok(Fetcher { client, cfg: cfg.clone(), hosts: Mutex::new(HashMap::new()) })
     }
 
-    /// The config this fetcher was built with.
-    pub fn config(&self) -> &FetchConfig {
+    /// The settings this fetcher was built with.
+    pub fn config(&self) -> &FetchSettings {
         &self.cfg
     }
 
@@ -200,7 +195,7 @@ impl Fetcher {
                 // A semaphore only this map refers to has no permit out and no waiter.
                 hosts.retain(|_, s| Arc::strong_count(s) > 1);
             }
-            let limit = self.cfg.per_host_concurrency;
+            let limit = self.cfg.per_host_concurrency.get();
             Arc::clone(
                 hosts.entry(host_key(url)).or_insert_with(|| Arc::new(Semaphore::new(limit))),
             )
@@ -210,13 +205,7 @@ impl Fetcher {
 
     fn error(&self, url: &Url, err: reqwest::Error) -> FetchError {
         let cfg = &self.cfg;
-        FetchError::from_reqwest(
-            url,
-            err,
-            cfg.connect_timeout_secs,
-            cfg.timeout_secs,
-            cfg.max_redirects,
-        )
+        FetchError::from_reqwest(url, err, cfg.connect_timeout, cfg.timeout, cfg.max_redirects)
     }
 }
 
@@ -276,13 +265,5 @@ mod tests {
         assert_eq!(key("https://a.test/x"), "a.test:443");
         assert_eq!(key("http://127.0.0.1:8080/x"), "127.0.0.1:8080");
         assert_ne!(key("http://127.0.0.1:1/"), key("http://127.0.0.2:1/"));
-    }
-
-    #[test]
-    fn invalid_config_is_refused() {
-        let cfg = FetchConfig { concurrency: 0, ..FetchConfig::default() };
-        let err = Fetcher::new(&cfg).unwrap_err();
-        assert_eq!(err.reason(), "config");
-        assert!(err.to_string().contains("fetch.concurrency"), "{err}");
     }
 }

@@ -1,5 +1,9 @@
 //! The `[fetch]` section of the config file.
 
+use std::num::{NonZeroU32, NonZeroUsize};
+use std::time::Duration;
+
+use chorus_model::{Problem, Problems};
 use serde::{Deserialize, Serialize};
 
 /// How the fetcher talks to outlets: identity, time limits, size limits and politeness.
@@ -83,43 +87,87 @@ impl Default for FetchConfig {
 }
 
 impl FetchConfig {
-    /// Every problem with these values, each naming its key as `fetch.<key>`; empty when the
-    /// config is usable.
-    pub fn validate(&self) -> Vec<String> {
-        let mut problems = Vec::new();
+    /// Checks every value and returns them typed, or every problem found, each under its
+    /// key (`fetch.<key>`).
+    pub fn validate(&self) -> Result<FetchSettings, Vec<Problem>> {
+        let mut p = Problems::new("fetch");
         let ua = self.user_agent.trim();
         if ua.is_empty() {
-            problems.push("fetch.user_agent must not be empty".to_owned());
+            p.add("user_agent", "must not be empty");
         } else if !ua.chars().all(|c| c == ' ' || c.is_ascii_graphic()) {
             // Anything else cannot be sent in an HTTP header.
-            problems.push("fetch.user_agent must be printable ASCII".to_owned());
+            p.add("user_agent", "must be printable ASCII");
         }
-        let at_least = |key: &str, value: u64, min: u64, problems: &mut Vec<String>| {
-            if value < min {
-                problems.push(format!("fetch.{key} must be at least {min} (got {value})"));
-            }
-        };
-        at_least("connect_timeout_secs", self.connect_timeout_secs, 1, &mut problems);
-        at_least("timeout_secs", self.timeout_secs, 1, &mut problems);
-        at_least("max_body_bytes", self.max_body_bytes, 1024, &mut problems);
-        at_least("per_host_concurrency", self.per_host_concurrency as u64, 1, &mut problems);
-        at_least("concurrency", self.concurrency as u64, 1, &mut problems);
-        at_least("max_entries_per_feed", self.max_entries_per_feed as u64, 1, &mut problems);
-        at_least("max_known_urls", self.max_known_urls as u64, 1, &mut problems);
-        at_least("page_attempts", u64::from(self.page_attempts), 1, &mut problems);
+        p.at_least("connect_timeout_secs", self.connect_timeout_secs, 1);
+        p.at_least("timeout_secs", self.timeout_secs, 1);
+        p.at_least("max_body_bytes", self.max_body_bytes, 1024);
+        p.at_least("per_host_concurrency", self.per_host_concurrency as u64, 1);
+        p.at_least("concurrency", self.concurrency as u64, 1);
+        p.at_least("max_entries_per_feed", self.max_entries_per_feed as u64, 1);
+        p.at_least("max_known_urls", self.max_known_urls as u64, 1);
+        p.at_least("page_attempts", u64::from(self.page_attempts), 1);
         if self.max_redirects > 50 {
-            problems.push(format!(
-                "fetch.max_redirects must be at most 50 (got {})",
-                self.max_redirects
-            ));
+            p.add("max_redirects", format!("must be at most 50 (got {})", self.max_redirects));
         }
         if self.connect_timeout_secs > self.timeout_secs && self.timeout_secs >= 1 {
-            problems.push(format!(
-                "fetch.connect_timeout_secs ({}) must not exceed fetch.timeout_secs ({})",
-                self.connect_timeout_secs, self.timeout_secs
-            ));
+            p.add(
+                "connect_timeout_secs",
+                format!(
+                    "({}) must not exceed fetch.timeout_secs ({})",
+                    self.connect_timeout_secs, self.timeout_secs
+                ),
+            );
         }
-        problems
+        let nonzero = |n: usize| NonZeroUsize::new(n).unwrap_or(NonZeroUsize::MIN);
+        p.finish(|| FetchSettings {
+            user_agent: ua.to_owned(),
+            connect_timeout: Duration::from_secs(self.connect_timeout_secs),
+            timeout: Duration::from_secs(self.timeout_secs),
+            max_body_bytes: self.max_body_bytes,
+            max_redirects: self.max_redirects,
+            per_host_concurrency: nonzero(self.per_host_concurrency),
+            concurrency: nonzero(self.concurrency),
+            max_entries_per_feed: nonzero(self.max_entries_per_feed),
+            max_child_sitemaps: self.max_child_sitemaps,
+            max_known_urls: nonzero(self.max_known_urls),
+            page_attempts: NonZeroU32::new(self.page_attempts).unwrap_or(NonZeroU32::MIN),
+        })
+    }
+}
+
+/// The `[fetch]` section once checked ([`FetchConfig::validate`]): what a [`crate::Fetcher`]
+/// is built from. Each field is the key of the same name in its working type; see
+/// [`FetchConfig`] for what each means.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FetchSettings {
+    /// `user_agent`, trimmed: printable ASCII, not empty.
+    pub user_agent: String,
+    /// `connect_timeout_secs`: at least a second, at most `timeout`.
+    pub connect_timeout: Duration,
+    /// `timeout_secs`: at least a second.
+    pub timeout: Duration,
+    /// `max_body_bytes`: at least 1024.
+    pub max_body_bytes: u64,
+    /// `max_redirects`: at most 50.
+    pub max_redirects: usize,
+    /// `per_host_concurrency`.
+    pub per_host_concurrency: NonZeroUsize,
+    /// `concurrency`.
+    pub concurrency: NonZeroUsize,
+    /// `max_entries_per_feed`.
+    pub max_entries_per_feed: NonZeroUsize,
+    /// `max_child_sitemaps` (0 follows none).
+    pub max_child_sitemaps: usize,
+    /// `max_known_urls`.
+    pub max_known_urls: NonZeroUsize,
+    /// `page_attempts`.
+    pub page_attempts: NonZeroU32,
+}
+
+impl Default for FetchSettings {
+    /// The defaults of [`FetchConfig`], checked.
+    fn default() -> Self {
+        FetchConfig::default().validate().expect("the default [fetch] config is valid")
     }
 }
 
@@ -129,9 +177,10 @@ mod tests {
 
     #[test]
     fn defaults_are_valid_and_name_the_version() {
-        let cfg = FetchConfig::default();
-        assert!(cfg.validate().is_empty(), "{:?}", cfg.validate());
-        assert!(cfg.user_agent.starts_with(&format!("chorus/{} ", env!("CARGO_PKG_VERSION"))));
+        let settings = FetchConfig::default().validate().unwrap();
+        assert!(settings.user_agent.starts_with(&format!("chorus/{} ", env!("CARGO_PKG_VERSION"))));
+        assert_eq!(settings.timeout, Duration::from_secs(30));
+        assert_eq!(settings, FetchSettings::default());
     }
 
     #[test]
@@ -146,7 +195,7 @@ mod tests {
             max_redirects: 99,
             ..FetchConfig::default()
         };
-        let problems = cfg.validate();
+        let problems = cfg.validate().unwrap_err();
         for key in [
             "fetch.user_agent",
             "fetch.timeout_secs",
@@ -156,13 +205,18 @@ mod tests {
             "fetch.max_entries_per_feed",
             "fetch.max_redirects",
         ] {
-            assert!(problems.iter().any(|p| p.starts_with(key)), "{key} missing in {problems:?}");
+            assert!(problems.iter().any(|p| p.key == key), "{key} missing in {problems:?}");
         }
     }
 
     #[test]
     fn connect_timeout_cannot_exceed_total() {
         let cfg = FetchConfig { connect_timeout_secs: 60, timeout_secs: 5, ..Default::default() };
-        assert_eq!(cfg.validate().len(), 1);
+        let problems = cfg.validate().unwrap_err();
+        assert_eq!(problems.len(), 1);
+        assert_eq!(
+            problems[0].to_string(),
+            "fetch.connect_timeout_secs (60) must not exceed fetch.timeout_secs (5)"
+        );
     }
 }

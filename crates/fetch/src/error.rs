@@ -1,5 +1,7 @@
 //! What can go wrong fetching and parsing.
 
+use std::time::Duration;
+
 use url::Url;
 
 /// A failed request, a refused page, or a feed that could not be read.
@@ -10,12 +12,6 @@ use url::Url;
 /// counting.
 #[derive(Debug, thiserror::Error)]
 pub enum FetchError {
-    /// The config has problems ([`crate::FetchConfig::validate`]).
-    #[error("invalid [fetch] config: {}", problems.join("; "))]
-    Config {
-        /// Every problem found.
-        problems: Vec<String>,
-    },
     /// The HTTP client could not be built.
     #[error("could not build the HTTP client: {source}")]
     Client {
@@ -105,7 +101,6 @@ impl FetchError {
     /// grouped ("http_4xx", "http_5xx") so the set of slugs stays small.
     pub fn reason(&self) -> &'static str {
         match self {
-            FetchError::Config { .. } => "config",
             FetchError::Client { .. } => "client",
             FetchError::UnsupportedUrl { .. } => "bad_url",
             FetchError::Status { status, .. } => status_slug(*status),
@@ -135,7 +130,7 @@ impl FetchError {
     /// The address the error is about, when there is one.
     pub fn url(&self) -> Option<&Url> {
         match self {
-            FetchError::Config { .. } | FetchError::Client { .. } => None,
+            FetchError::Client { .. } => None,
             FetchError::UnsupportedUrl { url }
             | FetchError::Status { url, .. }
             | FetchError::Timeout { url, .. }
@@ -153,13 +148,13 @@ impl FetchError {
     pub(crate) fn from_reqwest(
         url: &Url,
         err: reqwest::Error,
-        connect_secs: u64,
-        total_secs: u64,
+        connect: Duration,
+        total: Duration,
         max_redirects: usize,
     ) -> FetchError {
         let url = url.clone();
         if err.is_timeout() {
-            let secs = if err.is_connect() { connect_secs } else { total_secs };
+            let secs = if err.is_connect() { connect.as_secs() } else { total.as_secs() };
             FetchError::Timeout { url, secs }
         } else if err.is_redirect() {
             FetchError::TooManyRedirects { url, limit: max_redirects }

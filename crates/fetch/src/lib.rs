@@ -18,14 +18,14 @@
 //!   JSON Feed, XML sitemaps and sitemap indexes) to [`FeedEntry`](chorus_model::FeedEntry).
 //!   Plain synchronous functions.
 //! - [`run`]: the async stage, a thin loop over the two above.
-//! - [`FetchConfig`]: the `[fetch]` config section. [`FetchError`] and [`FeedError`]: what
+//! - [`FetchConfig`]: the `[fetch]` config section, checked into [`FetchSettings`]. [`FetchError`] and [`FeedError`]: what
 //!   can go wrong, each with a short slug for counting ([`FetchError::reason`]).
 //!
 //! The crate uses rustls with the *ring* provider; [`Fetcher::new`] installs it
 //! ([`init_tls`]), so there is nothing to set up first.
 //!
 //! ```
-//! use chorus_fetch::{FetchConfig, Fetcher, parse_feed};
+//! use chorus_fetch::{FetchSettings, Fetcher, parse_feed};
 //!
 //! let atom = br#"<feed xmlns="http://www.w3.org/2005/Atom"><title>World</title>
 //!   <entry><title>Italy refuses to send troops</title>
@@ -37,8 +37,8 @@
 //! assert_eq!(entries[0].title.as_deref(), Some("Italy refuses to send troops"));
 //!
 //! // The stage would share one fetcher: `chorus_fetch::run(Arc::new(fetcher), ...)`.
-//! let fetcher = Fetcher::new(&FetchConfig::default()).unwrap();
-//! assert_eq!(fetcher.config().per_host_concurrency, 2);
+//! let fetcher = Fetcher::new(&FetchSettings::default()).unwrap();
+//! assert_eq!(fetcher.config().per_host_concurrency.get(), 2);
 //! ```
 #![deny(missing_docs)]
 
@@ -52,7 +52,7 @@ mod sitemap;
 mod stage;
 
 pub use client::Fetcher;
-pub use config::FetchConfig;
+pub use config::{FetchConfig, FetchSettings};
 pub use error::{FeedError, FetchError};
 pub use feed::{FeedDocument, parse_document, parse_feed};
 pub use stage::run;

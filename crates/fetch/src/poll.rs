@@ -77,7 +77,7 @@ impl Fetcher {
 
     /// Parses off the async workers: a large feed takes milliseconds of CPU.
     async fn parse(&self, url: &Url, body: Vec<u8>, base: Url) -> Result<FeedDocument, FetchError> {
-        let max = self.config().max_entries_per_feed;
+        let max = self.config().max_entries_per_feed.get();
         let parsed = tokio::task::spawn_blocking(move || parse_document(&body, &base, max)).await;
         let parsed =
             parsed.unwrap_or_else(|e| Err(FeedError::ParserPanic { detail: e.to_string() }));
@@ -86,7 +86,7 @@ impl Fetcher {
 
     /// The entries of a sitemap index's children, newest children first.
     async fn follow_index(&self, children: &[Url]) -> Result<Vec<FeedEntry>, FetchError> {
-        let max = self.config().max_entries_per_feed;
+        let max = self.config().max_entries_per_feed.get();
         let mut entries = Vec::new();
         let mut first_error = None;
         let mut succeeded = 0;

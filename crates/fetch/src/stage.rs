@@ -46,7 +46,7 @@ pub async fn run(
     checks: mpsc::Sender<FeedCheck>,
     known: impl IntoIterator<Item = String>,
 ) -> StageReport {
-    let known = KnownUrls::new(known, fetcher.config().max_known_urls);
+    let known = KnownUrls::new(known, fetcher.config().max_known_urls.get());
     let mut stage = Stage::new(fetcher, pages, checks, known);
     tracing::info!(known = stage.known.len(), "fetch stage started");
     let mut jobs_open = true;
@@ -120,7 +120,7 @@ impl Stage {
         checks: mpsc::Sender<FeedCheck>,
         known: KnownUrls,
     ) -> Stage {
-        let slots = Arc::new(Semaphore::new(fetcher.config().concurrency));
+        let slots = Arc::new(Semaphore::new(fetcher.config().concurrency.get()));
         Stage {
             fetcher,
             pages,
@@ -194,7 +194,7 @@ impl Stage {
         let (tried, _) = self.attempts.entry(&retry.url, || 0);
         *tried += 1;
         let tried = *tried;
-        if tried >= self.fetcher.config().page_attempts {
+        if tried >= self.fetcher.config().page_attempts.get() {
             tracing::info!(url = %retry.url, tried, "page given up after its last attempt");
             return;
         }

@@ -25,6 +25,7 @@ mod article;
 mod feed;
 mod identity;
 mod page;
+mod problem;
 mod report;
 mod verdict;
 
@@ -32,6 +33,7 @@ pub use article::{Article, DateSource, PageFlags};
 pub use feed::{FeedCheck, FeedEntry, FeedJob, FeedOutcome, FeedSpec, FeedState};
 pub use identity::{canonical_url, is_tracking_param};
 pub use page::RawPage;
+pub use problem::{Problem, Problems};
 pub use report::StageReport;
 pub use verdict::{Classified, Duplicate, EventId, EventRef, Superseded};
 

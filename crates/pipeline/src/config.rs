@@ -7,12 +7,15 @@ use std::fmt;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use chorus_dedup::DedupConfig;
-use chorus_extract::ExtractConfig;
-use chorus_fetch::FetchConfig;
-use chorus_model::FeedSpec;
-use chorus_store::StoreConfig;
+use std::num::NonZeroUsize;
+
+use chorus_dedup::{DedupConfig, DedupSettings};
+use chorus_extract::{ExtractConfig, ExtractSettings};
+use chorus_fetch::{FetchConfig, FetchSettings};
+use chorus_model::{FeedSpec, Problem, Problems};
+use chorus_store::{StoreConfig, StoreSettings};
 use serde::{Deserialize, Serialize};
+use toml::de::DeTable;
 use url::Url;
 
 /// The longest poll interval accepted: 30 days.
@@ -83,22 +86,115 @@ pub struct FeedConfig {
     pub poll_interval_secs: Option<u64>,
 }
 
-/// A feed after validation.
+/// A feed after validation: an http(s) address, an outlet name and a poll interval of
+/// one second to 30 days. Made only by [`Config::validate`].
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Feed {
+    spec: FeedSpec,
+    interval: Duration,
+}
+
+impl Feed {
     /// Its address and outlet.
-    pub spec: FeedSpec,
+    pub fn spec(&self) -> &FeedSpec {
+        &self.spec
+    }
+
     /// How often to poll it.
-    pub interval: Duration,
+    pub fn interval(&self) -> Duration {
+        self.interval
+    }
+}
+
+/// The whole config once checked ([`Config::validate`]): what [`crate::run`] takes. Each
+/// section is its crate's checked settings.
+#[derive(Clone, Debug)]
+pub struct Settings {
+    /// `[pipeline]`.
+    pub pipeline: PipelineSettings,
+    /// `[fetch]`.
+    pub fetch: FetchSettings,
+    /// `[extract]`.
+    pub extract: ExtractSettings,
+    /// `[dedup]`.
+    pub dedup: DedupSettings,
+    /// `[store]`. The binary may point `store.path` elsewhere (`--db`).
+    pub store: StoreSettings,
+    /// `[[feeds]]`, in file order.
+    pub feeds: Vec<Feed>,
+}
+
+impl Default for Settings {
+    /// The built-in defaults, with no feeds.
+    fn default() -> Self {
+        Config::default().validate().expect("the default config is valid")
+    }
+}
+
+/// `[pipeline]` once checked. See [`PipelineConfig`] for what each key means.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PipelineSettings {
+    channel_capacity: NonZeroUsize,
+    shutdown_grace: Duration,
+    reorder_window: Duration,
+    reorder_articles: NonZeroUsize,
+}
+
+impl PipelineSettings {
+    /// Capacity of every channel between stages (`channel_capacity`).
+    pub fn channel_capacity(&self) -> NonZeroUsize {
+        self.channel_capacity
+    }
+
+    /// How long in-flight work may take to drain after a signal (`shutdown_grace_secs`,
+    /// one second to an hour).
+    pub fn grace(&self) -> Duration {
+        self.shutdown_grace
+    }
+
+    /// How long the reorder buffer holds an article at most (`reorder_ms`, at most a
+    /// minute).
+    pub fn reorder_window(&self) -> Duration {
+        self.reorder_window
+    }
+
+    /// How many articles the reorder buffer holds at most (`reorder_articles`).
+    pub fn reorder_articles(&self) -> NonZeroUsize {
+        self.reorder_articles
+    }
+}
+
+/// One thing wrong in a config file: the key it concerns, if one, and the line it is on,
+/// when the file says.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ConfigProblem {
+    /// The line (from 1) of the key, or of its section when the key is absent.
+    pub line: Option<usize>,
+    /// The key (`fetch.timeout_secs`, `feeds[2].url`); `None` for a syntax error.
+    pub key: Option<String>,
+    /// What is wrong.
+    pub message: String,
+}
+
+impl fmt::Display for ConfigProblem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if let Some(line) = self.line {
+            write!(f, "line {line}: ")?;
+        }
+        match &self.key {
+            Some(key) => write!(f, "{key} {}", self.message),
+            None => f.write_str(&self.message),
+        }
+    }
 }
 
 /// A config file that could not be used, with every problem found in it.
 #[derive(Debug)]
 pub struct ConfigError {
-    /// The file (or `<string>` for text given directly).
+    /// The file (or what the text was given as).
     pub path: PathBuf,
-    /// Every problem, each naming the key it concerns.
-    pub problems: Vec<String>,
+    /// Every problem, in the order of the file's sections.
+    pub problems: Vec<ConfigProblem>,
 }
 
 impl fmt::Display for ConfigError {
@@ -113,140 +209,192 @@ impl fmt::Display for ConfigError {
 
 impl std::error::Error for ConfigError {}
 
-impl Config {
-    /// Reads, parses and validates a config file.
-    pub fn load(path: &Path) -> Result<Config, ConfigError> {
-        let text = std::fs::read_to_string(path).map_err(|e| ConfigError {
+impl ConfigError {
+    fn one(path: &Path, line: Option<usize>, message: String) -> ConfigError {
+        ConfigError {
             path: path.to_owned(),
-            problems: vec![format!("cannot read the file: {e}")],
-        })?;
+            problems: vec![ConfigProblem { line, key: None, message }],
+        }
+    }
+}
+
+impl Config {
+    /// Reads, parses and checks a config file.
+    pub fn load(path: &Path) -> Result<Settings, ConfigError> {
+        let text = std::fs::read_to_string(path)
+            .map_err(|e| ConfigError::one(path, None, format!("cannot read the file: {e}")))?;
         Config::parse(&text, path)
     }
 
-    /// Parses and validates config text; `path` is only used in error messages.
-    pub fn parse(text: &str, path: &Path) -> Result<Config, ConfigError> {
-        let config: Config = toml::from_str(text).map_err(|e| ConfigError {
+    /// Parses and checks config text; `path` names it in error messages. Every problem
+    /// carries the line of its key.
+    pub fn parse(text: &str, path: &Path) -> Result<Settings, ConfigError> {
+        Config::from_toml(text, path)?.validate().map_err(|problems| ConfigError {
             path: path.to_owned(),
-            problems: vec![describe_toml_error(&e, text)],
-        })?;
-        let problems = config.validate();
-        if problems.is_empty() {
-            Ok(config)
-        } else {
-            Err(ConfigError { path: path.to_owned(), problems })
+            problems: problems
+                .into_iter()
+                .map(|p| ConfigProblem {
+                    line: line_of_key(text, &p.key),
+                    key: Some(p.key),
+                    message: p.message,
+                })
+                .collect(),
+        })
+    }
+
+    /// Parses config text without checking the values: a syntax error or an unknown key
+    /// is the only failure. For tools that edit or compare config files; the pipeline
+    /// wants [`Config::parse`].
+    pub fn from_toml(text: &str, path: &Path) -> Result<Config, ConfigError> {
+        toml::from_str(text).map_err(|e| {
+            let line = e.span().map(|span| line_at(text, span.start));
+            ConfigError::one(path, line, e.message().trim().to_owned())
+        })
+    }
+
+    /// Checks every section and returns the settings, or every problem at once.
+    pub fn validate(&self) -> Result<Settings, Vec<Problem>> {
+        let pipeline = self.pipeline.validate();
+        let fetch = self.fetch.validate();
+        let extract = self.extract.validate();
+        let dedup = self.dedup.validate();
+        let store = self.store.validate();
+        let feeds = self.validate_feeds();
+        match (pipeline, fetch, extract, dedup, store, feeds) {
+            (Ok(pipeline), Ok(fetch), Ok(extract), Ok(dedup), Ok(store), Ok(feeds)) => {
+                Ok(Settings { pipeline, fetch, extract, dedup, store, feeds })
+            }
+            (pipeline, fetch, extract, dedup, store, feeds) => {
+                let mut problems = Vec::new();
+                problems.extend(pipeline.err().into_iter().flatten());
+                problems.extend(fetch.err().into_iter().flatten());
+                problems.extend(extract.err().into_iter().flatten());
+                problems.extend(dedup.err().into_iter().flatten());
+                problems.extend(store.err().into_iter().flatten());
+                problems.extend(feeds.err().into_iter().flatten());
+                Err(problems)
+            }
         }
     }
 
-    /// Every problem in the config, each naming its key; empty when it is usable.
-    pub fn validate(&self) -> Vec<String> {
+    fn validate_feeds(&self) -> Result<Vec<Feed>, Vec<Problem>> {
         let mut problems = Vec::new();
-        problems.extend(self.pipeline.validate());
-        problems.extend(self.fetch.validate());
-        problems.extend(self.extract.validate());
-        problems.extend(self.dedup.validate());
-        problems.extend(self.store.validate());
+        let mut feeds = Vec::new();
         let mut seen = HashSet::new();
+        let default_interval = self.pipeline.poll_interval_secs;
         for (i, feed) in self.feeds.iter().enumerate() {
-            let at = format!("feeds[{i}]");
-            match Url::parse(&feed.url) {
-                Ok(u) if matches!(u.scheme(), "http" | "https") => {}
-                Ok(u) => problems.push(format!(
-                    "{at}.url: scheme `{}` is not supported (use http or https)",
-                    u.scheme()
-                )),
-                Err(e) => problems.push(format!("{at}.url: `{}` is not a URL: {e}", feed.url)),
-            }
-            if feed.outlet.trim().is_empty() {
-                problems.push(format!("{at}.outlet must not be empty"));
+            let at = |key: &str| format!("feeds[{i}].{key}");
+            let before = problems.len();
+            let url = match Url::parse(&feed.url) {
+                Ok(u) if matches!(u.scheme(), "http" | "https") => Some(u),
+                Ok(u) => {
+                    problems.push(Problem::new(
+                        at("url"),
+                        format!("scheme `{}` is not supported (use http or https)", u.scheme()),
+                    ));
+                    None
+                }
+                Err(e) => {
+                    problems
+                        .push(Problem::new(at("url"), format!("`{}` is not a URL: {e}", feed.url)));
+                    None
+                }
+            };
+            let outlet = feed.outlet.trim();
+            if outlet.is_empty() {
+                problems.push(Problem::new(at("outlet"), "must not be empty"));
             }
             if feed.poll_interval_secs.is_some_and(|s| !(1..=MAX_INTERVAL_SECS).contains(&s)) {
-                problems.push(format!(
-                    "{at}.poll_interval_secs must be between 1 and {MAX_INTERVAL_SECS} (30 days)"
+                problems.push(Problem::new(
+                    at("poll_interval_secs"),
+                    format!("must be between 1 and {MAX_INTERVAL_SECS} (30 days)"),
                 ));
             }
             if !seen.insert(feed.url.as_str()) {
-                problems.push(format!("{at}.url: `{}` is listed twice", feed.url));
+                problems.push(Problem::new(at("url"), format!("`{}` is listed twice", feed.url)));
+            }
+            if let Some(url) = url.filter(|_| problems.len() == before) {
+                let secs = feed.poll_interval_secs.unwrap_or(default_interval);
+                feeds.push(Feed {
+                    spec: FeedSpec { url, outlet: outlet.to_owned() },
+                    interval: Duration::from_secs(secs),
+                });
             }
         }
-        problems
-    }
-
-    /// The validated feeds. Call after [`Config::validate`] found nothing; a feed whose URL
-    /// does not parse is left out.
-    pub fn feeds(&self) -> Vec<Feed> {
-        self.feeds
-            .iter()
-            .filter_map(|f| {
-                let url = Url::parse(&f.url).ok()?;
-                let secs = f.poll_interval_secs.unwrap_or(self.pipeline.poll_interval_secs);
-                Some(Feed {
-                    spec: FeedSpec { url, outlet: f.outlet.trim().to_owned() },
-                    interval: Duration::from_secs(secs.max(1)),
-                })
-            })
-            .collect()
+        if problems.is_empty() { Ok(feeds) } else { Err(problems) }
     }
 }
 
 impl PipelineConfig {
-    /// Every problem in `[pipeline]`.
-    pub fn validate(&self) -> Vec<String> {
-        let mut problems = Vec::new();
-        if self.channel_capacity == 0 {
-            problems.push("pipeline.channel_capacity must be at least 1".to_owned());
-        }
-        if !(1..=MAX_INTERVAL_SECS).contains(&self.poll_interval_secs) {
-            problems.push(format!(
-                "pipeline.poll_interval_secs must be between 1 and {MAX_INTERVAL_SECS} (30 days)"
-            ));
-        }
-        if !(1..=3600).contains(&self.shutdown_grace_secs) {
-            problems.push("pipeline.shutdown_grace_secs must be between 1 and 3600".to_owned());
-        }
-        if self.reorder_ms > 60_000 {
-            problems.push("pipeline.reorder_ms must be at most 60000 (one minute)".to_owned());
-        }
-        if self.reorder_articles == 0 {
-            problems.push("pipeline.reorder_articles must be at least 1".to_owned());
-        }
-        problems
-    }
-
-    /// The shutdown grace period.
-    pub fn grace(&self) -> Duration {
-        Duration::from_secs(self.shutdown_grace_secs)
-    }
-
-    /// How long the reorder buffer holds an article at most.
-    pub fn reorder_window(&self) -> Duration {
-        Duration::from_millis(self.reorder_ms)
+    /// Checks `[pipeline]` and returns it typed, or every problem in it.
+    pub fn validate(&self) -> Result<PipelineSettings, Vec<Problem>> {
+        let mut p = Problems::new("pipeline");
+        p.at_least("channel_capacity", self.channel_capacity as u64, 1);
+        p.between("poll_interval_secs", self.poll_interval_secs, 1, MAX_INTERVAL_SECS);
+        p.between("shutdown_grace_secs", self.shutdown_grace_secs, 1, 3600);
+        p.between("reorder_ms", self.reorder_ms, 0, 60_000);
+        p.at_least("reorder_articles", self.reorder_articles as u64, 1);
+        let nonzero = |n: usize| NonZeroUsize::new(n).unwrap_or(NonZeroUsize::MIN);
+        p.finish(|| PipelineSettings {
+            channel_capacity: nonzero(self.channel_capacity),
+            shutdown_grace: Duration::from_secs(self.shutdown_grace_secs),
+            reorder_window: Duration::from_millis(self.reorder_ms),
+            reorder_articles: nonzero(self.reorder_articles),
+        })
     }
 }
 
-/// toml's messages name the unknown key and show the offending line; keep that, flattened
-/// onto one line so it reads well after the file name.
-fn describe_toml_error(e: &toml::de::Error, text: &str) -> String {
-    let message = e.message().trim().to_owned();
-    match e.span() {
-        Some(span) => {
-            let line = text[..span.start.min(text.len())].matches('\n').count() + 1;
-            format!("line {line}: {message}")
+/// The line (from 1) that byte `offset` of `text` is on.
+fn line_at(text: &str, offset: usize) -> usize {
+    text.as_bytes()[..offset.min(text.len())].iter().filter(|&&b| b == b'\n').count() + 1
+}
+
+/// The line of `key` (`fetch.timeout_secs`, `feeds[2].url`) in `text`: of the key itself,
+/// else of the nearest enclosing table that is written out. `None` when the text does not
+/// parse or names none of them (a problem with a default value).
+fn line_of_key(text: &str, key: &str) -> Option<usize> {
+    let root = DeTable::parse(text).ok()?;
+    let mut table: &DeTable<'_> = root.get_ref();
+    let mut found = None;
+    for part in key.split('.') {
+        let (name, index) = match part.split_once('[') {
+            Some((name, rest)) => (name, rest.trim_end_matches(']').parse::<usize>().ok()),
+            None => (part, None),
+        };
+        let Some((k, v)) = table.get_key_value(name) else { break };
+        found = Some(k.span().start);
+        let mut value = v;
+        if let Some(i) = index {
+            let Some(item) = value.get_ref().as_array().and_then(|a| a.get(i)) else { break };
+            found = Some(item.span().start);
+            value = item;
         }
-        None => message,
+        match value.get_ref().as_table() {
+            Some(inner) => table = inner,
+            None => {
+                found = Some(value.span().start.min(found.unwrap_or(usize::MAX)));
+                break;
+            }
+        }
     }
+    found.map(|offset| line_at(text, offset))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    fn parse(text: &str) -> Result<Config, ConfigError> {
+    fn parse(text: &str) -> Result<Settings, ConfigError> {
         Config::parse(text, Path::new("test.toml"))
     }
 
     #[test]
     fn empty_file_is_all_defaults() {
-        assert_eq!(parse("").unwrap(), Config::default());
+        assert_eq!(Config::from_toml("", Path::new("x")).unwrap(), Config::default());
+        let settings = parse("").unwrap();
+        assert_eq!(settings.pipeline, Settings::default().pipeline);
+        assert_eq!(settings.fetch, FetchSettings::default());
+        assert!(settings.feeds.is_empty());
     }
 
     #[test]
@@ -259,24 +407,62 @@ mod tests {
     }
 
     #[test]
-    fn every_problem_is_reported_at_once() {
-        let err = parse(
-            "[pipeline]\nchannel_capacity = 0\n[[feeds]]\nurl = \"ftp://x.test/f\"\noutlet = \"\"\n",
-        )
-        .unwrap_err();
-        assert_eq!(err.problems.len(), 3, "{err}");
+    fn every_problem_is_reported_at_once_with_key_and_line() {
+        let text = "[pipeline]\nchannel_capacity = 0\n\n[fetch]\ntimeout_secs = 0\n\
+                    [[feeds]]\nurl = \"http://a.test/f\"\noutlet = \"A\"\n\
+                    [[feeds]]\nurl = \"ftp://x.test/f\"\noutlet = \"\"\n";
+        let err = parse(text).unwrap_err();
+        let found: Vec<(Option<usize>, &str)> =
+            err.problems.iter().map(|p| (p.line, p.key.as_deref().unwrap())).collect();
+        assert_eq!(
+            found,
+            [
+                (Some(2), "pipeline.channel_capacity"),
+                (Some(5), "fetch.timeout_secs"),
+                (Some(10), "feeds[1].url"),
+                (Some(11), "feeds[1].outlet"),
+            ],
+            "{err}"
+        );
+        assert!(err.to_string().contains("line 5: fetch.timeout_secs must be at least 1"), "{err}");
+    }
+
+    #[test]
+    fn a_problem_with_a_key_in_an_inline_table_or_dotted_key_is_placed() {
+        let err = parse("fetch = { timeout_secs = 0 }\n").unwrap_err();
+        assert_eq!(err.problems[0].line, Some(1));
+        let err = parse("\n\nstore.batch_size = 0\n").unwrap_err();
+        assert_eq!(err.problems[0].line, Some(3), "{err}");
+    }
+
+    #[test]
+    fn a_cross_key_problem_points_at_the_section_when_its_key_is_absent() {
+        let err = parse("[fetch]\n\ntimeout_secs = 5\n").unwrap_err();
+        assert_eq!(err.problems[0].key.as_deref(), Some("fetch.connect_timeout_secs"));
+        assert_eq!(err.problems[0].line, Some(1), "{err}");
     }
 
     #[test]
     fn feeds_accept_name_as_alias_and_inherit_the_interval() {
-        let config = parse(
-            "[pipeline]\npoll_interval_secs = 60\n[[feeds]]\nurl = \"http://127.0.0.1:9/a.xml\"\nname = \"A\"\n\
+        let settings = parse(
+            "[pipeline]\npoll_interval_secs = 60\n[[feeds]]\nurl = \"http://127.0.0.1:9/a.xml\"\nname = \" A \"\n\
              [[feeds]]\nurl = \"http://127.0.0.1:9/b.xml\"\noutlet = \"B\"\npoll_interval_secs = 5\n",
         )
         .unwrap();
-        let feeds = config.feeds();
-        assert_eq!(feeds[0].spec.outlet, "A");
-        assert_eq!(feeds[0].interval, Duration::from_secs(60));
-        assert_eq!(feeds[1].interval, Duration::from_secs(5));
+        let feeds = &settings.feeds;
+        assert_eq!(feeds[0].spec().outlet, "A");
+        assert_eq!(feeds[0].interval(), Duration::from_secs(60));
+        assert_eq!(feeds[1].interval(), Duration::from_secs(5));
+    }
+
+    #[test]
+    fn a_listed_twice_feed_is_a_problem_not_a_silent_drop() {
+        let err = parse(
+            "[[feeds]]\nurl = \"http://a.test/f\"\noutlet = \"A\"\n\
+             [[feeds]]\nurl = \"http://a.test/f\"\noutlet = \"B\"\n",
+        )
+        .unwrap_err();
+        assert_eq!(err.problems.len(), 1, "{err}");
+        assert_eq!(err.problems[0].line, Some(5));
     }
 }

@@ -6,17 +6,17 @@
 //!                        └────────────────FeedCheck─────────────────────────────────▶ store
 //! ```
 //!
-//! [`run`] takes a validated [`Config`], a [`Source`] and a cancellation token. The daemon
+//! [`run`] takes [`Settings`] (a [`Config`] file once checked), a [`Source`] and a cancellation token. The daemon
 //! (`Source::Feeds { once: false }`), the feed backfill (`once: true`) and the JSONL replay
 //! (`Source::Jsonl`) are the same function; only the source differs.
 //!
 //! ```
 //! use std::path::Path;
-//! let config = chorus_pipeline::Config::parse(
+//! let settings = chorus_pipeline::Config::parse(
 //!     "[[feeds]]\nurl = \"http://127.0.0.1:8080/feed.xml\"\noutlet = \"Example\"\n",
 //!     Path::new("inline.toml"),
 //! ).unwrap();
-//! assert_eq!(config.feeds().len(), 1);
+//! assert_eq!(settings.feeds[0].spec().outlet, "Example");
 //! ```
 #![deny(missing_docs)]
 
@@ -28,7 +28,10 @@ mod report;
 mod run;
 mod source;
 
-pub use config::{Config, ConfigError, Feed, FeedConfig, PipelineConfig};
+pub use config::{
+    Config, ConfigError, ConfigProblem, Feed, FeedConfig, PipelineConfig, PipelineSettings,
+    Settings,
+};
 pub use error::PipelineError;
 pub use report::RunReport;
 pub use run::run;

@@ -67,7 +67,7 @@ pub(crate) async fn run(
                     report.received += 1;
                     let time = article.published.or(article.fetched_at);
                     heap.push(Reverse(Held { time, seq: report.received, article }));
-                    deadline.get_or_insert_with(|| crate::source::after(hold));
+                    deadline.get_or_insert_with(|| Instant::now() + hold);
                     heap.len() >= capacity.max(1)
                 }
                 None => { open = false; true }

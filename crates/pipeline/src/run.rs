@@ -13,7 +13,7 @@ use tokio::sync::mpsc;
 use tokio::task::JoinSet;
 use tokio_util::sync::CancellationToken;
 
-use crate::config::Config;
+use crate::config::Settings;
 use crate::source::{Source, feed_schedule};
 use crate::{PipelineError, RunReport, jsonl, reorder};
 
@@ -28,7 +28,7 @@ type StageResult = (&'static str, Result<StageReport, PipelineError>);
 /// still running are named in [`PipelineError::ShutdownTimeout`]; nothing already written
 /// is lost, since every write is a committed transaction and a re-run is idempotent.
 pub async fn run(
-    config: &Config,
+    config: &Settings,
     source: Source,
     shutdown: CancellationToken,
 ) -> Result<RunReport, PipelineError> {
@@ -37,7 +37,7 @@ pub async fn run(
     let mut store = Store::open(&config.store.path)?;
     let (run_id, last_run) = store.begin_run(source.kind())?;
     let deduper = restore_deduper(&store, config)?;
-    let capacity = config.pipeline.channel_capacity.max(1);
+    let capacity = config.pipeline.channel_capacity().get();
     let (articles_tx, articles_rx) = mpsc::channel(capacity);
     // The source stops on a signal, or when a stage fails: then nothing downstream would
     // store what it produced.
@@ -99,7 +99,7 @@ impl FeedStages {
     fn spawn(
         self,
         stages: &mut JoinSet<StageResult>,
-        config: &Config,
+        config: &Settings,
         store: &Store,
         articles_tx: mpsc::Sender<chorus_model::Article>,
         checks_tx: mpsc::Sender<chorus_model::FeedCheck>,
@@ -112,12 +112,12 @@ impl FeedStages {
             tracing::warn!("the last run did not finish cleanly: reading every feed in full once");
             states.values_mut().for_each(|s| *s = FeedState::default());
         }
-        let known = store.known_urls(config.fetch.max_known_urls)?;
+        let known = store.known_urls(config.fetch.max_known_urls.get())?;
         let fetcher = Arc::new(Fetcher::new(&config.fetch)?);
         let (jobs_tx, jobs_rx) = mpsc::channel(capacity);
         let (pages_tx, pages_rx) = mpsc::channel(capacity);
         let (extracted_tx, extracted_rx) = mpsc::channel(capacity);
-        let feeds = config.feeds();
+        let feeds = config.feeds.clone();
         stages.spawn(async move {
             ("source", Ok(feed_schedule(feeds, states, once, jobs_tx, stop).await))
         });
@@ -129,7 +129,8 @@ impl FeedStages {
         stages.spawn(async move {
             ("extract", Ok(chorus_extract::run(extract, pages_rx, extracted_tx).await))
         });
-        let (hold, held) = (config.pipeline.reorder_window(), config.pipeline.reorder_articles);
+        let (hold, held) =
+            (config.pipeline.reorder_window(), config.pipeline.reorder_articles().get());
         stages.spawn(async move {
             ("reorder", Ok(reorder::run(extracted_rx, articles_tx, held, hold).await))
         });
@@ -139,7 +140,7 @@ impl FeedStages {
 
 /// Rebuilds the deduplicator's window from the store, so an article arriving after a
 /// restart is compared with the articles before it.
-fn restore_deduper(store: &Store, config: &Config) -> Result<Deduper, PipelineError> {
+fn restore_deduper(store: &Store, config: &Settings) -> Result<Deduper, PipelineError> {
     let mut deduper = Deduper::new(&config.dedup, store.next_event_id()?);
     let prior = store.window(config.dedup.restore_limit())?;
     let restored = prior.len();

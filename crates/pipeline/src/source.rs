@@ -57,7 +57,7 @@ pub(crate) async fn feed_schedule(
             let offset = if once {
                 Default::default()
             } else {
-                f.interval.min(FIRST_ROUND_SPREAD) / count * i as u32
+                f.interval().min(FIRST_ROUND_SPREAD) / count * i as u32
             };
             (start + offset, i)
         })
@@ -74,8 +74,8 @@ pub(crate) async fn feed_schedule(
             () = sleep_until(when) => {}
         }
         let feed = &feeds[i];
-        let state = states.remove(feed.spec.url.as_str()).unwrap_or_default();
-        let job = FeedJob { feed: feed.spec.clone(), state };
+        let state = states.remove(feed.spec().url.as_str()).unwrap_or_default();
+        let job = FeedJob { feed: feed.spec().clone(), state };
         tokio::select! {
             biased;
             () = shutdown.cancelled() => break,
@@ -86,18 +86,10 @@ pub(crate) async fn feed_schedule(
         if once {
             due.remove(0);
         } else {
-            due[0].0 = after(feed.interval);
+            due[0].0 = Instant::now() + feed.interval();
         }
     }
     report
-}
-
-/// The instant `wait` from now. Config validation keeps intervals within 30 days, but a
-/// library caller may build a [`Feed`] by hand: a longer wait is cut to a year rather than
-/// overflow the clock.
-pub(crate) fn after(wait: std::time::Duration) -> Instant {
-    const LONGEST_WAIT: std::time::Duration = std::time::Duration::from_secs(365 * 24 * 3600);
-    Instant::now() + wait.min(LONGEST_WAIT)
 }
 
 /// The longest the daemon takes to make its first round of polls.

@@ -1,8 +1,10 @@
 //! `[store]`: where the database lives and how writes are batched.
 
+use std::num::NonZeroUsize;
 use std::path::PathBuf;
 use std::time::Duration;
 
+use chorus_model::{Problem, Problems};
 use serde::{Deserialize, Serialize};
 
 /// The `[store]` section of the config file.
@@ -25,24 +27,38 @@ impl Default for StoreConfig {
 }
 
 impl StoreConfig {
-    /// Every problem with these values, each naming its key (`store.batch_size`).
-    pub fn validate(&self) -> Vec<String> {
-        let mut problems = Vec::new();
+    /// Checks every value and returns them typed, or every problem found, each under its
+    /// key (`store.<key>`).
+    pub fn validate(&self) -> Result<StoreSettings, Vec<Problem>> {
+        let mut p = Problems::new("store");
         if self.path.as_os_str().is_empty() {
-            problems.push("store.path must not be empty".to_owned());
+            p.add("path", "must not be empty");
         }
-        if self.batch_size == 0 {
-            problems.push("store.batch_size must be at least 1".to_owned());
-        }
-        if self.flush_interval_ms == 0 {
-            problems.push("store.flush_interval_ms must be at least 1".to_owned());
-        }
-        problems
+        p.at_least("batch_size", self.batch_size as u64, 1);
+        p.at_least("flush_interval_ms", self.flush_interval_ms, 1);
+        p.finish(|| StoreSettings {
+            path: self.path.clone(),
+            batch_size: NonZeroUsize::new(self.batch_size).unwrap_or(NonZeroUsize::MIN),
+            flush_interval: Duration::from_millis(self.flush_interval_ms),
+        })
     }
+}
 
-    /// [`StoreConfig::flush_interval_ms`] as a duration (at least 1 ms).
-    pub fn flush_interval(&self) -> Duration {
-        Duration::from_millis(self.flush_interval_ms.max(1))
+/// The `[store]` section once checked ([`StoreConfig::validate`]).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct StoreSettings {
+    /// The SQLite file (`path`, not empty).
+    pub path: PathBuf,
+    /// Rows per write transaction, at most (`batch_size`).
+    pub batch_size: NonZeroUsize,
+    /// How long the first row of a partial batch waits (`flush_interval_ms`, at least 1 ms).
+    pub flush_interval: Duration,
+}
+
+impl Default for StoreSettings {
+    /// The defaults of [`StoreConfig`], checked.
+    fn default() -> Self {
+        StoreConfig::default().validate().expect("the default [store] config is valid")
     }
 }
 
@@ -52,17 +68,17 @@ mod tests {
 
     #[test]
     fn defaults_are_valid() {
-        assert!(StoreConfig::default().validate().is_empty());
+        let settings = StoreSettings::default();
+        assert_eq!(settings.flush_interval, Duration::from_millis(500));
+        assert_eq!(settings.batch_size.get(), 256);
     }
 
     #[test]
     fn every_problem_is_reported_with_its_key() {
         let cfg = StoreConfig { path: PathBuf::new(), batch_size: 0, flush_interval_ms: 0 };
-        let problems = cfg.validate();
-        assert_eq!(problems.len(), 3, "{problems:?}");
-        assert!(problems.iter().any(|p| p.starts_with("store.path ")));
-        assert!(problems.iter().any(|p| p.starts_with("store.batch_size ")));
-        assert!(problems.iter().any(|p| p.starts_with("store.flush_interval_ms ")));
+        let problems = cfg.validate().unwrap_err();
+        let keys: Vec<&str> = problems.iter().map(|p| p.key.as_str()).collect();
+        assert_eq!(keys, ["store.path", "store.batch_size", "store.flush_interval_ms"]);
     }
 
     #[test]

@@ -70,7 +70,7 @@ mod writer;
 
 use std::path::Path;
 
-pub use config::StoreConfig;
+pub use config::{StoreConfig, StoreSettings};
 pub use error::StoreError;
 pub use export::ExportRow;
 pub use query::{EventDetail, EventOrder, EventSummary, FeedHealth, Stats, StoredArticle};

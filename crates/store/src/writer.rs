@@ -7,7 +7,7 @@ use chorus_model::{Classified, FeedCheck, StageReport};
 use tokio::sync::mpsc;
 use tokio::time::Instant;
 
-use crate::{Store, StoreConfig, StoreError};
+use crate::{Store, StoreError, StoreSettings};
 
 /// Items received but not yet written.
 #[derive(Default)]
@@ -43,7 +43,7 @@ impl Batch {
 ///
 /// The thread takes classified articles and feed checks from both channels and writes them
 /// in batches of at most `cfg.batch_size` rows, one transaction each; a partial batch is
-/// written once its first row has waited `cfg.flush_interval_ms`. It ends when both
+/// written once its first row has waited `cfg.flush_interval`. It ends when both
 /// channels are closed (every sender dropped), after writing what is left.
 ///
 /// The report counts `received` = articles + checks, `sent` = articles newly stored, and
@@ -52,12 +52,12 @@ impl Batch {
 /// receivers so the stages upstream see their channel close.
 pub fn spawn_writer(
     store: Store,
-    cfg: &StoreConfig,
+    cfg: &StoreSettings,
     articles: mpsc::Receiver<Classified>,
     checks: mpsc::Receiver<FeedCheck>,
 ) -> JoinHandle<Result<StageReport, StoreError>> {
-    let batch_size = cfg.batch_size.max(1);
-    let interval = cfg.flush_interval();
+    let batch_size = cfg.batch_size.get();
+    let interval = cfg.flush_interval;
     std::thread::Builder::new()
         .name("chorus-store".to_owned())
         .spawn(move || {

@@ -4,13 +4,14 @@ use std::path::Path;
 use std::time::{Duration, Instant};
 
 use chorus_model::{Classified, FeedCheck, FeedOutcome};
-use chorus_store::{StoreConfig, StoreError, spawn_writer};
+use chorus_store::{StoreConfig, StoreError, StoreSettings, spawn_writer};
 use tokio::sync::mpsc;
 
 use crate::util::{check, count, input, new_store, raw};
 
-fn config(path: &Path, batch_size: usize, flush_interval_ms: u64) -> StoreConfig {
-    StoreConfig { path: path.to_owned(), batch_size, flush_interval_ms }
+fn config(path: &Path, batch_size: usize, flush_interval_ms: u64) -> StoreSettings {
+    let cfg = StoreConfig { path: path.to_owned(), batch_size, flush_interval_ms };
+    cfg.validate().expect("test config is valid")
 }
 
 /// Waits until `sql` counts `want`, failing after a generous deadline rather than hanging.

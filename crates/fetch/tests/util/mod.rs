@@ -19,7 +19,7 @@ pub(crate) fn config() -> FetchConfig {
 }
 
 pub(crate) fn fetcher(cfg: &FetchConfig) -> Fetcher {
-    Fetcher::new(cfg).expect("test config is valid")
+    Fetcher::new(&cfg.validate().expect("test config is valid")).expect("the client builds")
 }
 
 pub(crate) fn job(url: url::Url, state: FeedState) -> FeedJob {
