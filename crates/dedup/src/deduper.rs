@@ -170,7 +170,7 @@ impl Deduper {
                 limit: cfg.max_known_keys.get(),
             },
             copies: CopyIndex::default(),
-            df: DocFreq::new(window_articles, cfg.idf_power),
+            df: DocFreq::new(cfg.max_window_articles, cfg.idf_power),
             window_secs: cfg.params.window_secs,
             clusters: Clusterer::new(cfg.params.clone(), next_event),
             preparer: Preparer::new(cfg.weights.clone()),

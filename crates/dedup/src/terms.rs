@@ -3,6 +3,7 @@
 //! articles arrive, over a window of recent articles.
 
 use std::collections::VecDeque;
+use std::num::NonZeroUsize;
 
 use crate::text::{HashMapU64, Word};
 
@@ -67,8 +68,8 @@ pub(crate) struct DocFreq {
 }
 
 impl DocFreq {
-    pub(crate) fn new(window: usize, power: f32) -> Self {
-        DocFreq { window: window.max(1), power, ..Default::default() }
+    pub(crate) fn new(window: NonZeroUsize, power: f32) -> Self {
+        DocFreq { window: window.get(), power, ..Default::default() }
     }
 
     /// Counts one article's distinct terms (forgetting the oldest article past the window)
@@ -366,7 +367,7 @@ mod tests {
 
     #[test]
     fn headline_lead_and_names_outweigh_the_rest() {
-        let mut df = DocFreq::new(100, 1.0);
+        let mut df = DocFreq::new(NonZeroUsize::new(100).unwrap(), 1.0);
         let mut raw = Vec::new();
         let title = words("Harbour Bridge Closed To Lorries");
         let body = words(
@@ -388,7 +389,7 @@ mod tests {
 
     #[test]
     fn frequent_terms_weigh_less_and_the_window_forgets() {
-        let mut df = DocFreq::new(3, 1.0);
+        let mut df = DocFreq::new(NonZeroUsize::new(3).unwrap(), 1.0);
         let mut raw = Vec::new();
         let w = weights();
         let mut v = Vec::new();

@@ -10,6 +10,7 @@
 
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
+use std::num::NonZeroUsize;
 use std::time::Duration;
 
 use chorus_model::{Article, StageReport, Timestamp};
@@ -52,9 +53,10 @@ impl Ord for Held {
 pub(crate) async fn run(
     mut input: mpsc::Receiver<Article>,
     output: mpsc::Sender<Article>,
-    capacity: usize,
+    capacity: NonZeroUsize,
     hold: Duration,
 ) -> StageReport {
+    let capacity = capacity.get();
     let mut report = StageReport::new("reorder");
     let mut heap: BinaryHeap<Reverse<Held>> = BinaryHeap::new();
     // When the oldest article now held must be released.
@@ -62,13 +64,13 @@ pub(crate) async fn run(
     let mut open = true;
     while open || !heap.is_empty() {
         let release = tokio::select! {
-            item = input.recv(), if open && heap.len() < capacity.max(1) => match item {
+            item = input.recv(), if open && heap.len() < capacity => match item {
                 Some(article) => {
                     report.received += 1;
                     let time = article.published.or(article.fetched_at);
                     heap.push(Reverse(Held { time, seq: report.received, article }));
                     deadline.get_or_insert_with(|| Instant::now() + hold);
-                    heap.len() >= capacity.max(1)
+                    heap.len() >= capacity
                 }
                 None => { open = false; true }
             },
@@ -113,7 +115,8 @@ mod tests {
     async fn a_burst_comes_out_oldest_first_and_nothing_is_lost() {
         let (tx, rx) = mpsc::channel(16);
         let (out_tx, mut out_rx) = mpsc::channel(16);
-        let stage = tokio::spawn(run(rx, out_tx, 8, Duration::from_secs(60)));
+        let stage =
+            tokio::spawn(run(rx, out_tx, NonZeroUsize::new(8).unwrap(), Duration::from_secs(60)));
         for hour in [5, 1, 9, 3] {
             tx.send(article(hour)).await.unwrap();
         }
@@ -133,7 +136,8 @@ mod tests {
     async fn a_held_article_is_released_after_the_hold_time() {
         let (tx, rx) = mpsc::channel(16);
         let (out_tx, mut out_rx) = mpsc::channel(16);
-        let _stage = tokio::spawn(run(rx, out_tx, 8, Duration::from_millis(50)));
+        let _stage =
+            tokio::spawn(run(rx, out_tx, NonZeroUsize::new(8).unwrap(), Duration::from_millis(50)));
         tx.send(article(2)).await.unwrap();
         // The input stays open: only the timer can release it.
         let got = tokio::time::timeout(Duration::from_secs(5), out_rx.recv()).await;
@@ -144,7 +148,8 @@ mod tests {
     async fn a_full_buffer_is_released_at_once() {
         let (tx, rx) = mpsc::channel(16);
         let (out_tx, mut out_rx) = mpsc::channel(16);
-        let _stage = tokio::spawn(run(rx, out_tx, 2, Duration::from_secs(3600)));
+        let _stage =
+            tokio::spawn(run(rx, out_tx, NonZeroUsize::new(2).unwrap(), Duration::from_secs(3600)));
         tx.send(article(7)).await.unwrap();
         tx.send(article(4)).await.unwrap();
         let first = tokio::time::timeout(Duration::from_secs(5), out_rx.recv()).await;

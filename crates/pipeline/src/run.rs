@@ -129,8 +129,7 @@ impl FeedStages {
         stages.spawn(async move {
             ("extract", Ok(chorus_extract::run(extract, pages_rx, extracted_tx).await))
         });
-        let (hold, held) =
-            (config.pipeline.reorder_window(), config.pipeline.reorder_articles().get());
+        let (hold, held) = (config.pipeline.reorder_window(), config.pipeline.reorder_articles());
         stages.spawn(async move {
             ("reorder", Ok(reorder::run(extracted_rx, articles_tx, held, hold).await))
         });
