@@ -1,14 +1,14 @@
 //! Wiring: open the store, restore the deduplicator, connect the stages with bounded
 //! channels, and wait for them to end.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use chorus_dedup::Deduper;
 use chorus_fetch::Fetcher;
 use chorus_model::{FeedState, StageReport};
-use chorus_store::{LastRun, Store, WriterLock};
+use chorus_store::{LastRun, RunId, Store, WriterLock};
 use tokio::sync::mpsc;
 use tokio::task::JoinSet;
 use tokio_util::sync::CancellationToken;
@@ -33,10 +33,13 @@ pub async fn run(
     shutdown: CancellationToken,
 ) -> Result<RunReport, PipelineError> {
     let started = Instant::now();
-    let _writer_lock = WriterLock::acquire(&config.store.path)?;
-    let mut store = Store::open(&config.store.path)?;
-    let (run_id, last_run) = store.begin_run(source.kind())?;
-    let deduper = restore_deduper(&store, config)?;
+    // Opening the file, migrating it and reading the window back are blocking work that
+    // can take seconds on a large file: off the async workers.
+    let Startup { writer_lock, store, run_id, deduper, feeds } = blocking("start-up", {
+        let (config, source) = (config.clone(), source.clone());
+        move || Startup::load(&config, &source)
+    })
+    .await?;
     let capacity = config.pipeline.channel_capacity().get();
     let (articles_tx, articles_rx) = mpsc::channel(capacity);
     // The source stops on a signal, or when a stage fails: then nothing downstream would
@@ -48,8 +51,8 @@ pub async fn run(
 
     let names: &[&'static str] = match source {
         Source::Feeds { once } => {
-            let feeds = FeedStages { once, last_run, capacity, stop: stop.clone() };
-            feeds.spawn(&mut stages, config, &store, articles_tx, checks_tx)?;
+            let feeds = FeedStages { once, inputs: feeds, capacity, stop: stop.clone() };
+            feeds.spawn(&mut stages, config, articles_tx, checks_tx)?;
             &["source", "fetch", "extract", "reorder", "dedup", "store"]
         }
         Source::Jsonl(path) => {
@@ -57,10 +60,8 @@ pub async fn run(
             drop(checks_tx);
             let token = stop.clone();
             stages.spawn(async move {
-                let read = tokio::task::spawn_blocking(move || {
-                    jsonl::read_file(&path, articles_tx, token)
-                });
-                ("source", read.await.unwrap_or_else(|e| Err(PipelineError::panicked("source", e))))
+                let read = blocking("source", move || jsonl::read_file(&path, articles_tx, token));
+                ("source", read.await)
             });
             &["source", "dedup", "store"]
         }
@@ -81,14 +82,77 @@ pub async fn run(
     });
 
     let stages = wait_for_stages(stages, names, &stop, config.pipeline.grace()).await?;
-    Store::open(&config.store.path)?.finish_run(run_id)?;
+    let path = config.store.path.clone();
+    blocking("finish", move || {
+        Store::open(&path)?.finish_run(run_id)?;
+        drop(writer_lock);
+        Ok(())
+    })
+    .await?;
     Ok(RunReport { stages, elapsed: started.elapsed() })
+}
+
+/// Runs blocking work `f` on tokio's blocking pool; a panic in it is a [`PipelineError`]
+/// naming `what`.
+async fn blocking<T: Send + 'static>(
+    what: &'static str,
+    f: impl FnOnce() -> Result<T, PipelineError> + Send + 'static,
+) -> Result<T, PipelineError> {
+    tokio::task::spawn_blocking(f).await.unwrap_or_else(|e| Err(PipelineError::panicked(what, e)))
+}
+
+/// What a run reads from the store before its stages start.
+struct Startup {
+    /// Held for the whole run: one writer per file.
+    writer_lock: WriterLock,
+    store: Store,
+    run_id: RunId,
+    deduper: Deduper,
+    /// For a feed source only: what the fetch stage starts from.
+    feeds: FeedInputs,
+}
+
+/// The stored state the feed stages start from.
+#[derive(Default)]
+struct FeedInputs {
+    /// Each feed's conditional-request state, by feed URL.
+    states: HashMap<String, FeedState>,
+    /// The addresses already stored, for the fetcher to skip.
+    known: Vec<String>,
+}
+
+impl Startup {
+    /// Takes the writer lock, opens (or creates) the file, records the run's start, and
+    /// reads back the dedup window and, for feeds, their states and the known addresses.
+    fn load(config: &Settings, source: &Source) -> Result<Startup, PipelineError> {
+        let writer_lock = WriterLock::acquire(&config.store.path)?;
+        let mut store = Store::open(&config.store.path)?;
+        let (run_id, last_run) = store.begin_run(source.kind())?;
+        let deduper = restore_deduper(&store, config)?;
+        let feeds = match source {
+            Source::Feeds { .. } => {
+                let mut states = store.feed_states()?;
+                if last_run == LastRun::Abandoned {
+                    // The last run may have saved a feed's validators and died before
+                    // storing that feed's articles: a 304 now would hide them for good.
+                    tracing::warn!(
+                        "the last run did not finish cleanly: reading every feed in full once"
+                    );
+                    states.values_mut().for_each(|s| *s = FeedState::default());
+                }
+                let known = store.known_urls(config.fetch.max_known_urls.get())?;
+                FeedInputs { states, known }
+            }
+            Source::Jsonl(_) => FeedInputs::default(),
+        };
+        Ok(Startup { writer_lock, store, run_id, deduper, feeds })
+    }
 }
 
 /// What the feed source needs to start its stages: source, fetch, extract and reorder.
 struct FeedStages {
     once: bool,
-    last_run: LastRun,
+    inputs: FeedInputs,
     capacity: usize,
     stop: CancellationToken,
 }
@@ -100,19 +164,10 @@ impl FeedStages {
         self,
         stages: &mut JoinSet<StageResult>,
         config: &Settings,
-        store: &Store,
         articles_tx: mpsc::Sender<chorus_model::Article>,
         checks_tx: mpsc::Sender<chorus_model::FeedCheck>,
     ) -> Result<(), PipelineError> {
-        let FeedStages { once, last_run, capacity, stop } = self;
-        let mut states = store.feed_states()?;
-        if last_run == LastRun::Abandoned {
-            // The last run may have saved a feed's validators and died before storing that
-            // feed's articles: a 304 now would hide them for good.
-            tracing::warn!("the last run did not finish cleanly: reading every feed in full once");
-            states.values_mut().for_each(|s| *s = FeedState::default());
-        }
-        let known = store.known_urls(config.fetch.max_known_urls.get())?;
+        let FeedStages { once, inputs: FeedInputs { states, known }, capacity, stop } = self;
         let fetcher = Arc::new(Fetcher::new(&config.fetch)?);
         let (jobs_tx, jobs_rx) = mpsc::channel(capacity);
         let (pages_tx, pages_rx) = mpsc::channel(capacity);
@@ -138,14 +193,12 @@ impl FeedStages {
 }
 
 /// Rebuilds the deduplicator's window from the store, so an article arriving after a
-/// restart is compared with the articles before it.
+/// restart is compared with the articles before it. The window is streamed from the file
+/// into the deduplicator, never held whole.
 fn restore_deduper(store: &Store, config: &Settings) -> Result<Deduper, PipelineError> {
     let mut deduper = Deduper::new(&config.dedup, store.next_event_id()?);
-    let prior = store.window(config.dedup.restore_limit())?;
-    let restored = prior.len();
-    for classified in &prior {
-        deduper.restore(classified);
-    }
+    let restored =
+        store.for_each_in_window(config.dedup.restore_limit(), |c| deduper.restore(&c))?;
     if restored > 0 {
         tracing::info!(restored, "restored the dedup window from the store");
     }

@@ -3,6 +3,7 @@
 use std::collections::HashMap;
 
 use chorus_model::{Classified, EventId, FeedState, canonical_url};
+use rusqlite::OptionalExtension;
 use url::Url;
 
 use crate::rows::{ARTICLE_COLUMNS, ARTICLE_FROM, read_classified};
@@ -66,17 +67,40 @@ impl Store {
     /// survivor, the title is the survivor's current title and `merged` is empty (those
     /// merges are already recorded). Times come back at microsecond precision.
     pub fn window(&self, limit: usize) -> Result<Vec<Classified>, StoreError> {
-        let sql = format!(
-            "SELECT * FROM (SELECT {ARTICLE_COLUMNS} {ARTICLE_FROM} ORDER BY a.seq DESC LIMIT ?1)
-             ORDER BY seq ASC"
-        );
-        let mut stmt = self.conn.prepare(&sql)?;
-        let mut rows = stmt.query([sql_limit(limit)])?;
         let mut out = Vec::new();
-        while let Some(row) = rows.next()? {
-            out.push(read_classified(row)?);
-        }
+        self.for_each_in_window(limit, |c| out.push(c))?;
         Ok(out)
+    }
+
+    /// [`Store::window`] one article at a time, oldest first, without holding the window in
+    /// memory: `each` gets every article as it is read. Returns how many there were.
+    pub fn for_each_in_window(
+        &self,
+        limit: usize,
+        mut each: impl FnMut(Classified),
+    ) -> Result<usize, StoreError> {
+        if limit == 0 {
+            return Ok(0);
+        }
+        // The oldest article of the window, found on the primary key; then one forward scan.
+        let first: Option<i64> = self
+            .conn
+            .query_row(
+                "SELECT seq FROM articles ORDER BY seq DESC LIMIT 1 OFFSET ?1",
+                [sql_limit(limit - 1)],
+                |r| r.get(0),
+            )
+            .optional()?;
+        let sql =
+            format!("SELECT {ARTICLE_COLUMNS} {ARTICLE_FROM} WHERE a.seq >= ?1 ORDER BY a.seq ASC");
+        let mut stmt = self.conn.prepare(&sql)?;
+        let mut rows = stmt.query([first.unwrap_or(i64::MIN)])?;
+        let mut count = 0;
+        while let Some(row) = rows.next()? {
+            each(read_classified(row)?);
+            count += 1;
+        }
+        Ok(count)
     }
 
     /// The id for the next new event: one more than the highest ever assigned, merged-away

@@ -29,6 +29,10 @@ fn window_gives_back_what_was_written() {
     // The most recent ones, still oldest first.
     assert_eq!(store.window(2).unwrap(), written[2..]);
     assert!(store.window(0).unwrap().is_empty());
+    // Streamed, one at a time, the same articles in the same order.
+    let mut streamed = Vec::new();
+    assert_eq!(store.for_each_in_window(3, |c| streamed.push(c)).unwrap(), 3);
+    assert_eq!(streamed, written[1..]);
 }
 
 #[test]
