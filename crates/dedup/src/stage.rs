@@ -2,7 +2,7 @@
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
 
-use chorus_model::{Article, Classified, StageReport};
+use chorus_model::{Article, Classified, Stage, StageReport};
 use tokio::sync::mpsc;
 use tokio::task::JoinSet;
 use tracing::{debug, error, info, warn};
@@ -68,7 +68,7 @@ async fn decide(
     mut prepared: mpsc::Receiver<Option<crate::Prepared>>,
     out: mpsc::Sender<Classified>,
 ) -> StageReport {
-    let mut report = StageReport::new("dedup");
+    let mut report = StageReport::new(Stage::Dedup);
     info!("dedup stage started");
     while let Some(article) = prepared.recv().await {
         report.received += 1;

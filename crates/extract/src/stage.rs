@@ -2,7 +2,7 @@
 
 use std::sync::Arc;
 
-use chorus_model::{Article, RawPage, StageReport};
+use chorus_model::{Article, RawPage, Stage, StageReport};
 use tokio::sync::mpsc;
 use tokio::task::JoinSet;
 use tracing::{debug, info, warn};
@@ -27,7 +27,7 @@ pub async fn run(
 ) -> StageReport {
     let workers = cfg.workers.get();
     let cfg = Arc::new(cfg);
-    let mut report = StageReport::new("extract");
+    let mut report = StageReport::new(Stage::Extract);
     let mut tasks: JoinSet<Outcome> = JoinSet::new();
     let mut open = true;
     info!(workers, "extract stage started");

@@ -42,7 +42,7 @@ async fn forwards_articles_counts_drops_and_ends_when_input_closes() {
     let report = stage.await.unwrap();
     titles.sort();
     assert_eq!(titles.len(), 10);
-    assert_eq!(report.stage, "extract");
+    assert_eq!(report.stage, chorus_model::Stage::Extract);
     assert_eq!(report.received, 12);
     assert_eq!(report.sent, 10);
     assert_eq!(report.dropped.get("not_html"), Some(&1));

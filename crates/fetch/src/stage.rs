@@ -129,7 +129,7 @@ impl Stage {
             states: HashMap::new(),
             slots,
             tasks: JoinSet::new(),
-            report: StageReport::new("fetch"),
+            report: StageReport::new(chorus_model::Stage::Fetch),
             downstream_gone: false,
             attempts: RecentUrls::new(MAX_ATTEMPTS_KEPT),
             reread: HashSet::new(),

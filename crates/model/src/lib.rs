@@ -34,7 +34,7 @@ pub use feed::{FeedCheck, FeedEntry, FeedJob, FeedOutcome, FeedSpec, FeedState};
 pub use identity::{canonical_url, is_tracking_param};
 pub use page::RawPage;
 pub use problem::{Problem, Problems};
-pub use report::StageReport;
+pub use report::{RunKind, Stage, StageReport};
 pub use verdict::{Classified, Duplicate, EventId, EventRef, Superseded};
 
 /// A point in time, always UTC.

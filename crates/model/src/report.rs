@@ -5,11 +5,83 @@ use std::fmt;
 
 use serde::Serialize;
 
+/// A stage of the pipeline, in pipeline order (`Ord` follows it).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Stage {
+    /// Where work comes from: the feed schedule, or an input file.
+    #[default]
+    Source,
+    /// Feed polls and page downloads.
+    Fetch,
+    /// HTML to text and metadata.
+    Extract,
+    /// Holds a burst of articles and releases them oldest-published first.
+    Reorder,
+    /// Duplicates and events.
+    Dedup,
+    /// The SQLite writer.
+    Store,
+}
+
+impl Stage {
+    /// Every stage, in pipeline order.
+    pub const ALL: [Stage; 6] =
+        [Stage::Source, Stage::Fetch, Stage::Extract, Stage::Reorder, Stage::Dedup, Stage::Store];
+
+    /// The stage's name as logs and reports show it: `source`, `fetch`, …
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Stage::Source => "source",
+            Stage::Fetch => "fetch",
+            Stage::Extract => "extract",
+            Stage::Reorder => "reorder",
+            Stage::Dedup => "dedup",
+            Stage::Store => "store",
+        }
+    }
+}
+
+impl fmt::Display for Stage {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.pad(self.as_str())
+    }
+}
+
+/// What started a run, as the store records it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum RunKind {
+    /// `chorus run`: polls feeds until stopped.
+    Daemon,
+    /// `chorus backfill` over the config's feeds: each once.
+    Backfill,
+    /// `chorus backfill --jsonl`: a replay of pre-extracted articles.
+    Jsonl,
+}
+
+impl RunKind {
+    /// The name stored in the `runs` table: `daemon`, `backfill` or `jsonl`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RunKind::Daemon => "daemon",
+            RunKind::Backfill => "backfill",
+            RunKind::Jsonl => "jsonl",
+        }
+    }
+}
+
+impl fmt::Display for RunKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.pad(self.as_str())
+    }
+}
+
 /// What one stage did over its life: items in, items out, items dropped and why.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
 pub struct StageReport {
-    /// The stage's name ("fetch", "extract", …).
-    pub stage: String,
+    /// The stage.
+    pub stage: Stage,
     /// Items taken from the input channel.
     pub received: u64,
     /// Items sent on (or, for the store, written).
@@ -20,8 +92,8 @@ pub struct StageReport {
 
 impl StageReport {
     /// An empty report for `stage`.
-    pub fn new(stage: &str) -> Self {
-        StageReport { stage: stage.to_owned(), ..Default::default() }
+    pub fn new(stage: Stage) -> Self {
+        StageReport { stage, ..Default::default() }
     }
 
     /// Count one item dropped for `reason`.

@@ -4,6 +4,8 @@
 use std::path::PathBuf;
 use std::time::Duration;
 
+use chorus_model::Stage;
+
 /// Why a run could not start or did not finish cleanly.
 #[derive(Debug, thiserror::Error)]
 pub enum PipelineError {
@@ -23,18 +25,26 @@ pub enum PipelineError {
         source: std::io::Error,
     },
     /// Stages were still running when the shutdown grace period ran out.
-    #[error("shutdown grace period of {grace:?} ran out; still running: {stages}")]
+    #[error("shutdown grace period of {grace:?} ran out; still running: {}", join(stages))]
     ShutdownTimeout {
         /// The grace period.
         grace: Duration,
-        /// The stages that had not finished, in pipeline order.
-        stages: String,
+        /// The stages that had not finished, in pipeline order: the first is the one the
+        /// others were waiting on.
+        stages: Vec<Stage>,
     },
     /// A stage panicked: a bug, reported as such.
     #[error("the {stage} stage panicked; this is a bug")]
     Panicked {
         /// The stage.
-        stage: &'static str,
+        stage: Stage,
+    },
+    /// The work before or after the stages (opening the store, restoring the window,
+    /// recording the end of the run) panicked: a bug, reported as such.
+    #[error("the {step} panicked; this is a bug")]
+    StepPanicked {
+        /// What was being done.
+        step: &'static str,
     },
 }
 
@@ -44,9 +54,7 @@ impl From<chorus_fetch::FetchError> for PipelineError {
     }
 }
 
-impl PipelineError {
-    pub(crate) fn panicked(stage: &'static str, e: tokio::task::JoinError) -> Self {
-        tracing::error!(stage, "task failed: {e}");
-        PipelineError::Panicked { stage }
-    }
+/// Stage names, comma-separated.
+fn join(stages: &[Stage]) -> String {
+    stages.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(", ")
 }

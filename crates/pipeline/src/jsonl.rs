@@ -4,7 +4,7 @@
 use std::io::BufRead;
 use std::path::Path;
 
-use chorus_model::{Article, DateSource, StageReport, Timestamp};
+use chorus_model::{Article, DateSource, Stage, StageReport, Timestamp};
 use chrono::{NaiveDate, NaiveDateTime, TimeZone, Utc};
 use serde::Deserialize;
 use tokio::sync::mpsc;
@@ -103,7 +103,7 @@ pub(crate) fn read_file(
     out: mpsc::Sender<Article>,
     shutdown: CancellationToken,
 ) -> Result<StageReport, PipelineError> {
-    let mut report = StageReport::new("source");
+    let mut report = StageReport::new(Stage::Source);
     let io = |source| PipelineError::Input { path: path.to_owned(), source };
     let file = std::fs::File::open(path).map_err(io)?;
     let mut reader = std::io::BufReader::new(file);

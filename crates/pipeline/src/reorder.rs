@@ -13,7 +13,7 @@ use std::collections::BinaryHeap;
 use std::num::NonZeroUsize;
 use std::time::Duration;
 
-use chorus_model::{Article, StageReport, Timestamp};
+use chorus_model::{Article, Stage, StageReport, Timestamp};
 use tokio::sync::mpsc;
 use tokio::time::Instant;
 
@@ -57,7 +57,7 @@ pub(crate) async fn run(
     hold: Duration,
 ) -> StageReport {
     let capacity = capacity.get();
-    let mut report = StageReport::new("reorder");
+    let mut report = StageReport::new(Stage::Reorder);
     let mut heap: BinaryHeap<Reverse<Held>> = BinaryHeap::new();
     // When the oldest article now held must be released.
     let mut deadline: Option<Instant> = None;

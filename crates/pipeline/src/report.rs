@@ -3,7 +3,7 @@
 use std::fmt;
 use std::time::Duration;
 
-use chorus_model::StageReport;
+use chorus_model::{Stage, StageReport};
 use serde::Serialize;
 
 /// The per-stage summary of one run, printed when a backfill or the daemon ends.
@@ -16,9 +16,9 @@ pub struct RunReport {
 }
 
 impl RunReport {
-    /// The report of one stage, by name.
-    pub fn stage(&self, name: &str) -> Option<&StageReport> {
-        self.stages.iter().find(|s| s.stage == name)
+    /// The report of one stage.
+    pub fn stage(&self, stage: Stage) -> Option<&StageReport> {
+        self.stages.iter().find(|s| s.stage == stage)
     }
 }
 

@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 
 use chorus_dedup::Deduper;
 use chorus_fetch::Fetcher;
-use chorus_model::{FeedState, StageReport};
+use chorus_model::{FeedState, Stage, StageReport};
 use chorus_store::{LastRun, RunId, Store, WriterLock};
 use tokio::sync::mpsc;
 use tokio::task::JoinSet;
@@ -16,8 +16,6 @@ use tokio_util::sync::CancellationToken;
 use crate::config::Settings;
 use crate::source::{Source, feed_schedule};
 use crate::{PipelineError, RunReport, jsonl, reorder};
-
-type StageResult = (&'static str, Result<StageReport, PipelineError>);
 
 /// Runs the pipeline from `source` until it ends (a backfill) or `shutdown` is cancelled
 /// and in-flight work has drained (the daemon).
@@ -47,43 +45,41 @@ pub async fn run(
     let stop = shutdown.child_token();
     let (classified_tx, classified_rx) = mpsc::channel(capacity);
     let (checks_tx, checks_rx) = mpsc::channel(capacity);
-    let mut stages: JoinSet<StageResult> = JoinSet::new();
+    let mut stages = Stages::default();
 
-    let names: &[&'static str] = match source {
+    match source {
         Source::Feeds { once } => {
             let feeds = FeedStages { once, inputs: feeds, capacity, stop: stop.clone() };
             feeds.spawn(&mut stages, config, articles_tx, checks_tx)?;
-            &["source", "fetch", "extract", "reorder", "dedup", "store"]
         }
         Source::Jsonl(path) => {
             // Pre-extracted articles skip fetch and extract, and no feed is checked.
             drop(checks_tx);
             let token = stop.clone();
-            stages.spawn(async move {
-                let read = blocking("source", move || jsonl::read_file(&path, articles_tx, token));
-                ("source", read.await)
+            stages.spawn(Stage::Source, async move {
+                let read = move || jsonl::read_file(&path, articles_tx, token);
+                let read = tokio::task::spawn_blocking(read).await;
+                read.unwrap_or(Err(PipelineError::Panicked { stage: Stage::Source }))
             });
-            &["source", "dedup", "store"]
         }
-    };
+    }
 
-    stages.spawn(async move {
-        ("dedup", Ok(chorus_dedup::run(deduper, articles_rx, classified_tx).await))
+    stages.spawn(Stage::Dedup, async move {
+        Ok(chorus_dedup::run(deduper, articles_rx, classified_tx).await)
     });
     let writer = chorus_store::spawn_writer(store, &config.store, classified_rx, checks_rx);
-    stages.spawn(async move {
+    stages.spawn(Stage::Store, async move {
         let joined = tokio::task::spawn_blocking(move || writer.join()).await;
-        let result = match joined {
+        match joined {
             Ok(Ok(Ok(report))) => Ok(report),
             Ok(Ok(Err(e))) => Err(PipelineError::Store(e)),
-            Ok(Err(_)) | Err(_) => Err(PipelineError::Panicked { stage: "store" }),
-        };
-        ("store", result)
+            Ok(Err(_)) | Err(_) => Err(PipelineError::Panicked { stage: Stage::Store }),
+        }
     });
 
-    let stages = wait_for_stages(stages, names, &stop, config.pipeline.grace()).await?;
+    let stages = stages.wait(&stop, config.pipeline.grace()).await?;
     let path = config.store.path.clone();
-    blocking("finish", move || {
+    blocking("recording of the run's end", move || {
         Store::open(&path)?.finish_run(run_id)?;
         drop(writer_lock);
         Ok(())
@@ -98,7 +94,10 @@ async fn blocking<T: Send + 'static>(
     what: &'static str,
     f: impl FnOnce() -> Result<T, PipelineError> + Send + 'static,
 ) -> Result<T, PipelineError> {
-    tokio::task::spawn_blocking(f).await.unwrap_or_else(|e| Err(PipelineError::panicked(what, e)))
+    tokio::task::spawn_blocking(f).await.unwrap_or_else(|e| {
+        tracing::error!("the {what} panicked: {e}");
+        Err(PipelineError::StepPanicked { step: what })
+    })
 }
 
 /// What a run reads from the store before its stages start.
@@ -162,7 +161,7 @@ impl FeedStages {
     /// `checks`.
     fn spawn(
         self,
-        stages: &mut JoinSet<StageResult>,
+        stages: &mut Stages,
         config: &Settings,
         articles_tx: mpsc::Sender<chorus_model::Article>,
         checks_tx: mpsc::Sender<chorus_model::FeedCheck>,
@@ -173,20 +172,19 @@ impl FeedStages {
         let (pages_tx, pages_rx) = mpsc::channel(capacity);
         let (extracted_tx, extracted_rx) = mpsc::channel(capacity);
         let feeds = config.feeds.clone();
-        stages.spawn(async move {
-            ("source", Ok(feed_schedule(feeds, states, once, jobs_tx, stop).await))
+        stages.spawn(Stage::Source, async move {
+            Ok(feed_schedule(feeds, states, once, jobs_tx, stop).await)
         });
-        stages.spawn(async move {
-            let report = chorus_fetch::run(fetcher, jobs_rx, pages_tx, checks_tx, known).await;
-            ("fetch", Ok(report))
+        stages.spawn(Stage::Fetch, async move {
+            Ok(chorus_fetch::run(fetcher, jobs_rx, pages_tx, checks_tx, known).await)
         });
         let extract = config.extract.clone();
-        stages.spawn(async move {
-            ("extract", Ok(chorus_extract::run(extract, pages_rx, extracted_tx).await))
+        stages.spawn(Stage::Extract, async move {
+            Ok(chorus_extract::run(extract, pages_rx, extracted_tx).await)
         });
         let (hold, held) = (config.pipeline.reorder_window(), config.pipeline.reorder_articles());
-        stages.spawn(async move {
-            ("reorder", Ok(reorder::run(extracted_rx, articles_tx, held, hold).await))
+        stages.spawn(Stage::Reorder, async move {
+            Ok(reorder::run(extracted_rx, articles_tx, held, hold).await)
         });
         Ok(())
     }
@@ -205,53 +203,75 @@ fn restore_deduper(store: &Store, config: &Settings) -> Result<Deduper, Pipeline
     Ok(deduper)
 }
 
-/// Collects every stage's report, in pipeline order. The first error wins: it stops the
-/// source (`stop`), and the stages after it end as their inputs close. The grace deadline
-/// runs from the signal or the failure, whichever comes first.
-async fn wait_for_stages(
-    mut stages: JoinSet<StageResult>,
-    order: &[&'static str],
-    stop: &CancellationToken,
-    grace: Duration,
-) -> Result<Vec<StageReport>, PipelineError> {
-    let mut running: BTreeSet<&'static str> = order.iter().copied().collect();
-    let mut reports = Vec::new();
-    let mut first_error = None;
-    let deadline = async {
-        stop.cancelled().await;
-        tokio::time::sleep(grace).await;
-    };
-    tokio::pin!(deadline);
-    loop {
-        tokio::select! {
-            next = stages.join_next() => match next {
-                None => break,
-                Some(Ok((stage, result))) => {
-                    running.remove(stage);
+/// The running stages, each a task known by its [`Stage`], so that a panic or a stage stuck
+/// past the grace deadline is named.
+#[derive(Default)]
+struct Stages {
+    tasks: JoinSet<Result<StageReport, PipelineError>>,
+    names: HashMap<tokio::task::Id, Stage>,
+}
+
+impl Stages {
+    fn spawn(
+        &mut self,
+        stage: Stage,
+        task: impl Future<Output = Result<StageReport, PipelineError>> + Send + 'static,
+    ) {
+        let handle = self.tasks.spawn(task);
+        self.names.insert(handle.id(), stage);
+    }
+
+    /// Collects every stage's report, in pipeline order. The first error wins: it stops the
+    /// source (`stop`), and the stages after it end as their inputs close. The grace
+    /// deadline runs from the signal or the failure, whichever comes first.
+    async fn wait(
+        mut self,
+        stop: &CancellationToken,
+        grace: Duration,
+    ) -> Result<Vec<StageReport>, PipelineError> {
+        let mut running: BTreeSet<Stage> = self.names.values().copied().collect();
+        let mut reports = Vec::new();
+        let mut first_error = None;
+        let deadline = async {
+            stop.cancelled().await;
+            tokio::time::sleep(grace).await;
+        };
+        tokio::pin!(deadline);
+        loop {
+            tokio::select! {
+                next = self.tasks.join_next_with_id() => {
+                    let (id, result) = match next {
+                        None => break,
+                        Some(Ok((id, result))) => (id, result),
+                        Some(Err(e)) => {
+                            let stage = self.names[&e.id()];
+                            tracing::error!(stage = stage.as_str(), "stage panicked: {e}");
+                            (e.id(), Err(PipelineError::Panicked { stage }))
+                        }
+                    };
+                    let stage = self.names[&id];
+                    running.remove(&stage);
                     match result {
                         Ok(report) => reports.push(report),
                         Err(e) => {
-                            tracing::error!(stage, "stage failed: {e}");
+                            tracing::error!(stage = stage.as_str(), "stage failed: {e}");
                             first_error.get_or_insert(e);
                             stop.cancel();
                         }
                     }
                 }
-                Some(Err(e)) => {
-                    first_error.get_or_insert(PipelineError::panicked("a stage", e));
-                    stop.cancel();
+                () = &mut deadline => {
+                    // Every stage after a stuck one waits on it, so the first is the culprit;
+                    // the set is in pipeline order.
+                    let stages = running.into_iter().collect();
+                    return Err(PipelineError::ShutdownTimeout { grace, stages });
                 }
-            },
-            () = &mut deadline => {
-                // Every stage after a stuck one waits on it, so the first is the culprit.
-                let stuck: Vec<&str> = order.iter().copied().filter(|s| running.contains(s)).collect();
-                return Err(PipelineError::ShutdownTimeout { grace, stages: stuck.join(", ") });
             }
         }
+        if let Some(e) = first_error {
+            return Err(e);
+        }
+        reports.sort_by_key(|r| r.stage);
+        Ok(reports)
     }
-    if let Some(e) = first_error {
-        return Err(e);
-    }
-    reports.sort_by_key(|r| order.iter().position(|s| *s == r.stage).unwrap_or(order.len()));
-    Ok(reports)
 }

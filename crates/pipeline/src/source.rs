@@ -6,7 +6,7 @@
 use std::collections::HashMap;
 use std::path::PathBuf;
 
-use chorus_model::{FeedJob, FeedState, StageReport};
+use chorus_model::{FeedJob, FeedState, RunKind, Stage, StageReport};
 use tokio::sync::mpsc;
 use tokio::time::{Instant, sleep_until};
 use tokio_util::sync::CancellationToken;
@@ -27,12 +27,12 @@ pub enum Source {
 }
 
 impl Source {
-    /// The name recorded for runs from this source: `daemon`, `backfill` or `jsonl`.
-    pub fn kind(&self) -> &'static str {
+    /// The kind recorded for runs from this source.
+    pub fn kind(&self) -> RunKind {
         match self {
-            Source::Feeds { once: false } => "daemon",
-            Source::Feeds { once: true } => "backfill",
-            Source::Jsonl(_) => "jsonl",
+            Source::Feeds { once: false } => RunKind::Daemon,
+            Source::Feeds { once: true } => RunKind::Backfill,
+            Source::Jsonl(_) => RunKind::Jsonl,
         }
     }
 }
@@ -47,7 +47,7 @@ pub(crate) async fn feed_schedule(
     jobs: mpsc::Sender<FeedJob>,
     shutdown: CancellationToken,
 ) -> StageReport {
-    let mut report = StageReport::new("source");
+    let mut report = StageReport::new(Stage::Source);
     let start = Instant::now();
     let count = feeds.len().max(1) as u32;
     let mut due: Vec<(Instant, usize)> = feeds

@@ -3,6 +3,7 @@
 use std::fs::{File, TryLockError};
 use std::path::{Path, PathBuf};
 
+use chorus_model::RunKind;
 use rusqlite::{TransactionBehavior, params};
 
 use crate::rows::{format_time, now};
@@ -60,15 +61,15 @@ fn lock_path(db: &Path) -> PathBuf {
 }
 
 impl Store {
-    /// Records that a run of `kind` ('daemon', 'backfill', 'jsonl') starts now, marks any
+    /// Records that a run of `kind` starts now, marks any
     /// earlier run that never ended as abandoned, and says whether there was one.
-    pub fn begin_run(&mut self, kind: &str) -> Result<(RunId, LastRun), StoreError> {
+    pub fn begin_run(&mut self, kind: RunKind) -> Result<(RunId, LastRun), StoreError> {
         let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         let abandoned =
             tx.execute("UPDATE runs SET outcome = 'abandoned' WHERE outcome IS NULL", [])?;
         tx.execute(
             "INSERT INTO runs (kind, pid, started_at) VALUES (?1, ?2, ?3)",
-            params![kind, i64::from(std::process::id()), format_time(&now())],
+            params![kind.as_str(), i64::from(std::process::id()), format_time(&now())],
         )?;
         let id = RunId(tx.last_insert_rowid());
         tx.commit()?;
@@ -94,17 +95,17 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("runs.db");
         let mut store = Store::open(&path).unwrap();
-        let (run, last) = store.begin_run("daemon").unwrap();
+        let (run, last) = store.begin_run(RunKind::Daemon).unwrap();
         assert_eq!(last, LastRun::Clean, "a new file has no unfinished run");
         store.finish_run(run).unwrap();
         // Killed: begun, never finished.
-        store.begin_run("daemon").unwrap();
+        store.begin_run(RunKind::Daemon).unwrap();
         drop(store);
         let mut store = Store::open(&path).unwrap();
-        let (jsonl, last) = store.begin_run("jsonl").unwrap();
+        let (jsonl, last) = store.begin_run(RunKind::Jsonl).unwrap();
         assert_eq!(last, LastRun::Abandoned, "a killed run must be noticed");
         store.finish_run(jsonl).unwrap();
-        let (_, last) = store.begin_run("daemon").unwrap();
+        let (_, last) = store.begin_run(RunKind::Daemon).unwrap();
         assert_eq!(last, LastRun::Clean, "it is reported once, not forever");
     }
 

@@ -3,7 +3,7 @@
 use std::thread::JoinHandle;
 use std::time::Duration;
 
-use chorus_model::{Classified, FeedCheck, StageReport};
+use chorus_model::{Classified, FeedCheck, Stage, StageReport};
 use tokio::sync::mpsc;
 use tokio::time::Instant;
 
@@ -80,7 +80,7 @@ async fn run(
     mut articles: mpsc::Receiver<Classified>,
     mut checks: mpsc::Receiver<FeedCheck>,
 ) -> Result<StageReport, StoreError> {
-    let mut report = StageReport::new("store");
+    let mut report = StageReport::new(Stage::Store);
     let mut batch = Batch::default();
     let (mut articles_open, mut checks_open) = (true, true);
     // When the oldest pending row must be written; the branch is off while nothing waits.

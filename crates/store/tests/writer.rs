@@ -44,7 +44,7 @@ fn ends_when_both_channels_close_after_writing_what_is_left() {
     drop(checks_tx);
 
     let report = writer.join().unwrap().unwrap();
-    assert_eq!(report.stage, "store");
+    assert_eq!(report.stage, chorus_model::Stage::Store);
     assert_eq!((report.received, report.sent), (5, 3));
     assert!(report.dropped.is_empty());
     assert_eq!(count(&path, "SELECT COUNT(*) FROM articles"), 3);
