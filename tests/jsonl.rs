@@ -216,3 +216,49 @@ async fn copies_point_at_the_earliest_published_copy_whatever_order_they_arrive_
     assert_eq!(rows["reprint"]["duplicate_of"], "wire", "{rows:?}");
     assert_eq!(rows["late"]["duplicate_of"], "wire", "{rows:?}");
 }
+
+#[tokio::test]
+async fn bad_lines_are_counted_each_and_logged_once_in_the_source_stage() {
+    let ws = Workspace::new();
+    let input = ws.path("noisy.jsonl");
+    let mut text: String = (0..200).map(|i| format!("not json {i}\n")).collect();
+    text.push_str(ARTICLES.lines().next().unwrap());
+    text.push('\n');
+    std::fs::write(&input, text).unwrap();
+    let db = ws.path("noisy.db");
+    let args = ["--log-json", "backfill", "--jsonl", input.to_str().unwrap(), "--db"];
+    let out = crate::util::chorus()
+        .env("CHORUS_LOG", "info")
+        .args(args)
+        .args([db.to_str().unwrap(), "--json"])
+        .output()
+        .await
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let summary: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let stage = |name: &str| {
+        summary["stages"].as_array().unwrap().iter().find(|s| s["stage"] == name).unwrap().clone()
+    };
+    assert_eq!(stage("source")["dropped"]["bad_line"], 200, "{summary}");
+    assert_eq!(stage("source")["sent"], 1, "{summary}");
+
+    let logs: Vec<serde_json::Value> = String::from_utf8_lossy(&out.stderr)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("{e}: {l}")))
+        .collect();
+    let bad: Vec<&serde_json::Value> = logs
+        .iter()
+        .filter(|l| l["fields"]["message"].as_str().unwrap_or("").contains("bad input line"))
+        .collect();
+    assert_eq!(bad.len(), 1, "one line per reason per interval: {bad:?}");
+    assert_eq!(bad[0]["span"]["stage"], "source", "{}", bad[0]);
+    // Every stage's own lines say which stage they come from.
+    for (message, stage) in [("dedup stage finished", "dedup"), ("store writer finished", "store")]
+    {
+        let line = logs
+            .iter()
+            .find(|l| l["fields"]["message"].as_str().is_some_and(|m| m.contains(message)))
+            .unwrap_or_else(|| panic!("no {message:?} line in {logs:?}"));
+        assert_eq!(line["span"]["stage"], stage, "{line}");
+    }
+}

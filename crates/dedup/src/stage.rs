@@ -5,6 +5,7 @@ use std::panic::{AssertUnwindSafe, catch_unwind};
 use chorus_model::{Article, Classified, Stage, StageReport};
 use tokio::sync::mpsc;
 use tokio::task::JoinSet;
+use tracing::Instrument;
 use tracing::{debug, error, info, warn};
 use url::Url;
 
@@ -34,7 +35,7 @@ pub async fn run(
     // panicked, or the pipeline gave up waiting for it) rather than live on holding the
     // input.
     let mut prepare = JoinSet::new();
-    prepare.spawn(async move {
+    let preparing = async move {
         while let Some(article) = articles.recv().await {
             // A panic is counted by the deciding half, which owns the report.
             let url = article.url.clone();
@@ -43,7 +44,8 @@ pub async fn run(
                 break;
             }
         }
-    });
+    };
+    prepare.spawn(preparing.in_current_span());
     let report = decide(deduper, prepared_rx, out).await;
     // Once the input closed the preparing task has ended already; if the deciding half
     // stopped early it may still wait for input, and stopping it closes the input.

@@ -103,6 +103,15 @@ pub const VERSION: &str = concat!("chorus-extract ", env!("CARGO_PKG_VERSION"));
 /// body). A page with no article text is not an error: it comes back with empty `text`,
 /// and usually a flag saying why.
 pub fn extract(page: &RawPage, cfg: &ExtractSettings) -> Result<Article, ExtractError> {
+    extract_page(page, cfg).map(|(article, _)| article)
+}
+
+/// [`extract`], saying also whether the page was cut to its start (past
+/// `extract.max_html_bytes` or `extract.max_elements`).
+pub(crate) fn extract_page(
+    page: &RawPage,
+    cfg: &ExtractSettings,
+) -> Result<(Article, bool), ExtractError> {
     sniff::check(page)?;
     let context = Context {
         url: Some(&page.final_url),
@@ -123,7 +132,16 @@ pub fn extract_html(
     cfg: &ExtractSettings,
 ) -> Article {
     let context = Context { url, outlet: None, entry: None, fetched_at: None };
-    extract_with(html, content_type, &context, cfg)
+    let (article, cut) = extract_with(html, content_type, &context, cfg);
+    if cut {
+        warn!(
+            url = url.map(Url::as_str),
+            max_html_bytes = cfg.max_html_bytes.get(),
+            max_elements = cfg.max_elements.get(),
+            "page too large: only its start is read"
+        );
+    }
+    article
 }
 
 /// What is known about a page besides its bytes.
@@ -134,26 +152,20 @@ struct Context<'a> {
     fetched_at: Option<Timestamp>,
 }
 
+/// The article, and whether the page was cut to its start.
 fn extract_with(
     bytes: &[u8],
     content_type: Option<&str>,
     cx: &Context<'_>,
     cfg: &ExtractSettings,
-) -> Article {
+) -> (Article, bool) {
     let host = cx.url.and_then(Url::host_str);
     let tld = host.and_then(|h| h.rsplit('.').next());
     let (bytes, bytes_capped) = preparse::cap_bytes(bytes, cfg.max_html_bytes.get());
     let source = charset::decode(bytes, content_type, tld);
     let prepared = preparse::prepare(&source, cfg.max_elements.get());
-    if bytes_capped || prepared.elements_capped {
-        // Not an error: the article is near the top, and what was read is extracted.
-        warn!(
-            url = cx.url.map(Url::as_str),
-            max_html_bytes = cfg.max_html_bytes.get(),
-            max_elements = cfg.max_elements.get(),
-            "page too large: only its start is read"
-        );
-    }
+    // Not an error: the article is near the top, and what was read is extracted.
+    let cut = bytes_capped || prepared.elements_capped;
     let html = scraper::Html::parse_document(&prepared.html);
     // The parser copied what it needs; a trimmed copy of a large page need not live on.
     drop(prepared);
@@ -239,7 +251,7 @@ fn extract_with(
         min_text_chars: cfg.min_text_chars,
     });
 
-    Article {
+    let article = Article {
         input_id: None,
         url: cx.url.cloned(),
         canonical_url: metadata::canonical_url(&doc, cx.url),
@@ -254,5 +266,6 @@ fn extract_with(
         fetched_at: cx.fetched_at,
         flags,
         extractor: VERSION.to_owned(),
-    }
+    };
+    (article, cut)
 }

@@ -2,15 +2,16 @@
 
 use std::sync::Arc;
 
-use chorus_model::{Article, RawPage, Stage, StageReport};
+use chorus_model::{Article, RawPage, Stage, StageReport, Throttle};
 use tokio::sync::mpsc;
 use tokio::task::JoinSet;
 use tracing::{debug, info, warn};
 
-use crate::{ExtractError, ExtractSettings, extract};
+use crate::{ExtractError, ExtractSettings, extract_page};
 
-/// What one extraction task hands back to the stage loop.
-type Outcome = Result<Article, ExtractError>;
+/// What one extraction task hands back to the stage loop: the article and whether its page
+/// was cut to its start, or why there is none.
+type Outcome = Result<(Article, bool), ExtractError>;
 
 /// Runs the stage until `pages` closes and every page in flight is done.
 ///
@@ -28,6 +29,7 @@ pub async fn run(
     let workers = cfg.workers.get();
     let cfg = Arc::new(cfg);
     let mut report = StageReport::new(Stage::Extract);
+    let mut log = Throttle::default();
     let mut tasks: JoinSet<Outcome> = JoinSet::new();
     let mut open = true;
     info!(workers, "extract stage started");
@@ -37,12 +39,14 @@ pub async fn run(
                 Some(page) => {
                     report.received += 1;
                     let cfg = Arc::clone(&cfg);
-                    tasks.spawn_blocking(move || extract(&page, &cfg));
+                    // The blocking thread logs inside the stage's span too.
+                    let span = tracing::Span::current();
+                    tasks.spawn_blocking(move || span.in_scope(|| extract_page(&page, &cfg)));
                 }
                 None => open = false,
             },
             Some(done) = tasks.join_next() => {
-                if !forward(done, &articles, &mut report).await && open {
+                if !forward(done, &articles, &mut report, &mut log).await && open {
                     // Nobody takes articles any more: refuse further pages upstream.
                     pages.close();
                     open = false;
@@ -60,13 +64,21 @@ async fn forward(
     done: Result<Outcome, tokio::task::JoinError>,
     articles: &mpsc::Sender<Article>,
     report: &mut StageReport,
+    log: &mut Throttle,
 ) -> bool {
     match done {
-        Ok(Ok(article)) if article.text.trim().is_empty() => {
+        Ok(Ok((article, _))) if article.text.trim().is_empty() => {
             debug!(url = ?article.url, "no article text");
             report.drop_for("no_text");
         }
-        Ok(Ok(article)) => {
+        Ok(Ok((article, cut))) => {
+            if cut {
+                report.note("cut_to_start");
+                if let Some(held_back) = log.allow("cut_to_start") {
+                    let url = article.url.as_ref().map(url::Url::as_str);
+                    warn!(url, held_back, "page too large: only its start is read");
+                }
+            }
             if articles.send(article).await.is_err() {
                 report.drop_for("closed");
                 return false;
@@ -79,8 +91,10 @@ async fn forward(
         }
         Err(err) => {
             // Extraction does not panic on any input; if it ever does, one page is lost.
-            warn!(%err, "extraction task failed");
             report.drop_for("panic");
+            if let Some(held_back) = log.allow("panic") {
+                warn!(%err, held_back, "extraction task failed");
+            }
         }
     }
     true

@@ -40,7 +40,8 @@ impl Fetcher {
                 (FeedOutcome::Fetched { entries: count, new_entries: 0 }, state, entries)
             }
             Err(err) => {
-                tracing::warn!(error = %err, reason = err.reason(), "feed poll failed");
+                // The stage counts and samples failed polls; the store keeps each one.
+                tracing::debug!(error = %err, reason = err.reason(), "feed poll failed");
                 (FeedOutcome::Failed { reason: err.to_string() }, job.state.clone(), Vec::new())
             }
         };
@@ -108,7 +109,7 @@ impl Fetcher {
                     entries.extend(doc.entries);
                 }
                 Err(err) => {
-                    tracing::warn!(sitemap = %child, error = %err, "child sitemap failed");
+                    tracing::debug!(sitemap = %child, error = %err, "child sitemap failed");
                     first_error.get_or_insert(err);
                 }
             }

@@ -4,13 +4,16 @@ use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
 use chorus_model::{
-    FeedCheck, FeedEntry, FeedJob, FeedOutcome, FeedState, RawPage, StageReport, canonical_url,
+    FeedCheck, FeedEntry, FeedJob, FeedOutcome, FeedState, RawPage, StageReport, Throttle,
+    canonical_url,
 };
 use tokio::sync::{OwnedSemaphorePermit, Semaphore, mpsc};
 use tokio::task::{JoinError, JoinSet};
 use tracing::Instrument;
+use url::Url;
 
 use crate::client::Fetcher;
+use crate::error::FetchError;
 use crate::known::{KnownUrls, RecentUrls};
 
 /// Runs the fetch stage until `jobs` closes and every download in flight has finished.
@@ -75,12 +78,15 @@ pub async fn run(
 enum Done {
     Polled(Box<FeedCheck>, Vec<FeedEntry>),
     PageSent,
-    /// A page download failed; `retry` is set when the failure may pass.
-    PageFailed {
-        reason: &'static str,
-        retry: Option<Retry>,
-    },
+    PageFailed(Box<PageFailure>),
     DownstreamGone,
+}
+
+/// A page download that failed; `retry` is set when the failure may pass.
+struct PageFailure {
+    url: Url,
+    error: FetchError,
+    retry: Option<Retry>,
 }
 
 /// A page to try again at its feed's next poll.
@@ -105,6 +111,8 @@ struct Stage {
     slots: Arc<Semaphore>,
     tasks: JoinSet<Done>,
     report: StageReport,
+    /// Per-page and per-poll failures are counted in `report`; only some are logged.
+    log: Throttle,
     downstream_gone: bool,
     /// Pages whose downloads failed for a passing reason, with how many times each was
     /// tried.
@@ -130,6 +138,7 @@ impl Stage {
             slots,
             tasks: JoinSet::new(),
             report: StageReport::new(chorus_model::Stage::Fetch),
+            log: Throttle::default(),
             downstream_gone: false,
             attempts: RecentUrls::new(MAX_ATTEMPTS_KEPT),
             reread: HashSet::new(),
@@ -171,8 +180,13 @@ impl Stage {
         match done {
             Ok(Done::Polled(..)) => {}
             Ok(Done::PageSent) => self.report.sent += 1,
-            Ok(Done::PageFailed { reason, retry }) => {
+            Ok(Done::PageFailed(failure)) => {
+                let PageFailure { url, error, retry } = *failure;
+                let reason = error.reason();
                 self.report.drop_for(reason);
+                if let Some(held_back) = self.log.allow(reason) {
+                    tracing::warn!(%url, %error, reason, held_back, "page download failed");
+                }
                 if let Some(retry) = retry {
                     self.try_again(retry);
                 }
@@ -195,16 +209,24 @@ impl Stage {
         *tried += 1;
         let tried = *tried;
         if tried >= self.fetcher.config().page_attempts.get() {
-            tracing::info!(url = %retry.url, tried, "page given up after its last attempt");
+            tracing::debug!(url = %retry.url, tried, "page given up after its last attempt");
+            self.report.note("given_up");
             return;
         }
-        tracing::info!(url = %retry.url, tried, "page will be tried again at the feed's next poll");
+        tracing::debug!(url = %retry.url, tried, "page will be tried again at the feed's next poll");
+        self.report.note("retry_later");
         self.known.remove(&retry.url);
         self.reread.insert(retry.feed);
     }
 
     /// Sends the check, then starts a download for each entry not known yet.
     async fn queue_downloads(&mut self, mut check: FeedCheck, entries: Vec<FeedEntry>) {
+        if let FeedOutcome::Failed { reason } = &check.outcome {
+            self.report.note("feed_failed");
+            if let Some(held_back) = self.log.allow("feed_failed") {
+                tracing::warn!(feed = %check.feed.url, reason, held_back, "feed poll failed");
+            }
+        }
         self.states.insert(check.feed.url.to_string(), check.state.clone());
         let known = &mut self.known;
         let new: Vec<FeedEntry> =
@@ -249,11 +271,10 @@ async fn download(
             Ok(()) => Done::PageSent,
             Err(_) => Done::DownstreamGone,
         },
-        Err(err) => {
-            tracing::warn!(error = %err, reason = err.reason(), "page download failed");
+        Err(error) => {
             let retry =
-                err.is_passing().then(|| Retry { url: canonical_url(&url).to_string(), feed });
-            Done::PageFailed { reason: err.reason(), retry }
+                error.is_passing().then(|| Retry { url: canonical_url(&url).to_string(), feed });
+            Done::PageFailed(Box::new(PageFailure { url, error, retry }))
         }
     }
 }

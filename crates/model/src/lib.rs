@@ -27,6 +27,7 @@ mod identity;
 mod page;
 mod problem;
 mod report;
+mod throttle;
 mod verdict;
 
 pub use article::{Article, DateSource, PageFlags};
@@ -35,6 +36,7 @@ pub use identity::{canonical_url, is_tracking_param};
 pub use page::RawPage;
 pub use problem::{Problem, Problems};
 pub use report::{RunKind, Stage, StageReport};
+pub use throttle::{LOG_INTERVAL, Throttle};
 pub use verdict::{Classified, Duplicate, EventId, EventRef, Superseded};
 
 /// A point in time, always UTC.

@@ -88,6 +88,10 @@ pub struct StageReport {
     pub sent: u64,
     /// Items dropped, by reason. One bad item never stops a stage; it is counted here.
     pub dropped: BTreeMap<String, u64>,
+    /// Items that went on but are worth knowing about, by what happened to them (a page
+    /// to be tried again, a page cut to its start, an input line with a field ignored).
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub noted: BTreeMap<String, u64>,
 }
 
 impl StageReport {
@@ -99,6 +103,11 @@ impl StageReport {
     /// Count one item dropped for `reason`.
     pub fn drop_for(&mut self, reason: &str) {
         *self.dropped.entry(reason.to_owned()).or_default() += 1;
+    }
+
+    /// Count one item noted for `what` (see [`StageReport::noted`]).
+    pub fn note(&mut self, what: &str) {
+        *self.noted.entry(what.to_owned()).or_default() += 1;
     }
 
     /// All dropped items, whatever the reason.
@@ -114,6 +123,10 @@ impl fmt::Display for StageReport {
             let reasons: Vec<String> =
                 self.dropped.iter().map(|(r, n)| format!("{r}: {n}")).collect();
             write!(f, "  dropped {} ({})", self.dropped_total(), reasons.join(", "))?;
+        }
+        if !self.noted.is_empty() {
+            let notes: Vec<String> = self.noted.iter().map(|(r, n)| format!("{r}: {n}")).collect();
+            write!(f, "  noted ({})", notes.join(", "))?;
         }
         Ok(())
     }

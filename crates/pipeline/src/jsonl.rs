@@ -4,7 +4,7 @@
 use std::io::BufRead;
 use std::path::Path;
 
-use chorus_model::{Article, DateSource, Stage, StageReport, Timestamp};
+use chorus_model::{Article, DateSource, Stage, StageReport, Throttle, Timestamp};
 use chrono::{NaiveDate, NaiveDateTime, TimeZone, Utc};
 use serde::Deserialize;
 use tokio::sync::mpsc;
@@ -104,6 +104,7 @@ pub(crate) fn read_file(
     shutdown: CancellationToken,
 ) -> Result<StageReport, PipelineError> {
     let mut report = StageReport::new(Stage::Source);
+    let mut log = Throttle::default();
     let io = |source| PipelineError::Input { path: path.to_owned(), source };
     let file = std::fs::File::open(path).map_err(io)?;
     let mut reader = std::io::BufReader::new(file);
@@ -123,7 +124,10 @@ pub(crate) fn read_file(
         match parsed {
             Ok((article, warning)) => {
                 if let Some(warning) = warning {
-                    tracing::warn!(file = %path.display(), line = n, "{warning}");
+                    report.note("undated");
+                    if let Some(held_back) = log.allow("undated") {
+                        tracing::warn!(file = %path.display(), line = n, held_back, "{warning}");
+                    }
                 }
                 if out.blocking_send(article).is_err() {
                     break;
@@ -131,8 +135,11 @@ pub(crate) fn read_file(
                 report.sent += 1;
             }
             Err(e) => {
-                tracing::warn!(file = %path.display(), line = n, "skipping bad input line: {e}");
                 report.drop_for("bad_line");
+                if let Some(held_back) = log.allow("bad_line") {
+                    let file = path.display();
+                    tracing::warn!(%file, line = n, held_back, "skipping bad input line: {e}");
+                }
             }
         }
     }

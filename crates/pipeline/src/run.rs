@@ -12,6 +12,7 @@ use chorus_store::{LastRun, RunId, Store, WriterLock};
 use tokio::sync::mpsc;
 use tokio::task::JoinSet;
 use tokio_util::sync::CancellationToken;
+use tracing::Instrument;
 
 use crate::config::Settings;
 use crate::source::{Source, feed_schedule};
@@ -57,7 +58,8 @@ pub async fn run(
             drop(checks_tx);
             let token = stop.clone();
             stages.spawn(Stage::Source, async move {
-                let read = move || jsonl::read_file(&path, articles_tx, token);
+                let span = tracing::Span::current();
+                let read = move || span.in_scope(|| jsonl::read_file(&path, articles_tx, token));
                 let read = tokio::task::spawn_blocking(read).await;
                 read.unwrap_or(Err(PipelineError::Panicked { stage: Stage::Source }))
             });
@@ -67,7 +69,8 @@ pub async fn run(
     stages.spawn(Stage::Dedup, async move {
         Ok(chorus_dedup::run(deduper, articles_rx, classified_tx).await)
     });
-    let writer = chorus_store::spawn_writer(store, &config.store, classified_rx, checks_rx);
+    let writer = stage_span(Stage::Store)
+        .in_scope(|| chorus_store::spawn_writer(store, &config.store, classified_rx, checks_rx));
     stages.spawn(Stage::Store, async move {
         let joined = tokio::task::spawn_blocking(move || writer.join()).await;
         match joined {
@@ -203,6 +206,11 @@ fn restore_deduper(store: &Store, config: &Settings) -> Result<Deduper, Pipeline
     Ok(deduper)
 }
 
+/// The span every log line of `stage` is in: its `stage` field names the stage.
+fn stage_span(stage: Stage) -> tracing::Span {
+    tracing::info_span!("stage", stage = stage.as_str())
+}
+
 /// The running stages, each a task known by its [`Stage`], so that a panic or a stage stuck
 /// past the grace deadline is named.
 #[derive(Default)]
@@ -217,7 +225,7 @@ impl Stages {
         stage: Stage,
         task: impl Future<Output = Result<StageReport, PipelineError>> + Send + 'static,
     ) {
-        let handle = self.tasks.spawn(task);
+        let handle = self.tasks.spawn(task.instrument(stage_span(stage)));
         self.names.insert(handle.id(), stage);
     }
 

@@ -58,9 +58,12 @@ pub fn spawn_writer(
 ) -> JoinHandle<Result<StageReport, StoreError>> {
     let batch_size = cfg.batch_size.get();
     let interval = cfg.flush_interval;
+    // The thread logs in the caller's span (the pipeline's `stage` span).
+    let span = tracing::Span::current();
     std::thread::Builder::new()
         .name("chorus-store".to_owned())
         .spawn(move || {
+            let _entered = span.entered();
             // Only timers and the two receivers live on this runtime; the writes block it
             // on purpose, which is what makes a slow disk push back on the channels.
             let runtime = tokio::runtime::Builder::new_current_thread()
