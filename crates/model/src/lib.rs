@@ -24,6 +24,7 @@
 mod article;
 mod feed;
 mod identity;
+mod key;
 mod page;
 mod problem;
 mod report;
@@ -33,6 +34,7 @@ mod verdict;
 pub use article::{Article, DateSource, PageFlags};
 pub use feed::{FeedCheck, FeedEntry, FeedJob, FeedOutcome, FeedSpec, FeedState};
 pub use identity::{canonical_url, is_tracking_param};
+pub use key::{ArticleKey, BadKey};
 pub use page::RawPage;
 pub use problem::{Problem, Problems};
 pub use report::{RunKind, Stage, StageReport};
