@@ -31,6 +31,8 @@
 //! Articles leave the window (and the index) by arrival count or age; events leave with
 //! their newest article.
 
+mod events;
+
 use std::collections::VecDeque;
 
 use chorus_model::{EventId, EventRef};
@@ -39,6 +41,8 @@ use crate::dates::DateMark;
 use crate::event::{Event, Moment};
 use crate::terms::{Lookup, Term, TermVector, dot, heavier_first};
 use crate::text::HashMapU64;
+
+use events::Events;
 
 /// How events are formed (from [`crate::DedupConfig`]).
 #[derive(Clone, Debug)]
@@ -125,10 +129,7 @@ pub(crate) struct Clusterer {
     /// in the window.
     dead_postings: usize,
     live_postings: usize,
-    events: HashMapU64<Event>,
-    /// Ids of merged events -> the id of the event they were merged into.
-    aliases: HashMapU64<EventId>,
-    next_id: i64,
+    events: Events,
     /// Scratch space for the candidate search, one entry per member.
     scores: Vec<f32>,
     touched: Vec<u32>,
@@ -152,9 +153,7 @@ impl Clusterer {
             postings: HashMapU64::default(),
             dead_postings: 0,
             live_postings: 0,
-            events: HashMapU64::default(),
-            aliases: HashMapU64::default(),
-            next_id: next_id.0,
+            events: Events::new(next_id),
             scores: Vec::new(),
             touched: Vec::new(),
             ranked: Vec::new(),
@@ -193,15 +192,10 @@ impl Clusterer {
             None => self.score_events(scale, &neighbours, dates, now),
         };
         let (id, joined) = match recorded {
-            Some(event) => (self.restore_event(event), false),
+            Some(event) => (self.events.restore(event, self.params.max_event_terms), false),
             None => match scored.first() {
                 Some(c) if c.excess(self.params.threshold) >= 0.0 => (c.id, true),
-                _ => {
-                    let id = EventId(self.next_id);
-                    self.next_id += 1;
-                    self.events.insert(key(id), Event::new(id));
-                    (id, false)
-                }
+                _ => (self.events.open(), false),
             },
         };
         let number = self.first + self.members.len() as u64;
@@ -219,7 +213,7 @@ impl Clusterer {
         self.live_postings += heaviest.len();
         self.query = heaviest;
         let max_terms = self.params.max_event_terms;
-        let event = self.events.entry(key(id)).or_insert_with(|| Event::new(id));
+        let event = self.events.get_or_insert(id);
         event.touch(now);
         event.add_vector(vector, max_terms, &mut self.sum_scratch);
         event.size += 1;
@@ -244,7 +238,7 @@ impl Clusterer {
         // an event was below the threshold for all of them.
         let (id, merged) =
             if joined { self.merge_around(id, &scored, now) } else { (id, Vec::new()) };
-        let mut out = self.events.get(&key(id)).map_or_else(
+        let mut out = self.events.get(id).map_or_else(
             || EventRef { id, title: title.to_owned(), merged: Vec::new() },
             Event::as_ref,
         );
@@ -268,9 +262,8 @@ impl Clusterer {
             if c.excess(self.params.merge_threshold) < 0.0 {
                 continue;
             }
-            let other = self.resolve(c.id);
-            let (Some(a), Some(b)) = (self.events.get(&key(id)), self.events.get(&key(other)))
-            else {
+            let other = self.events.resolve(c.id);
+            let (Some(a), Some(b)) = (self.events.get(id), self.events.get(other)) else {
                 continue;
             };
             if other == id || b.size == 0 || a.size == 0 || !now.holds(b.last_seq, b.last_arrived) {
@@ -291,7 +284,7 @@ impl Clusterer {
             let score = average - (a.scale_sum / na + b.scale_sum / nb) / 2.0;
             if content >= floor && score >= self.params.merge_threshold {
                 let (keep, gone) = if other < id { (other, id) } else { (id, other) };
-                self.merge(keep, gone);
+                self.events.merge(keep, gone, self.params.max_event_terms);
                 merged.push(gone);
                 id = keep;
             }
@@ -300,59 +293,14 @@ impl Clusterer {
     }
 
     /// Adds a copy of an earlier article to the event `id` (or the event it was merged
-    /// into); `None` if that event has left the window. Copies bring no vector: a story
-    /// reprinted fifty times is still one text.
+    /// into); `None` if that event has left the window.
     pub(crate) fn join_copy(&mut self, id: EventId, now: &Moment) -> Option<EventRef> {
-        let id = self.resolve(id);
-        let event = self.events.get_mut(&key(id))?;
-        if !now.holds(event.last_seq, event.last_arrived) {
-            return None;
-        }
-        event.touch(now);
-        Some(event.as_ref())
+        self.events.join_copy(id, now)
     }
 
     /// Records a copy restored from the store in its recorded event.
     pub(crate) fn restore_copy(&mut self, event: &EventRef, now: &Moment) {
-        let id = self.restore_event(event);
-        if let Some(e) = self.events.get_mut(&key(id)) {
-            e.touch(now);
-        }
-    }
-
-    /// Makes sure the recorded event exists, with the events it merged folded in.
-    fn restore_event(&mut self, event: &EventRef) -> EventId {
-        for id in std::iter::once(event.id).chain(event.merged.iter().copied()) {
-            self.next_id = self.next_id.max(id.0 + 1);
-        }
-        let id = self.resolve(event.id);
-        self.events.entry(key(id)).or_insert_with(|| Event::new(id));
-        for &m in &event.merged {
-            let m = self.resolve(m);
-            if m != id {
-                self.merge(id, m);
-            }
-        }
-        id
-    }
-
-    /// Folds event `gone` into event `into`.
-    fn merge(&mut self, into: EventId, gone: EventId) {
-        if into == gone || !self.events.contains_key(&key(into)) {
-            return;
-        }
-        let Some(gone) = self.events.remove(&key(gone)) else { return };
-        let max_terms = self.params.max_event_terms;
-        let Some(event) = self.events.get_mut(&key(into)) else { return };
-        for id in std::iter::once(gone.id).chain(gone.absorbed.iter().copied()) {
-            self.aliases.insert(key(id), into);
-        }
-        event.absorb(gone, max_terms);
-    }
-
-    /// The event `id` now is (itself, or the event it was merged into).
-    fn resolve(&self, id: EventId) -> EventId {
-        self.aliases.get(&key(id)).copied().unwrap_or(id)
+        self.events.restore_copy(event, now, self.params.max_event_terms);
     }
 
     /// The most similar articles in the window, most similar first, with similarities
@@ -498,10 +446,7 @@ impl Clusterer {
         m.top.copy_within(at..k - 1, at + 1);
         m.top[at] = sim;
         let delta = (m.top[..k].iter().sum::<f32>() - before) / k as f32;
-        let id = self.aliases.get(&key(m.event)).copied().unwrap_or(m.event);
-        if let Some(e) = self.events.get_mut(&key(id)) {
-            e.scale_sum += delta;
-        }
+        self.events.shift_scale(m.event, delta);
     }
 
     /// The neighbours' events that can take the article, with the article's score for
@@ -517,11 +462,11 @@ impl Clusterer {
         let mut scored: Vec<Candidate> = Vec::with_capacity(EVENT_NEIGHBOURS);
         for &(number, _) in neighbours.iter().take(EVENT_NEIGHBOURS) {
             let Some(m) = self.members.get((number - self.first) as usize) else { continue };
-            let id = self.resolve(m.event);
+            let id = self.events.resolve(m.event);
             if scored.iter().any(|c| c.id == id) {
                 continue;
             }
-            let Some(e) = self.events.get(&key(id)) else { continue };
+            let Some(e) = self.events.get(id) else { continue };
             if e.size == 0 || !now.holds(e.last_seq, e.last_arrived) {
                 continue;
             }
@@ -604,19 +549,7 @@ impl Clusterer {
         if !sweep {
             return;
         }
-        let gone: Vec<u64> = self
-            .events
-            .iter()
-            .filter(|(_, e)| !now.holds(e.last_seq, e.last_arrived))
-            .map(|(&k, _)| k)
-            .collect();
-        for k in gone {
-            if let Some(e) = self.events.remove(&k) {
-                for id in e.absorbed {
-                    self.aliases.remove(&key(id));
-                }
-            }
-        }
+        self.events.expire(now);
         if self.dead_postings > self.live_postings.max(4096) {
             let first = self.first;
             self.postings.retain(|_, list| {
@@ -638,8 +571,4 @@ impl Clusterer {
     pub(crate) fn sizes(&self) -> (usize, usize) {
         (self.members.len(), self.postings.values().map(Vec::len).sum())
     }
-}
-
-fn key(id: EventId) -> u64 {
-    id.0 as u64
 }
