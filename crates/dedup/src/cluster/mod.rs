@@ -32,17 +32,16 @@
 //! their newest article.
 
 mod events;
-
-use std::collections::VecDeque;
+mod window;
 
 use chorus_model::{EventId, EventRef};
 
 use crate::dates::DateMark;
 use crate::event::{Event, Moment};
-use crate::terms::{Lookup, Term, TermVector, dot, heavier_first};
-use crate::text::HashMapU64;
+use crate::terms::{Lookup, Term, TermVector, dot};
 
 use events::Events;
+use window::Window;
 
 /// How events are formed (from [`crate::DedupConfig`]).
 #[derive(Clone, Debug)]
@@ -63,37 +62,34 @@ pub(crate) struct Params {
     pub(crate) date_disagree: f32,
 }
 
+impl Params {
+    /// How much similarity is left after `gap_secs` between two articles.
+    fn decay(&self, gap_secs: i64) -> f32 {
+        (-(gap_secs as f64) / self.half_life_secs).exp2() as f32
+    }
+
+    /// How the dates two texts name change their similarity, when either has no time of
+    /// its own (with both times, the window and the decay tell one day from another, and
+    /// a lead that names the day before its own date is common).
+    fn date_factor(
+        &self,
+        a: &DateMark,
+        a_time: Option<i64>,
+        b: &DateMark,
+        b_time: Option<i64>,
+    ) -> f32 {
+        if a_time.is_some() && b_time.is_some() {
+            return 1.0;
+        }
+        a.factor(b, self.date_agree, self.date_disagree)
+    }
+}
+
 /// The largest number of neighbours a local scale can average.
 pub(crate) const MAX_NEIGHBOURS: usize = 16;
-/// An article is listed in the index under its heaviest this many terms. Two reports of
-/// one event share their distinctive terms, which are among the heaviest of both; indexing
-/// the tail too would only lengthen the lists.
-const INDEXED_TERMS: usize = 24;
-/// A window of at most this many articles is searched whole when the index finds no
-/// candidate at all.
-const SMALL_WINDOW: usize = 64;
-/// Terms listed for more than one article in this many (and more than 64) are not used to
-/// look up candidates.
-const COMMON_SHARE: usize = 20;
 /// Events considered for an article: those of its this many nearest neighbours. An event
 /// none of whose articles is that close cannot have the best average similarity.
 const EVENT_NEIGHBOURS: usize = 5;
-
-/// An article in the window with its term vector.
-#[derive(Debug)]
-struct Member {
-    seq: u64,
-    time: Option<i64>,
-    arrived: Option<i64>,
-    event: EventId,
-    /// The days, months and years its headline and lead name.
-    dates: DateMark,
-    /// Where its term vector lies in the arena (absolute offset) and its length.
-    start: u64,
-    len: u32,
-    /// Similarities to its most similar articles so far, highest first (0 = none yet).
-    top: [f32; MAX_NEIGHBOURS],
-}
 
 /// An event that can take the article being placed, with the article's score for it.
 #[derive(Clone, Copy, Debug)]
@@ -116,28 +112,10 @@ impl Candidate {
 #[derive(Debug)]
 pub(crate) struct Clusterer {
     params: Params,
-    /// Articles with vectors, oldest first; `first + i` is the number of `members[i]`.
-    members: VecDeque<Member>,
-    /// The members' term vectors, one after the other, so that scoring a candidate reads
-    /// one stretch of memory; `arena[0]` is at absolute offset `arena_base`.
-    arena: Vec<(Term, f32)>,
-    arena_base: u64,
-    first: u64,
-    /// Term -> numbers of the members that have it, ascending.
-    postings: HashMapU64<Vec<u64>>,
-    /// Posting entries for members that have left, until the next sweep, and for members
-    /// in the window.
-    dead_postings: usize,
-    live_postings: usize,
+    window: Window,
     events: Events,
-    /// Scratch space for the candidate search, one entry per member.
-    scores: Vec<f32>,
-    touched: Vec<u32>,
-    /// The best candidates of the search, in order.
-    ranked: Vec<(u32, f32)>,
     /// The article being placed, for dot products.
     lookup: Lookup,
-    query: Vec<(Term, f32)>,
     /// Spare buffer for event sums, swapped with the one being updated.
     sum_scratch: TermVector,
 }
@@ -146,19 +124,9 @@ impl Clusterer {
     pub(crate) fn new(params: Params, next_id: EventId) -> Self {
         Clusterer {
             params,
-            members: VecDeque::new(),
-            arena: Vec::new(),
-            arena_base: 0,
-            first: 0,
-            postings: HashMapU64::default(),
-            dead_postings: 0,
-            live_postings: 0,
+            window: Window::default(),
             events: Events::new(next_id),
-            scores: Vec::new(),
-            touched: Vec::new(),
-            ranked: Vec::new(),
             lookup: Lookup::default(),
-            query: Vec::new(),
             sum_scratch: Vec::new(),
         }
     }
@@ -176,7 +144,7 @@ impl Clusterer {
         recorded: Option<&EventRef>,
     ) -> EventRef {
         self.lookup.load(vector);
-        let neighbours = self.neighbours(vector, dates, now);
+        let neighbours = self.window.neighbours(&self.params, &self.lookup, vector, dates, now);
         let k = self.params.neighbours;
         let mut top = [0.0f32; MAX_NEIGHBOURS];
         for (slot, &(_, sim)) in top.iter_mut().zip(neighbours.iter().take(k)) {
@@ -198,20 +166,6 @@ impl Clusterer {
                 _ => (self.events.open(), false),
             },
         };
-        let number = self.first + self.members.len() as u64;
-        let indexed = INDEXED_TERMS;
-        let mut heaviest = std::mem::take(&mut self.query);
-        heaviest.clear();
-        heaviest.extend_from_slice(vector);
-        if heaviest.len() > indexed {
-            heaviest.select_nth_unstable_by(indexed - 1, heavier_first);
-            heaviest.truncate(indexed);
-        }
-        for &(t, _) in &heaviest {
-            self.postings.entry(u64::from(t)).or_default().push(number);
-        }
-        self.live_postings += heaviest.len();
-        self.query = heaviest;
         let max_terms = self.params.max_event_terms;
         let event = self.events.get_or_insert(id);
         event.touch(now);
@@ -220,20 +174,7 @@ impl Clusterer {
         event.scale_sum += scale;
         event.offer_title(title, title_terms);
         event.dates = event.dates.union(&dates);
-        let start = self.arena_base + self.arena.len() as u64;
-        self.arena.extend_from_slice(vector);
-        let len = vector.len() as u32;
-        self.members.push_back(Member {
-            seq: now.seq,
-            time: now.time,
-            arrived: now.arrived,
-            event: id,
-            dates,
-            start,
-            len,
-            top,
-        });
-        self.scores.push(0.0);
+        self.window.push(vector, dates, id, top, now);
         // Only an article that joined an event can bridge it to another; one that starts
         // an event was below the threshold for all of them.
         let (id, merged) =
@@ -279,8 +220,8 @@ impl Clusterer {
                 (Some(_), Some(_)) => self.params.min_similarity,
                 _ => self.params.untimed_min_similarity,
             };
-            let content = content * self.date_factor(&a.dates, a.last, &b.dates, b.last);
-            let average = content * self.decay(gap);
+            let content = content * self.params.date_factor(&a.dates, a.last, &b.dates, b.last);
+            let average = content * self.params.decay(gap);
             let score = average - (a.scale_sum / na + b.scale_sum / nb) / 2.0;
             if content >= floor && score >= self.params.merge_threshold {
                 let (keep, gone) = if other < id { (other, id) } else { (id, other) };
@@ -303,150 +244,14 @@ impl Clusterer {
         self.events.restore_copy(event, now, self.params.max_event_terms);
     }
 
-    /// The most similar articles in the window, most similar first, with similarities
-    /// decayed by the time between them.
-    fn neighbours(
-        &mut self,
-        vector: &[(Term, f32)],
-        dates: DateMark,
-        now: &Moment,
-    ) -> Vec<(u64, f32)> {
-        let mut query = std::mem::take(&mut self.query);
-        query.clear();
-        query.extend_from_slice(vector);
-        // Heaviest first, so that the order of the scores below is the same on every run.
-        // Sorting all of an article's terms would cost more than the look-ups: the heaviest
-        // few are sorted first, and the rest only if those run out (see below).
-        let mut sorted = (self.params.query_terms * 2).min(query.len());
-        if sorted < query.len() {
-            query.select_nth_unstable_by(sorted, heavier_first);
-        }
-        query[..sorted].sort_unstable_by(heavier_first);
-        self.touched.clear();
-        // The query is the heaviest terms that can find a particular article. A term no
-        // article in the window is listed under finds nothing: often a word of the headline
-        // that only this outlet used ("INFERNO", "MISERY"), which is heavy precisely because
-        // it is rare. A term listed for many articles finds no particular one. Neither uses
-        // up the query (both still count in the similarities), so that the names and
-        // numbers further down, which the other reports share, are looked up.
-        let common = (self.members.len() / COMMON_SHARE).max(64);
-        let mut used = 0;
-        for at in 0..query.len() {
-            if used == self.params.query_terms {
-                break;
-            }
-            if at == sorted {
-                query[sorted..].sort_unstable_by(heavier_first);
-                sorted = query.len();
-            }
-            let (term, weight) = query[at];
-            let Some(list) = self.postings.get(&u64::from(term)) else { continue };
-            // Lists are swept of members that left only now and then; until the first
-            // article leaves, or right after a sweep, every entry is live.
-            let live = if list.first().is_some_and(|&n| n >= self.first) {
-                0
-            } else {
-                list.partition_point(|&n| n < self.first)
-            };
-            let listed = list.len() - live;
-            if listed == 0 || listed > common {
-                continue;
-            }
-            used += 1;
-            for &n in &list[live..] {
-                let i = (n - self.first) as usize;
-                if self.scores[i] == 0.0 {
-                    self.touched.push(i as u32);
-                }
-                self.scores[i] += weight;
-            }
-        }
-        let small = self.members.len() <= SMALL_WINDOW && self.touched.is_empty();
-        if small {
-            // Early in a stream the heaviest terms are chosen with document frequencies
-            // learned from a handful of articles, and the index can miss the one article
-            // that matters: a window this small is searched whole instead.
-            self.touched.extend(0..self.members.len() as u32);
-        }
-        self.query = query;
-        // Candidates are ranked by the weight they share with the article, decayed like
-        // their similarity would be; those outside the window cannot be neighbours at all.
-        // In a backfill the window holds weeks of articles at once, and last month's
-        // stories on the same subject would otherwise crowd out today's reports.
-        // Only the best few are scored exactly (all of them in a small window), ties to
-        // the older article. They are kept in order as they come: most members touched
-        // fall below the worst kept one and cost one comparison, where selecting among
-        // all of them would move every one.
-        let exact = if small { usize::MAX } else { self.params.candidates };
-        let order = |a: &(u32, f32), b: &(u32, f32)| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0));
-        let keep = if small { usize::MAX } else { self.params.candidates * 2 };
-        let mut ranked = std::mem::take(&mut self.ranked);
-        ranked.clear();
-        for &i in &self.touched {
-            let shared = std::mem::take(&mut self.scores[i as usize]);
-            // Without a time to go by every member is as close as any other, and whether it
-            // is still in the window is checked below for the few scored exactly.
-            let item = if now.time.is_none() {
-                (i, shared)
-            } else if let Some(gap) = self.gap_within_window(&self.members[i as usize], now) {
-                let decay = if gap == 0 { 1.0 } else { self.decay(gap) };
-                (i, shared * decay)
-            } else {
-                continue;
-            };
-            if ranked.len() == keep
-                && ranked.last().is_some_and(|worst| order(&item, worst).is_ge())
-            {
-                continue;
-            }
-            let at = ranked.partition_point(|r| order(r, &item).is_lt());
-            if ranked.len() == keep {
-                ranked.pop();
-            }
-            ranked.insert(at, item);
-        }
-        let mut out = Vec::with_capacity(self.params.candidates);
-        for &(i, _) in ranked.iter() {
-            if out.len() == exact {
-                break;
-            }
-            let m = &self.members[i as usize];
-            let Some(gap) = self.gap_within_window(m, now) else { continue };
-            let sim = self.lookup.dot(self.vector_of(m))
-                * self.decay(gap)
-                * self.date_factor(&dates, now.time, &m.dates, m.time);
-            out.push((self.first + u64::from(i), sim));
-        }
-        self.ranked = ranked;
-        out.sort_unstable_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
-        out.truncate(self.params.candidates);
-        out
-    }
-
-    /// Time between a member and the article being placed, if the member is still in the
-    /// window and close enough in time to be compared with it.
-    fn gap_within_window(&self, m: &Member, now: &Moment) -> Option<i64> {
-        let gap = match (now.time, m.time) {
-            (Some(a), Some(b)) => (a - b).abs(),
-            _ => 0,
-        };
-        (now.holds(m.seq, m.arrived) && gap <= self.params.window_secs).then_some(gap)
-    }
-
     /// Tells member `number` that a newcomer is `sim` similar to it, updating its local
     /// scale and its event's sum of scales.
     fn offer_neighbour(&mut self, number: u64, sim: f32) {
-        let k = self.params.neighbours;
-        let Some(m) = self.members.get_mut((number - self.first) as usize) else { return };
-        if sim <= m.top[k - 1] {
-            return;
+        if let Some((event, delta)) =
+            self.window.offer_neighbour(number, sim, self.params.neighbours)
+        {
+            self.events.shift_scale(event, delta);
         }
-        let before: f32 = m.top[..k].iter().sum();
-        let at = m.top[..k].partition_point(|&s| s >= sim);
-        m.top.copy_within(at..k - 1, at + 1);
-        m.top[at] = sim;
-        let delta = (m.top[..k].iter().sum::<f32>() - before) / k as f32;
-        self.events.shift_scale(m.event, delta);
     }
 
     /// The neighbours' events that can take the article, with the article's score for
@@ -461,8 +266,8 @@ impl Clusterer {
     ) -> Vec<Candidate> {
         let mut scored: Vec<Candidate> = Vec::with_capacity(EVENT_NEIGHBOURS);
         for &(number, _) in neighbours.iter().take(EVENT_NEIGHBOURS) {
-            let Some(m) = self.members.get((number - self.first) as usize) else { continue };
-            let id = self.events.resolve(m.event);
+            let Some(event) = self.window.event_of(number) else { continue };
+            let id = self.events.resolve(event);
             if scored.iter().any(|c| c.id == id) {
                 continue;
             }
@@ -476,7 +281,7 @@ impl Clusterer {
             }
             let size = e.size as f32;
             let content = self.lookup.dot(&e.sum) / size
-                * self.date_factor(&dates, now.time, &e.dates, e.last);
+                * self.params.date_factor(&dates, now.time, &e.dates, e.last);
             let floor = match (now.time, e.last) {
                 (Some(_), Some(_)) => self.params.min_similarity,
                 _ => self.params.untimed_min_similarity,
@@ -484,7 +289,7 @@ impl Clusterer {
             if content < floor {
                 continue;
             }
-            let average = content * self.decay(gap);
+            let average = content * self.params.decay(gap);
             scored.push(Candidate {
                 id,
                 score: average - (scale + e.scale_sum / size) / 2.0,
@@ -498,66 +303,12 @@ impl Clusterer {
         scored
     }
 
-    /// The term vector of a member.
-    fn vector_of(&self, m: &Member) -> &[(Term, f32)] {
-        let from = (m.start - self.arena_base) as usize;
-        self.arena.get(from..from + m.len as usize).unwrap_or(&[])
-    }
-
-    /// How the dates two texts name change their similarity, when either has no time of
-    /// its own (with both times, the window and the decay tell one day from another, and
-    /// a lead that names the day before its own date is common).
-    fn date_factor(
-        &self,
-        a: &DateMark,
-        a_time: Option<i64>,
-        b: &DateMark,
-        b_time: Option<i64>,
-    ) -> f32 {
-        if a_time.is_some() && b_time.is_some() {
-            return 1.0;
-        }
-        a.factor(b, self.params.date_agree, self.params.date_disagree)
-    }
-
-    fn decay(&self, gap_secs: i64) -> f32 {
-        (-(gap_secs as f64) / self.params.half_life_secs).exp2() as f32
-    }
-
     /// Lets articles and events that left the window go. Articles leave oldest first;
     /// events are swept only every so often, by the caller's choice of `sweep`.
     pub(crate) fn expire(&mut self, now: &Moment, sweep: bool) {
-        while let Some(m) = self.members.front() {
-            if now.holds(m.seq, m.arrived) {
-                break;
-            }
-            if let Some(m) = self.members.pop_front() {
-                self.dead_postings += (m.len as usize).min(INDEXED_TERMS);
-                self.live_postings -= (m.len as usize).min(INDEXED_TERMS);
-            }
-            self.scores.pop();
-            self.first += 1;
-        }
-        // The arena drops its dead front once it is half the arena.
-        let live_start =
-            self.members.front().map_or(self.arena_base + self.arena.len() as u64, |m| m.start);
-        let dead = (live_start - self.arena_base) as usize;
-        if dead > self.arena.len() / 2 && dead > 4096 {
-            self.arena.drain(..dead);
-            self.arena_base = live_start;
-        }
-        if !sweep {
-            return;
-        }
-        self.events.expire(now);
-        if self.dead_postings > self.live_postings.max(4096) {
-            let first = self.first;
-            self.postings.retain(|_, list| {
-                let dead = list.partition_point(|&n| n < first);
-                list.drain(..dead);
-                !list.is_empty()
-            });
-            self.dead_postings = 0;
+        self.window.expire(now, sweep);
+        if sweep {
+            self.events.expire(now);
         }
     }
 
@@ -569,6 +320,6 @@ impl Clusterer {
     /// Articles in the window, and entries in the term index (some may be for articles
     /// that left, until the next sweep).
     pub(crate) fn sizes(&self) -> (usize, usize) {
-        (self.members.len(), self.postings.values().map(Vec::len).sum())
+        (self.window.len(), self.window.index_entries())
     }
 }
