@@ -7,6 +7,7 @@
 //! time between them, so the cost does not grow with the window. Articles leave the
 //! window (and the index) by arrival count or age.
 
+use std::cmp::Ordering;
 use std::collections::VecDeque;
 
 use chorus_model::EventId;
@@ -130,7 +131,10 @@ pub(super) struct Window {
     touched: Vec<u32>,
     /// The best candidates of the search, in order.
     ranked: Vec<(u32, f32)>,
-    /// The article's terms, heaviest first as far as they are looked up.
+    /// The article's terms, heaviest first as far as they were looked at; also its
+    /// heaviest terms, to list a new member under.
+    terms: Vec<(Term, f32)>,
+    /// The terms candidates are looked up by, heaviest first.
     query: Vec<(Term, f32)>,
 }
 
@@ -147,15 +151,14 @@ impl Window {
     ) {
         let number = self.first + self.members.len() as u64;
         let indexed = INDEXED_TERMS;
-        let mut heaviest = std::mem::take(&mut self.query);
+        let heaviest = &mut self.terms;
         heaviest.clear();
         heaviest.extend_from_slice(vector);
         if heaviest.len() > indexed {
             heaviest.select_nth_unstable_by(indexed - 1, heavier_first);
             heaviest.truncate(indexed);
         }
-        self.index.add(number, &heaviest);
-        self.query = heaviest;
+        self.index.add(number, heaviest);
         let start = self.arena_base + self.arena.len() as u64;
         self.arena.extend_from_slice(vector);
         let len = vector.len() as u32;
@@ -208,41 +211,66 @@ impl Window {
         dates: DateMark,
         now: &Moment,
     ) -> Vec<(u64, f32)> {
-        let mut query = std::mem::take(&mut self.query);
-        query.clear();
-        query.extend_from_slice(vector);
-        // Heaviest first, so that the order of the scores below is the same on every run.
-        // Sorting all of an article's terms would cost more than the look-ups: the heaviest
-        // few are sorted first, and the rest only if those run out (see below).
-        let mut sorted = (params.query_terms * 2).min(query.len());
-        if sorted < query.len() {
-            query.select_nth_unstable_by(sorted, heavier_first);
+        self.choose_query_terms(params, vector);
+        let whole = self.collect_candidates();
+        // Only the best few are scored exactly, all of them when the window is searched
+        // whole. Twice as many are ranked: without times, whether a candidate is still in
+        // the window is only checked when it is scored.
+        let (keep, exact) = if whole {
+            (usize::MAX, usize::MAX)
+        } else {
+            (params.candidates * 2, params.candidates)
+        };
+        self.rank_candidates(params, now, keep);
+        self.score_exactly(params, lookup, dates, now, exact)
+    }
+
+    /// Chooses the terms to look candidates up by, into `query`, heaviest first.
+    ///
+    /// The query is the heaviest terms that can find a particular article. A term no
+    /// article in the window is listed under finds nothing: often a word of the headline
+    /// that only this outlet used ("INFERNO", "MISERY"), which is heavy precisely because
+    /// it is rare. A term listed for many articles finds no particular one. Neither uses
+    /// up the query (both still count in the similarities), so that the names and numbers
+    /// further down, which the other reports share, are looked up.
+    fn choose_query_terms(&mut self, params: &Params, vector: &[(Term, f32)]) {
+        let terms = &mut self.terms;
+        terms.clear();
+        terms.extend_from_slice(vector);
+        // Heaviest first, so that the order of the scores summed from the query is the
+        // same on every run. Sorting all of an article's terms would cost more than the
+        // look-ups: the heaviest few are sorted first, and the rest only if those run out.
+        let mut sorted = (params.query_terms * 2).min(terms.len());
+        if sorted < terms.len() {
+            terms.select_nth_unstable_by(sorted, heavier_first);
         }
-        query[..sorted].sort_unstable_by(heavier_first);
-        self.touched.clear();
-        // The query is the heaviest terms that can find a particular article. A term no
-        // article in the window is listed under finds nothing: often a word of the headline
-        // that only this outlet used ("INFERNO", "MISERY"), which is heavy precisely because
-        // it is rare. A term listed for many articles finds no particular one. Neither uses
-        // up the query (both still count in the similarities), so that the names and
-        // numbers further down, which the other reports share, are looked up.
+        terms[..sorted].sort_unstable_by(heavier_first);
         let common = (self.members.len() / COMMON_SHARE).max(64);
-        let mut used = 0;
-        for at in 0..query.len() {
-            if used == params.query_terms {
+        self.query.clear();
+        for at in 0..terms.len() {
+            if self.query.len() == params.query_terms {
                 break;
             }
             if at == sorted {
-                query[sorted..].sort_unstable_by(heavier_first);
-                sorted = query.len();
+                terms[sorted..].sort_unstable_by(heavier_first);
+                sorted = terms.len();
             }
-            let (term, weight) = query[at];
-            let listed = self.index.listed(term, self.first);
-            if listed.is_empty() || listed.len() > common {
+            let (term, weight) = terms[at];
+            let listed = self.index.listed(term, self.first).len();
+            if listed == 0 || listed > common {
                 continue;
             }
-            used += 1;
-            for &n in listed {
+            self.query.push((term, weight));
+        }
+    }
+
+    /// Sums, for each member listed under a query term, the weight of the query terms it
+    /// shares with the article (into `scores`, listing the members in `touched`). Returns
+    /// true when the index found nobody in a small window, which is then searched whole.
+    fn collect_candidates(&mut self) -> bool {
+        self.touched.clear();
+        for &(term, weight) in &self.query {
+            for &n in self.index.listed(term, self.first) {
                 let i = (n - self.first) as usize;
                 if self.scores[i] == 0.0 {
                     self.touched.push(i as u32);
@@ -250,31 +278,32 @@ impl Window {
                 self.scores[i] += weight;
             }
         }
-        let small = self.members.len() <= SMALL_WINDOW && self.touched.is_empty();
-        if small {
+        let whole = self.members.len() <= SMALL_WINDOW && self.touched.is_empty();
+        if whole {
             // Early in a stream the heaviest terms are chosen with document frequencies
             // learned from a handful of articles, and the index can miss the one article
             // that matters: a window this small is searched whole instead.
             self.touched.extend(0..self.members.len() as u32);
         }
-        self.query = query;
-        // Candidates are ranked by the weight they share with the article, decayed like
-        // their similarity would be; those outside the window cannot be neighbours at all.
-        // In a backfill the window holds weeks of articles at once, and last month's
-        // stories on the same subject would otherwise crowd out today's reports.
-        // Only the best few are scored exactly (all of them in a small window), ties to
-        // the older article. They are kept in order as they come: most members touched
-        // fall below the worst kept one and cost one comparison, where selecting among
-        // all of them would move every one.
-        let exact = if small { usize::MAX } else { params.candidates };
-        let order = |a: &(u32, f32), b: &(u32, f32)| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0));
-        let keep = if small { usize::MAX } else { params.candidates * 2 };
-        let mut ranked = std::mem::take(&mut self.ranked);
+        whole
+    }
+
+    /// Ranks the candidates in `touched` by the weight they share with the article, decayed
+    /// like their similarity would be, and keeps the best `keep` in `ranked`, ties to the
+    /// older member; resets their `scores` for the next search.
+    ///
+    /// Those outside the window cannot be neighbours at all. In a backfill the window holds
+    /// weeks of articles at once, and last month's stories on the same subject would
+    /// otherwise crowd out today's reports. The best are kept in order as they come: most
+    /// members touched fall below the worst kept one and cost one comparison, where
+    /// selecting among all of them would move every one.
+    fn rank_candidates(&mut self, params: &Params, now: &Moment, keep: usize) {
+        let ranked = &mut self.ranked;
         ranked.clear();
         for &i in &self.touched {
             let shared = std::mem::take(&mut self.scores[i as usize]);
             // Without a time to go by every member is as close as any other, and whether it
-            // is still in the window is checked below for the few scored exactly.
+            // is still in the window is checked for the few scored exactly.
             let item = if now.time.is_none() {
                 (i, shared)
             } else if let Some(gap) = self.members[i as usize].gap_within(now, params.window_secs) {
@@ -284,18 +313,31 @@ impl Window {
                 continue;
             };
             if ranked.len() == keep
-                && ranked.last().is_some_and(|worst| order(&item, worst).is_ge())
+                && ranked.last().is_some_and(|worst| closer_first(&item, worst).is_ge())
             {
                 continue;
             }
-            let at = ranked.partition_point(|r| order(r, &item).is_lt());
+            let at = ranked.partition_point(|r| closer_first(r, &item).is_lt());
             if ranked.len() == keep {
                 ranked.pop();
             }
             ranked.insert(at, item);
         }
+    }
+
+    /// Scores the first `exact` candidates in `ranked` that are still in the window exactly
+    /// (cosine, decayed by time, changed by the dates the texts name), and returns the
+    /// best `candidates` of them with their member numbers, most similar first.
+    fn score_exactly(
+        &self,
+        params: &Params,
+        lookup: &Lookup,
+        dates: DateMark,
+        now: &Moment,
+        exact: usize,
+    ) -> Vec<(u64, f32)> {
         let mut out = Vec::with_capacity(params.candidates);
-        for &(i, _) in ranked.iter() {
+        for &(i, _) in &self.ranked {
             if out.len() == exact {
                 break;
             }
@@ -306,8 +348,7 @@ impl Window {
                 * params.date_factor(&dates, now.time, &m.dates, m.time);
             out.push((self.first + u64::from(i), sim));
         }
-        self.ranked = ranked;
-        out.sort_unstable_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+        out.sort_unstable_by(closer_first);
         out.truncate(params.candidates);
         out
     }
@@ -354,4 +395,9 @@ impl Window {
     pub(super) fn index_entries(&self) -> usize {
         self.index.entries()
     }
+}
+
+/// Highest similarity first, ties to the lower number (the older member).
+fn closer_first<N: Ord>(a: &(N, f32), b: &(N, f32)) -> Ordering {
+    b.1.total_cmp(&a.1).then(a.0.cmp(&b.0))
 }
