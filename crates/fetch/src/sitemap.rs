@@ -2,7 +2,8 @@
 //!
 //! A `<urlset>` lists pages: `<loc>`, `<lastmod>`, and for news sitemaps
 //! `<news:news><news:publication_date>` and `<news:title>`. A `<sitemapindex>` lists other
-//! sitemaps, which [`crate::Fetcher::poll_feed`] follows.
+//! sitemaps, which [`crate::Fetcher::poll_feed`] follows. Dates, in the W3C form sitemaps
+//! should use or any other, are read by [`chorus_text::parse_timestamp`].
 
 use std::cmp::Reverse;
 

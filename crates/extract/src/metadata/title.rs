@@ -126,8 +126,8 @@ fn is_site_name(part: &str, clues: &TitleClues<'_>) -> bool {
     false
 }
 
-/// Whitespace collapsed, and the HTML entities that JSON-LD and attribute values sometimes
-/// carry still encoded decoded ([`chorus_text::decode_entities`]).
+/// Whitespace collapsed and HTML entities decoded ([`chorus_text::decode_entities`]):
+/// JSON-LD and attribute values sometimes carry them still encoded.
 pub(crate) fn squash(s: &str) -> String {
     chorus_text::decode_entities(s).split_whitespace().collect::<Vec<_>>().join(" ")
 }
