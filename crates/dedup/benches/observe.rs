@@ -104,10 +104,7 @@ fn dev_sets() -> Vec<(String, Vec<Article>)> {
             .filter_map(|line| serde_json::from_str::<serde_json::Value>(line).ok())
             .map(|v| {
                 let s = |k: &str| v.get(k).and_then(|x| x.as_str()).map(str::to_owned);
-                let published = s("time")
-                    .and_then(|t| chrono::NaiveDate::parse_from_str(&t, "%Y-%m-%d").ok())
-                    .and_then(|d| d.and_hms_opt(0, 0, 0))
-                    .map(|d| Utc.from_utc_datetime(&d));
+                let published = s("time").as_deref().and_then(chorus_text::parse_timestamp);
                 Article {
                     input_id: s("id"),
                     url: s("url").and_then(|u| u.parse().ok()),

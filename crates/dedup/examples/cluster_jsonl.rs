@@ -23,7 +23,6 @@ use std::time::{Duration, Instant};
 
 use chorus_dedup::{DedupConfig, Deduper, Verdict};
 use chorus_model::{Article, DateSource, EventId};
-use chrono::{NaiveDate, TimeZone, Utc};
 use serde::Deserialize;
 
 #[derive(Deserialize)]
@@ -37,12 +36,8 @@ struct Line {
 }
 
 fn article(line: Line) -> Article {
-    let published = line
-        .time
-        .as_deref()
-        .and_then(|t| NaiveDate::parse_from_str(t.get(..10).unwrap_or(t), "%Y-%m-%d").ok())
-        .and_then(|d| d.and_hms_opt(0, 0, 0))
-        .map(|d| Utc.from_utc_datetime(&d));
+    // Read as `chorus backfill --jsonl` reads it.
+    let published = line.time.as_deref().and_then(chorus_text::parse_timestamp);
     Article {
         input_id: Some(line.id),
         outlet: line.source,

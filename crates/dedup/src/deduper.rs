@@ -1,9 +1,10 @@
 //! The deduplicator: one owner of the known keys, the copy index and the events.
 
-use std::collections::{HashSet, VecDeque};
 use std::hash::BuildHasherDefault;
 
-use chorus_model::{Article, Classified, Duplicate, EventId, Superseded, canonical_url};
+use chorus_model::{
+    Article, BoundedMap, Classified, Duplicate, EventId, Superseded, canonical_url,
+};
 use xxhash_rust::xxh3::xxh3_64;
 
 use crate::DedupSettings;
@@ -65,28 +66,18 @@ pub fn identity_key(article: &Article) -> String {
     format!("text:{}", text_hash(text))
 }
 
-/// Identity keys seen, as hashes, oldest forgotten first past the limit.
+/// Identity keys seen, as hashes, oldest forgotten first past the limit ([`BoundedMap`]).
 #[derive(Debug)]
-struct KnownKeys {
-    set: HashSet<u64, BuildHasherDefault<HashedKey>>,
-    order: VecDeque<u64>,
-    limit: usize,
-}
+struct KnownKeys(BoundedMap<u64, (), BuildHasherDefault<HashedKey>>);
 
 impl KnownKeys {
+    fn new(limit: usize) -> Self {
+        KnownKeys(BoundedMap::with_hasher(limit, BuildHasherDefault::default()))
+    }
+
     /// Records `key`; false if it was already known.
     fn insert(&mut self, key: &str) -> bool {
-        let h = xxh3_64(key.as_bytes());
-        if !self.set.insert(h) {
-            return false;
-        }
-        self.order.push_back(h);
-        while self.order.len() > self.limit {
-            if let Some(old) = self.order.pop_front() {
-                self.set.remove(&old);
-            }
-        }
-        true
+        self.0.insert(xxh3_64(key.as_bytes()))
     }
 }
 
@@ -164,11 +155,7 @@ impl Deduper {
     pub fn new(cfg: &DedupSettings, next_event: EventId) -> Self {
         let window_articles = cfg.max_window_articles.get();
         Deduper {
-            known: KnownKeys {
-                set: HashSet::default(),
-                order: VecDeque::new(),
-                limit: cfg.max_known_keys.get(),
-            },
+            known: KnownKeys::new(cfg.max_known_keys.get()),
             copies: CopyIndex::default(),
             df: DocFreq::new(cfg.max_window_articles, cfg.idf_power),
             window_secs: cfg.params.window_secs,
@@ -314,7 +301,7 @@ impl Deduper {
             postings,
             originals: self.copies.len(),
             terms: self.df.terms(),
-            known_keys: self.known.set.len(),
+            known_keys: self.known.0.len(),
         }
     }
 }

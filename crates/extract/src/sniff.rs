@@ -1,19 +1,21 @@
 //! Is this page HTML at all? Cheap checks before any decoding or parsing.
 
 use chorus_model::RawPage;
+use chorus_text::may_be_html;
 
 use crate::ExtractError;
 use crate::charset::find_ci;
 
-/// Refuses empty bodies, bodies the server calls non-text that do not look like HTML
-/// (images, PDFs, video), and binary data whatever it is called.
+/// Refuses empty bodies, bodies whose type cannot be a page ([`may_be_html`]: images,
+/// SVG, JSON, PDFs, video) unless they look like HTML all the same, and binary data
+/// whatever it is called.
 pub(crate) fn check(page: &RawPage) -> Result<(), ExtractError> {
     let url = || page.final_url.to_string();
     if page.body.iter().all(u8::is_ascii_whitespace) {
         return Err(ExtractError::EmptyBody { url: url() });
     }
     if let Some(ct) = page.content_type.as_deref()
-        && !is_textual(ct)
+        && !may_be_html(ct)
         && !sniffs_as_html(&page.body)
     {
         return Err(ExtractError::NotHtml { url: url(), content_type: ct.to_owned() });
@@ -24,20 +26,15 @@ pub(crate) fn check(page: &RawPage) -> Result<(), ExtractError> {
     Ok(())
 }
 
-/// Content types that may hold HTML.
-fn is_textual(content_type: &str) -> bool {
-    let ct = content_type.trim().to_ascii_lowercase();
-    ct.is_empty() || ct.starts_with("text/") || ct.contains("html") || ct.contains("xml")
-}
-
-/// Bytes that start like an HTML document, whatever the server called them.
+/// Bytes that start like an HTML document, whatever the server called them. The doctype
+/// must name HTML: an SVG file has a doctype too.
 fn sniffs_as_html(body: &[u8]) -> bool {
     let head = &body[..body.len().min(1024)];
     let start = head.iter().position(|b| !b.is_ascii_whitespace()).unwrap_or(head.len());
     let head = &head[start..];
     head.starts_with(b"<")
         && find_ci(head, b"<html")
-            .or(find_ci(head, b"<!doctype"))
+            .or(find_ci(head, b"<!doctype html"))
             .or(find_ci(head, b"<body"))
             .is_some()
 }

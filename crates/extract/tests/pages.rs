@@ -198,6 +198,27 @@ fn non_html_pages_are_refused_with_a_reason() {
 }
 
 #[test]
+fn svg_and_json_are_not_pages() {
+    let svg = br#"<?xml version="1.0"?>
+<!DOCTYPE svg PUBLIC "-//W3C//DTD SVG 1.1//EN" "http://www.w3.org/Graphics/SVG/1.1/DTD/svg11.dtd">
+<svg xmlns="http://www.w3.org/2000/svg"><text>Chart of the week</text></svg>"#;
+    let mut p = page("https://x.example/chart.svg", svg);
+    p.content_type = Some("image/svg+xml".to_owned());
+    assert_eq!(extract(&p, &ExtractSettings::default()).unwrap_err().reason(), "not_html");
+
+    let mut p = page("https://x.example/api", br#"{"headline": "Bridge reopens"}"#);
+    for json in ["application/json", "text/json; charset=utf-8"] {
+        p.content_type = Some(json.to_owned());
+        assert_eq!(extract(&p, &ExtractSettings::default()).unwrap_err().reason(), "not_html");
+    }
+
+    // XHTML is a page.
+    let mut p = page("https://x.example/x", article_html("Bridge story", 3).as_bytes());
+    p.content_type = Some("application/xhtml+xml".to_owned());
+    assert!(!extract(&p, &ExtractSettings::default()).unwrap().text.is_empty());
+}
+
+#[test]
 fn latin1_page_without_http_charset_is_decoded() {
     let mut html =
         b"<html><head><meta charset=\"iso-8859-1\"><title>Caf\xe9</title></head><body><article><p>"

@@ -4,6 +4,7 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex, PoisonError};
 
 use chorus_model::{FeedEntry, FeedState, RawPage};
+use chorus_text::may_be_html;
 use futures_util::StreamExt;
 use reqwest::StatusCode;
 use reqwest::header::{self, HeaderMap, HeaderValue};
@@ -75,8 +76,9 @@ impl Fetcher {
     /// Downloads one article page.
     ///
     /// Fails on a non-success status, a timeout, too many redirects, a body over
-    /// `max_body_bytes`, or a `Content-Type` that is clearly not HTML (an image, a PDF;
-    /// a missing one is accepted). `entry` is passed through into the page.
+    /// `max_body_bytes`, or a `Content-Type` that cannot be a page ([`may_be_html`]: an
+    /// image, SVG, JSON, a PDF; a missing one is accepted). `entry` is passed through into
+    /// the page.
     pub async fn fetch_page(
         &self,
         url: &Url,
@@ -148,7 +150,7 @@ impl Fetcher {
             return Err(FetchError::Status { url: url.clone(), status: status.as_u16() });
         }
         if want == Want::Page
-            && let Some(content_type) = out.content_type.as_deref().filter(|ct| !is_html_type(ct))
+            && let Some(content_type) = out.content_type.as_deref().filter(|ct| !may_be_html(ct))
         {
             return Err(FetchError::NotHtml {
                 url: url.clone(),
@@ -224,40 +226,9 @@ fn accept(want: Want) -> &'static str {
     }
 }
 
-/// False only for types that are clearly not a web page: images, audio, video, fonts,
-/// PDFs, archives, JSON. Text types and XML are let through, and so is a malformed value:
-/// servers mislabel pages often, and extraction decides what the body really is.
-pub(crate) fn is_html_type(content_type: &str) -> bool {
-    let essence = content_type.split(';').next().unwrap_or_default().trim().to_ascii_lowercase();
-    if essence.is_empty() || !essence.contains('/') || essence.starts_with("text/") {
-        return true;
-    }
-    matches!(essence.as_str(), "application/xhtml+xml" | "application/xml")
-        || (essence.starts_with("application/") && essence.ends_with("+xml"))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn html_types() {
-        for ok in [
-            "text/html; charset=utf-8",
-            "TEXT/HTML",
-            "application/xhtml+xml",
-            "text/plain",
-            "",
-            "html",
-        ] {
-            assert!(is_html_type(ok), "{ok}");
-        }
-        for bad in
-            ["image/png", "application/pdf", "image/svg+xml", "application/json", "video/mp4"]
-        {
-            assert!(!is_html_type(bad), "{bad}");
-        }
-    }
 
     #[test]
     fn host_key_includes_the_port() {

@@ -217,53 +217,15 @@ fn author_name(name: String) -> Option<String> {
     (!name.is_empty()).then(|| name.to_owned())
 }
 
-/// A feed text as plain text: markup removed from HTML titles, whitespace collapsed.
+/// A feed text as plain text: markup removed from HTML titles
+/// ([`chorus_text::strip_tags`]), whitespace collapsed.
 fn text_of(text: &feed_rs::model::Text) -> String {
     let raw = if text.content_type.to_string().contains("html") {
-        strip_markup(&text.content)
+        chorus_text::strip_tags(&text.content)
     } else {
         text.content.clone()
     };
     raw.split_whitespace().collect::<Vec<_>>().join(" ")
-}
-
-/// Drops tags and resolves the XML entities, `&nbsp;` and numeric references; anything
-/// else is left as written.
-fn strip_markup(html: &str) -> String {
-    let mut out = String::with_capacity(html.len());
-    let mut rest = html;
-    while let Some(i) = rest.find(['<', '&']) {
-        out.push_str(&rest[..i]);
-        rest = &rest[i..];
-        if rest.starts_with('<') {
-            rest = rest.find('>').map_or("", |end| &rest[end + 1..]);
-            continue;
-        }
-        let entity = rest[1..].find(';').filter(|&n| n <= 10).map(|n| &rest[1..=n]);
-        let resolved = entity.and_then(|e| match e.strip_prefix('#') {
-            Some(num) => {
-                let code = match num.strip_prefix(['x', 'X']) {
-                    Some(hex) => u32::from_str_radix(hex, 16).ok(),
-                    None => num.parse().ok(),
-                };
-                code.and_then(char::from_u32).map(String::from)
-            }
-            None if e == "nbsp" => Some(" ".to_owned()),
-            None => quick_xml::escape::resolve_xml_entity(e).map(str::to_owned),
-        });
-        match (entity, resolved) {
-            (Some(e), Some(s)) => {
-                out.push_str(&s);
-                rest = &rest[e.len() + 2..];
-            }
-            _ => {
-                out.push('&');
-                rest = &rest[1..];
-            }
-        }
-    }
-    out.push_str(rest);
-    out
 }
 
 #[cfg(test)]
@@ -324,11 +286,14 @@ mod tests {
     }
 
     #[test]
-    fn markup_is_stripped_from_html_titles() {
-        assert_eq!(
-            strip_markup("<b>Rome</b> &amp; Paris&#x21; &nbsp;a&b &bogus;"),
-            "Rome & Paris!  a&b &bogus;"
-        );
+    fn html_titles_become_one_line_of_text() {
+        let atom = br#"<feed xmlns="http://www.w3.org/2005/Atom"><title>T</title><id>f</id>
+          <updated>2025-09-04T10:30:00Z</updated>
+          <entry><title type="html">&lt;b&gt;Rome&lt;/b&gt; &amp;amp; Paris&lt;br&gt;today</title>
+            <link href="https://news.example.test/a"/><id>a</id>
+            <updated>2025-09-04T10:30:00Z</updated></entry></feed>"#;
+        let entries = parse_feed(atom, &base(), 10).unwrap();
+        assert_eq!(entries[0].title.as_deref(), Some("Rome & Paris today"));
     }
 
     #[test]

@@ -1,49 +1,34 @@
 //! The addresses the fetcher already has, bounded so a daemon running for months does not
 //! grow without limit.
 
-use std::collections::{HashMap, VecDeque};
-
+use chorus_model::BoundedMap;
 use xxhash_rust::xxh3::xxh3_64;
 
-/// A value per URL that forgets the oldest URL past `limit`. It keeps 64-bit hashes of the
-/// URLs, not the strings.
+/// A value per URL that forgets the oldest URL past `limit` ([`BoundedMap`]). It keeps
+/// 64-bit hashes of the URLs, not the strings.
 #[derive(Debug)]
-pub(crate) struct RecentUrls<V> {
-    map: HashMap<u64, V>,
-    order: VecDeque<u64>,
-    limit: usize,
-}
+pub(crate) struct RecentUrls<V>(BoundedMap<u64, V>);
 
 impl<V> RecentUrls<V> {
     pub(crate) fn new(limit: usize) -> Self {
-        RecentUrls { map: HashMap::new(), order: VecDeque::new(), limit: limit.max(1) }
+        RecentUrls(BoundedMap::new(limit))
     }
 
     /// The value for `url`, made by `make` if the URL is new (forgetting the oldest past the
     /// limit first), and whether it was new.
     pub(crate) fn entry(&mut self, url: &str, make: impl FnOnce() -> V) -> (&mut V, bool) {
-        let h = xxh3_64(url.as_bytes());
-        let new = !self.map.contains_key(&h);
-        if new {
-            while self.order.len() >= self.limit {
-                if let Some(old) = self.order.pop_front() {
-                    self.map.remove(&old);
-                }
-            }
-            self.order.push_back(h);
-        }
-        (self.map.entry(h).or_insert_with(make), new)
+        self.0.entry(xxh3_64(url.as_bytes()), make)
     }
 
     /// Forgets `url`. Its place in the order of forgetting stays: if it comes back it may
     /// be forgotten early.
     pub(crate) fn remove(&mut self, url: &str) {
-        self.map.remove(&xxh3_64(url.as_bytes()));
+        self.0.remove(&xxh3_64(url.as_bytes()));
     }
 
     /// How many URLs are remembered.
     pub(crate) fn len(&self) -> usize {
-        self.map.len()
+        self.0.len()
     }
 }
 

@@ -2,12 +2,13 @@
 //!
 //! A `<urlset>` lists pages: `<loc>`, `<lastmod>`, and for news sitemaps
 //! `<news:news><news:publication_date>` and `<news:title>`. A `<sitemapindex>` lists other
-//! sitemaps, which [`crate::Fetcher::poll_feed`] follows.
+//! sitemaps, which [`crate::Fetcher::poll_feed`] follows. Dates, in the W3C form sitemaps
+//! should use or any other, are read by [`chorus_text::parse_timestamp`].
 
 use std::cmp::Reverse;
 
 use chorus_model::{FeedEntry, Timestamp};
-use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
+use chorus_text::parse_timestamp;
 use quick_xml::events::Event;
 use url::Url;
 
@@ -80,7 +81,7 @@ pub(crate) fn parse(
                     }
                     (_, "sitemap") => {
                         let r = std::mem::take(&mut record);
-                        let lastmod = r.lastmod.as_deref().and_then(parse_date);
+                        let lastmod = r.lastmod.as_deref().and_then(parse_timestamp);
                         children.extend(
                             r.loc.and_then(|l| resolve_link(&l, base)).map(|u| (lastmod, u)),
                         );
@@ -107,31 +108,9 @@ fn to_entry(record: Record, base: &Url) -> Option<FeedEntry> {
     let published = record
         .publication_date
         .as_deref()
-        .and_then(parse_date)
-        .or_else(|| record.lastmod.as_deref().and_then(parse_date));
+        .and_then(parse_timestamp)
+        .or_else(|| record.lastmod.as_deref().and_then(parse_timestamp));
     Some(FeedEntry { url, title: record.title, published, summary: None, authors: Vec::new() })
-}
-
-/// W3C datetime as sitemaps use it: full RFC 3339, minutes without seconds, or a bare
-/// date (taken as midnight UTC). A few sitemaps write `YYYY-MM-DD hh:mm:ss` (taken as
-/// UTC) or RFC 2822; those are read too.
-pub(crate) fn parse_date(s: &str) -> Option<Timestamp> {
-    let s = s.trim();
-    if let Ok(t) = DateTime::parse_from_rfc3339(s) {
-        return Some(t.with_timezone(&Utc));
-    }
-    let zoned = s.strip_suffix('Z').map(|rest| format!("{rest}+00:00"));
-    let zoned = zoned.as_deref().unwrap_or(s);
-    if let Ok(t) = DateTime::parse_from_str(zoned, "%Y-%m-%dT%H:%M%:z") {
-        return Some(t.with_timezone(&Utc));
-    }
-    if let Ok(d) = NaiveDate::parse_from_str(s, "%Y-%m-%d") {
-        return d.and_hms_opt(0, 0, 0).map(|t| t.and_utc());
-    }
-    if let Ok(t) = NaiveDateTime::parse_from_str(s, "%Y-%m-%d %H:%M:%S") {
-        return Some(t.and_utc());
-    }
-    DateTime::parse_from_rfc2822(s).ok().map(|t| t.with_timezone(&Utc))
 }
 
 #[cfg(test)]
@@ -140,18 +119,6 @@ mod tests {
 
     fn base() -> Url {
         Url::parse("https://news.example.test/sitemap.xml").unwrap()
-    }
-
-    #[test]
-    fn dates_in_every_w3c_form() {
-        let want = |s: &str| Some(DateTime::parse_from_rfc3339(s).unwrap().with_timezone(&Utc));
-        assert_eq!(parse_date("2025-09-04T10:30:00+02:00"), want("2025-09-04T08:30:00Z"));
-        assert_eq!(parse_date("2025-09-04T10:30Z"), want("2025-09-04T10:30:00Z"));
-        assert_eq!(parse_date("2025-09-04T10:30+01:00"), want("2025-09-04T09:30:00Z"));
-        assert_eq!(parse_date("2025-09-04"), want("2025-09-04T00:00:00Z"));
-        assert_eq!(parse_date("2025-09-04 10:30:00"), want("2025-09-04T10:30:00Z"));
-        assert_eq!(parse_date("Thu, 04 Sep 2025 10:30:00 GMT"), want("2025-09-04T10:30:00Z"));
-        assert_eq!(parse_date("yesterday"), None);
     }
 
     #[test]

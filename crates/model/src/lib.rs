@@ -10,7 +10,8 @@
 //!
 //! It also owns article identity ([`canonical_url`]), because both the fetcher (to skip
 //! pages it already has) and the deduplicator (to drop the same article seen twice) must
-//! agree on it, and stage crates never depend on each other.
+//! agree on it, and stage crates never depend on each other. For the same reason it holds
+//! [`BoundedMap`], the bounded memory of identities seen that both keep.
 //!
 //! The crate does no I/O and knows nothing of tokio.
 //!
@@ -22,6 +23,7 @@
 #![deny(missing_docs)]
 
 mod article;
+mod bounded;
 mod feed;
 mod identity;
 mod key;
@@ -32,6 +34,7 @@ mod throttle;
 mod verdict;
 
 pub use article::{Article, DateSource, PageFlags};
+pub use bounded::BoundedMap;
 pub use feed::{FeedCheck, FeedEntry, FeedJob, FeedOutcome, FeedSpec, FeedState};
 pub use identity::{canonical_url, is_tracking_param};
 pub use key::{ArticleKey, BadKey};

@@ -4,8 +4,9 @@
 use std::io::BufRead;
 use std::path::Path;
 
-use chorus_model::{Article, DateSource, Stage, StageReport, Throttle, Timestamp};
-use chrono::{NaiveDate, NaiveDateTime, TimeZone, Utc};
+use chorus_model::{Article, DateSource, Stage, StageReport, Throttle};
+use chorus_text::parse_timestamp;
+use chrono::{TimeZone, Utc};
 use serde::Deserialize;
 use tokio::sync::mpsc;
 use tokio_util::sync::CancellationToken;
@@ -50,7 +51,7 @@ pub(crate) fn parse_line(line: &str) -> Result<(Article, Option<String>), String
             }
         }
         Some(serde_json::Value::String(t)) if t.trim().is_empty() => (None, None),
-        Some(serde_json::Value::String(t)) => match parse_time(t.trim()) {
+        Some(serde_json::Value::String(t)) => match parse_timestamp(&t) {
             Some(t) => (Some(t), None),
             None => {
                 (None, Some(format!("`time` {t:?} is not a date; the article is kept undated")))
@@ -72,28 +73,6 @@ pub(crate) fn parse_line(line: &str) -> Result<(Article, Option<String>), String
         ..Article::default()
     };
     Ok((article, warning))
-}
-
-/// RFC 3339, a naive date-time (taken as UTC), or a bare date (midnight UTC).
-fn parse_time(t: &str) -> Option<Timestamp> {
-    if let Ok(dt) = chrono::DateTime::parse_from_rfc3339(t) {
-        return Some(dt.with_timezone(&Utc));
-    }
-    for format in ["%Y-%m-%dT%H:%M:%S%.f%z", "%Y-%m-%d %H:%M:%S%.f%z"] {
-        if let Ok(dt) = chrono::DateTime::parse_from_str(t, format) {
-            return Some(dt.with_timezone(&Utc));
-        }
-    }
-    if let Ok(dt) = chrono::DateTime::parse_from_rfc2822(t) {
-        return Some(dt.with_timezone(&Utc));
-    }
-    for format in ["%Y-%m-%dT%H:%M:%S%.f", "%Y-%m-%d %H:%M:%S%.f", "%Y-%m-%dT%H:%M"] {
-        if let Ok(naive) = NaiveDateTime::parse_from_str(t, format) {
-            return Some(Utc.from_utc_datetime(&naive));
-        }
-    }
-    let date = NaiveDate::parse_from_str(t, "%Y-%m-%d").ok()?;
-    Some(Utc.from_utc_datetime(&date.and_hms_opt(0, 0, 0)?))
 }
 
 /// Reads `path` in order and sends each article on. A bad line is logged with its number,
@@ -173,6 +152,9 @@ mod tests {
             r#""2021-04-22T10:30:00+0200""#,
             r#""Thu, 22 Apr 2021 10:30:00 +0200""#,
             "1619080200",
+            // Any form a page's date may take is read here too.
+            r#""1619080200""#,
+            r#""April 22, 2021 8:30 AM""#,
         ] {
             let (b, warning) = parse_line(&format!(r#"{{"id":"b","time":{time}}}"#)).unwrap();
             assert_eq!(b.published.unwrap().to_rfc3339(), "2021-04-22T08:30:00+00:00", "{time}");

@@ -6,7 +6,7 @@
 use chorus_model::{
     Article, Classified, DateSource, Duplicate, EventId, EventRef, PageFlags, Timestamp,
 };
-use chrono::{DateTime, SecondsFormat, Utc};
+use chrono::{SecondsFormat, Utc};
 use rusqlite::Row;
 use url::Url;
 
@@ -191,20 +191,22 @@ fn duplicate(row: &Row<'_>) -> Result<Option<Duplicate>, StoreError> {
     Ok(of.map(|of| Duplicate { of, similarity: similarity.unwrap_or(1.0) as f32 }))
 }
 
-/// Parses a stored time; `column` and `row` name it in the error.
+/// Parses a stored time; `column` and `row` name it in the error. The store writes
+/// [`format_time`]'s form; a time edited by hand into another form is read by the rule
+/// every date is read by ([`chorus_text::parse_timestamp`]).
 pub(crate) fn parse_time(
     value: Option<String>,
     column: &'static str,
     row: &str,
 ) -> Result<Option<Timestamp>, StoreError> {
     let Some(s) = value else { return Ok(None) };
-    match DateTime::parse_from_rfc3339(&s) {
-        Ok(t) => Ok(Some(t.with_timezone(&Utc))),
-        Err(e) => Err(StoreError::BadValue {
+    match chorus_text::parse_timestamp(&s) {
+        Some(t) => Ok(Some(t)),
+        None => Err(StoreError::BadValue {
             column,
             row: row.to_owned(),
             value: s,
-            reason: e.to_string(),
+            reason: "not a date or time".to_owned(),
         }),
     }
 }
@@ -253,6 +255,8 @@ fn list(
 
 #[cfg(test)]
 mod tests {
+    use chrono::DateTime;
+
     use super::*;
 
     fn t(s: &str) -> Timestamp {
@@ -284,6 +288,9 @@ mod tests {
         assert_eq!(back, Some(when));
         let err = parse_time(Some("yesterday".into()), "articles.published", "k").unwrap_err();
         assert!(err.to_string().contains("articles.published"), "{err}");
+        // A hand-edited bare date is readable.
+        let day = parse_time(Some("2025-09-04".into()), "articles.published", "k").unwrap();
+        assert_eq!(day, Some(t("2025-09-04T00:00:00Z")));
     }
 
     #[test]

@@ -133,7 +133,7 @@ pub(crate) fn parse(scripts: &[String]) -> JsonLd {
 /// JSON-LD `articleBody` as paragraphs: its line breaks kept, other whitespace collapsed.
 /// Some sites put HTML in it; tags are dropped.
 pub(crate) fn body_text(raw: &str) -> String {
-    let decoded = super::title::squash_keep_lines(raw);
+    let decoded = chorus_text::strip_tags(raw);
     let mut out: Vec<String> = Vec::new();
     for line in decoded.lines() {
         let line = line.split_whitespace().collect::<Vec<_>>().join(" ");

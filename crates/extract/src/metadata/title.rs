@@ -126,84 +126,10 @@ fn is_site_name(part: &str, clues: &TitleClues<'_>) -> bool {
     false
 }
 
-/// Whitespace collapsed, and the few HTML entities that JSON-LD and attribute values
-/// carry still encoded.
+/// Whitespace collapsed and HTML entities decoded ([`chorus_text::decode_entities`]):
+/// JSON-LD and attribute values sometimes carry them still encoded.
 pub(crate) fn squash(s: &str) -> String {
-    let decoded = if s.contains('&') { decode_entities(s) } else { s.to_owned() };
-    decoded.split_whitespace().collect::<Vec<_>>().join(" ")
-}
-
-/// Text that may carry HTML (some JSON-LD `articleBody` values do): tags dropped, block
-/// ends and `<br>` turned into line breaks, entities decoded. Whitespace is left alone.
-pub(crate) fn squash_keep_lines(s: &str) -> String {
-    if !s.contains('<') {
-        return if s.contains('&') { decode_entities(s) } else { s.to_owned() };
-    }
-    let mut out = String::with_capacity(s.len());
-    let mut rest = s;
-    while let Some(i) = rest.find('<') {
-        out.push_str(&rest[..i]);
-        let Some(end) = rest[i..].find('>') else {
-            out.push_str(&rest[i..]);
-            rest = "";
-            break;
-        };
-        let tag = rest[i + 1..i + end].trim_start_matches('/').to_ascii_lowercase();
-        let name = tag.split(|c: char| !c.is_ascii_alphanumeric()).next().unwrap_or("");
-        if matches!(
-            name,
-            "br" | "p" | "div" | "li" | "h1" | "h2" | "h3" | "h4" | "h5" | "h6" | "blockquote"
-        ) {
-            out.push('\n');
-        }
-        rest = &rest[i + end + 1..];
-    }
-    out.push_str(rest);
-    decode_entities(&out)
-}
-
-fn decode_entities(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    let mut rest = s;
-    while let Some(i) = rest.find('&') {
-        out.push_str(&rest[..i]);
-        rest = &rest[i..];
-        let end = rest.find(';').filter(|&e| e <= 10);
-        let decoded = end.and_then(|e| {
-            let name = &rest[1..e];
-            match name {
-                "amp" => Some('&'),
-                "quot" => Some('"'),
-                "apos" => Some('\''),
-                "lt" => Some('<'),
-                "gt" => Some('>'),
-                "nbsp" => Some(' '),
-                _ => {
-                    let n = name.strip_prefix('#')?;
-                    let code = match n.strip_prefix(['x', 'X']) {
-                        Some(hex) => u32::from_str_radix(hex, 16).ok()?,
-                        None => n.parse().ok()?,
-                    };
-                    // As the HTML standard reads them: NUL, surrogates and numbers past
-                    // Unicode are a replacement character, not a character.
-                    Some(char::from_u32(code).filter(|&c| c != '\0').unwrap_or('\u{fffd}'))
-                }
-            }
-            .map(|c| (c, e))
-        });
-        match decoded {
-            Some((c, e)) => {
-                out.push(c);
-                rest = &rest[e + 1..];
-            }
-            None => {
-                out.push('&');
-                rest = &rest[1..];
-            }
-        }
-    }
-    out.push_str(rest);
-    out
+    chorus_text::decode_entities(s).split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 #[cfg(test)]
