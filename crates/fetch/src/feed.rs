@@ -1,8 +1,8 @@
 //! Feed bodies to [`FeedEntry`]s: the one adapter from wire formats to the model.
 //!
 //! RSS 2.0, RSS 1.0, Atom and JSON Feed go through feed-rs; XML sitemaps through
-//! [`crate::sitemap`]. The root element decides which, so a sitemap needs no special
-//! marking in the config.
+//! [`parse_sitemap`](crate::parse_sitemap). The root element decides which, so a sitemap
+//! needs no special marking in the config.
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
 
@@ -65,7 +65,7 @@ pub fn parse_document(
         Sniffed::Xml(root) => root,
     };
     match root.as_deref() {
-        Some("urlset" | "sitemapindex") => sitemap::parse(body, base, max_entries),
+        Some("urlset" | "sitemapindex") => sitemap::parse_sitemap(body, base, max_entries),
         Some(name) if name.eq_ignore_ascii_case("html") => Err(not_a_feed("an HTML page")),
         _ => {
             let entries = parse_with_feed_rs(body, base, max_entries).map_err(|e| match e {
