@@ -1,8 +1,8 @@
 //! Feed bodies to [`FeedEntry`]s: the one adapter from wire formats to the model.
 //!
 //! RSS 2.0, RSS 1.0, Atom and JSON Feed go through feed-rs; XML sitemaps through
-//! [`crate::sitemap`]. The root element decides which, so a sitemap needs no special
-//! marking in the config.
+//! [`parse_sitemap`](crate::parse_sitemap). The root element decides which, so a sitemap
+//! needs no special marking in the config.
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
 
@@ -32,10 +32,11 @@ pub struct FeedDocument {
 /// a usable http(s) link are skipped; at most `max_entries` are returned. A sitemap index
 /// yields no entries: use [`parse_document`] to get its child sitemaps.
 ///
-/// feed-rs panics on some author strings; the panic is caught, the author fields are
-/// removed and the body parsed again, so the entries survive without their authors. Only
-/// if that fails too is it a [`FeedError::ParserPanic`]. (The panic message still reaches
-/// the process's panic hook, which prints it to stderr by default.)
+/// feed-rs panics on some author strings; the panic is caught, the author fields
+/// (`author`, `dc:creator` and the like, with any attributes) are emptied and the body
+/// parsed again, so the entries survive without their authors. Only if that fails too is
+/// it a [`FeedError::ParserPanic`]. (The panic message still reaches the process's panic
+/// hook, which prints it to stderr by default.)
 ///
 /// ```
 /// let rss = br#"<rss version="2.0"><channel><title>T</title>
@@ -64,7 +65,7 @@ pub fn parse_document(
         Sniffed::Xml(root) => root,
     };
     match root.as_deref() {
-        Some("urlset" | "sitemapindex") => sitemap::parse(body, base, max_entries),
+        Some("urlset" | "sitemapindex") => sitemap::parse_sitemap(body, base, max_entries),
         Some(name) if name.eq_ignore_ascii_case("html") => Err(not_a_feed("an HTML page")),
         _ => {
             let entries = parse_with_feed_rs(body, base, max_entries).map_err(|e| match e {
@@ -113,8 +114,11 @@ fn not_a_feed(found: &str) -> FeedError {
     FeedError::NotAFeed { found: found.to_owned() }
 }
 
-/// RSS elements whose text feed-rs splits into name and e-mail, the code that panics.
-const PERSON_ELEMENTS: [&str; 3] = ["author", "managingEditor", "webMaster"];
+/// Elements whose text feed-rs splits into name and e-mail, the code that panics: RSS
+/// people, Dublin Core creators and iTunes authors and owners (under the prefixes every
+/// feed uses for those namespaces).
+const PERSON_ELEMENTS: [&str; 6] =
+    ["author", "managingEditor", "webMaster", "dc:creator", "itunes:author", "itunes:name"];
 
 fn parse_with_feed_rs(
     body: &[u8],
@@ -153,23 +157,36 @@ fn run_feed_rs(
     })
 }
 
-/// Empties the text of every `<name>…</name>` element (attribute-less, as RSS writes
-/// them). Only used to retry a body that made the parser panic.
+/// Empties the text of every `<name …>…</name>` element, whatever its attributes. Only
+/// used to retry a body that made the parser panic.
 fn blank_elements(body: &[u8], names: &[&str]) -> Vec<u8> {
-    let mut out = body.to_vec();
+    let mut body = body.to_vec();
     for name in names {
-        let open = format!("<{name}>");
+        let open = format!("<{name}");
         let close = format!("</{name}>");
+        // Copied around the texts: removing each in place would move the rest of the body
+        // once per element.
+        let mut out = Vec::with_capacity(body.len());
         let mut from = 0;
-        while let Some(start) = find(&out[from..], open.as_bytes()).map(|i| from + i + open.len()) {
-            let Some(end) = find(&out[start..], close.as_bytes()).map(|i| start + i) else {
+        while let Some(tag) = find(&body[from..], open.as_bytes()).map(|i| from + i) {
+            let after = tag + open.len();
+            let Some(gt) = body[after..].iter().position(|&b| b == b'>').map(|i| after + i) else {
                 break;
             };
-            out.drain(start..end);
-            from = start + close.len();
+            // Not `<authority>`, not `<author/>`.
+            let starts_text =
+                matches!(body[after], b'>' | b' ' | b'\t' | b'\r' | b'\n') && body[gt - 1] != b'/';
+            out.extend_from_slice(&body[from..=gt]);
+            from = gt + 1;
+            if starts_text {
+                let Some(end) = find(&body[from..], close.as_bytes()) else { break };
+                from += end;
+            }
         }
+        out.extend_from_slice(&body[from..]);
+        body = out;
     }
-    out
+    body
 }
 
 fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
@@ -279,6 +296,26 @@ mod tests {
         assert_eq!(entries[0].title.as_deref(), Some("Kept"));
     }
 
+    /// Found by the tag-soup property: with attributes on the element, or in a
+    /// `dc:creator`, the same text panicked the retry too and the whole feed was lost.
+    #[test]
+    fn person_panic_is_survived_with_attributes_and_in_dc_creator() {
+        let jane = "Jane Doe «jane@example.test»";
+        for person in [
+            format!(r#"<managingEditor href="alternate">{jane}</managingEditor>"#),
+            format!(r#"<author xmlns:news="alternate">{jane}</author>"#),
+            format!("<dc:creator>{jane}</dc:creator>"),
+        ] {
+            let rss = format!(
+                "<rss version=\"2.0\" xmlns:dc=\"http://purl.org/dc/elements/1.1/\"><channel>\
+                 <title>T</title>{person}<item><title>Kept</title>\
+                 <link>https://news.example.test/kept</link>{person}</item></channel></rss>"
+            );
+            let entries = parse_feed(rss.as_bytes(), &base(), 10);
+            assert_eq!(entries.map(|e| e.len()), Ok(1), "{person}");
+        }
+    }
+
     #[test]
     fn authors_lose_rss_parentheses() {
         assert_eq!(author_name(" (Jane Doe) ".into()).as_deref(), Some("Jane Doe"));
@@ -300,5 +337,21 @@ mod tests {
     fn blanking_removes_only_element_text() {
         let out = blank_elements(b"<a><author>x y</author><author>z</author></a>", &["author"]);
         assert_eq!(out, b"<a><author></author><author></author></a>");
+        let out = blank_elements(
+            b"<author/><authority>k</authority><author\n type=\"x\">y</author><author>z",
+            &["author"],
+        );
+        assert_eq!(
+            out,
+            b"<author/><authority>k</authority><author\n type=\"x\"></author><author>z"
+        );
+    }
+
+    /// Blanking used to remove each text in place, moving the rest of the body every time.
+    #[test]
+    fn blanking_many_elements_takes_one_pass() {
+        let body = "<author>x</author>".repeat(200_000);
+        let out = blank_elements(body.as_bytes(), &PERSON_ELEMENTS);
+        assert_eq!(out, "<author></author>".repeat(200_000).as_bytes());
     }
 }

@@ -16,7 +16,7 @@
 //!   [`Fetcher::fetch_page`] downloads one article.
 //! - [`parse_feed`] / [`parse_document`]: the one adapter from wire formats (RSS, Atom,
 //!   JSON Feed, XML sitemaps and sitemap indexes) to [`FeedEntry`](chorus_model::FeedEntry).
-//!   Plain synchronous functions.
+//!   Plain synchronous functions. [`parse_sitemap`] is the sitemap half on its own.
 //! - [`run`]: the async stage, a thin loop over the two above.
 //! - [`FetchConfig`]: the `[fetch]` config section, checked into [`FetchSettings`]. [`FetchError`] and [`FeedError`]: what
 //!   can go wrong, each with a short slug for counting ([`FetchError::reason`]).
@@ -55,6 +55,7 @@ pub use client::Fetcher;
 pub use config::{FetchConfig, FetchSettings};
 pub use error::{FeedError, FetchError};
 pub use feed::{FeedDocument, parse_document, parse_feed};
+pub use sitemap::parse_sitemap;
 pub use stage::run;
 
 /// Installs rustls's *ring* crypto provider for the process, which reqwest needs before

@@ -27,8 +27,21 @@ struct Record {
 /// Parses a `<urlset>` into entries or a `<sitemapindex>` into child sitemap addresses.
 ///
 /// Sitemaps have no order, and may list 50 000 addresses: past `max_entries`, the newest
-/// (by publication date, else `lastmod`) are kept.
-pub(crate) fn parse(
+/// (by publication date, else `lastmod`) are kept. Addresses are resolved against `base`;
+/// those that are not http(s) are skipped.
+///
+/// [`parse_document`](crate::parse_document) calls this for bodies whose root is
+/// `<urlset>` or `<sitemapindex>`, and is what to call in the pipeline. This reads any body
+/// as a sitemap, whatever its root (a body without `<url>` or `<sitemap>` records gives an
+/// empty document), so that fuzzing reaches the sitemap reader with every input.
+///
+/// ```
+/// let xml = br#"<urlset><url><loc>/a?x=1&amp;y=2</loc></url></urlset>"#;
+/// let base = url::Url::parse("https://example.test/sitemap.xml").unwrap();
+/// let doc = chorus_fetch::parse_sitemap(xml, &base, 100).unwrap();
+/// assert_eq!(doc.entries[0].url.as_str(), "https://example.test/a?x=1&y=2");
+/// ```
+pub fn parse_sitemap(
     body: &[u8],
     base: &Url,
     max_entries: usize,
@@ -127,7 +140,7 @@ mod tests {
             xmlns:image="http://www.google.com/schemas/sitemap-image/1.1">
           <url><loc>/a</loc><image:image><image:loc>/a.jpg</image:loc>
             <image:title>Photo</image:title></image:image></url></urlset>"#;
-        let doc = parse(xml, &base(), 10).unwrap();
+        let doc = parse_sitemap(xml, &base(), 10).unwrap();
         assert_eq!(doc.entries.len(), 1);
         assert_eq!(doc.entries[0].url.as_str(), "https://news.example.test/a");
         assert_eq!(doc.entries[0].title, None);
@@ -140,14 +153,14 @@ mod tests {
           <url><loc>/undated</loc></url>
           <url><loc>/new</loc><lastmod>2025-01-01</lastmod></url>
           <url><loc>/mid</loc><lastmod>2022-01-01</lastmod></url></urlset>"#;
-        let doc = parse(xml, &base(), 2).unwrap();
+        let doc = parse_sitemap(xml, &base(), 2).unwrap();
         let paths: Vec<&str> = doc.entries.iter().map(|e| e.url.path()).collect();
         assert_eq!(paths, ["/new", "/mid"]);
     }
 
     #[test]
     fn broken_xml_is_malformed() {
-        let err = parse(b"<urlset><url><loc>/a</url></urlset>", &base(), 10).unwrap_err();
+        let err = parse_sitemap(b"<urlset><url><loc>/a</url></urlset>", &base(), 10).unwrap_err();
         assert_eq!(err.reason(), "malformed_feed");
     }
 }

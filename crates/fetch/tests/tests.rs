@@ -2,5 +2,6 @@
 
 mod formats;
 mod pages;
+mod properties;
 mod stage;
 mod util;
