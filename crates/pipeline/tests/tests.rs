@@ -1,6 +1,8 @@
 //! The pipeline's own promises, tested through `chorus_pipeline::run` with real parts: a
-//! real SQLite file in a temp dir, and HTTP on loopback only (the simulated newsroom).
+//! real SQLite file in a temp dir, and HTTP on loopback only (the simulated newsroom, or
+//! a small server that records what it is asked).
 
 mod util;
 
 mod failure;
+mod restart;

@@ -1,9 +1,14 @@
-//! Shared helpers: settings from TOML text, and a database read back from the side.
+//! Shared helpers: settings from TOML text, a database read back from the side, and
+//! generated articles (as pages and feeds).
+
+pub(crate) mod server;
 
 use std::path::Path;
 use std::time::Duration;
 
 use chorus_pipeline::{Config, Settings};
+
+pub(crate) use server::{Route, TestServer};
 
 /// How long any one test may take before it is failed as hung. Far beyond what a run
 /// needs: a guard, not a measure of speed.
@@ -48,4 +53,71 @@ pub(crate) fn chain(err: &dyn std::error::Error) -> String {
         next = e.source();
     }
     out
+}
+
+/// The headline and text of generated story `i`: distinct stories, in plain English,
+/// built from a fixed pseudo-random sequence so every run sees the same ones.
+pub(crate) fn story(i: usize) -> (String, String) {
+    const TOPICS: &[&str] = &[
+        "budget",
+        "tariff",
+        "court",
+        "vaccine",
+        "wildfire",
+        "strike",
+        "merger",
+        "satellite",
+        "drought",
+        "pension",
+        "railway",
+        "museum",
+        "festival",
+        "refinery",
+        "harvest",
+        "glacier",
+        "treaty",
+        "hospital",
+        "airline",
+        "tunnel",
+        "stadium",
+        "orchestra",
+        "telescope",
+        "copper",
+    ];
+    const PLACES: &[&str] =
+        &["Lisbon", "Nairobi", "Osaka", "Quito", "Tbilisi", "Perth", "Oslo", "Dakar", "Hanoi"];
+    let mut state = (i as u64 + 1).wrapping_mul(0x9e37_79b9_7f4a_7c15);
+    let mut pick = |list: &[&'static str]| {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        list[(state % list.len() as u64) as usize]
+    };
+    let (a, b, c, place) = (pick(TOPICS), pick(TOPICS), pick(TOPICS), pick(PLACES));
+    let title = format!("{place} officials weigh the {a} plan, story {i}");
+    let text = format!(
+        "Officials in {place} met on day {i} to discuss the {a}, while the {b} drew attention \
+         elsewhere in the region.\n\nThe {c} report number {i} lists {} further items that \
+         the council will take up before the end of the month.",
+        i % 13 + 2
+    );
+    (title, text)
+}
+
+/// Story `i` as an article page.
+pub(crate) fn article_page(i: usize) -> String {
+    let (title, text) = story(i);
+    let paragraphs: String = text.split("\n\n").map(|p| format!("<p>{p}</p>\n")).collect();
+    format!(
+        "<!DOCTYPE html><html lang=\"en\"><head><title>{title} | Test Gazette</title></head>\
+         <body><nav><a href=\"/\">Home</a></nav><article><h1>{title}</h1>\n{paragraphs}\
+         </article><footer>Test Gazette</footer></body></html>"
+    )
+}
+
+/// An RSS feed listing `links`.
+pub(crate) fn rss(links: &[url::Url]) -> String {
+    let items: String =
+        links.iter().map(|l| format!("<item><title>{l}</title><link>{l}</link></item>")).collect();
+    format!("<rss version=\"2.0\"><channel><title>Test Gazette</title>{items}</channel></rss>")
 }
