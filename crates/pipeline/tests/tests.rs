@@ -6,3 +6,4 @@ mod util;
 
 mod failure;
 mod restart;
+mod shutdown;

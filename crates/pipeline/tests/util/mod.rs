@@ -1,10 +1,10 @@
-//! Shared helpers: settings from TOML text, a database read back from the side, and
-//! generated articles (as pages and feeds).
+//! Shared helpers: settings from TOML text, a database read back from the side, waiting
+//! with a deadline, and generated articles (as pages and feeds).
 
 pub(crate) mod server;
 
 use std::path::Path;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use chorus_pipeline::{Config, Settings};
 
@@ -41,6 +41,15 @@ pub(crate) fn article_count(db: &Path) -> usize {
     reader(db)
         .query_row("SELECT count(*) FROM articles", [], |r| r.get::<_, i64>(0))
         .map_or(0, |n| usize::try_from(n).expect("a count is not negative"))
+}
+
+/// Waits until `cond` holds, polling; fails the test after [`GUARD`].
+pub(crate) async fn wait_until(what: &str, mut cond: impl FnMut() -> bool) {
+    let start = Instant::now();
+    while !cond() {
+        assert!(start.elapsed() < GUARD, "timed out after {GUARD:?} waiting for {what}");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
 }
 
 /// An error and every error under it, one per line: the cause is often only at the end.

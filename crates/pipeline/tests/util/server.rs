@@ -1,11 +1,12 @@
 //! A small HTTP/1.1 server on loopback that records every request, for the tests that must
-//! count requests or read their headers.
+//! count requests or read their headers, or that need a response that never comes.
 //!
 //! One request per connection (`Connection: close`). Paths without a route get a 404.
 
 use std::collections::HashMap;
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex, PoisonError};
+use std::time::Duration;
 
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
@@ -19,6 +20,8 @@ pub(crate) enum Route {
     /// 200 with an `ETag` and a `Last-Modified`, or 304 when the request's
     /// `If-None-Match` names that `ETag`.
     Conditional { etag: &'static str, last_modified: &'static str, body: String },
+    /// Reads the request and never answers.
+    Stall,
 }
 
 /// One request as received.
@@ -137,6 +140,11 @@ async fn respond(sock: &mut TcpStream, route: Option<Route>, req: &Request) -> s
                 let [e, l] = validators;
                 full("200 OK", &[e, l, ("Content-Type", "application/rss+xml")], &body)
             }
+        }
+        Some(Route::Stall) => {
+            // Far beyond any test: the connection ends when the server is dropped.
+            tokio::time::sleep(Duration::from_secs(24 * 3600)).await;
+            return Ok(());
         }
     };
     sock.write_all(&reply).await
