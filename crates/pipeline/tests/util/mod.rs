@@ -1,5 +1,5 @@
 //! Shared helpers: settings from TOML text, a database read back from the side, waiting
-//! with a deadline, and generated articles (as pages and feeds).
+//! with a deadline, and generated articles (as pages, feeds and JSONL lines).
 
 pub(crate) mod server;
 
@@ -13,6 +13,11 @@ pub(crate) use server::{Route, TestServer};
 /// How long any one test may take before it is failed as hung. Far beyond what a run
 /// needs: a guard, not a measure of speed.
 pub(crate) const GUARD: Duration = Duration::from_secs(60);
+
+/// What the dedup stage holds at most, whatever the config: the article its preparing
+/// half works on, the queue between its halves (`PREPARED_QUEUE` in chorus-dedup), and the
+/// article its deciding half works on.
+pub(crate) const DEDUP_HOLDS: usize = 1 + 64 + 1;
 
 /// Settings from config `text`, with the database at `db`.
 pub(crate) fn settings(db: &Path, text: &str) -> Settings {
@@ -129,4 +134,14 @@ pub(crate) fn rss(links: &[url::Url]) -> String {
     let items: String =
         links.iter().map(|l| format!("<item><title>{l}</title><link>{l}</link></item>")).collect();
     format!("<rss version=\"2.0\"><channel><title>Test Gazette</title>{items}</channel></rss>")
+}
+
+/// Story `i` as a JSONL input line (with its newline).
+pub(crate) fn jsonl_line(i: usize) -> String {
+    let (title, text) = story(i);
+    let line = serde_json::json!({
+        "id": format!("s{i}"), "source": format!("Outlet {}", i % 7), "time": null,
+        "url": null, "title": title, "text": text,
+    });
+    format!("{line}\n")
 }
