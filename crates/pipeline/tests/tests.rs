@@ -4,6 +4,7 @@
 
 mod util;
 
+mod backpressure;
 mod failure;
 mod restart;
 mod shutdown;

@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 
 use chorus_pipeline::{Config, Settings};
 
-pub(crate) use server::{Route, TestServer};
+pub(crate) use server::{Gate, Route, TestServer};
 
 /// How long any one test may take before it is failed as hung. Far beyond what a run
 /// needs: a guard, not a measure of speed.

@@ -1,5 +1,5 @@
 //! A small HTTP/1.1 server on loopback that records every request, for the tests that must
-//! count requests or read their headers, or that need a response that never comes.
+//! count requests or read their headers, hold a response back, or never answer at all.
 //!
 //! One request per connection (`Connection: close`). Paths without a route get a 404.
 
@@ -10,6 +10,7 @@ use std::time::Duration;
 
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
+use tokio::sync::watch;
 use tokio::task::JoinSet;
 
 /// What the server answers on one path.
@@ -22,6 +23,27 @@ pub(crate) enum Route {
     Conditional { etag: &'static str, last_modified: &'static str, body: String },
     /// Reads the request and never answers.
     Stall,
+    /// Answers like the inner route once `gate` opens.
+    AfterGate { gate: Gate, then: Box<Route> },
+}
+
+/// A one-way switch: closed until [`Gate::open`].
+#[derive(Clone, Debug)]
+pub(crate) struct Gate(Arc<watch::Sender<bool>>);
+
+impl Gate {
+    pub(crate) fn new() -> Gate {
+        Gate(Arc::new(watch::Sender::new(false)))
+    }
+
+    pub(crate) fn open(&self) {
+        self.0.send_replace(true);
+    }
+
+    async fn wait(&self) {
+        // The sender lives in `self`, so the wait can only end by the gate opening.
+        let _ = self.0.subscribe().wait_for(|open| *open).await;
+    }
 }
 
 /// One request as received.
@@ -127,6 +149,11 @@ async fn read_request(sock: &mut TcpStream) -> Option<Request> {
 }
 
 async fn respond(sock: &mut TcpStream, route: Option<Route>, req: &Request) -> std::io::Result<()> {
+    let mut route = route;
+    while let Some(Route::AfterGate { gate, then }) = route {
+        gate.wait().await;
+        route = Some(*then);
+    }
     let reply = match route {
         None => full("404 Not Found", &[("Content-Type", "text/plain")], "not found\n"),
         Some(Route::Ok { content_type, body }) => {
@@ -146,6 +173,7 @@ async fn respond(sock: &mut TcpStream, route: Option<Route>, req: &Request) -> s
             tokio::time::sleep(Duration::from_secs(24 * 3600)).await;
             return Ok(());
         }
+        Some(Route::AfterGate { .. }) => unreachable!("opened above"),
     };
     sock.write_all(&reply).await
 }
