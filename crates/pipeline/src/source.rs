@@ -94,3 +94,152 @@ pub(crate) async fn feed_schedule(
 
 /// The longest the daemon takes to make its first round of polls.
 const FIRST_ROUND_SPREAD: std::time::Duration = std::time::Duration::from_secs(10);
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+    use std::time::Duration;
+
+    use chorus_model::FeedJob;
+
+    use super::*;
+
+    /// Feeds `0.xml`, `1.xml`, … polled every `intervals[i]` seconds.
+    fn feeds(intervals: &[u64]) -> Vec<Feed> {
+        let text: String = intervals
+            .iter()
+            .enumerate()
+            .map(|(i, secs)| {
+                format!(
+                    "[[feeds]]\nurl = \"http://127.0.0.1:9/{i}.xml\"\noutlet = \"Outlet {i}\"\n\
+                     poll_interval_secs = {secs}\n"
+                )
+            })
+            .collect();
+        crate::Config::parse(&text, Path::new("test.toml")).unwrap().feeds
+    }
+
+    /// Which feed a job is for.
+    fn index(job: &FeedJob) -> usize {
+        let path = job.feed.url.path();
+        path.trim_start_matches('/').trim_end_matches(".xml").parse().unwrap()
+    }
+
+    fn secs(s: f64) -> Duration {
+        Duration::from_secs_f64(s)
+    }
+
+    /// Runs a daemon's schedule over `feeds` on paused time and returns each job sent in
+    /// the first `horizon`, as (feed, when after the start).
+    async fn daemon_jobs(feeds: Vec<Feed>, horizon: Duration) -> Vec<(usize, Duration)> {
+        let (tx, mut rx) = mpsc::channel(16);
+        let shutdown = CancellationToken::new();
+        let start = Instant::now();
+        let schedule =
+            tokio::spawn(feed_schedule(feeds, HashMap::new(), false, tx, shutdown.clone()));
+        let mut jobs = Vec::new();
+        loop {
+            let job = rx.recv().await.expect("the daemon's schedule runs until shutdown");
+            let at = start.elapsed();
+            if at > horizon {
+                break;
+            }
+            jobs.push((index(&job), at));
+        }
+        shutdown.cancel();
+        schedule.await.unwrap();
+        jobs
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn the_first_round_is_spread_over_ten_seconds_then_each_feed_comes_at_its_interval() {
+        let jobs = daemon_jobs(feeds(&[60; 5]), secs(130.0)).await;
+        let round = |base: f64| (0..5).map(move |i| (i, secs(base + 2.0 * i as f64)));
+        let want: Vec<(usize, Duration)> =
+            round(0.0).chain(round(60.0)).chain(round(120.0)).collect();
+        assert_eq!(jobs, want);
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_first_round_is_spread_over_the_interval_when_that_is_shorter() {
+        let jobs = daemon_jobs(feeds(&[2; 4]), secs(3.9)).await;
+        let want: Vec<(usize, Duration)> = (0..8).map(|n| (n % 4, secs(0.5 * n as f64))).collect();
+        assert_eq!(jobs, want);
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn each_feed_is_polled_at_its_own_interval() {
+        // Offsets in the first round: 0, then min(3 s, 10 s) / 2 = 1.5 s.
+        let jobs = daemon_jobs(feeds(&[1, 3]), secs(10.0)).await;
+        let of = |feed: usize| -> Vec<Duration> {
+            jobs.iter().filter(|(f, _)| *f == feed).map(|(_, at)| *at).collect()
+        };
+        assert_eq!(of(0), (0..=10).map(|s| secs(s as f64)).collect::<Vec<_>>());
+        assert_eq!(of(1), [secs(1.5), secs(4.5), secs(7.5)]);
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn once_sends_every_feed_at_once_with_its_stored_state_and_ends() {
+        let feeds = feeds(&[60, 60, 5]);
+        let stored = FeedState { etag: Some("\"v7\"".to_owned()), ..FeedState::default() };
+        let states = HashMap::from([(feeds[1].spec().url.to_string(), stored.clone())]);
+        let (tx, mut rx) = mpsc::channel(16);
+        let start = Instant::now();
+        let schedule =
+            tokio::spawn(feed_schedule(feeds, states, true, tx, CancellationToken::new()));
+        let mut jobs = Vec::new();
+        while let Some(job) = rx.recv().await {
+            jobs.push((index(&job), job.state, start.elapsed()));
+        }
+        let report = schedule.await.unwrap();
+        let none = FeedState::default();
+        assert_eq!(
+            jobs,
+            [
+                (0, none.clone(), Duration::ZERO),
+                (1, stored, Duration::ZERO),
+                (2, none, Duration::ZERO)
+            ]
+        );
+        assert_eq!((report.received, report.sent), (3, 3));
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn shutdown_ends_the_schedule_without_waiting_for_the_next_feed() {
+        let (tx, mut rx) = mpsc::channel(16);
+        let shutdown = CancellationToken::new();
+        let start = Instant::now();
+        let schedule = tokio::spawn(feed_schedule(
+            feeds(&[60; 5]),
+            HashMap::new(),
+            false,
+            tx,
+            shutdown.clone(),
+        ));
+        assert_eq!(rx.recv().await.map(|job| index(&job)), Some(0));
+        shutdown.cancel();
+        // The next feed was due 2 s after the start.
+        assert!(rx.recv().await.is_none(), "a job was sent after shutdown");
+        let report = schedule.await.unwrap();
+        assert_eq!(start.elapsed(), Duration::ZERO);
+        assert_eq!(report.sent, 1);
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn the_schedule_ends_when_the_fetcher_is_gone() {
+        let (tx, mut rx) = mpsc::channel(16);
+        let start = Instant::now();
+        let schedule = tokio::spawn(feed_schedule(
+            feeds(&[60; 5]),
+            HashMap::new(),
+            false,
+            tx,
+            CancellationToken::new(),
+        ));
+        assert!(rx.recv().await.is_some());
+        drop(rx);
+        let report = schedule.await.unwrap();
+        assert_eq!(start.elapsed(), Duration::ZERO, "it waited for the next feed first");
+        assert_eq!(report.sent, 1);
+    }
+}
