@@ -45,7 +45,7 @@ async fn after_an_abandoned_run_feeds_are_read_without_their_validators_once() {
         .unwrap();
     assert_eq!(stored, (ETAG.to_owned(), LAST_MODIFIED.to_owned()));
     // Then a run begins and never finishes, as a killed daemon leaves it.
-    Store::open(&db).unwrap().begin_run("daemon").unwrap();
+    Store::open(&db).unwrap().begin_run(chorus_model::RunKind::Daemon).unwrap();
 
     backfill(&config).await;
     let sent = feed_requests();

@@ -3,6 +3,7 @@
 
 use std::time::Duration;
 
+use chorus_model::Stage;
 use chorus_pipeline::{PipelineError, Source, run};
 use tokio_util::sync::CancellationToken;
 
@@ -41,7 +42,10 @@ async fn the_grace_deadline_names_the_stage_stuck_on_a_stalled_download() {
         Err(PipelineError::ShutdownTimeout { grace, stages }) => {
             assert_eq!(grace, Duration::from_secs(1));
             // Every stage after the stuck one waits on it; the source ended at the signal.
-            assert_eq!(stages, "fetch, extract, reorder, dedup, store");
+            assert_eq!(
+                stages,
+                [Stage::Fetch, Stage::Extract, Stage::Reorder, Stage::Dedup, Stage::Store]
+            );
         }
         other => panic!("expected the grace deadline naming the fetch stage, got {other:?}"),
     }
@@ -78,8 +82,8 @@ async fn a_cancelled_jsonl_replay_stops_reading_and_stores_all_it_read() {
 
     // Cancelling a replay is how it is stopped early, not a failure.
     let report = ended.expect("the run does not panic").expect("a cancelled replay is Ok");
-    let source = report.stage("source").expect("the source reports");
-    let store = report.stage("store").expect("the store reports");
+    let source = report.stage(Stage::Source).expect("the source reports");
+    let store = report.stage(Stage::Store).expect("the store reports");
     // When the token was cancelled, the source had read at most what was stored, what
     // the stages between held (the articles channel, the dedup stage, the classified
     // channel, a store batch), and the line it was blocked handing on; it may then read
