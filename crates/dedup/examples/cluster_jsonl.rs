@@ -119,7 +119,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     }
 
     let mut deduper = Deduper::new(&cfg, EventId(1));
-    let mut event_of_key: HashMap<String, EventId> = HashMap::new();
+    let mut event_of_key: HashMap<chorus_model::ArticleKey, EventId> = HashMap::new();
     let mut placed: Vec<(String, EventId)> = Vec::new();
     let mut merged_into: HashMap<EventId, EventId> = HashMap::new();
     let mut copies = 0;

@@ -1,11 +1,12 @@
 //! The deduplicator: one owner of the known keys, the copy index and the events.
 
+use std::fmt::{self, Write as _};
 use std::hash::BuildHasherDefault;
 
 use chorus_model::{
-    Article, BoundedMap, Classified, Duplicate, EventId, Superseded, canonical_url,
+    Article, ArticleKey, BoundedMap, Classified, Duplicate, EventId, Superseded, canonical_url,
 };
-use xxhash_rust::xxh3::xxh3_64;
+use xxhash_rust::xxh3::Xxh3;
 
 use crate::DedupSettings;
 use crate::cluster::Clusterer;
@@ -13,7 +14,7 @@ use crate::event::Moment;
 use crate::near_dup::CopyIndex;
 use crate::prepare::{Analysis, Prepared, Preparer};
 use crate::terms::{DocFreq, Term, Weights, weigh};
-use crate::text::{HashedKey, hex, text_hash};
+use crate::text::{HashedKey, hex, text_digest};
 
 /// Events are checked for expiry once every this many articles (expiry is also checked
 /// whenever an event is a candidate, so this only paces the freeing of memory).
@@ -27,16 +28,16 @@ pub enum Verdict {
     /// before: drop it.
     Known {
         /// Its identity key.
-        key: String,
+        key: ArticleKey,
     },
     /// An article not seen before, with its copy status and its event.
     New(Classified),
 }
 
-/// The identity of an article: `input:<input_id>` for a record of an input file, else its
-/// canonical URL (the page's own `rel=canonical` if it names one, else the address it was
-/// found at), else `text:<text hash>` of its body (of its headline when the body has no
-/// words).
+/// The identity of an article: the input file's id for a record of an input file, else
+/// its canonical URL (the page's own `rel=canonical` if it names one, else the address it
+/// was found at), else the hash of its body's normalised text (of its headline when the
+/// body has no words).
 ///
 /// An input file's records are identified by their ids, not their URLs: a corpus may hold
 /// two records of one URL (two editions, or a page and its syndicated copy under the
@@ -45,28 +46,30 @@ pub enum Verdict {
 ///
 /// ```
 /// use chorus_dedup::identity_key;
-/// use chorus_model::Article;
+/// use chorus_model::{Article, ArticleKey};
 /// let mut a = Article { url: Some("https://www.example.test/story/?utm_source=rss".parse().unwrap()), ..Article::default() };
-/// assert_eq!(identity_key(&a), "https://example.test/story");
+/// assert_eq!(identity_key(&a).to_string(), "https://example.test/story");
 /// a.input_id = Some("42".into());
-/// assert_eq!(identity_key(&a), "input:42");
+/// assert_eq!(identity_key(&a), ArticleKey::Input("42".into()));
 /// ```
-pub fn identity_key(article: &Article) -> String {
+pub fn identity_key(article: &Article) -> ArticleKey {
     if let Some(id) = article.input_id.as_deref().filter(|id| !id.is_empty()) {
-        return format!("input:{id}");
+        return ArticleKey::Input(id.to_owned());
     }
-    if let Some(url) = article.canonical_url.as_ref().or(article.url.as_ref()) {
-        return canonical_url(url).to_string();
+    let url = article.canonical_url.as_ref().or(article.url.as_ref());
+    if let Some(key) = url.and_then(|url| ArticleKey::url(canonical_url(url))) {
+        return key;
     }
     let text = if article.text.chars().any(char::is_alphanumeric) {
         &article.text
     } else {
         &article.title
     };
-    format!("text:{}", text_hash(text))
+    ArticleKey::Text(text_digest(text))
 }
 
-/// Identity keys seen, as hashes, oldest forgotten first past the limit ([`BoundedMap`]).
+/// Identity keys seen, as hashes of their text form, oldest forgotten first past the limit
+/// ([`BoundedMap`]).
 #[derive(Debug)]
 struct KnownKeys(BoundedMap<u64, (), BuildHasherDefault<HashedKey>>);
 
@@ -76,8 +79,18 @@ impl KnownKeys {
     }
 
     /// Records `key`; false if it was already known.
-    fn insert(&mut self, key: &str) -> bool {
-        self.0.insert(xxh3_64(key.as_bytes()))
+    fn insert(&mut self, key: &ArticleKey) -> bool {
+        /// The text form, hashed as it is written out, without building the string.
+        struct Digest(Xxh3);
+        impl fmt::Write for Digest {
+            fn write_str(&mut self, s: &str) -> fmt::Result {
+                self.0.update(s.as_bytes());
+                Ok(())
+            }
+        }
+        let mut digest = Digest(Xxh3::new());
+        write!(digest, "{key}").expect("hashing text cannot fail");
+        self.0.insert(digest.0.digest())
     }
 }
 
@@ -189,7 +202,7 @@ impl Deduper {
         self.preparer.clone()
     }
 
-    fn decide(&mut self, article: Article, key: String, a: Analysis) -> Verdict {
+    fn decide(&mut self, article: Article, key: ArticleKey, a: Analysis) -> Verdict {
         #[cfg(test)]
         assert!(article.title != crate::stage::PANIC_IN_DECIDE, "a test asked for a panic");
         let Analysis { text_hash: hash, words, signature, counts, title_terms, dates } = a;

@@ -12,7 +12,7 @@
 
 use std::collections::VecDeque;
 
-use chorus_model::EventId;
+use chorus_model::{ArticleKey, EventId};
 
 use crate::text::{HashMapU64, Word};
 
@@ -89,7 +89,7 @@ struct Original {
     arrived: Option<i64>,
     /// Publication time, when known.
     published: Option<i64>,
-    key: String,
+    key: ArticleKey,
     event: EventId,
     text_hash: u64,
     signature: Option<Signature>,
@@ -105,7 +105,7 @@ impl Original {
 #[derive(Clone, Debug, PartialEq)]
 pub(crate) struct Copy {
     /// Identity key of the earliest copy.
-    pub(crate) of: String,
+    pub(crate) of: ArticleKey,
     /// Estimated Jaccard similarity of the shingles; 1 for the same normalised text.
     pub(crate) similarity: f32,
     /// The event the earliest copy was placed in.
@@ -187,7 +187,7 @@ impl CopyIndex {
         seq: u64,
         arrived: Option<i64>,
         published: Option<i64>,
-        key: String,
+        key: ArticleKey,
         event: EventId,
         text_hash: u64,
         signature: Option<Signature>,
@@ -216,8 +216,8 @@ impl CopyIndex {
     /// text is to `former`'s own text, if that is still in the window.
     pub(crate) fn take_over(
         &mut self,
-        former: &str,
-        key: &str,
+        former: &ArticleKey,
+        key: &ArticleKey,
         published: Option<i64>,
         text_hash: u64,
         signature: Option<&Signature>,
@@ -225,8 +225,8 @@ impl CopyIndex {
         // `former`'s own text is the newest of the entries under its key: the ones it took
         // over were indexed before it came.
         let mut own = None;
-        for o in self.originals.iter_mut().filter(|o| o.key == former) {
-            key.clone_into(&mut o.key);
+        for o in self.originals.iter_mut().filter(|o| o.key == *former) {
+            o.key.clone_from(key);
             o.published = published;
             own = Some(&*o);
         }

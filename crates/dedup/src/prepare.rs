@@ -3,7 +3,7 @@
 //! of the [`crate::Deduper`], which must take articles one at a time and does only the
 //! part that depends on the articles before.
 
-use chorus_model::Article;
+use chorus_model::{Article, ArticleKey};
 
 use crate::dates::{DateMark, DateWords};
 use crate::deduper::identity_key;
@@ -32,7 +32,7 @@ pub(crate) struct Analysis {
 pub struct Prepared {
     pub(crate) article: Article,
     /// Its [`identity_key`].
-    pub(crate) key: String,
+    pub(crate) key: ArticleKey,
     pub(crate) analysis: Analysis,
 }
 

@@ -135,8 +135,13 @@ impl Analyser {
 /// assert_eq!(text_hash("x").len(), 16);
 /// ```
 pub fn text_hash(text: &str) -> String {
+    hex(text_digest(text))
+}
+
+/// The xxh3-64 that [`text_hash`] writes in hex.
+pub(crate) fn text_digest(text: &str) -> u64 {
     let mut words = Vec::new();
-    hex(Analyser::default().analyse(text, &mut words))
+    Analyser::default().analyse(text, &mut words)
 }
 
 /// The 16-digit lowercase hex form of a hash.

@@ -135,7 +135,7 @@ fn an_original_that_takes_over_twice_leaves_one_original_for_the_whole_family() 
     };
     let r = observe("r", short, 10);
     let w = observe("w", &long, 9);
-    assert_eq!(w.supersedes.as_ref().map(|s| s.key.as_str()), Some(r.key.as_str()));
+    assert_eq!(w.supersedes.as_ref().map(|s| &s.key), Some(&r.key));
     let x = observe("x", &long, 7);
     let superseded = x.supersedes.expect("the earliest edition takes over again");
     assert_eq!(superseded.key, w.key);

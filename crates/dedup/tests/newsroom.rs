@@ -102,10 +102,10 @@ fn check(order: &[&Story]) -> Result<(), String> {
             problems.push(format!("{} marked a copy though it was published first", a.key));
         }
         if at(original) < at(reprint) {
-            if b.duplicate_of.as_ref().map(|d| d.of.as_str()) != Some(a.key.as_str()) {
+            if b.duplicate_of.as_ref().map(|d| &d.of) != Some(&a.key) {
                 problems.push(format!("{} is no copy of {}", b.key, a.key));
             }
-        } else if a.supersedes.as_ref().map(|s| s.key.as_str()) != Some(b.key.as_str()) {
+        } else if a.supersedes.as_ref().map(|s| &s.key) != Some(&b.key) {
             problems.push(format!("{} does not take over from {}", a.key, b.key));
         }
         if event_of(reprint.slug) != event_of(original.slug) {

@@ -23,7 +23,10 @@ async fn the_stage_drops_known_articles_counts_them_and_ends_when_input_closes()
     feed.await.unwrap();
     let report = stage.await.unwrap();
     assert_eq!(received.len(), 2);
-    assert_eq!(received[1].duplicate_of.as_ref().map(|d| d.of.as_str()), Some("https://a.test/1"));
+    assert_eq!(
+        received[1].duplicate_of.as_ref().map(|d| d.of.to_string()).as_deref(),
+        Some("https://a.test/1")
+    );
     assert_eq!(report.stage, chorus_model::Stage::Dedup);
     assert_eq!((report.received, report.sent), (3, 2));
     assert_eq!(report.dropped.get("same_url"), Some(&1));

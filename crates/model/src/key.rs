@@ -12,7 +12,8 @@ use url::Url;
 ///
 /// It is written as text where it is stored or exported: `input:<id>`, the URL, or
 /// `text:<hash>` (16 lowercase hex digits). [`ArticleKey::from_str`] reads that form
-/// back; the three never collide, since a canonical URL is `http` or `https`.
+/// back; the three never collide, since an address is never taken as a key when its
+/// scheme is `input` or `text` ([`ArticleKey::url`]).
 ///
 /// ```
 /// use chorus_model::ArticleKey;
@@ -29,25 +30,31 @@ pub enum ArticleKey {
     Input(String),
     /// A page, by its canonical address.
     Url(Url),
-    /// An article with neither: the hex xxh3-64 of its normalised text (or of its headline
-    /// when the body has no words).
-    Text(String),
+    /// An article with neither: the xxh3-64 of its normalised text (or of its headline when
+    /// the body has no words).
+    Text(u64),
 }
 
 /// Text that is not an [`ArticleKey`].
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
-#[error("`{0}` is not an article key (input:<id>, an http(s) URL, or text:<16 hex digits>)")]
+#[error("`{0}` is not an article key (input:<id>, an absolute URL, or text:<16 hex digits>)")]
 pub struct BadKey(pub String);
 
 impl ArticleKey {
     /// The hash form's length, in hex digits.
     const HASH_DIGITS: usize = 16;
 
-    /// The key of a text hash (16 lowercase hex digits).
-    pub fn text(hash: &str) -> Result<ArticleKey, BadKey> {
+    /// The key of an address, unless its scheme is `input` or `text`: written out, such
+    /// an address would read back as the other kinds of key.
+    pub fn url(url: Url) -> Option<ArticleKey> {
+        (!matches!(url.scheme(), "input" | "text")).then_some(ArticleKey::Url(url))
+    }
+
+    /// Reads the hash form's digits: exactly 16 lowercase hex digits.
+    fn text(hash: &str) -> Option<ArticleKey> {
         let ok = hash.len() == Self::HASH_DIGITS
             && hash.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b));
-        if ok { Ok(ArticleKey::Text(hash.to_owned())) } else { Err(BadKey(format!("text:{hash}"))) }
+        ok.then(|| u64::from_str_radix(hash, 16).ok().map(ArticleKey::Text)).flatten()
     }
 }
 
@@ -56,7 +63,7 @@ impl fmt::Display for ArticleKey {
         match self {
             ArticleKey::Input(id) => write!(f, "input:{id}"),
             ArticleKey::Url(url) => f.write_str(url.as_str()),
-            ArticleKey::Text(hash) => write!(f, "text:{hash}"),
+            ArticleKey::Text(hash) => write!(f, "text:{hash:016x}"),
         }
     }
 }
@@ -73,12 +80,9 @@ impl FromStr for ArticleKey {
             };
         }
         if let Some(hash) = s.strip_prefix("text:") {
-            return ArticleKey::text(hash);
+            return ArticleKey::text(hash).ok_or_else(|| BadKey(s.to_owned()));
         }
-        match Url::parse(s) {
-            Ok(url) if matches!(url.scheme(), "http" | "https") => Ok(ArticleKey::Url(url)),
-            _ => Err(BadKey(s.to_owned())),
-        }
+        Url::parse(s).ok().and_then(ArticleKey::url).ok_or_else(|| BadKey(s.to_owned()))
     }
 }
 
@@ -104,7 +108,7 @@ mod tests {
         for key in [
             ArticleKey::Input("a:1".into()),
             ArticleKey::Url(Url::parse("https://example.test/a?id=7").unwrap()),
-            ArticleKey::Text("00ff00ff00ff00ff".into()),
+            ArticleKey::Text(0x00ff_00ff_00ff_00ff),
         ] {
             assert_eq!(key.to_string().parse::<ArticleKey>().unwrap(), key);
             let json = serde_json::to_string(&key).unwrap();
@@ -114,7 +118,7 @@ mod tests {
 
     #[test]
     fn malformed_keys_are_refused() {
-        for bad in ["input:", "text:00FF00FF00FF00FF", "text:1234", "ftp://x.test/a", "story", ""] {
+        for bad in ["input:", "text:00FF00FF00FF00FF", "text:1234", "/story", "story", ""] {
             assert!(bad.parse::<ArticleKey>().is_err(), "{bad}");
         }
     }

@@ -4,7 +4,7 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
-use crate::Article;
+use crate::{Article, ArticleKey};
 
 /// The id of an event: a group of articles, across outlets, that report one thing that
 /// happened. Ids are assigned in order and never reused; an event merged into another
@@ -34,7 +34,7 @@ pub struct EventRef {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Duplicate {
     /// The identity key of the earliest copy.
-    pub of: String,
+    pub of: ArticleKey,
     /// How alike the two texts are, 0..=1 (1 for the same normalised text).
     pub similarity: f32,
 }
@@ -45,7 +45,7 @@ pub struct Duplicate {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Superseded {
     /// The identity key of the article that was taken for the original until now.
-    pub key: String,
+    pub key: ArticleKey,
     /// How alike the two texts are, 0..=1.
     pub similarity: f32,
 }
@@ -55,10 +55,8 @@ pub struct Superseded {
 pub struct Classified {
     /// The article.
     pub article: Article,
-    /// Its identity: `input:<id>` for a record of an input file, else its canonical URL,
-    /// else `text:<hash>` (hex xxh3-64 of its normalised text, or of its headline when the
-    /// body has no words) for an article with neither.
-    pub key: String,
+    /// Its identity: the input file's id, else its canonical URL, else a hash of its text.
+    pub key: ArticleKey,
     /// Hex xxh3-64 of the normalised text (equal hashes mean the same words).
     pub text_hash: String,
     /// Set when the article is a copy of an earlier one.

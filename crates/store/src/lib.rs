@@ -26,7 +26,7 @@
 //! this crate's API, so another backend can take its place without touching the stages.
 //!
 //! ```
-//! use chorus_model::{Article, Classified, EventId, EventRef};
+//! use chorus_model::{Article, ArticleKey, Classified, EventId, EventRef};
 //! use chorus_store::{EventOrder, Store};
 //!
 //! let dir = tempfile::tempdir()?;
@@ -39,7 +39,7 @@
 //!         extractor: "input".into(),
 //!         ..Article::default()
 //!     },
-//!     key: "input:1".into(),
+//!     key: ArticleKey::Input("1".into()),
 //!     text_hash: "5f1d".into(),
 //!     duplicate_of: None,
 //!     supersedes: None,
@@ -51,7 +51,7 @@
 //! let events = store.events(EventOrder::Newest, 10)?;
 //! assert_eq!(events[0].outlets, ["Harbor Gazette"]);
 //! let hits = store.search("soldiers", 10)?;
-//! assert_eq!(hits[0].key, "input:1");
+//! assert_eq!(hits[0].key.to_string(), "input:1");
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 #![deny(missing_docs)]

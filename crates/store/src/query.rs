@@ -1,6 +1,6 @@
 //! Reading: events, one event with its articles, feed health, totals.
 
-use chorus_model::{Article, EventId, Timestamp};
+use chorus_model::{Article, ArticleKey, EventId, Timestamp};
 use rusqlite::{OptionalExtension, Row, params};
 use serde::Serialize;
 
@@ -49,13 +49,13 @@ pub struct EventDetail {
 /// the deduplicator's verdict as it stands now.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct StoredArticle {
-    /// Its identity: the canonical URL, or `input:<id>`.
-    pub key: String,
+    /// Its identity.
+    pub key: ArticleKey,
     /// The article.
     #[serde(flatten)]
     pub article: Article,
     /// The key of the original, when this article is a copy.
-    pub duplicate_of: Option<String>,
+    pub duplicate_of: Option<ArticleKey>,
     /// How alike it is to the original (0..=1), when it is a copy.
     pub similarity: Option<f32>,
     /// Its event, resolved through merges.

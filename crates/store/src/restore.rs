@@ -2,7 +2,7 @@
 
 use std::collections::HashMap;
 
-use chorus_model::{Classified, EventId, FeedState, canonical_url};
+use chorus_model::{ArticleKey, Classified, EventId, FeedState, canonical_url};
 use rusqlite::OptionalExtension;
 use url::Url;
 
@@ -34,7 +34,7 @@ impl Store {
     }
 
     /// The addresses of the `limit` most recently stored articles, oldest first, for the
-    /// fetcher to skip: each article's key, and the canonical form ([`canonical_url`]) of
+    /// fetcher to skip: each article's key when it is an address, and the canonical form ([`canonical_url`]) of
     /// the URL it was fetched from and of the URL the page named as its own. Older
     /// articles are left out so start-up stays cheap on a large file; one that a feed lists
     /// again is downloaded and then found already stored.
@@ -55,7 +55,12 @@ impl Store {
                     out.push(canonical_url(&url).into());
                 }
             }
-            out.push(row.get("key")?);
+            // A key is an address when the article had one: the canonical form of the
+            // page's own URL, already listed above unless it was edited by hand.
+            let key: String = row.get("key")?;
+            if let Ok(ArticleKey::Url(url)) = key.parse() {
+                out.push(url.into());
+            }
         }
         Ok(out)
     }

@@ -4,7 +4,8 @@
 //! order (`MIN`, `MAX`, `ORDER BY` work on the column as stored). Lists are JSON arrays.
 
 use chorus_model::{
-    Article, Classified, DateSource, Duplicate, EventId, EventRef, PageFlags, Timestamp,
+    Article, ArticleKey, BadKey, Classified, DateSource, Duplicate, EventId, EventRef, PageFlags,
+    Timestamp,
 };
 use chrono::{SecondsFormat, Utc};
 use rusqlite::Row;
@@ -92,20 +93,21 @@ pub(crate) fn read_classified(row: &Row<'_>) -> Result<Classified, StoreError> {
     };
     Ok(Classified {
         article,
-        duplicate_of: duplicate(row)?,
+        duplicate_of: duplicate(row, &key)?,
         supersedes: None,
         text_hash: row.get("text_hash")?,
-        key,
+        key: article_key(&key, "articles.key", &key)?,
         event: EventRef { id: EventId(id), title, merged: Vec::new() },
     })
 }
 
 /// Reads a row selected with [`ARTICLE_COLUMNS`] into a [`StoredArticle`].
 pub(crate) fn read_stored(row: &Row<'_>) -> Result<StoredArticle, StoreError> {
+    let key: String = row.get("key")?;
     let a = read_article(row)?;
-    let dup = duplicate(row)?;
+    let dup = duplicate(row, &key)?;
     Ok(StoredArticle {
-        key: row.get("key")?,
+        key: article_key(&key, "articles.key", &key)?,
         article: a,
         similarity: dup.as_ref().map(|d| d.similarity),
         duplicate_of: dup.map(|d| d.of),
@@ -118,7 +120,7 @@ pub(crate) fn read_stored(row: &Row<'_>) -> Result<StoredArticle, StoreError> {
 pub(crate) fn read_export(row: &Row<'_>) -> Result<ExportRow, StoreError> {
     let key: String = row.get("key")?;
     let a = read_article(row)?;
-    let dup = duplicate(row)?;
+    let dup = duplicate(row, &key)?;
     Ok(ExportRow {
         id: a.input_id.unwrap_or(key),
         url: a.url.map(String::from),
@@ -149,7 +151,8 @@ pub(crate) struct ArticleParams<'a> {
     pub(crate) modified: Option<String>,
     pub(crate) fetched_at: Option<String>,
     pub(crate) flags: String,
-    pub(crate) duplicate_of: Option<&'a str>,
+    pub(crate) key: String,
+    pub(crate) duplicate_of: Option<String>,
     pub(crate) similarity: Option<f64>,
 }
 
@@ -166,7 +169,8 @@ impl<'a> ArticleParams<'a> {
             modified: a.modified.as_ref().map(format_time),
             fetched_at: a.fetched_at.as_ref().map(format_time),
             flags: json_list(a.flags.names()),
-            duplicate_of: c.duplicate_of.as_ref().map(|d| d.of.as_str()),
+            key: c.key.to_string(),
+            duplicate_of: c.duplicate_of.as_ref().map(|d| d.of.to_string()),
             similarity: c.duplicate_of.as_ref().map(|d| clamp_similarity(d.similarity)),
         }
     }
@@ -184,11 +188,28 @@ fn json_list<'s>(items: impl IntoIterator<Item = &'s str>) -> String {
     serde_json::to_string(&items).unwrap_or_else(|_| "[]".to_owned())
 }
 
-fn duplicate(row: &Row<'_>) -> Result<Option<Duplicate>, StoreError> {
+/// Reads the copy status of the article stored under `key`.
+fn duplicate(row: &Row<'_>, key: &str) -> Result<Option<Duplicate>, StoreError> {
     let of: Option<String> = row.get("duplicate_of")?;
     let similarity: Option<f64> = row.get("duplicate_similarity")?;
     // The table's CHECK keeps the two NULL together.
-    Ok(of.map(|of| Duplicate { of, similarity: similarity.unwrap_or(1.0) as f32 }))
+    let Some(of) = of else { return Ok(None) };
+    let of = article_key(&of, "articles.duplicate_of", key)?;
+    Ok(Some(Duplicate { of, similarity: similarity.unwrap_or(1.0) as f32 }))
+}
+
+/// Parses a stored identity key; `column` and `row` name it in the error.
+pub(crate) fn article_key(
+    value: &str,
+    column: &'static str,
+    row: &str,
+) -> Result<ArticleKey, StoreError> {
+    value.parse().map_err(|e: BadKey| StoreError::BadValue {
+        column,
+        row: row.to_owned(),
+        value: value.to_owned(),
+        reason: e.to_string(),
+    })
 }
 
 /// Parses a stored time; `column` and `row` name it in the error. The store writes

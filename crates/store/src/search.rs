@@ -1,12 +1,12 @@
 //! Full-text search over article titles and texts (SQLite FTS5).
 
-use chorus_model::{EventId, Timestamp};
+use chorus_model::{ArticleKey, EventId, Timestamp};
 use rusqlite::Row;
 use serde::Serialize;
 use url::Url;
 
 use crate::restore::sql_limit;
-use crate::rows::parse_time;
+use crate::rows::{article_key, parse_time};
 use crate::{Store, StoreError};
 
 /// Put around each matched term in [`SearchHit::snippet`].
@@ -18,7 +18,7 @@ pub const MATCH_END: &str = "]";
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct SearchHit {
     /// The article's key.
-    pub key: String,
+    pub key: ArticleKey,
     /// Where it was found.
     pub url: Option<Url>,
     /// The outlet that published it.
@@ -132,7 +132,7 @@ fn read_hit(row: &Row<'_>) -> Result<SearchHit, StoreError> {
         event: row.get::<_, Option<i64>>("event")?.map(EventId),
         snippet: row.get("snippet")?,
         score: -row.get::<_, f64>("rank")?,
-        key,
+        key: article_key(&key, "articles.key", &key)?,
     })
 }
 

@@ -162,7 +162,7 @@ fn write_articles(
         let a = &c.article;
         let p = ArticleParams::new(c);
         let inserted = insert.execute(named_params! {
-            ":key": c.key,
+            ":key": p.key,
             ":input_id": a.input_id,
             ":url": p.url,
             ":canonical_url": p.canonical_url,
@@ -187,8 +187,8 @@ fn write_articles(
             counts.inserted += 1;
             if let Some(s) = &c.supersedes {
                 supersede.execute(named_params! {
-                    ":original": c.key,
-                    ":former": s.key,
+                    ":original": p.key,
+                    ":former": s.key.to_string(),
                     ":similarity": clamp_similarity(s.similarity),
                 })?;
             }

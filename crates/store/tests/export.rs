@@ -35,7 +35,7 @@ fn export_streams_every_article_in_arrival_order() {
         ]
     );
     let dups: Vec<Option<&str>> = rows.iter().map(|r| r.duplicate_of.as_deref()).collect();
-    assert_eq!(dups, [None, Some("a-1"), Some("a-1"), None, Some(web.key.as_str())]);
+    assert_eq!(dups, [None, Some("a-1"), Some("a-1"), None, Some(web.key.to_string().as_str())]);
     assert_eq!(rows[1].duplicate_similarity, Some(0.96));
     assert_eq!(rows[4].event.map(|e| e.0), Some(2));
 

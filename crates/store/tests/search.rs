@@ -28,7 +28,7 @@ fn finds_words_in_the_text_and_in_the_title() {
     let (_dir, store) = searchable();
     let hits = store.search("soldiers", 10).unwrap();
     assert_eq!(hits.len(), 1);
-    assert_eq!(hits[0].key, "https://harbor-gazette.test/world/troops");
+    assert_eq!(hits[0].key.to_string(), "https://harbor-gazette.test/world/troops");
     assert!(hits[0].snippet.contains("[soldiers]"), "{}", hits[0].snippet);
     assert_eq!(hits[0].outlet.as_deref(), Some("Harbor Gazette"));
     assert_eq!(hits[0].event.map(|e| e.0), Some(1));

@@ -3,8 +3,8 @@
 use std::path::PathBuf;
 
 use chorus_model::{
-    Article, Classified, DateSource, Duplicate, EventId, EventRef, FeedCheck, FeedOutcome,
-    FeedSpec, FeedState, PageFlags, Timestamp,
+    Article, ArticleKey, Classified, DateSource, Duplicate, EventId, EventRef, FeedCheck,
+    FeedOutcome, FeedSpec, FeedState, PageFlags, Timestamp,
 };
 use chorus_store::Store;
 use tempfile::TempDir;
@@ -45,7 +45,7 @@ pub(crate) fn fetched(outlet: &str, slug: &str, event: i64, published: &str) -> 
             flags: PageFlags { paywalled: true, ..PageFlags::default() },
             extractor: "chorus-extract 0.1.0".to_owned(),
         },
-        key,
+        key: key.parse().unwrap(),
         text_hash: format!("{:016x}", slug.len() * 7919),
         duplicate_of: None,
         supersedes: None,
@@ -63,7 +63,7 @@ pub(crate) fn input(id: &str, text: &str, event: i64) -> Classified {
             extractor: "input".to_owned(),
             ..Article::default()
         },
-        key: format!("input:{id}"),
+        key: ArticleKey::Input(id.to_owned()),
         text_hash: format!("hash-{id}"),
         duplicate_of: None,
         supersedes: None,

@@ -1,6 +1,6 @@
 //! Batched writes: idempotence, events, merges, feed health.
 
-use chorus_model::{EventId, FeedOutcome, Superseded};
+use chorus_model::{ArticleKey, EventId, FeedOutcome, Superseded};
 use chorus_store::{EventOrder, Stats};
 
 use crate::util::{check, count, duplicate_of, fetched, input, new_store, ts};
@@ -115,7 +115,7 @@ fn events_are_listed_with_their_counts_in_either_order() {
     assert_eq!(shared, [1], "only the troops event has two outlets");
 
     let detail = store.event(EventId(1)).unwrap().unwrap();
-    let keys: Vec<&str> = detail.articles.iter().map(|a| a.key.as_str()).collect();
+    let keys: Vec<String> = detail.articles.iter().map(|a| a.key.to_string()).collect();
     assert_eq!(
         keys,
         [
@@ -124,7 +124,7 @@ fn events_are_listed_with_their_counts_in_either_order() {
             "https://harbor-gazette.test/world/troops-follow-up"
         ]
     );
-    assert_eq!(detail.articles[1].duplicate_of.as_deref(), Some(original.key.as_str()));
+    assert_eq!(detail.articles[1].duplicate_of.as_ref(), Some(&original.key));
     assert_eq!(detail.articles[1].similarity, Some(0.97));
     assert_eq!(detail.articles[0].article.authors, ["Ana Ruiz", "Tom Lee"]);
     assert!(store.event(EventId(42)).unwrap().is_none());
@@ -206,11 +206,11 @@ fn an_earlier_published_original_stored_after_its_copies_takes_them_over() {
     store.write_batch(&[wire.clone()], &[]).unwrap();
 
     let detail = store.event(EventId(1)).unwrap().unwrap();
-    let find = |key: &str| detail.articles.iter().find(|a| a.key == key).unwrap();
+    let find = |key: &ArticleKey| detail.articles.iter().find(|a| a.key == *key).unwrap();
     assert_eq!(find(&wire.key).duplicate_of, None);
-    assert_eq!(find(&reprint.key).duplicate_of.as_deref(), Some(wire.key.as_str()));
+    assert_eq!(find(&reprint.key).duplicate_of.as_ref(), Some(&wire.key));
     assert_eq!(find(&reprint.key).similarity, Some(0.95));
-    assert_eq!(find(&copy.key).duplicate_of.as_deref(), Some(wire.key.as_str()));
+    assert_eq!(find(&copy.key).duplicate_of.as_ref(), Some(&wire.key));
     assert_eq!(
         find(&copy.key).similarity,
         Some(0.9),
