@@ -17,6 +17,9 @@
 //!   storms two days apart that share a vocabulary but nothing else;
 //! - misbehaving responses under `/_hostile/` (see [`hostile`]).
 //!
+//! [`farm`] is a separate, much larger and plainer server: thousands of synthetic feeds over
+//! many loopback hosts, for measuring a poller.
+//!
 //! [`catalog()`] is the ground truth tests compare against: which stories exist, which
 //! outlet and event each belongs to, which one is a reprint of which, and which strings
 //! of each template must never reach extracted text ([`Outlet::furniture`]).
@@ -43,6 +46,7 @@ use std::io;
 use std::net::SocketAddr;
 
 mod catalog;
+pub mod farm;
 mod feeds;
 pub mod hostile;
 mod outlets;

@@ -4,6 +4,7 @@
 mod util;
 
 mod catalog;
+mod farm;
 mod feeds;
 mod hostile;
 mod pace;
