@@ -4,7 +4,7 @@ CARGO ?= cargo
 SHARED ?= ../shared
 
 .DEFAULT_GOAL := help
-.PHONY: help run test check fmt lint doc bench bench-extract bench-cluster bless clean-demo
+.PHONY: help run test check fmt lint doc bench bench-extract bench-cluster bench-fetch bless clean-demo
 
 help: ## Show this help
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -39,6 +39,9 @@ bench-extract: ## Extraction F1 and speed on $(SHARED)/bench/extract/dev, when p
 
 bench-cluster: ## Clustering scores and speed on $(SHARED)/bench/cluster/dev, when present
 	@bash scripts/bench-cluster.sh "$(SHARED)"
+
+bench-fetch: ## Feed polls per second, peak memory and politeness: 2,000 feeds over 100 loopback hosts
+	@$(CARGO) run --quiet --release -p chorus-fetch --example bench_fetch -- $(BENCH_FETCH_ARGS)
 
 bless: ## Regenerate golden files (review the diff before committing)
 	CHORUS_BLESS=1 $(CARGO) test --workspace --all-targets -- golden
