@@ -273,4 +273,45 @@ mod tests {
             "fetch.connect_timeout_secs (60) must not exceed fetch.timeout_secs (5)"
         );
     }
+
+    #[test]
+    fn address_policy_is_safe_by_default_and_networks_are_parsed() {
+        let settings = FetchSettings::default();
+        assert!(!settings.allow_private_networks);
+        assert!(settings.allowed_networks.is_empty());
+        assert_eq!(settings.max_url_bytes, 2048);
+
+        let cfg = FetchConfig {
+            allowed_networks: vec![
+                "127.0.0.1/32".into(),
+                " 10.1.2.3/16 ".into(),
+                "fd00:1::/64".into(),
+                "::1".into(),
+            ],
+            ..FetchConfig::default()
+        };
+        let nets: Vec<String> =
+            cfg.validate().unwrap().allowed_networks.iter().map(ToString::to_string).collect();
+        assert_eq!(nets, ["127.0.0.1/32", "10.1.0.0/16", "fd00:1::/64", "::1/128"]);
+    }
+
+    #[test]
+    fn bad_networks_and_short_url_limits_are_named() {
+        let cfg = FetchConfig {
+            allowed_networks: vec!["127.0.0.1/32".into(), "localhost".into(), "10.0.0.0/33".into()],
+            max_url_bytes: 10,
+            ..FetchConfig::default()
+        };
+        let problems: Vec<String> =
+            cfg.validate().unwrap_err().iter().map(ToString::to_string).collect();
+        assert_eq!(problems.len(), 3, "{problems:?}");
+        assert!(
+            problems[0].starts_with("fetch.max_url_bytes must be at least 256"),
+            "{problems:?}"
+        );
+        assert!(problems[1].starts_with("fetch.allowed_networks[1] `localhost` is not a network"));
+        assert!(
+            problems[2].starts_with("fetch.allowed_networks[2] `10.0.0.0/33` is not a network")
+        );
+    }
 }
