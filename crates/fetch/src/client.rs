@@ -223,7 +223,8 @@ impl Fetcher {
             }
             if needed > body.capacity() {
                 // Grow by doubling, as `Vec` would, but never past the cap.
-                let target = needed.max(body.capacity() * 2).min(limit as usize);
+                let cap = usize::try_from(limit).unwrap_or(usize::MAX);
+                let target = needed.max(body.capacity() * 2).min(cap);
                 body.reserve_exact(target - body.len());
             }
             body.extend_from_slice(&chunk);

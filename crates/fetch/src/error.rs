@@ -65,8 +65,9 @@ pub enum FetchError {
     RedirectLoop {
         /// The requested address.
         url: Url,
-        /// The address visited twice.
-        to: Url,
+        /// The address visited twice (boxed: two addresses inline would make every
+        /// `FetchError` larger).
+        to: Box<Url>,
     },
     /// The address, or a redirect target, is longer than `fetch.max_url_bytes`.
     #[error("address longer than {limit} bytes")]
@@ -196,7 +197,7 @@ impl FetchError {
                 return FetchError::Forbidden { url, addr: refusal.addr, why: refusal.kind };
             }
             if let Some(looped) = e.downcast_ref::<RedirectLoop>() {
-                return FetchError::RedirectLoop { url, to: looped.to.clone() };
+                return FetchError::RedirectLoop { url, to: Box::new(looped.to.clone()) };
             }
             if e.is::<RedirectTooLong>() {
                 return FetchError::UrlTooLong { url, limit: max_url_bytes };

@@ -72,7 +72,7 @@ async fn redirect_loop_is_reported_as_a_loop() {
     let cfg = FetchConfig { max_redirects: 10, ..util::config() };
     let err = fetch(&util::fetcher(&cfg), &server, "/loop-a").await.unwrap_err();
     assert!(
-        matches!(&err, FetchError::RedirectLoop { to, .. } if *to == server.url("/loop-a")),
+        matches!(&err, FetchError::RedirectLoop { to, .. } if **to == server.url("/loop-a")),
         "{err:?}"
     );
     assert_eq!(err.reason(), "redirect_loop");
