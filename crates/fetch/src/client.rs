@@ -123,17 +123,7 @@ impl Fetcher {
         if !matches!(url.scheme(), "http" | "https") {
             return Err(FetchError::UnsupportedUrl { url: url.clone() });
         }
-        if url.as_str().len() > self.cfg.max_url_bytes {
-            return Err(FetchError::UrlTooLong { url: url.clone(), limit: self.cfg.max_url_bytes });
-        }
-        // An IP literal is connected to without resolving, so the resolver never sees it.
-        if let Err(refused) = self.addresses.check_url(url) {
-            return Err(FetchError::Forbidden {
-                url: url.clone(),
-                addr: refused.addr,
-                why: refused.kind,
-            });
-        }
+        self.addresses.before_sending(url, self.cfg.max_url_bytes)?;
         let mut headers = HeaderMap::new();
         headers.insert(header::ACCEPT, HeaderValue::from_static(accept(want)));
         if let Some(state) = conditional {
@@ -249,14 +239,7 @@ impl Fetcher {
     }
 
     fn error(&self, url: &Url, err: reqwest::Error) -> FetchError {
-        let cfg = &self.cfg;
-        let limits = Limits {
-            connect: cfg.connect_timeout,
-            total: cfg.timeout,
-            max_redirects: cfg.max_redirects,
-            max_url_bytes: cfg.max_url_bytes,
-        };
-        FetchError::from_reqwest(url, err, limits)
+        FetchError::from_reqwest(url, err, Limits::of(&self.cfg))
     }
 }
 

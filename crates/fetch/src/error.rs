@@ -226,6 +226,17 @@ pub(crate) struct Limits {
     pub(crate) max_url_bytes: usize,
 }
 
+impl Limits {
+    pub(crate) fn of(cfg: &crate::FetchSettings) -> Limits {
+        Limits {
+            connect: cfg.connect_timeout,
+            total: cfg.timeout,
+            max_redirects: cfg.max_redirects,
+            max_url_bytes: cfg.max_url_bytes,
+        }
+    }
+}
+
 /// Why a feed body could not be read as a feed.
 #[derive(Debug, thiserror::Error, Clone, PartialEq, Eq)]
 pub enum FeedError {

@@ -8,7 +8,7 @@
 //! - [`GuardedResolver`]: every name is resolved here and the refused addresses dropped,
 //!   so the connection can only go to an address that passed (a name that resolves to a
 //!   public address once and a private one the next time gains nothing);
-//! - [`AddressPolicy::check_url`]: addresses written as IP literals skip name resolution,
+//! - [`AddressPolicy::before_sending`]: addresses written as IP literals skip name resolution,
 //!   so they are checked before sending, and again at each redirect ([`redirect_policy`]).
 
 use std::fmt;
@@ -18,6 +18,8 @@ use std::sync::Arc;
 use ipnet::IpNet;
 use reqwest::dns::{Addrs, Name, Resolve, Resolving};
 use url::{Host, Url};
+
+use crate::error::FetchError;
 
 /// What kind of non-public address a refused one is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -187,6 +189,19 @@ impl AddressPolicy {
             return Ok(());
         }
         Err(Refusal { addr: ip, kind })
+    }
+
+    /// The checks made before a request is sent: its length, and its host when that is an
+    /// IP literal (connected to without resolving, so the resolver never sees it).
+    pub(crate) fn before_sending(&self, url: &Url, max_url_bytes: usize) -> Result<(), FetchError> {
+        if url.as_str().len() > max_url_bytes {
+            return Err(FetchError::UrlTooLong { url: url.clone(), limit: max_url_bytes });
+        }
+        self.check_url(url).map_err(|refusal| FetchError::Forbidden {
+            url: url.clone(),
+            addr: refusal.addr,
+            why: refusal.kind,
+        })
     }
 
     /// Checks a URL whose host is an IP literal; a name is left to the resolver.
