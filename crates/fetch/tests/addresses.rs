@@ -144,3 +144,15 @@ async fn a_feed_linking_to_a_private_address_gets_that_page_dropped() {
     assert_eq!(stats.hits("/page/admin"), 0);
     assert!(checks_rx.recv().await.is_some());
 }
+
+/// `localhost` resolves to `::1` and `127.0.0.1`; with only the latter allowed, the refused
+/// address is dropped and the allowed one used, rather than the name failing whole.
+#[tokio::test]
+async fn a_name_with_one_allowed_address_connects_to_that_one() {
+    let server = TestServer::start().await;
+    let url =
+        url::Url::parse(&format!("http://localhost:{}/page/named", server.addr.port())).unwrap();
+    let page = util::fetcher(&only_127_0_0_1()).fetch_page(&url, "x", None).await.unwrap();
+    assert!(String::from_utf8(page.body).unwrap().contains("Text of /page/named."));
+    assert_eq!(server.stats.hits("/page/named"), 1);
+}
