@@ -131,7 +131,8 @@ pub enum FetchError {
 
 impl FetchError {
     /// A short slug for counting failures by kind ("http_404", "timeout", "too_large",
-    /// "redirects", "not_html", "connect", …). HTTP statuses outside the common ones are
+    /// "redirects", "redirect_loop", "url_too_long", "forbidden_address", "not_html",
+    /// "connect", …). HTTP statuses outside the common ones are
     /// grouped ("http_4xx", "http_5xx") so the set of slugs stays small.
     pub fn reason(&self) -> &'static str {
         match self {
@@ -153,7 +154,8 @@ impl FetchError {
 
     /// True for a failure that may not happen again: a timeout, a refused or broken
     /// connection, or a status that says "later" (408, 425, 429, 5xx). A missing page, a
-    /// body that is not HTML or too large, or a redirect loop will fail the same way.
+    /// body that is not HTML or too large, a redirect loop, or a refused address will fail
+    /// the same way.
     pub fn is_passing(&self) -> bool {
         match self {
             FetchError::Timeout { .. }
