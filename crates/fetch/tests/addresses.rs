@@ -156,3 +156,24 @@ async fn a_name_with_one_allowed_address_connects_to_that_one() {
     assert!(String::from_utf8(page.body).unwrap().contains("Text of /page/named."));
     assert_eq!(server.stats.hits("/page/named"), 1);
 }
+
+/// A redirect to a name is not checked by the redirect policy (it cannot resolve) but by
+/// the resolver when the next connection is made.
+#[tokio::test]
+async fn a_redirect_to_a_name_resolving_to_a_refused_address_is_refused() {
+    let stats = Arc::new(Stats::default());
+    let allowed = TestServer::start_on("127.0.0.2", Arc::clone(&stats), 0).await;
+    let target = TestServer::start_on("127.0.0.1", Arc::clone(&stats), 0).await;
+    let named = format!("http://localhost:{}/page/inside", target.addr.port());
+    allowed.route("/to-name", Route::Redirect(named));
+    let cfg = FetchConfig { allowed_networks: vec!["127.0.0.2".into()], ..util::strict() };
+
+    let err =
+        util::fetcher(&cfg).fetch_page(&allowed.url("/to-name"), "x", None).await.unwrap_err();
+    assert!(
+        matches!(&err, FetchError::Forbidden { addr, why: AddressKind::Loopback, .. } if addr.is_loopback()),
+        "{err:?}"
+    );
+    assert_eq!(stats.hits("/to-name"), 1);
+    assert_eq!(stats.hits("/page/inside"), 0);
+}
