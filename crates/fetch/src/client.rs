@@ -207,17 +207,10 @@ impl Fetcher {
         let mut stream = response.bytes_stream();
         while let Some(chunk) = stream.next().await {
             let chunk = chunk.map_err(|e| self.error(url, e))?;
-            let needed = body.len() + chunk.len();
-            if needed as u64 > limit {
+            if (body.len() + chunk.len()) as u64 > limit {
                 return Err(too_large());
             }
-            if needed > body.capacity() {
-                // Grow by doubling, as `Vec` would, but never past the cap.
-                let cap = usize::try_from(limit).unwrap_or(usize::MAX);
-                let target = needed.max(body.capacity() * 2).min(cap);
-                body.reserve_exact(target - body.len());
-            }
-            body.extend_from_slice(&chunk);
+            extend_within(&mut body, &chunk, usize::try_from(limit).unwrap_or(usize::MAX));
         }
         Ok(body)
     }
@@ -243,6 +236,17 @@ impl Fetcher {
     }
 }
 
+/// Appends `chunk`, growing `body` by doubling as `Vec` would, but never past `cap`, so
+/// the buffer itself stays under the body cap. The caller has checked that it fits.
+fn extend_within(body: &mut Vec<u8>, chunk: &[u8], cap: usize) {
+    let needed = body.len() + chunk.len();
+    if needed > body.capacity() {
+        let target = needed.max(body.capacity() * 2).min(cap.max(needed));
+        body.reserve_exact(target - body.len());
+    }
+    body.extend_from_slice(chunk);
+}
+
 /// The politeness key: host and port, so two servers on one machine are two hosts.
 fn host_key(url: &Url) -> String {
     format!("{}:{}", url.host_str().unwrap_or_default(), url.port_or_known_default().unwrap_or(0))
@@ -261,6 +265,25 @@ fn accept(want: Want) -> &'static str {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn body_buffer_never_grows_past_the_cap() {
+        let cap = 200_000;
+        let mut body = Vec::new();
+        let chunk = [7u8; 8192];
+        while body.len() + chunk.len() <= cap {
+            extend_within(&mut body, &chunk, cap);
+            assert!(
+                body.capacity() <= cap,
+                "capacity {} at length {}",
+                body.capacity(),
+                body.len()
+            );
+        }
+        let rest = cap - body.len();
+        extend_within(&mut body, &chunk[..rest], cap);
+        assert_eq!((body.len(), body.capacity()), (cap, cap));
+    }
 
     #[test]
     fn host_key_includes_the_port() {
