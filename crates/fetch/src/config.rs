@@ -45,7 +45,8 @@ pub struct FetchConfig {
     /// body streams in, so no more than this is ever held; a `Content-Length` above it fails
     /// before any body byte is read.
     pub max_body_bytes: u64,
-    /// Redirects followed per request before giving up (0 follows none).
+    /// Redirects followed per request before giving up (0 follows none). A redirect back
+    /// to an address already visited fails at once, as a loop.
     pub max_redirects: usize,
     /// Requests in flight to one host (`host:port`) at once, feeds and pages together.
     pub per_host_concurrency: usize,
