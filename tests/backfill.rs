@@ -140,3 +140,23 @@ async fn no_page_furniture_reaches_the_text() {
         }
     }
 }
+
+/// The default config fetches nothing from loopback: every poll fails naming the address
+/// and the key, nothing is stored, and `chorus feeds` shows why.
+#[tokio::test(flavor = "multi_thread")]
+async fn without_allow_private_networks_a_loopback_newsroom_is_refused() {
+    let news = newsroom(Duration::ZERO).await;
+    let ws = Workspace::new();
+    let config = ws.path("default.toml");
+    let db = ws.path("chorus.db");
+    let text =
+        format!("[store]\npath = {:?}\n\n{}", db.to_str().unwrap(), news.demo_config_feeds());
+    std::fs::write(&config, text).unwrap();
+
+    run_ok(&["backfill", "--config", config.to_str().unwrap()]).await;
+    assert!(export(&db).await.is_empty(), "nothing fetched, nothing stored");
+    let feeds = run_ok(&["feeds", "--db", db.to_str().unwrap()]).await;
+    let refusals = feeds.matches("last error: refused to connect to 127.").count();
+    assert_eq!(refusals, news.feeds().len(), "{feeds}");
+    assert!(feeds.contains("fetch.allow_private_networks = true"), "{feeds}");
+}

@@ -88,13 +88,24 @@ async fn one_page_prints_text_and_metadata() {
     assert!(json["articleBody"].as_str().unwrap().starts_with("The harbour at Port Calder"));
 }
 
+/// A config letting the download reach the newsroom on loopback.
+fn loopback_config(ws: &Workspace) -> String {
+    let path = ws.path("fetch.toml");
+    std::fs::write(&path, crate::util::LOOPBACK_FETCH).unwrap();
+    path.to_str().unwrap().to_owned()
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn a_url_is_downloaded_and_extracted_like_a_feed_page() {
     let news = crate::util::newsroom(std::time::Duration::ZERO).await;
+    let ws = Workspace::new();
+    let config = loopback_config(&ws);
     let story = &chorus_newsroom::catalog().stories[0];
     let url = news.article_url(story);
-    let json: Value =
-        serde_json::from_str(&run_ok(&["extract", url.as_str(), "--json"]).await).unwrap();
+    let json: Value = serde_json::from_str(
+        &run_ok(&["extract", url.as_str(), "--json", "--config", &config]).await,
+    )
+    .unwrap();
     assert_eq!(json["title"], story.title, "{json}");
     assert_eq!(json["authors"], serde_json::json!([story.author]), "{json}");
     let body = json["articleBody"].as_str().unwrap();
@@ -105,8 +116,21 @@ async fn a_url_is_downloaded_and_extracted_like_a_feed_page() {
 
     // A page that cannot be had is a clear error naming the address and the status.
     let missing = news.hostile_url("status/404");
-    let out = run(&["extract", missing.as_str()]).await;
+    let out = run(&["extract", missing.as_str(), "--config", &config]).await;
     assert!(!out.status.success());
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains(missing.as_str()) && err.contains("404"), "{err}");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_url_on_loopback_is_refused_without_a_config_allowing_it() {
+    let news = crate::util::newsroom(std::time::Duration::ZERO).await;
+    let url = news.article_url(&chorus_newsroom::catalog().stories[0]);
+    let out = run(&["extract", url.as_str()]).await;
+    assert_eq!(out.status.code(), Some(1));
+    assert!(out.stdout.is_empty());
+    let err = String::from_utf8_lossy(&out.stderr);
+    let host = url.host_str().unwrap();
+    assert!(err.contains(&format!("refused to connect to {host}")), "{err}");
+    assert!(err.contains("allow_private_networks = true") && err.contains("--config"), "{err}");
 }

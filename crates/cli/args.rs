@@ -172,9 +172,15 @@ pub(crate) struct FeedsArgs {
 #[derive(Debug, Args)]
 pub(crate) struct ExtractArgs {
     /// An HTML file (`.html` or `.html.gz`), or an `http(s)://` address to download (with
-    /// the default `[fetch]` limits: timeouts, body cap, redirects).
+    /// the `[fetch]` limits: timeouts, body cap, redirects, and no loopback or private
+    /// address unless the config allows it).
     #[arg(value_name = "FILE|URL", required_unless_present = "html_dir")]
     pub(crate) file: Option<PathBuf>,
+    /// Take the `[fetch]` and `[extract]` settings from this config file instead of the
+    /// defaults (`[fetch] allow_private_networks = true` to download from your own
+    /// network).
+    #[arg(short, long, value_name = "FILE")]
+    pub(crate) config: Option<PathBuf>,
     /// For a file: the page's URL, to resolve relative links and read dates in the path.
     #[arg(long)]
     pub(crate) url: Option<String>,

@@ -8,7 +8,7 @@ use std::sync::Mutex;
 
 use anyhow::Context;
 use chorus_extract::{ExtractSettings, extract as extract_page, extract_html};
-use chorus_fetch::{FetchSettings, Fetcher};
+use chorus_fetch::{FetchError, FetchSettings, Fetcher};
 use chorus_model::Article;
 use serde::Serialize;
 use url::Url;
@@ -46,7 +46,13 @@ impl From<Article> for PageResult {
 }
 
 pub(crate) fn extract(args: ExtractArgs) -> anyhow::Result<ExitCode> {
-    let cfg = ExtractSettings::default();
+    let (fetch, cfg) = match &args.config {
+        Some(path) => {
+            let settings = chorus_pipeline::Config::load(path)?;
+            (settings.fetch, settings.extract)
+        }
+        None => (FetchSettings::default(), ExtractSettings::default()),
+    };
     if let (Some(dir), Some(out)) = (&args.html_dir, &args.out) {
         return extract_dir(dir, out, args.jobs.max(1), &cfg);
     }
@@ -59,7 +65,7 @@ pub(crate) fn extract(args: ExtractArgs) -> anyhow::Result<ExitCode> {
     {
         Some(address) => {
             let url = Url::parse(address).with_context(|| format!("{address} is not a URL"))?;
-            download_and_extract(&url, &cfg)?
+            download_and_extract(&url, &fetch, &cfg)?
         }
         None => {
             let url =
@@ -84,15 +90,25 @@ pub(crate) fn extract(args: ExtractArgs) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// Downloads one page as the daemon would (same client, limits and charset handling) and
-/// extracts it.
-fn download_and_extract(url: &Url, cfg: &ExtractSettings) -> anyhow::Result<Article> {
-    let fetcher = Fetcher::new(&FetchSettings::default())?;
+/// Downloads one page as the daemon would (same client, limits, address policy and charset
+/// handling) and extracts it.
+fn download_and_extract(
+    url: &Url,
+    fetch: &FetchSettings,
+    cfg: &ExtractSettings,
+) -> anyhow::Result<Article> {
+    let fetcher = Fetcher::new(fetch)?;
     let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
     let outlet = url.host_str().unwrap_or_default();
-    let page = runtime
-        .block_on(fetcher.fetch_page(url, outlet, None))
-        .with_context(|| format!("downloading {url}"))?;
+    let page = match runtime.block_on(fetcher.fetch_page(url, outlet, None)) {
+        Ok(page) => page,
+        // The message names the address and the key; say where the key goes.
+        Err(err @ FetchError::Forbidden { .. }) => anyhow::bail!(
+            "downloading {url}: {err}\n(to download from your own network, pass --config FILE \
+             with `allow_private_networks = true` or `allowed_networks = [...]` under [fetch])"
+        ),
+        Err(err) => return Err(err).with_context(|| format!("downloading {url}")),
+    };
     extract_page(&page, cfg).with_context(|| format!("extracting {url}"))
 }
 

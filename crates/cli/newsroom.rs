@@ -25,10 +25,12 @@ pub(crate) fn serve(args: NewsroomArgs) -> anyhow::Result<ExitCode> {
         let mut out = std::io::stdout().lock();
         writeln!(
             out,
-            "newsroom serving {} outlets on http://{}; feeds for a config file:\n",
+            "newsroom serving {} outlets on http://{}; for a config file:\n",
             newsroom.feeds().len(),
             newsroom.addr()
         )?;
+        // Chorus refuses loopback addresses unless the config allows them.
+        writeln!(out, "[fetch]\nallow_private_networks = true\n")?;
         writeln!(out, "{}", newsroom.demo_config_feeds())?;
         out.flush()?;
         drop(out);

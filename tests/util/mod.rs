@@ -33,6 +33,10 @@ pub(crate) async fn run_ok(args: &[&str]) -> String {
     String::from_utf8(out.stdout).expect("stdout is UTF-8")
 }
 
+/// The `[fetch]` section every test config needs: the newsroom is on loopback, which the
+/// fetcher refuses by default.
+pub(crate) const LOOPBACK_FETCH: &str = "[fetch]\nallow_private_networks = true\n";
+
 /// A temp dir holding a database and a config pointing at a newsroom.
 pub(crate) struct Workspace {
     pub(crate) dir: tempfile::TempDir,
@@ -48,11 +52,12 @@ impl Workspace {
     }
 
     /// Writes a config for `newsroom`'s feeds with a database `db` in this dir, plus
-    /// `extra` TOML appended; returns its path.
+    /// `extra` TOML appended; returns its path. The newsroom is on loopback, so the config
+    /// sets `[fetch] allow_private_networks = true` (`extra` must not have a `[fetch]`).
     pub(crate) fn config(&self, newsroom: &Newsroom, db: &str, extra: &str) -> PathBuf {
         let path = self.path(&format!("{db}.toml"));
         let text = format!(
-            "[store]\npath = {:?}\nbatch_size = 4\nflush_interval_ms = 100\n\n{extra}\n\n{}",
+            "{LOOPBACK_FETCH}\n[store]\npath = {:?}\nbatch_size = 4\nflush_interval_ms = 100\n\n{extra}\n\n{}",
             self.path(db).display().to_string(),
             newsroom.demo_config_feeds()
         );

@@ -1,4 +1,5 @@
-//! The polite HTTP client: one reqwest client, a limit per host, a cap on every body.
+//! The polite HTTP client: one reqwest client, a limit per host, a cap on every body, and
+//! only the addresses the config allows ([`crate::guard`]).
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, PoisonError};
@@ -12,7 +13,9 @@ use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 use url::Url;
 
 use crate::config::FetchSettings;
-use crate::error::FetchError;
+use crate::error::{FeedError, FetchError, Limits};
+use crate::feed::may_be_feed;
+use crate::guard::{AddressPolicy, GuardedResolver, redirect_policy};
 
 /// Above this many hosts, idle per-host limits are forgotten, so a long run over many
 /// hosts does not keep one semaphore per host ever seen.
@@ -28,6 +31,7 @@ const MAX_IDLE_HOSTS: usize = 4096;
 pub struct Fetcher {
     client: reqwest::Client,
     cfg: FetchSettings,
+    addresses: Arc<AddressPolicy>,
     hosts: Mutex<HashMap<String, Arc<Semaphore>>>,
 }
 
@@ -53,19 +57,29 @@ pub(crate) struct Response {
 impl Fetcher {
     /// Builds the client from checked settings ([`crate::FetchConfig::validate`]), after
     /// installing the TLS crypto provider ([`crate::init_tls`]).
+    ///
+    /// Connections go straight to the outlet: proxy settings in the environment are
+    /// ignored, since a proxy would resolve names where the address guard cannot see.
     pub fn new(cfg: &FetchSettings) -> Result<Fetcher, FetchError> {
         crate::init_tls();
+        let addresses =
+            Arc::new(AddressPolicy::new(cfg.allow_private_networks, &cfg.allowed_networks));
+        let resolver = GuardedResolver { policy: Arc::clone(&addresses) };
+        let redirects =
+            redirect_policy(Arc::clone(&addresses), cfg.max_redirects, cfg.max_url_bytes);
         let client = reqwest::Client::builder()
             .user_agent(cfg.user_agent.as_str())
             .connect_timeout(cfg.connect_timeout)
             .timeout(cfg.timeout)
-            .redirect(reqwest::redirect::Policy::limited(cfg.max_redirects))
+            .redirect(redirects)
+            .dns_resolver(resolver)
+            .no_proxy()
             .gzip(true)
             .brotli(true)
             .deflate(true)
             .build()
             .map_err(|source| FetchError::Client { source })?;
-        Ok(Fetcher { client, cfg: cfg.clone(), hosts: Mutex::new(HashMap::new()) })
+        Ok(Fetcher { client, cfg: cfg.clone(), addresses, hosts: Mutex::new(HashMap::new()) })
     }
 
     /// The settings this fetcher was built with.
@@ -75,10 +89,11 @@ impl Fetcher {
 
     /// Downloads one article page.
     ///
-    /// Fails on a non-success status, a timeout, too many redirects, a body over
-    /// `max_body_bytes`, or a `Content-Type` that cannot be a page ([`may_be_html`]: an
-    /// image, SVG, JSON, a PDF; a missing one is accepted). `entry` is passed through into
-    /// the page.
+    /// Fails on a non-success status, a timeout, too many redirects or a redirect loop, a
+    /// body over `max_body_bytes`, an address over `max_url_bytes`, an address the config
+    /// does not allow ([`FetchError::Forbidden`]), or a `Content-Type` that cannot be a
+    /// page ([`may_be_html`]: an image, SVG, JSON, a PDF; a missing one is accepted).
+    /// `entry` is passed through into the page.
     pub async fn fetch_page(
         &self,
         url: &Url,
@@ -108,6 +123,7 @@ impl Fetcher {
         if !matches!(url.scheme(), "http" | "https") {
             return Err(FetchError::UnsupportedUrl { url: url.clone() });
         }
+        self.addresses.before_sending(url, self.cfg.max_url_bytes)?;
         let mut headers = HeaderMap::new();
         headers.insert(header::ACCEPT, HeaderValue::from_static(accept(want)));
         if let Some(state) = conditional {
@@ -157,12 +173,22 @@ impl Fetcher {
                 content_type: content_type.to_owned(),
             });
         }
+        if want == Want::Feed
+            && let Some(content_type) = out.content_type.as_deref().filter(|ct| !may_be_feed(ct))
+        {
+            let found = format!("a response of type {content_type}");
+            return Err(FetchError::Feed {
+                url: url.clone(),
+                source: FeedError::NotAFeed { found },
+            });
+        }
         out.body = self.read_body(url, response).await?;
         Ok(out)
     }
 
     /// Reads the body chunk by chunk, failing as soon as it would pass the cap, so no more
-    /// than `max_body_bytes` is ever held.
+    /// than `max_body_bytes` is ever held. The chunks are decompressed already, so the cap
+    /// is on the decoded size: a small compressed body that inflates past it fails too.
     async fn read_body(
         &self,
         url: &Url,
@@ -184,7 +210,7 @@ impl Fetcher {
             if (body.len() + chunk.len()) as u64 > limit {
                 return Err(too_large());
             }
-            body.extend_from_slice(&chunk);
+            extend_within(&mut body, &chunk, usize::try_from(limit).unwrap_or(usize::MAX));
         }
         Ok(body)
     }
@@ -206,9 +232,19 @@ impl Fetcher {
     }
 
     fn error(&self, url: &Url, err: reqwest::Error) -> FetchError {
-        let cfg = &self.cfg;
-        FetchError::from_reqwest(url, err, cfg.connect_timeout, cfg.timeout, cfg.max_redirects)
+        FetchError::from_reqwest(url, err, Limits::of(&self.cfg))
     }
+}
+
+/// Appends `chunk`, growing `body` by doubling as `Vec` would, but never past `cap`, so
+/// the buffer itself stays under the body cap. The caller has checked that it fits.
+fn extend_within(body: &mut Vec<u8>, chunk: &[u8], cap: usize) {
+    let needed = body.len() + chunk.len();
+    if needed > body.capacity() {
+        let target = needed.max(body.capacity() * 2).min(cap.max(needed));
+        body.reserve_exact(target - body.len());
+    }
+    body.extend_from_slice(chunk);
 }
 
 /// The politeness key: host and port, so two servers on one machine are two hosts.
@@ -229,6 +265,25 @@ fn accept(want: Want) -> &'static str {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn body_buffer_never_grows_past_the_cap() {
+        let cap = 200_000;
+        let mut body = Vec::new();
+        let chunk = [7u8; 8192];
+        while body.len() + chunk.len() <= cap {
+            extend_within(&mut body, &chunk, cap);
+            assert!(
+                body.capacity() <= cap,
+                "capacity {} at length {}",
+                body.capacity(),
+                body.len()
+            );
+        }
+        let rest = cap - body.len();
+        extend_within(&mut body, &chunk[..rest], cap);
+        assert_eq!((body.len(), body.capacity()), (cap, cap));
+    }
 
     #[test]
     fn host_key_includes_the_port() {

@@ -1,12 +1,15 @@
 //! The `[fetch]` section of the config file.
 
+use std::net::IpAddr;
 use std::num::{NonZeroU32, NonZeroUsize};
 use std::time::Duration;
 
 use chorus_model::{Problem, Problems};
+use ipnet::IpNet;
 use serde::{Deserialize, Serialize};
 
-/// How the fetcher talks to outlets: identity, time limits, size limits and politeness.
+/// How the fetcher talks to outlets: identity, time limits, size limits, politeness, and
+/// which addresses it may reach.
 ///
 /// Read from the `[fetch]` section; every key is optional and defaults to the value shown.
 ///
@@ -23,6 +26,9 @@ use serde::{Deserialize, Serialize};
 /// max_child_sitemaps = 10
 /// max_known_urls = 500000
 /// page_attempts = 3
+/// max_url_bytes = 2048
+/// allow_private_networks = false
+/// allowed_networks = []
 /// ```
 #[derive(Clone, Debug, Deserialize, Serialize, PartialEq)]
 #[serde(deny_unknown_fields, default)]
@@ -39,7 +45,8 @@ pub struct FetchConfig {
     /// body streams in, so no more than this is ever held; a `Content-Length` above it fails
     /// before any body byte is read.
     pub max_body_bytes: u64,
-    /// Redirects followed per request before giving up (0 follows none).
+    /// Redirects followed per request before giving up (0 follows none). A redirect back
+    /// to an address already visited fails at once, as a loop.
     pub max_redirects: usize,
     /// Requests in flight to one host (`host:port`) at once, feeds and pages together.
     pub per_host_concurrency: usize,
@@ -63,6 +70,20 @@ pub struct FetchConfig {
     /// A page that fails for good (404, not HTML, too large) is not tried again. 1 never
     /// retries.
     pub page_attempts: u32,
+    /// The longest address fetched, in bytes. A longer link in a feed is skipped (counted
+    /// as `url_too_long`), a longer redirect target fails the request, and a longer feed
+    /// address is a config error.
+    pub max_url_bytes: usize,
+    /// Fetch from any address, including loopback, private networks (RFC 1918), link-local,
+    /// unique-local, carrier-grade NAT, cloud metadata services and other non-public
+    /// ranges. Off by default: feeds and their links come from outside, and without this
+    /// a hostile one could make Chorus read the machine or network it runs on. Turn it on
+    /// only for feeds on your own network (the demo newsroom runs on loopback).
+    pub allow_private_networks: bool,
+    /// Non-public networks allowed while `allow_private_networks` is off, as CIDRs
+    /// (`"127.0.0.1/32"`, `"10.20.0.0/16"`, `"fd00:1::/64"`) or single addresses. Every
+    /// other non-public address stays refused, also after a redirect.
+    pub allowed_networks: Vec<String>,
 }
 
 impl Default for FetchConfig {
@@ -82,6 +103,9 @@ impl Default for FetchConfig {
             max_child_sitemaps: 10,
             max_known_urls: 500_000,
             page_attempts: 3,
+            max_url_bytes: 2048,
+            allow_private_networks: false,
+            allowed_networks: Vec::new(),
         }
     }
 }
@@ -118,6 +142,19 @@ impl FetchConfig {
                 ),
             );
         }
+        p.at_least("max_url_bytes", self.max_url_bytes as u64, 256);
+        let mut allowed_networks = Vec::new();
+        for (i, text) in self.allowed_networks.iter().enumerate() {
+            match parse_network(text) {
+                Some(net) => allowed_networks.push(net),
+                None => p.add(
+                    &format!("allowed_networks[{i}]"),
+                    format!(
+                        "`{text}` is not a network: write a CIDR (\"127.0.0.1/32\", \"fd00::/8\") or an address"
+                    ),
+                ),
+            }
+        }
         let nonzero = |n: usize| NonZeroUsize::new(n).unwrap_or(NonZeroUsize::MIN);
         p.finish(|| FetchSettings {
             user_agent: ua.to_owned(),
@@ -131,7 +168,19 @@ impl FetchConfig {
             max_child_sitemaps: self.max_child_sitemaps,
             max_known_urls: nonzero(self.max_known_urls),
             page_attempts: NonZeroU32::new(self.page_attempts).unwrap_or(NonZeroU32::MIN),
+            max_url_bytes: self.max_url_bytes,
+            allow_private_networks: self.allow_private_networks,
+            allowed_networks,
         })
+    }
+}
+
+/// A CIDR, its host bits cleared, or a single address as a network of one.
+fn parse_network(text: &str) -> Option<IpNet> {
+    let text = text.trim();
+    match text.parse::<IpNet>() {
+        Ok(net) => Some(net.trunc()),
+        Err(_) => text.parse::<IpAddr>().ok().map(IpNet::from),
     }
 }
 
@@ -162,6 +211,12 @@ pub struct FetchSettings {
     pub max_known_urls: NonZeroUsize,
     /// `page_attempts`.
     pub page_attempts: NonZeroU32,
+    /// `max_url_bytes`: at least 256.
+    pub max_url_bytes: usize,
+    /// `allow_private_networks`.
+    pub allow_private_networks: bool,
+    /// `allowed_networks`, parsed, host bits cleared.
+    pub allowed_networks: Vec<IpNet>,
 }
 
 impl Default for FetchSettings {
@@ -217,6 +272,47 @@ mod tests {
         assert_eq!(
             problems[0].to_string(),
             "fetch.connect_timeout_secs (60) must not exceed fetch.timeout_secs (5)"
+        );
+    }
+
+    #[test]
+    fn address_policy_is_safe_by_default_and_networks_are_parsed() {
+        let settings = FetchSettings::default();
+        assert!(!settings.allow_private_networks);
+        assert!(settings.allowed_networks.is_empty());
+        assert_eq!(settings.max_url_bytes, 2048);
+
+        let cfg = FetchConfig {
+            allowed_networks: vec![
+                "127.0.0.1/32".into(),
+                " 10.1.2.3/16 ".into(),
+                "fd00:1::/64".into(),
+                "::1".into(),
+            ],
+            ..FetchConfig::default()
+        };
+        let nets: Vec<String> =
+            cfg.validate().unwrap().allowed_networks.iter().map(ToString::to_string).collect();
+        assert_eq!(nets, ["127.0.0.1/32", "10.1.0.0/16", "fd00:1::/64", "::1/128"]);
+    }
+
+    #[test]
+    fn bad_networks_and_short_url_limits_are_named() {
+        let cfg = FetchConfig {
+            allowed_networks: vec!["127.0.0.1/32".into(), "localhost".into(), "10.0.0.0/33".into()],
+            max_url_bytes: 10,
+            ..FetchConfig::default()
+        };
+        let problems: Vec<String> =
+            cfg.validate().unwrap_err().iter().map(ToString::to_string).collect();
+        assert_eq!(problems.len(), 3, "{problems:?}");
+        assert!(
+            problems[0].starts_with("fetch.max_url_bytes must be at least 256"),
+            "{problems:?}"
+        );
+        assert!(problems[1].starts_with("fetch.allowed_networks[1] `localhost` is not a network"));
+        assert!(
+            problems[2].starts_with("fetch.allowed_networks[2] `10.0.0.0/33` is not a network")
         );
     }
 }

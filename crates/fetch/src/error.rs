@@ -1,8 +1,11 @@
 //! What can go wrong fetching and parsing.
 
+use std::net::IpAddr;
 use std::time::Duration;
 
 use url::Url;
+
+use crate::guard::{AddressKind, RedirectLoop, RedirectTooLong, Refusal};
 
 /// A failed request, a refused page, or a feed that could not be read.
 ///
@@ -49,13 +52,44 @@ pub enum FetchError {
         /// The limit.
         limit: u64,
     },
-    /// The redirect chain is longer than `fetch.max_redirects` (or loops).
+    /// The redirect chain is longer than `fetch.max_redirects`.
     #[error("more than {limit} redirects")]
     TooManyRedirects {
         /// The requested address.
         url: Url,
         /// The limit.
         limit: usize,
+    },
+    /// A redirect led back to an address already visited in the same chain.
+    #[error("redirect loop back to {to}")]
+    RedirectLoop {
+        /// The requested address.
+        url: Url,
+        /// The address visited twice (boxed: two addresses inline would make every
+        /// `FetchError` larger).
+        to: Box<Url>,
+    },
+    /// The address, or a redirect target, is longer than `fetch.max_url_bytes`.
+    #[error("address longer than {limit} bytes")]
+    UrlTooLong {
+        /// The requested address.
+        url: Url,
+        /// The limit.
+        limit: usize,
+    },
+    /// The address (as written, as resolved, or after a redirect) is not on the public
+    /// internet, and the config does not allow it.
+    #[error(
+        "refused to connect to {addr}: it is {why}; set fetch.allow_private_networks = true \
+         or list it in fetch.allowed_networks to allow it"
+    )]
+    Forbidden {
+        /// The requested address.
+        url: Url,
+        /// The IP address refused.
+        addr: IpAddr,
+        /// What kind of address it is.
+        why: AddressKind,
     },
     /// No connection could be made (refused, DNS, TLS).
     #[error("connection failed: {detail}")]
@@ -97,7 +131,8 @@ pub enum FetchError {
 
 impl FetchError {
     /// A short slug for counting failures by kind ("http_404", "timeout", "too_large",
-    /// "redirects", "not_html", "connect", …). HTTP statuses outside the common ones are
+    /// "redirects", "redirect_loop", "url_too_long", "forbidden_address", "not_html",
+    /// "connect", …). HTTP statuses outside the common ones are
     /// grouped ("http_4xx", "http_5xx") so the set of slugs stays small.
     pub fn reason(&self) -> &'static str {
         match self {
@@ -107,6 +142,9 @@ impl FetchError {
             FetchError::Timeout { .. } => "timeout",
             FetchError::TooLarge { .. } => "too_large",
             FetchError::TooManyRedirects { .. } => "redirects",
+            FetchError::RedirectLoop { .. } => "redirect_loop",
+            FetchError::UrlTooLong { .. } => "url_too_long",
+            FetchError::Forbidden { .. } => "forbidden_address",
             FetchError::Connect { .. } => "connect",
             FetchError::NotHtml { .. } => "not_html",
             FetchError::Transfer { .. } => "transfer",
@@ -116,7 +154,8 @@ impl FetchError {
 
     /// True for a failure that may not happen again: a timeout, a refused or broken
     /// connection, or a status that says "later" (408, 425, 429, 5xx). A missing page, a
-    /// body that is not HTML or too large, or a redirect loop will fail the same way.
+    /// body that is not HTML or too large, a redirect loop, or a refused address will fail
+    /// the same way.
     pub fn is_passing(&self) -> bool {
         match self {
             FetchError::Timeout { .. }
@@ -136,6 +175,9 @@ impl FetchError {
             | FetchError::Timeout { url, .. }
             | FetchError::TooLarge { url, .. }
             | FetchError::TooManyRedirects { url, .. }
+            | FetchError::RedirectLoop { url, .. }
+            | FetchError::UrlTooLong { url, .. }
+            | FetchError::Forbidden { url, .. }
             | FetchError::Connect { url, .. }
             | FetchError::NotHtml { url, .. }
             | FetchError::Transfer { url, .. }
@@ -144,15 +186,26 @@ impl FetchError {
     }
 
     /// Sorts a reqwest error into the kinds above. `connect_secs` and `total_secs` are the
-    /// configured limits, so a timeout names the one that was hit.
-    pub(crate) fn from_reqwest(
-        url: &Url,
-        err: reqwest::Error,
-        connect: Duration,
-        total: Duration,
-        max_redirects: usize,
-    ) -> FetchError {
+    /// configured limits, so a timeout names the one that was hit; `max_url_bytes` is named
+    /// when a redirect target was too long.
+    pub(crate) fn from_reqwest(url: &Url, err: reqwest::Error, limits: Limits) -> FetchError {
+        let Limits { connect, total, max_redirects, max_url_bytes } = limits;
         let url = url.clone();
+        // The address guard and the redirect policy report through reqwest: their own
+        // errors are somewhere down the chain.
+        let mut cause: Option<&(dyn std::error::Error + 'static)> = Some(&err);
+        while let Some(e) = cause {
+            if let Some(refusal) = e.downcast_ref::<Refusal>() {
+                return FetchError::Forbidden { url, addr: refusal.addr, why: refusal.kind };
+            }
+            if let Some(looped) = e.downcast_ref::<RedirectLoop>() {
+                return FetchError::RedirectLoop { url, to: Box::new(looped.to.clone()) };
+            }
+            if e.is::<RedirectTooLong>() {
+                return FetchError::UrlTooLong { url, limit: max_url_bytes };
+            }
+            cause = e.source();
+        }
         if err.is_timeout() {
             let secs = if err.is_connect() { connect.as_secs() } else { total.as_secs() };
             FetchError::Timeout { url, secs }
@@ -162,6 +215,26 @@ impl FetchError {
             FetchError::Connect { url, detail: root_cause(&err), source: err }
         } else {
             FetchError::Transfer { url, detail: root_cause(&err), source: err }
+        }
+    }
+}
+
+/// The configured limits an error message may name.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Limits {
+    pub(crate) connect: Duration,
+    pub(crate) total: Duration,
+    pub(crate) max_redirects: usize,
+    pub(crate) max_url_bytes: usize,
+}
+
+impl Limits {
+    pub(crate) fn of(cfg: &crate::FetchSettings) -> Limits {
+        Limits {
+            connect: cfg.connect_timeout,
+            total: cfg.timeout,
+            max_redirects: cfg.max_redirects,
+            max_url_bytes: cfg.max_url_bytes,
         }
     }
 }

@@ -245,6 +245,20 @@ fn text_of(text: &feed_rs::model::Text) -> String {
     raw.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
+/// False only for a `Content-Type` that clearly labels something other than a feed or a
+/// sitemap: images, audio, video, fonts, PDFs and zip archives. HTML, `text/plain`,
+/// `application/octet-stream` and gzip pass: servers label feeds with all of them, and the
+/// parser sniffs the body anyway. Parameters and case are ignored.
+pub(crate) fn may_be_feed(content_type: &str) -> bool {
+    let essence = content_type.split(';').next().unwrap_or_default().trim().to_ascii_lowercase();
+    let kind = essence.split('/').next().unwrap_or_default();
+    !(matches!(kind, "image" | "audio" | "video" | "font")
+        || matches!(
+            essence.as_str(),
+            "application/pdf" | "application/zip" | "application/x-zip-compressed"
+        ))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -353,5 +367,33 @@ mod tests {
         let body = "<author>x</author>".repeat(200_000);
         let out = blank_elements(body.as_bytes(), &PERSON_ELEMENTS);
         assert_eq!(out, "<author></author>".repeat(200_000).as_bytes());
+    }
+
+    #[test]
+    fn feed_types_refused_only_when_clearly_something_else() {
+        for ok in [
+            "application/rss+xml",
+            "application/atom+xml; charset=utf-8",
+            "text/xml",
+            "text/html",
+            "text/plain",
+            "application/octet-stream",
+            "application/x-gzip",
+            "application/feed+json",
+            "",
+        ] {
+            assert!(may_be_feed(ok), "{ok}");
+        }
+        for bad in [
+            "image/png",
+            "IMAGE/SVG+XML",
+            "audio/mpeg",
+            "video/mp4",
+            "font/woff2",
+            "application/pdf",
+            "application/zip",
+        ] {
+            assert!(!may_be_feed(bad), "{bad}");
+        }
     }
 }

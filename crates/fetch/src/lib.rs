@@ -10,8 +10,9 @@
 //! [`RawPage`](chorus_model::RawPage) per article not seen before.
 //!
 //! - [`Fetcher`]: the polite HTTP client. One `User-Agent`, connect and total timeouts, a
-//!   body cap enforced while streaming, a redirect limit, gzip/brotli/deflate, and at most
-//!   `per_host_concurrency` requests in flight per `host:port`.
+//!   body cap enforced while streaming, a redirect limit, gzip/brotli/deflate, at most
+//!   `per_host_concurrency` requests in flight per `host:port`, and no loopback, private
+//!   or other non-public address unless the config allows it ([`classify`]).
 //!   [`Fetcher::poll_feed`] does a conditional GET and parses the feed;
 //!   [`Fetcher::fetch_page`] downloads one article.
 //! - [`parse_feed`] / [`parse_document`]: the one adapter from wire formats (RSS, Atom,
@@ -46,6 +47,7 @@ mod client;
 mod config;
 mod error;
 mod feed;
+mod guard;
 mod known;
 mod poll;
 mod sitemap;
@@ -55,6 +57,7 @@ pub use client::Fetcher;
 pub use config::{FetchConfig, FetchSettings};
 pub use error::{FeedError, FetchError};
 pub use feed::{FeedDocument, parse_document, parse_feed};
+pub use guard::{AddressKind, classify};
 pub use sitemap::parse_sitemap;
 pub use stage::run;
 

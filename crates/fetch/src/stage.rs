@@ -25,7 +25,9 @@ use crate::known::{KnownUrls, RecentUrls};
 /// whose download failed for a passing reason (timeout, broken connection, 408, 425, 429,
 /// 5xx) is forgotten again and tried at its feed's next poll, up to `fetch.page_attempts`
 /// tries; one that failed for good (404, not HTML, too large) is not. It remembers at most
-/// `fetch.max_known_urls` addresses, forgetting the oldest first.
+/// `fetch.max_known_urls` addresses, forgetting the oldest first. An entry whose address
+/// is longer than `fetch.max_url_bytes` is skipped and counted in `dropped` as
+/// `url_too_long`.
 ///
 /// - Concurrency: polls and downloads run as tracked tasks, at most
 ///   `fetch.concurrency` at once and `fetch.per_host_concurrency` per host. A download
@@ -228,6 +230,18 @@ impl Stage {
             }
         }
         self.states.insert(check.feed.url.to_string(), check.state.clone());
+        let max_url_bytes = self.fetcher.config().max_url_bytes;
+        let (entries, too_long): (Vec<FeedEntry>, Vec<FeedEntry>) =
+            entries.into_iter().partition(|e| e.url.as_str().len() <= max_url_bytes);
+        for entry in too_long {
+            // Counted and skipped: no outlet needs an address this long, and a hostile feed
+            // could otherwise fill memory and the log with them.
+            self.report.drop_for("url_too_long");
+            if let Some(held_back) = self.log.allow("url_too_long") {
+                let bytes = entry.url.as_str().len();
+                tracing::warn!(feed = %check.feed.url, bytes, max_url_bytes, held_back, "link too long; skipped");
+            }
+        }
         let known = &mut self.known;
         let new: Vec<FeedEntry> =
             entries.into_iter().filter(|e| known.insert(canonical_url(&e.url).as_str())).collect();

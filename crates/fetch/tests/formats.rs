@@ -254,3 +254,29 @@ async fn broken_feeds_fail_with_a_short_reason() {
     assert_eq!(failed_reason(&server, "/stall.xml").await.0, "timed out after 1 s");
     assert_eq!(failed_reason(&server, "/empty.xml").await.0, "not a feed: an empty body");
 }
+
+#[tokio::test]
+async fn feed_types_clearly_not_a_feed_are_refused_unread_and_vague_ones_sniffed() {
+    let server = TestServer::start().await;
+    let rss = util::rss(&["/page/sniffed".to_owned()]);
+    server.route("/logo.xml", Route::ok("image/png", rss.clone()));
+    server.route("/report.xml", Route::ok("application/pdf", rss.clone()));
+    server.route("/octet.xml", Route::ok("application/octet-stream", rss.clone()));
+    server.route("/html.xml", Route::ok("text/html; charset=utf-8", rss));
+
+    assert_eq!(
+        failed_reason(&server, "/logo.xml").await.0,
+        "not a feed: a response of type image/png"
+    );
+    assert_eq!(
+        failed_reason(&server, "/report.xml").await.0,
+        "not a feed: a response of type application/pdf"
+    );
+    let fetcher = util::fetcher(&util::config());
+    for path in ["/octet.xml", "/html.xml"] {
+        let (check, entries) =
+            fetcher.poll_feed(&util::job(server.url(path), FeedState::default())).await;
+        assert_eq!(check.outcome, FeedOutcome::Fetched { entries: 1, new_entries: 0 }, "{path}");
+        assert_eq!(urls(&entries), [server.url("/page/sniffed").to_string()]);
+    }
+}

@@ -65,16 +65,77 @@ async fn redirect_is_followed_and_final_url_kept() {
 }
 
 #[tokio::test]
-async fn redirect_loop_stops_at_the_limit() {
+async fn redirect_loop_is_reported_as_a_loop() {
     let server = TestServer::start().await;
     server.route("/loop-a", Route::Redirect("/loop-b".into()));
     server.route("/loop-b", Route::Redirect("/loop-a".into()));
-    let cfg = util::config();
+    let cfg = FetchConfig { max_redirects: 10, ..util::config() };
     let err = fetch(&util::fetcher(&cfg), &server, "/loop-a").await.unwrap_err();
+    assert!(
+        matches!(&err, FetchError::RedirectLoop { to, .. } if **to == server.url("/loop-a")),
+        "{err:?}"
+    );
+    assert_eq!(err.reason(), "redirect_loop");
+    assert!(err.to_string().starts_with("redirect loop back to http://"), "{err}");
+    // Each address once: the loop is seen as soon as it closes, not at the limit.
+    assert_eq!((server.stats.hits("/loop-a"), server.stats.hits("/loop-b")), (1, 1));
+}
+
+#[tokio::test]
+async fn redirect_chain_stops_at_the_limit() {
+    let server = TestServer::start().await;
+    for i in 0..10 {
+        server.route(&format!("/hop-{i}"), Route::Redirect(format!("/hop-{}", i + 1)));
+    }
+    let cfg = util::config();
+    let err = fetch(&util::fetcher(&cfg), &server, "/hop-0").await.unwrap_err();
     assert!(matches!(err, FetchError::TooManyRedirects { limit: 3, .. }), "{err:?}");
     assert_eq!(err.reason(), "redirects");
     // The first request plus `max_redirects` followed hops, no more.
-    assert_eq!(server.stats.hits("/loop-a") + server.stats.hits("/loop-b"), cfg.max_redirects + 1);
+    assert_eq!(server.stats.hits_under("/hop-"), cfg.max_redirects + 1);
+}
+
+#[tokio::test]
+async fn over_long_address_is_refused_before_sending() {
+    let server = TestServer::start().await;
+    let long = format!("/page/{}", "a".repeat(2100));
+    let fetcher = util::fetcher(&util::config());
+    let err = fetch(&fetcher, &server, &long).await.unwrap_err();
+    assert!(matches!(err, FetchError::UrlTooLong { limit: 2048, .. }), "{err:?}");
+    assert_eq!(err.reason(), "url_too_long");
+    assert_eq!(server.stats.hits_under("/page/"), 0);
+
+    // A redirect to one fails the same way, without following it.
+    server.route("/to-long", Route::Redirect(long.clone()));
+    let err = fetch(&fetcher, &server, "/to-long").await.unwrap_err();
+    assert!(matches!(err, FetchError::UrlTooLong { limit: 2048, .. }), "{err:?}");
+    assert_eq!(server.stats.hits_under("/page/"), 0);
+
+    // Just under the limit is fine.
+    let fits = format!("/page/{}", "b".repeat(2048 - server.url("/page/").as_str().len()));
+    assert_eq!(server.url(&fits).as_str().len(), 2048);
+    fetch(&fetcher, &server, &fits).await.unwrap();
+}
+
+/// 64 MiB of zeros gzip to about 64 KiB: the announced length is far under the cap, the
+/// decoded body far over it.
+#[tokio::test]
+async fn gzip_bomb_stops_at_the_cap() {
+    use std::io::Write;
+    let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+    let zeros = vec![0u8; 1 << 20];
+    for _ in 0..64 {
+        encoder.write_all(&zeros).unwrap();
+    }
+    let bomb = encoder.finish().unwrap();
+    let cfg = util::config();
+    assert!((bomb.len() as u64) < cfg.max_body_bytes, "the compressed size passes the check");
+
+    let server = TestServer::start().await;
+    let headers = vec![("Content-Encoding", "gzip".to_owned())];
+    server.route("/bomb", Route::Ok { content_type: Some("text/html"), body: bomb, headers });
+    let err = fetch(&util::fetcher(&cfg), &server, "/bomb").await.unwrap_err();
+    assert!(matches!(err, FetchError::TooLarge { limit: 200_000, .. }), "{err:?}");
 }
 
 #[tokio::test]
@@ -108,12 +169,15 @@ async fn non_html_pages_are_refused_and_missing_type_is_allowed() {
     assert_eq!(page.body, b"<p>no type</p>");
 }
 
+/// Each byte arrives well within any read timeout; only a deadline on the whole request
+/// stops it.
 #[tokio::test]
 async fn trickling_body_times_out() {
     let server = TestServer::start().await;
     server.route("/slow", Route::Trickle { len: 100 });
     let err = fetch(&util::fetcher(&util::short_timeout()), &server, "/slow").await.unwrap_err();
     assert!(matches!(err, FetchError::Timeout { secs: 1, .. }), "{err:?}");
+    assert_eq!(err.to_string(), "timed out after 1 s");
 }
 
 #[tokio::test]

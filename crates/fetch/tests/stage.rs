@@ -244,3 +244,26 @@ async fn pages_that_fail_for_a_passing_reason_are_tried_again_at_the_next_poll()
     assert_eq!(server.stats.hits("/missing"), 1, "a 404 is not tried again");
     assert_eq!(report.dropped.get("http_503"), Some(&3));
 }
+
+#[tokio::test]
+async fn over_long_links_are_skipped_and_counted() {
+    let server = TestServer::start().await;
+    let long = format!("/page/{}", "x".repeat(3000));
+    let links = ["/page/short".to_owned(), long.clone()];
+    server.route("/feed.xml", Route::ok("application/rss+xml", util::rss(&links)));
+    let run = start(&util::config(), 8, HashSet::new());
+    run.jobs.send(util::job(server.url("/feed.xml"), FeedState::default())).await.unwrap();
+    drop(run.jobs);
+    let pages = tokio::spawn(drain(run.pages));
+    let checks = tokio::spawn(drain(run.checks));
+    let report = ended(run.stage).await;
+
+    let got: Vec<String> =
+        pages.await.unwrap().iter().map(|p| p.final_url.path().to_owned()).collect();
+    assert_eq!(got, ["/page/short"]);
+    assert_eq!(report.dropped.get("url_too_long"), Some(&1), "{report:?}");
+    assert_eq!(server.stats.hits(&long), 0);
+    let checks = checks.await.unwrap();
+    // The feed listed two entries; one of them was new and fetchable.
+    assert_eq!(checks[0].outcome, FeedOutcome::Fetched { entries: 2, new_entries: 1 });
+}

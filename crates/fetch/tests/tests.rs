@@ -1,5 +1,6 @@
 //! chorus-fetch against a real HTTP server on loopback.
 
+mod addresses;
 mod formats;
 mod pages;
 mod properties;

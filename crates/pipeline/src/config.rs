@@ -285,7 +285,18 @@ impl Config {
         for (i, feed) in self.feeds.iter().enumerate() {
             let at = |key: &str| format!("feeds[{i}].{key}");
             let before = problems.len();
+            let max_url_bytes = self.fetch.max_url_bytes;
             let url = match Url::parse(&feed.url) {
+                Ok(u) if u.as_str().len() > max_url_bytes => {
+                    problems.push(Problem::new(
+                        at("url"),
+                        format!(
+                            "is {} bytes long, more than fetch.max_url_bytes ({max_url_bytes})",
+                            u.as_str().len()
+                        ),
+                    ));
+                    None
+                }
                 Ok(u) if matches!(u.scheme(), "http" | "https") => Some(u),
                 Ok(u) => {
                     problems.push(Problem::new(
@@ -453,6 +464,23 @@ mod tests {
         assert_eq!(feeds[0].spec().outlet, "A");
         assert_eq!(feeds[0].interval(), Duration::from_secs(60));
         assert_eq!(feeds[1].interval(), Duration::from_secs(5));
+    }
+
+    #[test]
+    fn a_feed_address_over_the_url_limit_is_a_problem_on_its_line() {
+        let long = format!("http://a.test/{}", "f".repeat(300));
+        let text = format!(
+            "[fetch]\nmax_url_bytes = 256\n\n[[feeds]]\nurl = \"http://a.test/ok\"\noutlet = \"A\"\n\
+             [[feeds]]\nurl = \"{long}\"\noutlet = \"B\"\n"
+        );
+        let err = parse(&text).unwrap_err();
+        assert_eq!(err.problems.len(), 1, "{err}");
+        assert_eq!(err.problems[0].key.as_deref(), Some("feeds[1].url"));
+        assert_eq!(err.problems[0].line, Some(8));
+        assert_eq!(
+            err.problems[0].message,
+            "is 314 bytes long, more than fetch.max_url_bytes (256)"
+        );
     }
 
     #[test]

@@ -7,8 +7,15 @@ use chorus_model::{FeedJob, FeedSpec, FeedState};
 
 pub(crate) use server::{Route, Stats, TestServer};
 
-/// Defaults, with limits small enough to hit quickly in tests.
+/// Defaults, with limits small enough to hit quickly in tests, and loopback allowed: every
+/// test server is on 127.x.
 pub(crate) fn config() -> FetchConfig {
+    FetchConfig { allow_private_networks: true, ..strict() }
+}
+
+/// [`config`] with the default address policy: loopback and other private addresses
+/// refused.
+pub(crate) fn strict() -> FetchConfig {
     FetchConfig {
         connect_timeout_secs: 5,
         timeout_secs: 10,
