@@ -13,6 +13,11 @@
 //! | `status/{code}` | answers that status (with `Retry-After: 1` on 429 and 503); 400 for a code that is not one |
 //! | `latin1` | an article page in ISO-8859-1 with `<meta charset="iso-8859-1">` and no charset in `Content-Type`; its text is [`LATIN1_TITLE`] and [`LATIN1_PARAGRAPHS`] |
 //! | `bad-author-feed.xml` | RSS with one valid item whose `<author>` is [`BAD_AUTHOR`], which makes feed-rs 3.0 panic |
+//! | `gzip-bomb` | 200 `text/html` with `Content-Encoding: gzip`: [`GZIP_BOMB_BYTES`] (64 MiB) of spaces compressed to about 64 KiB |
+//! | `flaky-feed.xml?fail=N&id=K` | 500 for the first `N` requests (counted per `id` and per newsroom), then an RSS feed of the first day's stories |
+//! | `redirect?to=URL` | 302 to `URL`, whatever it is (a private address, another host) |
+//! | `huge-feed.xml?items=N` | an RSS feed of `N` items (default 50,000, at most 1,000,000), each linking to a page of its own under this route |
+//! | `latin1-feed.xml` | an RSS feed in ISO-8859-1 bytes with no encoding declaration and no charset in `Content-Type`, listing the first day's stories under titles with accents |
 
 use std::collections::HashMap;
 use std::convert::Infallible;
@@ -48,6 +53,9 @@ pub const LATIN1_PARAGRAPHS: &[&str] = &[
     "The café's best seller is still the Bündner Nusstorte, a walnut tart from Müller's home canton of Graubünden, at £4 a slice.",
 ];
 
+/// The decoded size of the `gzip-bomb` body: 64 MiB.
+pub const GZIP_BOMB_BYTES: usize = 64 * 1024 * 1024;
+
 /// The routes above, to be nested under `/_hostile`.
 pub(crate) fn router() -> Router<AppState> {
     Router::new()
@@ -61,6 +69,12 @@ pub(crate) fn router() -> Router<AppState> {
         .route("/status/{code}", get(status))
         .route("/latin1", get(latin1))
         .route("/bad-author-feed.xml", get(bad_author_feed))
+        .route("/gzip-bomb", get(gzip_bomb))
+        .route("/flaky-feed.xml", get(flaky_feed))
+        .route("/redirect", get(redirect))
+        .route("/huge-feed.xml", get(huge_feed))
+        .route("/huge-feed/{n}", get(huge_feed_page))
+        .route("/latin1-feed.xml", get(latin1_feed))
 }
 
 type Chunk = Result<Bytes, Infallible>;
@@ -176,6 +190,139 @@ async fn bad_author_feed(State(app): State<AppState>) -> Response {
         link = esc(&link),
     );
     ([(header::CONTENT_TYPE, "application/rss+xml; charset=utf-8")], body).into_response()
+}
+
+/// The `gzip-bomb` body, compressed once.
+static GZIP_BOMB: LazyLock<Bytes> = LazyLock::new(|| {
+    use std::io::Write as _;
+    let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+    let block = vec![b' '; 1 << 20];
+    for _ in 0..GZIP_BOMB_BYTES / block.len() {
+        encoder.write_all(&block).expect("writing to memory cannot fail");
+    }
+    Bytes::from(encoder.finish().expect("writing to memory cannot fail"))
+});
+
+async fn gzip_bomb() -> Response {
+    (
+        [(header::CONTENT_TYPE, "text/html; charset=utf-8"), (header::CONTENT_ENCODING, "gzip")],
+        GZIP_BOMB.clone(),
+    )
+        .into_response()
+}
+
+/// Requests seen by `flaky-feed.xml`, per newsroom and `id`.
+static FLAKY_COUNTS: LazyLock<std::sync::Mutex<HashMap<String, u64>>> =
+    LazyLock::new(Default::default);
+
+async fn flaky_feed(
+    State(app): State<AppState>,
+    Query(query): Query<HashMap<String, String>>,
+) -> Response {
+    let fail: u64 = query.get("fail").and_then(|n| n.parse().ok()).unwrap_or(3);
+    let id = query.get("id").map_or("", String::as_str);
+    let key = format!("{} {id}", app.site.primary);
+    let seen = {
+        let mut counts = FLAKY_COUNTS.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        let n = counts.entry(key).or_insert(0);
+        *n += 1;
+        *n
+    };
+    if seen <= fail {
+        return (StatusCode::INTERNAL_SERVER_ERROR, "the feed server is having a bad day\n")
+            .into_response();
+    }
+    let items: String = catalog()
+        .stories
+        .iter()
+        .filter(|s| s.day() == 1)
+        .map(|s| {
+            let link = esc(app.site.article_url(s).as_str());
+            format!(
+                "<item><title>{}</title><link>{link}</link><guid>{link}</guid></item>\n",
+                esc(s.title)
+            )
+        })
+        .collect();
+    let body = format!(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<rss version=\"2.0\"><channel>\n<title>Flaky Feed</title>\n<link>{home}</link>\n{items}</channel></rss>\n",
+        home = esc(app.site.primary.as_str()),
+    );
+    ([(header::CONTENT_TYPE, "application/rss+xml; charset=utf-8")], body).into_response()
+}
+
+async fn redirect(Query(query): Query<HashMap<String, String>>) -> Response {
+    match query.get("to") {
+        Some(to) => {
+            (StatusCode::FOUND, [(header::LOCATION, to.clone())], "redirecting\n").into_response()
+        }
+        None => (StatusCode::BAD_REQUEST, "redirect needs ?to=URL\n").into_response(),
+    }
+}
+
+async fn huge_feed(
+    State(app): State<AppState>,
+    Query(query): Query<HashMap<String, String>>,
+) -> Response {
+    let items: u64 =
+        query.get("items").and_then(|n| n.parse().ok()).unwrap_or(50_000).min(1_000_000);
+    let base = app.site.primary.clone();
+    let head = format!(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<rss version=\"2.0\"><channel>\n<title>Huge Feed</title>\n<link>{}</link>\n",
+        esc(base.as_str())
+    );
+    let body = stream::iter((0..=items).map(move |n| {
+        let text = if n == items {
+            "</channel></rss>\n".to_owned()
+        } else {
+            let mut link = base.clone();
+            link.set_path(&format!("/_hostile/huge-feed/{n}"));
+            let link = esc(link.as_str());
+            format!("<item><title>Item {n} of a feed far longer than any reader wants</title><link>{link}</link><guid>{link}</guid></item>\n")
+        };
+        Chunk::Ok(Bytes::from(text))
+    }));
+    let head = stream::once(async move { Chunk::Ok(Bytes::from(head)) });
+    (
+        [(header::CONTENT_TYPE, "application/rss+xml; charset=utf-8")],
+        Body::from_stream(futures_util::StreamExt::chain(head, body)),
+    )
+        .into_response()
+}
+
+async fn huge_feed_page(Path(n): Path<u64>) -> Response {
+    let page = format!(
+        "<!DOCTYPE html><html><head><title>Item {n}</title></head><body><article><h1>Item {n}</h1><p>One of very many items of the huge feed. It has a paragraph, and nothing else to say.</p></article></body></html>\n"
+    );
+    ([(header::CONTENT_TYPE, "text/html; charset=utf-8")], page).into_response()
+}
+
+/// The titles of the `latin1-feed.xml` items, one per first-day story, in catalog order.
+pub fn latin1_feed_title(n: usize) -> String {
+    format!("Été {n}: le café de René à Zürich, déjà célèbre")
+}
+
+async fn latin1_feed(State(app): State<AppState>) -> Response {
+    let items: String = catalog()
+        .stories
+        .iter()
+        .filter(|s| s.day() == 1)
+        .enumerate()
+        .map(|(n, s)| {
+            let link = esc(app.site.article_url(s).as_str());
+            format!(
+                "<item><title>{}</title><link>{link}</link><guid>{link}</guid></item>\n",
+                esc(&latin1_feed_title(n))
+            )
+        })
+        .collect();
+    let feed = format!(
+        "<?xml version=\"1.0\"?>\n<rss version=\"2.0\"><channel>\n<title>Le Magazine Fictif</title>\n<link>{home}</link>\n<description>Actualités en français</description>\n{items}</channel></rss>\n",
+        home = esc(app.site.primary.as_str()),
+    );
+    // Every character is below U+0100, so each maps to its Latin-1 byte.
+    let bytes: Vec<u8> = feed.chars().map(|c| u8::try_from(u32::from(c)).unwrap_or(b'?')).collect();
+    ([(header::CONTENT_TYPE, "application/rss+xml")], bytes).into_response()
 }
 
 fn html_stream(body: Body) -> Response {

@@ -2,7 +2,10 @@
 
 use std::time::Duration;
 
-use chorus_newsroom::hostile::{BAD_AUTHOR, HUGE_BODY_BYTES, LATIN1_PARAGRAPHS, LATIN1_TITLE};
+use chorus_newsroom::hostile::{
+    BAD_AUTHOR, GZIP_BOMB_BYTES, HUGE_BODY_BYTES, LATIN1_PARAGRAPHS, LATIN1_TITLE,
+    latin1_feed_title,
+};
 use chorus_newsroom::{Newsroom, NewsroomOptions, catalog};
 
 use crate::util::{client, get};
@@ -136,5 +139,75 @@ async fn stall_sends_no_headers() {
     let request = client().get(newsroom.hostile_url("stall")).send();
     let outcome = tokio::time::timeout(Duration::from_millis(500), request).await;
     assert!(outcome.is_err(), "headers arrived from a stalled route");
+    newsroom.shutdown().await;
+}
+
+#[tokio::test]
+async fn gzip_bomb_is_small_on_the_wire_and_huge_decoded() {
+    let newsroom = start().await;
+    // A client that leaves the body as sent.
+    let _ = client(); // installs the TLS provider that building any client needs
+    let raw = reqwest::Client::builder().no_gzip().build().unwrap();
+    let answer = get(&raw, newsroom.hostile_url("gzip-bomb").as_str()).await;
+    assert_eq!(answer.header("content-encoding"), Some("gzip"));
+    assert!(answer.body.len() < 1 << 20, "{} bytes on the wire", answer.body.len());
+    let mut decoded = Vec::new();
+    let mut reader = flate2::read::GzDecoder::new(answer.body.as_slice());
+    std::io::Read::read_to_end(&mut reader, &mut decoded).unwrap();
+    assert_eq!(decoded.len(), GZIP_BOMB_BYTES);
+    newsroom.shutdown().await;
+}
+
+#[tokio::test]
+async fn flaky_feed_fails_its_first_requests_then_serves_a_feed() {
+    let newsroom = start().await;
+    let client = client();
+    let url = newsroom.hostile_url("flaky-feed.xml?fail=2&id=t");
+    assert_eq!(get(&client, url.as_str()).await.status, 500);
+    assert_eq!(get(&client, url.as_str()).await.status, 500);
+    let ok = get(&client, url.as_str()).await;
+    assert_eq!(ok.status, 200);
+    let feed = feed_rs::parser::parse(ok.body.as_slice()).unwrap();
+    let first_day = catalog().stories.iter().filter(|s| s.day() == 1).count();
+    assert_eq!(feed.entries.len(), first_day);
+    // Another id counts on its own.
+    let other = newsroom.hostile_url("flaky-feed.xml?fail=1&id=u");
+    assert_eq!(get(&client, other.as_str()).await.status, 500);
+    newsroom.shutdown().await;
+}
+
+#[tokio::test]
+async fn redirect_goes_wherever_it_is_told() {
+    let newsroom = start().await;
+    let answer =
+        get(&client(), newsroom.hostile_url("redirect?to=http://10.1.2.3/x").as_str()).await;
+    assert_eq!(answer.status, 302);
+    assert_eq!(answer.header("location"), Some("http://10.1.2.3/x"));
+    newsroom.shutdown().await;
+}
+
+#[tokio::test]
+async fn huge_feed_lists_as_many_items_as_asked() {
+    let newsroom = start().await;
+    let client = client();
+    let answer = get(&client, newsroom.hostile_url("huge-feed.xml?items=3000").as_str()).await;
+    let feed = feed_rs::parser::parse(answer.body.as_slice()).unwrap();
+    assert_eq!(feed.entries.len(), 3000);
+    let page = get(&client, &feed.entries[2999].links[0].href).await;
+    assert_eq!(page.status, 200);
+    assert!(page.text().contains("Item 2999"));
+    newsroom.shutdown().await;
+}
+
+#[tokio::test]
+async fn latin1_feed_is_latin1_bytes_with_nothing_saying_so() {
+    let newsroom = start().await;
+    let answer = get(&client(), newsroom.hostile_url("latin1-feed.xml").as_str()).await;
+    assert_eq!(answer.header("content-type"), Some("application/rss+xml"));
+    assert!(std::str::from_utf8(&answer.body).is_err(), "not UTF-8");
+    assert!(!String::from_utf8_lossy(&answer.body).contains("encoding="));
+    let title = latin1_feed_title(0);
+    let latin1: Vec<u8> = title.chars().map(|c| u8::try_from(u32::from(c)).unwrap()).collect();
+    assert!(answer.body.windows(latin1.len()).any(|w| w == latin1.as_slice()));
     newsroom.shutdown().await;
 }
