@@ -7,5 +7,6 @@ mod backfill;
 mod config_files;
 mod daemon;
 mod extract;
+mod faults;
 mod jsonl;
 mod queries;

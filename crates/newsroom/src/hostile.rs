@@ -146,8 +146,16 @@ async fn redirect_loop(
     (StatusCode::FOUND, [(header::LOCATION, next.to_string())], "redirecting\n").into_response()
 }
 
-async fn malformed_feed() -> Response {
-    let body = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<rss version=\"2.0\">\n<channel>\n<title>Truncated Times</title>\n<link>http://truncated.example.test/</link>\n<item>\n<title>The first item is whole</title>\n<link>http://truncated.example.test/first</link>\n</item>\n<item>\n<title>The second item stops in the middle of a <b";
+async fn malformed_feed(State(app): State<AppState>) -> Response {
+    // Links stay on this newsroom, so a reader that salvages the whole item never leaves
+    // loopback.
+    let home = app.site.primary.clone();
+    let first = home.join("/_hostile/status/404").map(String::from).unwrap_or_default();
+    let body = format!(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<rss version=\"2.0\">\n<channel>\n<title>Truncated Times</title>\n<link>{home}</link>\n<item>\n<title>The first item is whole</title>\n<link>{first}</link>\n</item>\n<item>\n<title>The second item stops in the middle of a <b",
+        home = esc(home.as_str()),
+        first = esc(&first),
+    );
     ([(header::CONTENT_TYPE, "application/rss+xml")], body).into_response()
 }
 

@@ -1,0 +1,129 @@
+//! The daemon among misbehaving feeds: every fault is reported against its feed, the daemon
+//! keeps running, and nothing the good feeds carry is lost.
+
+use std::collections::{BTreeSet, HashMap};
+use std::process::Stdio;
+use std::time::Duration;
+
+use chorus_newsroom::catalog;
+use serde_json::Value;
+
+use crate::util::{Workspace, chorus, export, newsroom, signal, wait_until};
+
+const LIMIT: Duration = Duration::from_secs(120);
+
+/// The hostile feeds, by the name the test gives them, and what their failure must say.
+const HOSTILE: &[(&str, &str, &str)] = &[
+    ("flaky", "flaky-feed.xml?fail=2&id=faults", ""),
+    ("not a feed", "not-a-feed", "not a feed"),
+    ("gzip bomb", "gzip-bomb", "larger than"),
+    ("endless", "endless", "larger than"),
+    ("slow", "slow", "timed out"),
+    ("private redirect", "redirect?to=http://127.0.1.1:9/feed.xml", "127.0.1.1"),
+    ("rate limited", "status/429", "429"),
+    ("unavailable", "status/503", "503"),
+    ("gone", "status/410", "410"),
+    ("missing", "status/404", "404"),
+];
+
+/// The status of one feed as `chorus feeds --json` prints it, by outlet name.
+async fn feeds(db: &std::path::Path) -> HashMap<String, Value> {
+    let out = chorus()
+        .args(["feeds", "--json", "--db", db.to_str().unwrap()])
+        .output()
+        .await
+        .expect("chorus feeds runs");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .map(|l| serde_json::from_str::<Value>(l).expect("a JSON line"))
+        .map(|v| (v["outlet"].as_str().unwrap_or_default().to_owned(), v))
+        .collect()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_daemon_reports_each_fault_keeps_running_and_loses_nothing() {
+    let news = newsroom(Duration::ZERO).await;
+    let ws = Workspace::new();
+    let db = ws.path("chorus.db");
+    let mut hostile_feeds = String::new();
+    for (name, path, _) in HOSTILE {
+        hostile_feeds.push_str(&format!(
+            "[[feeds]]\nurl = {:?}\noutlet = {name:?}\n\n",
+            news.hostile_url(path).as_str()
+        ));
+    }
+    // Only the newsroom's own loopback block is allowed: the redirect to 127.0.1.1 must be
+    // refused by the address guard, not merely fail to connect.
+    let config = ws.path("chorus.toml");
+    std::fs::write(
+        &config,
+        format!(
+            "[fetch]\nallowed_networks = [\"127.0.0.0/24\"]\ntimeout_secs = 3\n\
+             connect_timeout_secs = 2\nmax_body_bytes = 2000000\n\n\
+             [pipeline]\npoll_interval_secs = 1\nshutdown_grace_secs = 20\nreorder_ms = 100\n\n\
+             [store]\npath = {:?}\nbatch_size = 4\nflush_interval_ms = 100\n\n{}\n{hostile_feeds}",
+            db.display().to_string(),
+            news.demo_config_feeds(),
+        ),
+    )
+    .unwrap();
+
+    let daemon = chorus()
+        .args(["run", "--config", config.to_str().unwrap()])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let want: BTreeSet<String> =
+        catalog().stories.iter().map(|s| news.article_url(s).to_string()).collect();
+    let stored = |db: &std::path::Path| {
+        let rows =
+            tokio::task::block_in_place(|| tokio::runtime::Handle::current().block_on(export(db)));
+        rows.iter().filter_map(|r| r["canonical_url"].as_str().map(str::to_owned)).collect()
+    };
+    wait_until("every story of the good feeds", LIMIT, || {
+        db.exists() && want.is_subset(&stored(&db))
+    })
+    .await;
+    // Every hostile feed has been tried and has failed (the flaky one has failed twice and
+    // then been read).
+    wait_until("each hostile feed to be tried", LIMIT, || {
+        let feeds =
+            tokio::task::block_in_place(|| tokio::runtime::Handle::current().block_on(feeds(&db)));
+        HOSTILE.iter().all(|(name, _, _)| {
+            feeds.get(*name).is_some_and(|f| {
+                if *name == "flaky" {
+                    f["last_success"].is_string()
+                } else {
+                    f["last_error"].is_string()
+                }
+            })
+        })
+    })
+    .await;
+
+    signal(&daemon, "TERM");
+    let out = tokio::time::timeout(LIMIT, daemon.wait_with_output()).await.expect("exits").unwrap();
+    let log = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "the daemon exited with {}:\n{log}", out.status);
+
+    let feeds = feeds(&db).await;
+    for (name, _, says) in HOSTILE {
+        let feed = &feeds[*name];
+        if says.is_empty() {
+            assert!(feed["failures"].as_i64().unwrap_or(0) >= 2, "{name}: {feed}");
+            continue;
+        }
+        let error = feed["last_error"].as_str().unwrap_or_default();
+        assert!(error.contains(says), "{name}: `{error}` should say `{says}`");
+    }
+    // Nothing stored was lost on the way, and every stored article is whole.
+    let rows = export(&db).await;
+    let urls: BTreeSet<String> =
+        rows.iter().filter_map(|r| r["canonical_url"].as_str().map(str::to_owned)).collect();
+    assert!(want.is_subset(&urls));
+    for row in &rows {
+        assert!(!row["text"].as_str().unwrap().is_empty() && row["event"].is_number(), "{row}");
+    }
+}
