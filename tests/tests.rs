@@ -9,4 +9,5 @@ mod daemon;
 mod extract;
 mod faults;
 mod jsonl;
+mod probe;
 mod queries;

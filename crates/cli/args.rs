@@ -51,6 +51,26 @@ pub(crate) enum Command {
     Extract(ExtractArgs),
     /// Serve the simulated newsroom (outlets, feeds, articles) on loopback, for the demo.
     Newsroom(NewsroomArgs),
+    /// Read one feed or sitemap (a URL or a file) and show what Chorus finds in it, without
+    /// storing anything.
+    Probe(ProbeArgs),
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct ProbeArgs {
+    /// A feed or sitemap: an `http(s)://` address to read as a poll would, or a file.
+    #[arg(value_name = "URL|FILE")]
+    pub(crate) target: String,
+    /// Take the `[fetch]` settings from this config file instead of the defaults
+    /// (`[fetch] allow_private_networks = true` to read from your own network).
+    #[arg(short, long, value_name = "FILE")]
+    pub(crate) config: Option<PathBuf>,
+    /// For a file: the feed's own URL, to resolve relative links against.
+    #[arg(long, value_name = "URL")]
+    pub(crate) base: Option<String>,
+    /// Print `{"entries": [{"url", "title", "published"}, ...], ...}`.
+    #[arg(long)]
+    pub(crate) json: bool,
 }
 
 #[derive(Debug, Args)]

@@ -6,6 +6,7 @@ mod extract;
 mod ingest;
 mod newsroom;
 mod output;
+mod probe;
 mod query;
 
 use std::io::Write;
@@ -29,6 +30,7 @@ fn main() -> ExitCode {
         Command::Feeds(a) => query::feeds(&cli.global, a),
         Command::Extract(a) => extract::extract(a),
         Command::Newsroom(a) => newsroom::serve(a),
+        Command::Probe(a) => probe::probe(a),
     };
     match result {
         Ok(code) => code,

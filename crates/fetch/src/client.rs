@@ -47,6 +47,8 @@ pub(crate) enum Want {
 pub(crate) struct Response {
     /// Whether the server answered 304 Not Modified (then `body` is empty).
     pub(crate) not_modified: bool,
+    /// The HTTP status of the answer.
+    pub(crate) status: u16,
     pub(crate) final_url: Url,
     pub(crate) content_type: Option<String>,
     pub(crate) etag: Option<String>,
@@ -152,6 +154,7 @@ impl Fetcher {
             |name| response.headers().get(name).and_then(|v| v.to_str().ok()).map(str::to_owned);
         let mut out = Response {
             not_modified: false,
+            status: status.as_u16(),
             final_url: response.url().clone(),
             content_type: text(header::CONTENT_TYPE),
             etag: text(header::ETAG),

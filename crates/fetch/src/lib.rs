@@ -50,6 +50,7 @@ mod feed;
 mod guard;
 mod known;
 mod poll;
+mod probe;
 mod sitemap;
 mod stage;
 
@@ -58,6 +59,7 @@ pub use config::{FetchConfig, FetchSettings};
 pub use error::{FeedError, FetchError};
 pub use feed::{FeedDocument, parse_document, parse_feed};
 pub use guard::{AddressKind, classify};
+pub use probe::Probe;
 pub use sitemap::parse_sitemap;
 pub use stage::run;
 

@@ -77,7 +77,12 @@ impl Fetcher {
     }
 
     /// Parses off the async workers: a large feed takes milliseconds of CPU.
-    async fn parse(&self, url: &Url, body: Vec<u8>, base: Url) -> Result<FeedDocument, FetchError> {
+    pub(crate) async fn parse(
+        &self,
+        url: &Url,
+        body: Vec<u8>,
+        base: Url,
+    ) -> Result<FeedDocument, FetchError> {
         let max = self.config().max_entries_per_feed.get();
         let parsed = tokio::task::spawn_blocking(move || parse_document(&body, &base, max)).await;
         let parsed =

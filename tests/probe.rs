@@ -1,0 +1,86 @@
+//! `chorus probe`: one feed read as a poll would read it, from the web or from a file,
+//! with nothing stored.
+
+use std::time::Duration;
+
+use chorus_model::canonical_url;
+use chorus_newsroom::catalog;
+use serde_json::Value;
+use url::Url;
+
+use crate::util::{LOOPBACK_FETCH, Workspace, newsroom, run, run_ok};
+
+fn canonical(entries: &Value) -> Vec<String> {
+    let mut urls: Vec<String> = entries
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| canonical_url(&Url::parse(e["url"].as_str().unwrap()).unwrap()).to_string())
+        .collect();
+    urls.sort();
+    urls
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_feed_reads_the_same_from_its_url_and_from_a_saved_file() {
+    let news = newsroom(Duration::ZERO).await;
+    let ws = Workspace::new();
+    let config = ws.path("fetch.toml");
+    std::fs::write(&config, LOOPBACK_FETCH).unwrap();
+    let outlet = &catalog().outlets[0];
+    let feed = news.feeds().into_iter().find(|f| f.outlet == outlet.name).unwrap();
+
+    let out =
+        run_ok(&["probe", feed.url.as_str(), "--json", "--config", config.to_str().unwrap()]).await;
+    let web: Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(web["status"], 200);
+    assert!(web["etag"].is_string(), "the newsroom sends validators: {web}");
+    let mut want: Vec<String> = catalog()
+        .stories_of(outlet.slug)
+        .map(|s| canonical_url(&news.article_url(s)).to_string())
+        .collect();
+    want.sort();
+    assert_eq!(canonical(&web["entries"]), want);
+    for entry in web["entries"].as_array().unwrap() {
+        assert!(entry["title"].is_string() && entry["published"].is_string(), "{entry}");
+    }
+    assert!(!ws.path("chorus.db").exists(), "probe stores nothing");
+
+    // The same bytes saved to a file read the same, links resolved against --base.
+    chorus_fetch::init_tls();
+    let body = reqwest::get(feed.url.clone()).await.unwrap().bytes().await.unwrap();
+    let file = ws.path("feed.xml");
+    std::fs::write(&file, &body).unwrap();
+    let out =
+        run_ok(&["probe", file.to_str().unwrap(), "--json", "--base", feed.url.as_str()]).await;
+    let saved: Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(saved["entries"], web["entries"]);
+    assert_eq!(saved["status"], Value::Null);
+
+    // The human form lists each entry.
+    let text = run_ok(&["probe", file.to_str().unwrap()]).await;
+    assert!(text.contains(&format!("{} entries", want.len())), "{text}");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn nothing_read_is_a_failure_that_says_why() {
+    let news = newsroom(Duration::ZERO).await;
+    let ws = Workspace::new();
+    // The default config refuses loopback, and says which key allows it.
+    let feed = news.feeds()[0].url.clone();
+    let out = run(&["probe", feed.as_str()]).await;
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("allow_private_networks"), "{err}");
+
+    let config = ws.path("fetch.toml");
+    std::fs::write(&config, LOOPBACK_FETCH).unwrap();
+    let config = config.to_str().unwrap();
+    for path in ["not-a-feed", "status/404"] {
+        let out = run(&["probe", news.hostile_url(path).as_str(), "--config", config]).await;
+        assert!(!out.status.success(), "{path}");
+        assert!(!String::from_utf8_lossy(&out.stderr).is_empty(), "{path}: no reason given");
+    }
+    let missing = run(&["probe", ws.path("missing.xml").to_str().unwrap()]).await;
+    assert!(!missing.status.success());
+}
