@@ -16,6 +16,8 @@
 //!
 //! Usage: `bench_fetch [--hosts N] [--feeds-per-host N] [--items N] [--gap-ms N]`.
 
+#![allow(clippy::print_stdout, clippy::print_stderr)] // A bench reports on the terminal.
+
 use std::io::{BufRead, BufReader, Write};
 use std::process::{Child, ChildStdin, ChildStdout, Command, Stdio};
 use std::sync::Arc;
