@@ -14,6 +14,7 @@ use url::Url;
 
 use crate::client::Fetcher;
 use crate::error::FetchError;
+use crate::host::with_robots_policy;
 use crate::known::{KnownUrls, RecentUrls};
 
 /// Runs the fetch stage until `jobs` closes and every download in flight has finished.
@@ -236,6 +237,7 @@ impl Stage {
         }
         let outlet = check.feed.outlet.clone();
         let feed = check.feed.url.to_string();
+        let robots = check.feed.respect_robots;
         if self.checks.send(check).await.is_err() {
             self.downstream_gone = true;
             return;
@@ -249,7 +251,8 @@ impl Stage {
             let span = tracing::debug_span!("page", url = %entry.url);
             let (fetcher, pages, outlet, feed) =
                 (Arc::clone(&self.fetcher), self.pages.clone(), outlet.clone(), feed.clone());
-            let task = download(fetcher, pages, outlet, feed, entry, slot);
+            let task =
+                with_robots_policy(robots, download(fetcher, pages, outlet, feed, entry, slot));
             self.tasks.spawn(task.instrument(span));
         }
     }

@@ -84,6 +84,10 @@ pub struct FeedConfig {
     /// This feed's own poll interval, overriding `pipeline.poll_interval_secs`.
     #[serde(default)]
     pub poll_interval_secs: Option<u64>,
+    /// Whether robots.txt is honoured for this feed and the pages it lists, overriding
+    /// `fetch.respect_robots` (for a feed the outlet has agreed to, say).
+    #[serde(default)]
+    pub respect_robots: Option<bool>,
 }
 
 /// A feed after validation: an http(s) address, an outlet name and a poll interval of
@@ -316,7 +320,11 @@ impl Config {
             if let Some(url) = url.filter(|_| problems.len() == before) {
                 let secs = feed.poll_interval_secs.unwrap_or(default_interval);
                 feeds.push(Feed {
-                    spec: FeedSpec { url, outlet: outlet.to_owned() },
+                    spec: FeedSpec {
+                        url,
+                        outlet: outlet.to_owned(),
+                        respect_robots: feed.respect_robots,
+                    },
                     interval: Duration::from_secs(secs),
                 });
             }
