@@ -2,6 +2,7 @@
 
 mod formats;
 mod pages;
+mod polite;
 mod properties;
 mod stage;
 mod util;
