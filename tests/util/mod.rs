@@ -48,11 +48,14 @@ impl Workspace {
     }
 
     /// Writes a config for `newsroom`'s feeds with a database `db` in this dir, plus
-    /// `extra` TOML appended; returns its path.
+    /// `extra` TOML appended; returns its path. Requests to one host keep no gap (every
+    /// outlet's pages in a few seconds, not a minute); robots.txt is still asked for, and
+    /// the newsroom has none.
     pub(crate) fn config(&self, newsroom: &Newsroom, db: &str, extra: &str) -> PathBuf {
         let path = self.path(&format!("{db}.toml"));
         let text = format!(
-            "[store]\npath = {:?}\nbatch_size = 4\nflush_interval_ms = 100\n\n{extra}\n\n{}",
+            "[store]\npath = {:?}\nbatch_size = 4\nflush_interval_ms = 100\n\n\
+             [fetch]\nper_host_gap_ms = 0\n\n{extra}\n\n{}",
             self.path(db).display().to_string(),
             newsroom.demo_config_feeds()
         );

@@ -19,11 +19,15 @@ pub(crate) const GUARD: Duration = Duration::from_secs(60);
 /// article its deciding half works on.
 pub(crate) const DEDUP_HOLDS: usize = 1 + 64 + 1;
 
-/// Settings from config `text`, with the database at `db`.
+/// Settings from config `text`, with the database at `db`, no gap between requests to
+/// one host (the tests make many to one loopback server) and robots.txt not asked for
+/// (the test server counts every request it gets).
 pub(crate) fn settings(db: &Path, text: &str) -> Settings {
     let mut settings = Config::parse(text, Path::new("test.toml"))
         .unwrap_or_else(|e| panic!("the test config is valid: {e}"));
     settings.store.path = db.to_owned();
+    settings.fetch.per_host_gap = Duration::ZERO;
+    settings.fetch.respect_robots = false;
     settings
 }
 
