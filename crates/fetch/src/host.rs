@@ -404,6 +404,62 @@ mod tests {
         assert_eq!(jitter(Duration::ZERO), Duration::ZERO);
     }
 
+    fn slot_on(hosts: &Hosts) -> HostSlot {
+        let host = hosts.get(&Url::parse("http://a.test/").unwrap(), 1);
+        let permit = Arc::clone(&host.slots).try_acquire_owned().unwrap();
+        HostSlot { host, _permit: permit }
+    }
+
+    #[test]
+    fn failures_back_off_and_a_success_recovers() {
+        let hosts = Hosts::new();
+        let slot = slot_on(&hosts);
+        let url = Url::parse("http://a.test/x").unwrap();
+        let before = Instant::now();
+        slot.failed(&FetchError::Timeout { url: url.clone(), secs: 1 });
+        slot.failed(&FetchError::Timeout { url: url.clone(), secs: 1 });
+        {
+            let pace = slot.host.pace();
+            assert_eq!(pace.failures, 2);
+            assert!(pace.next_start >= before + Duration::from_secs(2));
+            assert!(pace.gap(Duration::ZERO) >= Duration::from_secs(2));
+        }
+        // A page that is not HTML says nothing about the host.
+        slot.failed(&FetchError::NotHtml { url: url.clone(), content_type: "x/y".into() });
+        assert_eq!(slot.host.pace().failures, 2);
+        slot.succeeded();
+        assert_eq!(slot.host.pace().gap(Duration::from_millis(5)), Duration::from_millis(5));
+        // A 5xx counts as failing; a 404 is an answer, and recovers.
+        let err = slot.refused(&url, 500, &HeaderMap::new());
+        assert_eq!(err.reason(), "http_500");
+        assert_eq!(slot.host.pace().failures, 1);
+        slot.refused(&url, 404, &HeaderMap::new());
+        assert_eq!(slot.host.pace().failures, 0);
+    }
+
+    #[test]
+    fn refusals_pause_the_host() {
+        let hosts = Hosts::new();
+        let slot = slot_on(&hosts);
+        let url = Url::parse("http://a.test/x").unwrap();
+        let before = Instant::now();
+        slot.refused(&url, 429, &HeaderMap::new());
+        let until = slot.host.pace().paused_until;
+        assert!(until >= before + DEFAULT_429_PAUSE);
+        assert!(until <= Instant::now() + DEFAULT_429_PAUSE + DEFAULT_429_PAUSE / 4);
+
+        let mut headers = HeaderMap::new();
+        headers.insert(RETRY_AFTER, "999999".parse().unwrap());
+        slot.refused(&url, 503, &headers);
+        let until = slot.host.pace().paused_until;
+        assert!(until >= before + MAX_PAUSE && until <= Instant::now() + MAX_PAUSE);
+        // A 404 with Retry-After is no pause.
+        let other = Hosts::new();
+        let fresh = slot_on(&other);
+        fresh.refused(&url, 404, &headers);
+        assert!(fresh.host.pace().paused_until <= Instant::now());
+    }
+
     #[test]
     fn the_gap_is_the_largest_of_config_crawl_delay_and_backoff() {
         let now = Instant::now();

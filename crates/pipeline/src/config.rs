@@ -406,6 +406,18 @@ mod tests {
     }
 
     #[test]
+    fn a_feed_may_turn_robots_txt_on_or_off_for_itself() {
+        let text = "[fetch]\nrespect_robots = true\nper_host_gap_ms = 250\n\
+                    [[feeds]]\nurl = \"http://a.test/f\"\noutlet = \"A\"\nrespect_robots = false\n\
+                    [[feeds]]\nurl = \"http://b.test/f\"\noutlet = \"B\"\n";
+        let settings = parse(text).unwrap();
+        assert!(settings.fetch.respect_robots);
+        assert_eq!(settings.fetch.per_host_gap, Duration::from_millis(250));
+        assert_eq!(settings.feeds[0].spec().respect_robots, Some(false));
+        assert_eq!(settings.feeds[1].spec().respect_robots, None);
+    }
+
+    #[test]
     fn unknown_key_names_the_key_and_the_file() {
         let err = parse("[fetch]\ntimeout_secs = 5\nspeed = 3\n").unwrap_err();
         let shown = err.to_string();
