@@ -71,7 +71,8 @@ impl Fetcher {
     ///
     /// Fails on a non-success status, a timeout, too many redirects, a body over
     /// `max_body_bytes`, or a `Content-Type` that cannot be a page ([`may_be_html`]: an
-    /// image, SVG, JSON, a PDF; a missing one is accepted). `entry` is passed through into
+    /// image, SVG, JSON, a PDF; a missing one is accepted), an address robots.txt
+    /// disallows, or a host that asked for a long pause. `entry` is passed through into
     /// the page.
     pub async fn fetch_page(
         &self,

@@ -34,20 +34,21 @@ impl Fetcher {
     /// `Last-Modified` and body hash on success, `job.state` unchanged on failure.
     #[tracing::instrument(level = "debug", skip_all, fields(feed = %job.feed.url))]
     pub async fn poll_feed(&self, job: &FeedJob) -> (FeedCheck, Vec<FeedEntry>) {
-        let poll = self.poll(&job.feed.url, &job.state);
-        let (outcome, state, entries) =
-            match with_robots_policy(job.feed.respect_robots, poll).await {
-                Ok(Polled::NotModified(state)) => (FeedOutcome::NotModified, state, Vec::new()),
-                Ok(Polled::Fetched(state, entries)) => {
-                    let count = u32::try_from(entries.len()).unwrap_or(u32::MAX);
-                    (FeedOutcome::Fetched { entries: count, new_entries: 0 }, state, entries)
-                }
-                Err(err) => {
-                    // The stage counts and samples failed polls; the store keeps each one.
-                    tracing::debug!(error = %err, reason = err.reason(), "feed poll failed");
-                    (FeedOutcome::Failed { reason: err.to_string() }, job.state.clone(), Vec::new())
-                }
-            };
+        // The feed's own robots.txt choice holds for its sitemap children too.
+        let poll =
+            with_robots_policy(job.feed.respect_robots, self.poll(&job.feed.url, &job.state));
+        let (outcome, state, entries) = match poll.await {
+            Ok(Polled::NotModified(state)) => (FeedOutcome::NotModified, state, Vec::new()),
+            Ok(Polled::Fetched(state, entries)) => {
+                let count = u32::try_from(entries.len()).unwrap_or(u32::MAX);
+                (FeedOutcome::Fetched { entries: count, new_entries: 0 }, state, entries)
+            }
+            Err(err) => {
+                // The stage counts and samples failed polls; the store keeps each one.
+                tracing::debug!(error = %err, reason = err.reason(), "feed poll failed");
+                (FeedOutcome::Failed { reason: err.to_string() }, job.state.clone(), Vec::new())
+            }
+        };
         let check =
             FeedCheck { feed: job.feed.clone(), checked_at: chrono::Utc::now(), outcome, state };
         (check, entries)
