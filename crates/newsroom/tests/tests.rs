@@ -4,6 +4,7 @@
 mod util;
 
 mod catalog;
+mod faults;
 mod feeds;
 mod hostile;
 mod pace;
