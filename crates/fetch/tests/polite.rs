@@ -286,3 +286,46 @@ async fn a_robots_txt_answering_503_holds_everything_back() {
     let paths: Vec<String> = log_of(&newsroom, host).into_iter().map(|r| r.path).collect();
     assert_eq!(paths.len(), 3, "robots.txt again, then the page: {paths:?}");
 }
+
+#[tokio::test]
+async fn a_spaced_out_host_does_not_hold_the_stage_from_other_hosts() {
+    let newsroom = newsroom(Duration::ZERO).await;
+    let (feed_a, pages_a) = outlet(&newsroom, 0);
+    let (feed_b, _) = outlet(&newsroom, 1);
+    assert!(pages_a.len() >= 3, "host A needs a queue of pages");
+    // Two slots in the stage, one request at a time per host, 600 ms between starts.
+    let cfg = FetchConfig { concurrency: 2, per_host_concurrency: 1, ..config(600, false) };
+    let (jobs_tx, jobs_rx) = mpsc::channel(1);
+    let (pages_tx, mut pages_rx) = mpsc::channel(64);
+    let (checks_tx, mut checks_rx) = mpsc::channel(8);
+    let fetcher = Arc::new(util::fetcher(&cfg));
+    let stage =
+        tokio::spawn(chorus_fetch::run(fetcher, jobs_rx, pages_tx, checks_tx, HashSet::new()));
+    let drain = tokio::spawn(async move { while pages_rx.recv().await.is_some() {} });
+
+    // B's feed is sent only once A's pages are queued.
+    jobs_tx.send(util::job(feed_a.clone(), FeedState::default())).await.expect("job A");
+    checks_rx.recv().await.expect("A's check");
+    jobs_tx.send(util::job(feed_b.clone(), FeedState::default())).await.expect("job B");
+    drop(jobs_tx);
+    while checks_rx.recv().await.is_some() {}
+    let report = stage.await.expect("the stage did not panic");
+    drain.await.expect("pages drained");
+    assert_eq!(report.dropped_total(), 0, "{report:?}");
+
+    // A's pages, one per 600 ms, held one slot; the other served B in the meantime.
+    let pages = |host| -> Vec<LoggedRequest> {
+        let feed_paths = [feed_a.path(), feed_b.path()];
+        log_of(&newsroom, host)
+            .into_iter()
+            .filter(|r| !feed_paths.contains(&r.path.as_str()))
+            .collect()
+    };
+    let (log_a, log_b) = (pages(addr(&feed_a)), pages(addr(&feed_b)));
+    assert_eq!(log_a.len(), pages_a.len());
+    assert_spaced(&log_a, Duration::from_millis(600));
+    assert!(
+        log_b[0].at < log_a[1].at,
+        "B's first page waited behind A's queue: {log_b:?} {log_a:?}"
+    );
+}
