@@ -36,7 +36,9 @@ use crate::known::{KnownUrls, RecentUrls};
 ///   most `per_host_concurrency` of the stage's slots for its pages, the rest of its pages
 ///   wait in a queue of their own: a host whose requests are spaced out (its gap, a
 ///   `Crawl-delay`, a pause) holds no more slots than it can use, and other hosts' pages
-///   go ahead meanwhile.
+///   go ahead meanwhile. The queues hold at most the new entries of the feeds polled
+///   (`max_entries_per_feed` each), and a stalled consumer still stops the stage: slots
+///   are then all held by pages waiting to be handed on, and no poll starts.
 /// - State: the stage keeps the newest [`FeedState`] of each feed, so a feed polled again
 ///   in a long run uses it; the job's own state only counts the first time.
 /// - Failures: a failed poll is a `Failed` check; a failed download is logged at WARN
