@@ -12,6 +12,10 @@ use crate::util::{Workspace, chorus, export, newsroom, signal, wait_until};
 
 const LIMIT: Duration = Duration::from_secs(120);
 
+/// The gap between request starts to one host: short, to keep the test quick, and long
+/// enough to tell from no gap at all.
+const GAP_MS: u64 = 200;
+
 /// The hostile feeds, by the name the test gives them, and what their failure must say.
 const HOSTILE: &[(&str, &str, &str)] = &[
     ("flaky", "flaky-feed.xml?fail=2&id=faults", ""),
@@ -59,7 +63,7 @@ async fn the_daemon_reports_each_fault_keeps_running_and_loses_nothing() {
     std::fs::write(
         &config,
         format!(
-            "[fetch]\nallowed_networks = [\"127.0.0.0/24\"]\ntimeout_secs = 3\n\
+            "[fetch]\nallowed_networks = [\"127.0.0.0/24\"]\nper_host_gap_ms = {GAP_MS}\ntimeout_secs = 3\n\
              connect_timeout_secs = 2\nmax_body_bytes = 2000000\n\n\
              [pipeline]\npoll_interval_secs = 1\nshutdown_grace_secs = 20\nreorder_ms = 100\n\n\
              [store]\npath = {:?}\nbatch_size = 4\nflush_interval_ms = 100\n\n{}\n{hostile_feeds}",
@@ -125,5 +129,25 @@ async fn the_daemon_reports_each_fault_keeps_running_and_loses_nothing() {
     assert!(want.is_subset(&urls));
     for row in &rows {
         assert!(!row["text"].as_str().unwrap().is_empty() && row["event"].is_number(), "{row}");
+    }
+
+    // No host was asked faster than its gap, even the one serving every hostile feed, which
+    // also answered 429 and 503. The allowance covers delivery jitter between the client's
+    // start and the server's log; without a gap, starts come within a millisecond.
+    let mut by_host: HashMap<std::net::SocketAddr, Vec<std::time::Instant>> = HashMap::new();
+    for r in news.requests() {
+        by_host.entry(r.local).or_default().push(r.at);
+    }
+    assert!(by_host.len() > 1, "several hosts were asked");
+    for (host, mut starts) in by_host {
+        starts.sort();
+        let min = starts.windows(2).map(|w| w[1] - w[0]).min();
+        if let Some(min) = min {
+            assert!(
+                min >= Duration::from_millis(GAP_MS - 60),
+                "{host}: two requests {min:?} apart"
+            );
+        }
+        assert!(news.max_in_flight(host) <= 2, "{host}: more than 2 requests at once");
     }
 }

@@ -35,7 +35,8 @@ pub(crate) async fn run_ok(args: &[&str]) -> String {
 
 /// The `[fetch]` section every test config needs: the newsroom is on loopback, which the
 /// fetcher refuses by default.
-pub(crate) const LOOPBACK_FETCH: &str = "[fetch]\nallow_private_networks = true\n";
+pub(crate) const LOOPBACK_FETCH: &str =
+    "[fetch]\nallow_private_networks = true\nper_host_gap_ms = 0\n";
 
 /// A temp dir holding a database and a config pointing at a newsroom.
 pub(crate) struct Workspace {
@@ -53,7 +54,9 @@ impl Workspace {
 
     /// Writes a config for `newsroom`'s feeds with a database `db` in this dir, plus
     /// `extra` TOML appended; returns its path. The newsroom is on loopback, so the config
-    /// sets `[fetch] allow_private_networks = true` (`extra` must not have a `[fetch]`).
+    /// sets `[fetch]` (`LOOPBACK_FETCH`: loopback allowed, no gap between requests to one
+    /// host); `extra` must not have a `[fetch]`. robots.txt is still asked for, and the
+    /// newsroom has none.
     pub(crate) fn config(&self, newsroom: &Newsroom, db: &str, extra: &str) -> PathBuf {
         let path = self.path(&format!("{db}.toml"));
         let text = format!(

@@ -232,7 +232,7 @@ async fn chorus(feeds: &[Url], known: Vec<String>, args: Args) -> usize {
     let jobs: Vec<FeedJob> = feeds
         .iter()
         .map(|url| FeedJob {
-            feed: FeedSpec { url: url.clone(), outlet: "farm".to_owned() },
+            feed: FeedSpec { url: url.clone(), outlet: "farm".to_owned(), respect_robots: None },
             state: FeedState::default(),
         })
         .collect();

@@ -1,38 +1,38 @@
 //! The polite HTTP client: one reqwest client, a limit per host, a cap on every body, and
 //! only the addresses the config allows ([`crate::guard`]).
 
-use std::collections::HashMap;
-use std::sync::{Arc, Mutex, PoisonError};
+use std::sync::Arc;
+
+use tokio_util::sync::CancellationToken;
 
 use chorus_model::{FeedEntry, FeedState, RawPage};
 use chorus_text::may_be_html;
 use futures_util::StreamExt;
 use reqwest::StatusCode;
 use reqwest::header::{self, HeaderMap, HeaderValue};
-use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 use url::Url;
 
 use crate::config::FetchSettings;
 use crate::error::{FeedError, FetchError, Limits};
 use crate::feed::may_be_feed;
 use crate::guard::{AddressPolicy, GuardedResolver, redirect_policy};
-
-/// Above this many hosts, idle per-host limits are forgotten, so a long run over many
-/// hosts does not keep one semaphore per host ever seen.
-const MAX_IDLE_HOSTS: usize = 4096;
+use crate::host::Hosts;
 
 /// Downloads feeds and article pages politely: every request carries the configured
-/// `User-Agent`, obeys the time and size limits, and waits for a free slot on its host
-/// (`host:port`) first, so at most `per_host_concurrency` requests reach one host at once,
-/// whether they are feed polls or page downloads.
+/// `User-Agent`, obeys the time and size limits, and waits for its turn on its host
+/// (`host:port`) first: at most `per_host_concurrency` requests reach one host at once and
+/// their starts are `per_host_gap_ms` apart, whether they are feed polls or page
+/// downloads, and robots.txt is honoured (see `host.rs` for the whole of it).
 ///
 /// One `Fetcher` serves a whole run; share it as `Arc<Fetcher>`.
 #[derive(Debug)]
 pub struct Fetcher {
-    client: reqwest::Client,
-    cfg: FetchSettings,
+    pub(crate) client: reqwest::Client,
+    pub(crate) cfg: FetchSettings,
     addresses: Arc<AddressPolicy>,
-    hosts: Mutex<HashMap<String, Arc<Semaphore>>>,
+    pub(crate) hosts: Hosts,
+    /// Cancelled by [`Fetcher::stop_waiting`].
+    pub(crate) stopping: CancellationToken,
 }
 
 /// What a request is for: it decides the `Accept` header and whether the body must be
@@ -81,7 +81,21 @@ impl Fetcher {
             .deflate(true)
             .build()
             .map_err(|source| FetchError::Client { source })?;
-        Ok(Fetcher { client, cfg: cfg.clone(), addresses, hosts: Mutex::new(HashMap::new()) })
+        Ok(Fetcher {
+            client,
+            cfg: cfg.clone(),
+            addresses,
+            hosts: Hosts::new(),
+            stopping: CancellationToken::new(),
+        })
+    }
+
+    /// Makes every request still waiting for its host's turn fail at once with
+    /// [`FetchError::Stopped`] (a passing failure, so a page is tried again at a later
+    /// poll), and every later request too. Requests already sent finish as usual. For a
+    /// shutdown: waiting out politeness gaps and pauses could outlast its grace period.
+    pub fn stop_waiting(&self) {
+        self.stopping.cancel();
     }
 
     /// The settings this fetcher was built with.
@@ -93,9 +107,10 @@ impl Fetcher {
     ///
     /// Fails on a non-success status, a timeout, too many redirects or a redirect loop, a
     /// body over `max_body_bytes`, an address over `max_url_bytes`, an address the config
-    /// does not allow ([`FetchError::Forbidden`]), or a `Content-Type` that cannot be a
-    /// page ([`may_be_html`]: an image, SVG, JSON, a PDF; a missing one is accepted).
-    /// `entry` is passed through into the page.
+    /// does not allow ([`FetchError::Forbidden`]), a `Content-Type` that cannot be a page
+    /// ([`may_be_html`]: an image, SVG, JSON, a PDF; a missing one is accepted), an address
+    /// robots.txt disallows, or a host that asked for a long pause. `entry` is passed
+    /// through into the page.
     pub async fn fetch_page(
         &self,
         url: &Url,
@@ -141,14 +156,15 @@ impl Fetcher {
             }
         }
 
-        let _host_slot = self.host_slot(url).await;
-        let response = self
-            .client
-            .get(url.clone())
-            .headers(headers)
-            .send()
-            .await
-            .map_err(|e| self.error(url, e))?;
+        let host_slot = self.host_slot(url).await?;
+        let response = match self.client.get(url.clone()).headers(headers).send().await {
+            Ok(response) => response,
+            Err(err) => {
+                let err = self.error(url, err);
+                host_slot.failed(&err);
+                return Err(err);
+            }
+        };
         let status = response.status();
         let text =
             |name| response.headers().get(name).and_then(|v| v.to_str().ok()).map(str::to_owned);
@@ -162,12 +178,14 @@ impl Fetcher {
             body: Vec::new(),
         };
         if status == StatusCode::NOT_MODIFIED && conditional.is_some() {
+            host_slot.succeeded();
             out.not_modified = true;
             return Ok(out);
         }
         if !status.is_success() {
-            return Err(FetchError::Status { url: url.clone(), status: status.as_u16() });
+            return Err(host_slot.refused(url, status.as_u16(), response.headers()));
         }
+        host_slot.succeeded();
         if want == Want::Page
             && let Some(content_type) = out.content_type.as_deref().filter(|ct| !may_be_html(ct))
         {
@@ -218,23 +236,7 @@ impl Fetcher {
         Ok(body)
     }
 
-    /// Waits for a free slot on `url`'s host. The slot is released when the permit drops.
-    async fn host_slot(&self, url: &Url) -> OwnedSemaphorePermit {
-        let semaphore = {
-            let mut hosts = self.hosts.lock().unwrap_or_else(PoisonError::into_inner);
-            if hosts.len() >= MAX_IDLE_HOSTS {
-                // A semaphore only this map refers to has no permit out and no waiter.
-                hosts.retain(|_, s| Arc::strong_count(s) > 1);
-            }
-            let limit = self.cfg.per_host_concurrency.get();
-            Arc::clone(
-                hosts.entry(host_key(url)).or_insert_with(|| Arc::new(Semaphore::new(limit))),
-            )
-        };
-        semaphore.acquire_owned().await.expect("per-host semaphores are never closed")
-    }
-
-    fn error(&self, url: &Url, err: reqwest::Error) -> FetchError {
+    pub(crate) fn error(&self, url: &Url, err: reqwest::Error) -> FetchError {
         FetchError::from_reqwest(url, err, Limits::of(&self.cfg))
     }
 }
@@ -248,11 +250,6 @@ fn extend_within(body: &mut Vec<u8>, chunk: &[u8], cap: usize) {
         body.reserve_exact(target - body.len());
     }
     body.extend_from_slice(chunk);
-}
-
-/// The politeness key: host and port, so two servers on one machine are two hosts.
-fn host_key(url: &Url) -> String {
-    format!("{}:{}", url.host_str().unwrap_or_default(), url.port_or_known_default().unwrap_or(0))
 }
 
 fn accept(want: Want) -> &'static str {
@@ -286,13 +283,5 @@ mod tests {
         let rest = cap - body.len();
         extend_within(&mut body, &chunk[..rest], cap);
         assert_eq!((body.len(), body.capacity()), (cap, cap));
-    }
-
-    #[test]
-    fn host_key_includes_the_port() {
-        let key = |s: &str| host_key(&Url::parse(s).unwrap());
-        assert_eq!(key("https://a.test/x"), "a.test:443");
-        assert_eq!(key("http://127.0.0.1:8080/x"), "127.0.0.1:8080");
-        assert_ne!(key("http://127.0.0.1:1/"), key("http://127.0.0.2:1/"));
     }
 }

@@ -119,6 +119,39 @@ pub enum FetchError {
         /// What reqwest reported.
         source: reqwest::Error,
     },
+    /// The host's robots.txt does not let Chorus fetch this address. Not tried again: the
+    /// rules are read afresh once a day, and a later poll that finds the address allowed
+    /// fetches it then.
+    #[error("disallowed by robots.txt")]
+    RobotsDisallowed {
+        /// The requested address.
+        url: Url,
+    },
+    /// The host's robots.txt answered 429 or 5xx, so what may be fetched is unknown and
+    /// nothing is, for now.
+    #[error("robots.txt unavailable (HTTP {status})")]
+    RobotsUnavailable {
+        /// The robots.txt address.
+        url: Url,
+        /// Its status.
+        status: u16,
+    },
+    /// The host asked to be left alone (429 or 503 with `Retry-After`) for longer than a
+    /// request waits; no request was sent.
+    #[error("host paused for {secs} s more at its request")]
+    HostPaused {
+        /// The requested address.
+        url: Url,
+        /// Seconds left of the pause.
+        secs: u64,
+    },
+    /// The run is stopping: the request was still waiting for its host's turn, and was
+    /// not sent ([`crate::Fetcher::stop_waiting`]).
+    #[error("{url}: not sent, the run is stopping")]
+    Stopped {
+        /// The requested address.
+        url: Url,
+    },
     /// The feed was downloaded but could not be read.
     #[error("{source}")]
     Feed {
@@ -148,22 +181,38 @@ impl FetchError {
             FetchError::Connect { .. } => "connect",
             FetchError::NotHtml { .. } => "not_html",
             FetchError::Transfer { .. } => "transfer",
+            FetchError::RobotsDisallowed { .. } => "robots_disallowed",
+            FetchError::RobotsUnavailable { .. } => "robots_unavailable",
+            FetchError::HostPaused { .. } => "host_paused",
+            FetchError::Stopped { .. } => "stopped",
             FetchError::Feed { source, .. } => source.reason(),
         }
     }
 
-    /// True for a failure that may not happen again: a timeout, a refused or broken
-    /// connection, or a status that says "later" (408, 425, 429, 5xx). A missing page, a
-    /// body that is not HTML or too large, a redirect loop, or a refused address will fail
-    /// the same way.
-    pub fn is_passing(&self) -> bool {
-        match self {
+    /// Whether the failure may pass ([`Failure::Soft`]: a timeout, a refused or broken
+    /// connection, a status that says "later" (408, 425, 429, 5xx), a robots.txt that
+    /// cannot be read for now, a host that asked for a pause) or will happen the same way
+    /// again ([`Failure::Hard`]: a missing page (404, 410), a body that is not HTML, too
+    /// large or not a feed, a redirect loop, an address the config does not allow or that
+    /// is too long, an address robots.txt disallows). A scheduler backs off a feed on soft
+    /// failures and may give up on hard ones.
+    pub fn failure(&self) -> Failure {
+        let soft = match self {
             FetchError::Timeout { .. }
             | FetchError::Connect { .. }
-            | FetchError::Transfer { .. } => true,
+            | FetchError::Transfer { .. }
+            | FetchError::RobotsUnavailable { .. }
+            | FetchError::HostPaused { .. }
+            | FetchError::Stopped { .. } => true,
             FetchError::Status { status, .. } => matches!(status, 408 | 425 | 429 | 500..=599),
             _ => false,
-        }
+        };
+        if soft { Failure::Soft } else { Failure::Hard }
+    }
+
+    /// True for a [`Failure::Soft`] failure, one worth trying again later.
+    pub fn is_passing(&self) -> bool {
+        self.failure() == Failure::Soft
     }
 
     /// The address the error is about, when there is one.
@@ -181,6 +230,10 @@ impl FetchError {
             | FetchError::Connect { url, .. }
             | FetchError::NotHtml { url, .. }
             | FetchError::Transfer { url, .. }
+            | FetchError::RobotsDisallowed { url }
+            | FetchError::RobotsUnavailable { url, .. }
+            | FetchError::HostPaused { url, .. }
+            | FetchError::Stopped { url }
             | FetchError::Feed { url, .. } => Some(url),
         }
     }
@@ -237,6 +290,15 @@ impl Limits {
             max_url_bytes: cfg.max_url_bytes,
         }
     }
+}
+
+/// Whether a failed request is worth trying again ([`FetchError::failure`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Failure {
+    /// It may pass: try again later, after a backoff.
+    Soft,
+    /// It will fail the same way: trying again is wasted.
+    Hard,
 }
 
 /// Why a feed body could not be read as a feed.
@@ -329,5 +391,28 @@ mod tests {
         assert_eq!(e.reason(), "http_503");
         assert_eq!(FetchError::Status { url, status: 418 }.reason(), "http_4xx");
         assert_eq!(status_text(&599), "599");
+    }
+
+    #[test]
+    fn soft_and_hard_failures() {
+        let url = Url::parse("http://a.test/").unwrap();
+        let status = |status| FetchError::Status { url: url.clone(), status };
+        for soft in [status(429), status(503), status(500), status(408)] {
+            assert_eq!(soft.failure(), Failure::Soft, "{soft}");
+            assert!(soft.is_passing());
+        }
+        for hard in [status(404), status(410), status(403)] {
+            assert_eq!(hard.failure(), Failure::Hard, "{hard}");
+        }
+        let disallowed = FetchError::RobotsDisallowed { url: url.clone() };
+        assert_eq!(disallowed.failure(), Failure::Hard);
+        assert_eq!(disallowed.reason(), "robots_disallowed");
+        assert_eq!(disallowed.to_string(), "disallowed by robots.txt");
+        let paused = FetchError::HostPaused { url: url.clone(), secs: 90 };
+        assert_eq!(paused.failure(), Failure::Soft);
+        assert_eq!(paused.reason(), "host_paused");
+        let robots = FetchError::RobotsUnavailable { url: url.clone(), status: 503 };
+        assert_eq!(robots.failure(), Failure::Soft);
+        assert_eq!(robots.url(), Some(&url));
     }
 }

@@ -10,9 +10,12 @@
 //! [`RawPage`](chorus_model::RawPage) per article not seen before.
 //!
 //! - [`Fetcher`]: the polite HTTP client. One `User-Agent`, connect and total timeouts, a
-//!   body cap enforced while streaming, a redirect limit, gzip/brotli/deflate, at most
-//!   `per_host_concurrency` requests in flight per `host:port`, and no loopback, private
-//!   or other non-public address unless the config allows it ([`classify`]).
+//!   body cap enforced while streaming, a redirect limit, gzip/brotli/deflate, no loopback,
+//!   private or other non-public address unless the config allows it ([`classify`]), and
+//!   politeness per `host:port`: at most `per_host_concurrency` requests in flight, starts
+//!   at least `per_host_gap_ms` apart (more if robots.txt asks with `Crawl-delay`, or while
+//!   the host keeps failing), pauses when the host answers 429 or 503 with `Retry-After`,
+//!   and robots.txt honoured unless turned off.
 //!   [`Fetcher::poll_feed`] does a conditional GET and parses the feed;
 //!   [`Fetcher::fetch_page`] downloads one article.
 //! - [`parse_feed`] / [`parse_document`]: the one adapter from wire formats (RSS, Atom,
@@ -48,15 +51,17 @@ mod config;
 mod error;
 mod feed;
 mod guard;
+mod host;
 mod known;
 mod poll;
 mod probe;
+mod robots;
 mod sitemap;
 mod stage;
 
 pub use client::Fetcher;
 pub use config::{FetchConfig, FetchSettings};
-pub use error::{FeedError, FetchError};
+pub use error::{Failure, FeedError, FetchError};
 pub use feed::{FeedDocument, parse_document, parse_feed};
 pub use guard::{AddressKind, classify};
 pub use probe::Probe;

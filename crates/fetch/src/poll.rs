@@ -7,6 +7,7 @@ use xxhash_rust::xxh3::xxh3_64;
 use crate::client::{Fetcher, Want};
 use crate::error::{FeedError, FetchError};
 use crate::feed::{FeedDocument, parse_document};
+use crate::host::with_robots_policy;
 
 /// What a successful poll found.
 enum Polled {
@@ -33,7 +34,10 @@ impl Fetcher {
     /// `Last-Modified` and body hash on success, `job.state` unchanged on failure.
     #[tracing::instrument(level = "debug", skip_all, fields(feed = %job.feed.url))]
     pub async fn poll_feed(&self, job: &FeedJob) -> (FeedCheck, Vec<FeedEntry>) {
-        let (outcome, state, entries) = match self.poll(&job.feed.url, &job.state).await {
+        // The feed's own robots.txt choice holds for its sitemap children too.
+        let poll =
+            with_robots_policy(job.feed.respect_robots, self.poll(&job.feed.url, &job.state));
+        let (outcome, state, entries) = match poll.await {
             Ok(Polled::NotModified(state)) => (FeedOutcome::NotModified, state, Vec::new()),
             Ok(Polled::Fetched(state, entries)) => {
                 let count = u32::try_from(entries.len()).unwrap_or(u32::MAX);

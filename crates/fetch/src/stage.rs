@@ -1,6 +1,6 @@
 //! The fetch stage: feed jobs in, feed checks and raw pages out.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::{HashMap, HashSet, VecDeque};
 use std::sync::Arc;
 
 use chorus_model::{
@@ -8,12 +8,13 @@ use chorus_model::{
     canonical_url,
 };
 use tokio::sync::{OwnedSemaphorePermit, Semaphore, mpsc};
-use tokio::task::{JoinError, JoinSet};
+use tokio::task::{Id, JoinError, JoinSet};
 use tracing::Instrument;
 use url::Url;
 
 use crate::client::Fetcher;
 use crate::error::FetchError;
+use crate::host::{host_key, with_robots_policy};
 use crate::known::{KnownUrls, RecentUrls};
 
 /// Runs the fetch stage until `jobs` closes and every download in flight has finished.
@@ -33,7 +34,13 @@ use crate::known::{KnownUrls, RecentUrls};
 ///   `fetch.concurrency` at once and `fetch.per_host_concurrency` per host. A download
 ///   keeps its slot until its page is handed on, so a full `pages` channel stops new
 ///   downloads: at most capacity + `concurrency` pages are fetched ahead of a stalled
-///   consumer. (The per-host slot is freed as soon as the body is read.)
+///   consumer. (The per-host slot is freed as soon as the body is read.) A host gets at
+///   most `per_host_concurrency` of the stage's slots for its pages, the rest of its pages
+///   wait in a queue of their own: a host whose requests are spaced out (its gap, a
+///   `Crawl-delay`, a pause) holds no more slots than it can use, and other hosts' pages
+///   go ahead meanwhile. The queues hold at most the new entries of the feeds polled
+///   (`max_entries_per_feed` each), and a stalled consumer still stops the stage: slots
+///   are then all held by pages waiting to be handed on, and no poll starts.
 /// - State: the stage keeps the newest [`FeedState`] of each feed, so a feed polled again
 ///   in a long run uses it; the job's own state only counts the first time.
 /// - Failures: a failed poll is a `Failed` check; a failed download is logged at WARN
@@ -61,7 +68,7 @@ pub async fn run(
                 Some(job) => stage.start_poll(job).await,
                 None => jobs_open = false,
             },
-            Some(done) = stage.tasks.join_next() => stage.finish(done).await,
+            Some(done) = stage.tasks.join_next_with_id() => stage.finish(done).await,
         }
     }
     if stage.downstream_gone {
@@ -99,6 +106,16 @@ struct Retry {
     feed: String,
 }
 
+/// A page queued behind the other pages of its host.
+struct Pending {
+    entry: FeedEntry,
+    outlet: String,
+    /// The feed that listed it.
+    feed: String,
+    /// The feed's own robots.txt choice.
+    robots: Option<bool>,
+}
+
 /// Failed pages remembered with their attempt counts at most; past this the oldest is
 /// forgotten (and may be tried a few more times).
 const MAX_ATTEMPTS_KEPT: usize = 10_000;
@@ -121,6 +138,12 @@ struct Stage {
     attempts: RecentUrls<u32>,
     /// Feeds to read whole (not conditionally) at their next poll, for a page to retry.
     reread: HashSet<String>,
+    /// Pages waiting for their host (`host:port`) to have a place, by host.
+    waiting: HashMap<String, VecDeque<Pending>>,
+    /// Page downloads running, by host.
+    running: HashMap<String, usize>,
+    /// The host of each running page download, by task.
+    page_hosts: HashMap<Id, String>,
 }
 
 impl Stage {
@@ -144,6 +167,9 @@ impl Stage {
             downstream_gone: false,
             attempts: RecentUrls::new(MAX_ATTEMPTS_KEPT),
             reread: HashSet::new(),
+            waiting: HashMap::new(),
+            running: HashMap::new(),
+            page_hosts: HashMap::new(),
         }
     }
 
@@ -169,10 +195,24 @@ impl Stage {
         self.tasks.spawn(poll.in_current_span());
     }
 
-    async fn finish(&mut self, done: Result<Done, JoinError>) {
-        match done {
+    async fn finish(&mut self, done: Result<(Id, Done), JoinError>) {
+        let id = match &done {
+            Ok((id, _)) => *id,
+            Err(err) => err.id(),
+        };
+        match done.map(|(_, done)| done) {
             Ok(Done::Polled(check, entries)) => self.queue_downloads(*check, entries).await,
             other => self.tally(other),
+        }
+        // A page download ended (even by a panic): its host may start the next.
+        if let Some(host) = self.page_hosts.remove(&id) {
+            if let Some(running) = self.running.get_mut(&host) {
+                *running = running.saturating_sub(1);
+                if *running == 0 {
+                    self.running.remove(&host);
+                }
+            }
+            self.dispatch(&host).await;
         }
     }
 
@@ -221,7 +261,8 @@ impl Stage {
         self.reread.insert(retry.feed);
     }
 
-    /// Sends the check, then starts a download for each entry not known yet.
+    /// Sends the check, then queues a download for each entry not known yet, behind the
+    /// other pages of its host.
     async fn queue_downloads(&mut self, mut check: FeedCheck, entries: Vec<FeedEntry>) {
         if let FeedOutcome::Failed { reason } = &check.outcome {
             self.report.note("feed_failed");
@@ -250,21 +291,45 @@ impl Stage {
         }
         let outlet = check.feed.outlet.clone();
         let feed = check.feed.url.to_string();
+        let robots = check.feed.respect_robots;
         if self.checks.send(check).await.is_err() {
             self.downstream_gone = true;
             return;
         }
         for entry in new {
+            let host = host_key(&entry.url);
+            let pending = Pending { entry, outlet: outlet.clone(), feed: feed.clone(), robots };
+            self.waiting.entry(host.clone()).or_default().push_back(pending);
+            self.dispatch(&host).await;
+            if self.downstream_gone {
+                return;
+            }
+        }
+    }
+
+    /// Starts the waiting pages of `host` while it has fewer than `per_host_concurrency`
+    /// running, each taking a slot of the stage (waiting for one if none is free).
+    async fn dispatch(&mut self, host: &str) {
+        let limit = self.fetcher.config().per_host_concurrency.get();
+        while self.running.get(host).copied().unwrap_or(0) < limit {
+            let Some(queue) = self.waiting.get_mut(host) else { return };
+            let Some(page) = queue.pop_front() else { return };
+            if queue.is_empty() {
+                self.waiting.remove(host);
+            }
             let slot = self.slot().await;
             if self.pages.is_closed() {
                 self.downstream_gone = true;
                 return;
             }
+            let Pending { entry, outlet, feed, robots } = page;
             let span = tracing::debug_span!("page", url = %entry.url);
-            let (fetcher, pages, outlet, feed) =
-                (Arc::clone(&self.fetcher), self.pages.clone(), outlet.clone(), feed.clone());
-            let task = download(fetcher, pages, outlet, feed, entry, slot);
-            self.tasks.spawn(task.instrument(span));
+            let (fetcher, pages) = (Arc::clone(&self.fetcher), self.pages.clone());
+            let task =
+                with_robots_policy(robots, download(fetcher, pages, outlet, feed, entry, slot));
+            let id = self.tasks.spawn(task.instrument(span)).id();
+            self.page_hosts.insert(id, host.to_owned());
+            *self.running.entry(host.to_owned()).or_default() += 1;
         }
     }
 }

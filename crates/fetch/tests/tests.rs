@@ -3,6 +3,7 @@
 mod addresses;
 mod formats;
 mod pages;
+mod polite;
 mod properties;
 mod stage;
 mod util;

@@ -12,6 +12,11 @@ pub struct FeedSpec {
     pub url: Url,
     /// The outlet that publishes it, as users will see it ("Harbor Gazette").
     pub outlet: String,
+    /// Whether robots.txt is honoured for this feed and the pages it lists: `None`
+    /// follows `fetch.respect_robots`. Absent from older serialized specs, and then
+    /// `None`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub respect_robots: Option<bool>,
 }
 
 /// What a feed told us last time, so the next poll can be conditional.

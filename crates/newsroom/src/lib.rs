@@ -15,7 +15,10 @@
 //!   two seed texts about Italy and Ukraine, a wire story reprinted word for word under
 //!   another outlet's URL (reached from its feed with tracking parameters), and two
 //!   storms two days apart that share a vocabulary but nothing else;
-//! - misbehaving responses under `/_hostile/` (see [`hostile`]).
+//! - misbehaving responses under `/_hostile/` (see [`hostile`]);
+//! - a log of every request with its host and arrival time ([`Newsroom::requests`]), and
+//!   hosts that push back, set while running ([`Newsroom::set_faults`], [`HostFaults`]):
+//!   a robots.txt, 429 with `Retry-After`, bursts of 503.
 //!
 //! [`farm`] is a separate, much larger and plainer server: thousands of synthetic feeds over
 //! many loopback hosts, for measuring a poller.
@@ -47,6 +50,7 @@ use std::net::SocketAddr;
 
 mod catalog;
 pub mod farm;
+mod faults;
 mod feeds;
 pub mod hostile;
 mod outlets;
@@ -55,6 +59,7 @@ mod stories;
 mod templates;
 
 pub use catalog::{Catalog, Cms, DAYS, Event, FIRST_DAY, FeedFormat, Outlet, Story, catalog};
+pub use faults::{HostFaults, LoggedRequest, Refusal};
 pub use server::{Newsroom, NewsroomFeed, NewsroomOptions};
 
 /// What can go wrong starting a newsroom. [`Newsroom::start`] returns it as an

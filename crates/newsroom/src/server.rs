@@ -20,6 +20,7 @@ use url::Url;
 
 use crate::NewsroomError;
 use crate::catalog::{DAYS, Outlet, Story, catalog};
+use crate::faults::{self, Faults, HostFaults, LoggedRequest};
 use crate::feeds::{FeedDoc, FeedItem, http_date, not_modified};
 use crate::hostile;
 use crate::templates::{self, ArticlePage, FrontPage, Link};
@@ -88,6 +89,7 @@ pub(crate) struct Site {
     page_delay: Duration,
     started: Instant,
     pace: Option<Duration>,
+    faults: Arc<Faults>,
 }
 
 #[derive(Clone, Copy, Debug)]
@@ -141,6 +143,7 @@ impl Newsroom {
             page_delay: opts.page_delay,
             started: Instant::now(),
             pace: opts.pace,
+            faults: Arc::default(),
         });
 
         let (stop, stopped) = watch::channel(false);
@@ -150,12 +153,12 @@ impl Newsroom {
             .nest("/_hostile", hostile::router())
             .fallback(serve_path)
             .with_state(AppState { site: Arc::clone(&site), only_outlet: None });
-        spawn_server(&mut tasks, primary_listener, primary_router, stopped.clone());
+        spawn_server(&mut tasks, primary_listener, primary_router, &site, stopped.clone())?;
         for (i, listener) in outlet_listeners.into_iter().enumerate() {
             let router = Router::new()
                 .fallback(serve_path)
                 .with_state(AppState { site: Arc::clone(&site), only_outlet: Some(i) });
-            spawn_server(&mut tasks, listener, router, stopped.clone());
+            spawn_server(&mut tasks, listener, router, &site, stopped.clone())?;
         }
         tracing::info!(addr = %primary_addr, multi_host = opts.multi_host, "newsroom started");
         Ok(Newsroom { site, stop, tasks })
@@ -197,6 +200,23 @@ impl Newsroom {
         let mut url = join(&self.site.primary, &format!("/_hostile/{path}"));
         url.set_query(query);
         url
+    }
+
+    /// Makes the listener at `addr` (the primary's, or an outlet's own in multi-host mode:
+    /// the host and port of its feed's URL) misbehave as `faults` says, from now on,
+    /// replacing what was set for it before.
+    pub fn set_faults(&self, addr: SocketAddr, faults: HostFaults) {
+        self.site.faults.set(addr, faults);
+    }
+
+    /// The most requests the listener at `addr` has been answering at once.
+    pub fn max_in_flight(&self, addr: SocketAddr) -> usize {
+        self.site.faults.max_in_flight(addr)
+    }
+
+    /// Every request received so far, in order of arrival, on all listeners.
+    pub fn requests(&self) -> Vec<LoggedRequest> {
+        self.site.faults.requests()
     }
 
     /// `[[feeds]]` entries for a Chorus config file, one per outlet, pointing at this
@@ -278,8 +298,12 @@ fn spawn_server(
     tasks: &mut JoinSet<()>,
     listener: TcpListener,
     router: Router,
+    site: &Site,
     mut stopped: watch::Receiver<bool>,
-) {
+) -> io::Result<()> {
+    // Every request passes the request log and the faults first (see `faults`).
+    let state = (Arc::clone(&site.faults), listener.local_addr()?);
+    let router = router.layer(axum::middleware::from_fn_with_state(state, faults::layer));
     tasks.spawn(async move {
         let signal = async move {
             let _ = stopped.wait_for(|stop| *stop).await;
@@ -288,6 +312,7 @@ fn spawn_server(
             tracing::warn!(%error, "newsroom listener failed");
         }
     });
+    Ok(())
 }
 
 /// Every servable path of every outlet, keyed without a trailing slash.

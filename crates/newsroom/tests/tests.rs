@@ -5,6 +5,7 @@ mod util;
 
 mod catalog;
 mod farm;
+mod faults;
 mod feeds;
 mod hostile;
 mod pace;

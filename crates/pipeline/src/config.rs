@@ -84,6 +84,10 @@ pub struct FeedConfig {
     /// This feed's own poll interval, overriding `pipeline.poll_interval_secs`.
     #[serde(default)]
     pub poll_interval_secs: Option<u64>,
+    /// Whether robots.txt is honoured for this feed and the pages it lists, overriding
+    /// `fetch.respect_robots` (for a feed the outlet has agreed to, say).
+    #[serde(default)]
+    pub respect_robots: Option<bool>,
 }
 
 /// A feed after validation: an http(s) address, an outlet name and a poll interval of
@@ -327,7 +331,11 @@ impl Config {
             if let Some(url) = url.filter(|_| problems.len() == before) {
                 let secs = feed.poll_interval_secs.unwrap_or(default_interval);
                 feeds.push(Feed {
-                    spec: FeedSpec { url, outlet: outlet.to_owned() },
+                    spec: FeedSpec {
+                        url,
+                        outlet: outlet.to_owned(),
+                        respect_robots: feed.respect_robots,
+                    },
                     interval: Duration::from_secs(secs),
                 });
             }
@@ -406,6 +414,18 @@ mod tests {
         assert_eq!(settings.pipeline, Settings::default().pipeline);
         assert_eq!(settings.fetch, FetchSettings::default());
         assert!(settings.feeds.is_empty());
+    }
+
+    #[test]
+    fn a_feed_may_turn_robots_txt_on_or_off_for_itself() {
+        let text = "[fetch]\nrespect_robots = true\nper_host_gap_ms = 250\n\
+                    [[feeds]]\nurl = \"http://a.test/f\"\noutlet = \"A\"\nrespect_robots = false\n\
+                    [[feeds]]\nurl = \"http://b.test/f\"\noutlet = \"B\"\n";
+        let settings = parse(text).unwrap();
+        assert!(settings.fetch.respect_robots);
+        assert_eq!(settings.fetch.per_host_gap, Duration::from_millis(250));
+        assert_eq!(settings.feeds[0].spec().respect_robots, Some(false));
+        assert_eq!(settings.feeds[1].spec().respect_robots, None);
     }
 
     #[test]

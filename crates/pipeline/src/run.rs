@@ -175,11 +175,20 @@ impl FeedStages {
         let (pages_tx, pages_rx) = mpsc::channel(capacity);
         let (extracted_tx, extracted_rx) = mpsc::channel(capacity);
         let feeds = config.feeds.clone();
+        let fetch_stop = stop.clone();
         stages.spawn(Stage::Source, async move {
             Ok(feed_schedule(feeds, states, once, jobs_tx, stop).await)
         });
         stages.spawn(Stage::Fetch, async move {
-            Ok(chorus_fetch::run(fetcher, jobs_rx, pages_tx, checks_tx, known).await)
+            let run = chorus_fetch::run(Arc::clone(&fetcher), jobs_rx, pages_tx, checks_tx, known);
+            tokio::pin!(run);
+            tokio::select! {
+                report = &mut run => return Ok(report),
+                // A stopping run does not wait out politeness: requests not yet sent fail
+                // as passing failures, and what was sent finishes.
+                () = fetch_stop.cancelled() => fetcher.stop_waiting(),
+            }
+            Ok(run.await)
         });
         let extract = config.extract.clone();
         stages.spawn(Stage::Extract, async move {

@@ -85,7 +85,11 @@ pub(crate) fn duplicate_of(
 /// One poll of a feed.
 pub(crate) fn check(url: &str, outcome: FeedOutcome, at: &str, etag: Option<&str>) -> FeedCheck {
     FeedCheck {
-        feed: FeedSpec { url: Url::parse(url).unwrap(), outlet: "Harbor Gazette".to_owned() },
+        feed: FeedSpec {
+            url: Url::parse(url).unwrap(),
+            outlet: "Harbor Gazette".to_owned(),
+            respect_robots: None,
+        },
         checked_at: ts(at),
         outcome,
         state: FeedState {

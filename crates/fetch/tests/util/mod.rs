@@ -7,8 +7,10 @@ use chorus_model::{FeedJob, FeedSpec, FeedState};
 
 pub(crate) use server::{Route, Stats, TestServer};
 
-/// Defaults, with limits small enough to hit quickly in tests, and loopback allowed: every
-/// test server is on 127.x.
+/// Defaults, with limits small enough to hit quickly in tests, loopback allowed (every
+/// test server is on 127.x), no gap between requests to one host (tests make many to one
+/// loopback host) and robots.txt not asked for (the test server counts every request).
+/// The politeness tests turn both back on.
 pub(crate) fn config() -> FetchConfig {
     FetchConfig { allow_private_networks: true, ..strict() }
 }
@@ -17,6 +19,8 @@ pub(crate) fn config() -> FetchConfig {
 /// refused.
 pub(crate) fn strict() -> FetchConfig {
     FetchConfig {
+        per_host_gap_ms: 0,
+        respect_robots: false,
         connect_timeout_secs: 5,
         timeout_secs: 10,
         max_body_bytes: 200_000,
@@ -30,7 +34,8 @@ pub(crate) fn fetcher(cfg: &FetchConfig) -> Fetcher {
 }
 
 pub(crate) fn job(url: url::Url, state: FeedState) -> FeedJob {
-    FeedJob { feed: FeedSpec { url, outlet: "Harbor Gazette".to_owned() }, state }
+    let feed = FeedSpec { url, outlet: "Harbor Gazette".to_owned(), respect_robots: None };
+    FeedJob { feed, state }
 }
 
 /// A file from `tests/data`.

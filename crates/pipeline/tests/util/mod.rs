@@ -19,14 +19,17 @@ pub(crate) const GUARD: Duration = Duration::from_secs(60);
 /// article its deciding half works on.
 pub(crate) const DEDUP_HOLDS: usize = 1 + 64 + 1;
 
-/// Settings from config `text`, with the database at `db`, and loopback allowed
-/// (`fetch.allow_private_networks`): every test server is on 127.x, which the fetcher
-/// refuses by default.
+/// Settings from config `text`, with the database at `db`, loopback allowed
+/// (`fetch.allow_private_networks`: every test server is on 127.x, which the fetcher
+/// refuses by default), no gap between requests to one host (the tests make many to one
+/// loopback server) and robots.txt not asked for (the test server counts every request).
 pub(crate) fn settings(db: &Path, text: &str) -> Settings {
     let mut settings = Config::parse(text, Path::new("test.toml"))
         .unwrap_or_else(|e| panic!("the test config is valid: {e}"));
     settings.store.path = db.to_owned();
     settings.fetch.allow_private_networks = true;
+    settings.fetch.per_host_gap = Duration::ZERO;
+    settings.fetch.respect_robots = false;
     settings
 }
 
