@@ -6,6 +6,11 @@ use std::time::Duration;
 use chorus_model::{Problem, Problems};
 use serde::{Deserialize, Serialize};
 
+use crate::schedule::Bounds;
+
+/// The longest poll interval accepted: 30 days.
+const MAX_INTERVAL_SECS: u64 = 30 * 24 * 3600;
+
 /// How the fetcher talks to outlets: identity, time limits, size limits and politeness.
 ///
 /// Read from the `[fetch]` section; every key is optional and defaults to the value shown.
@@ -23,6 +28,8 @@ use serde::{Deserialize, Serialize};
 /// max_child_sitemaps = 10
 /// max_known_urls = 500000
 /// page_attempts = 3
+/// min_poll_interval_secs = 300
+/// max_poll_interval_secs = 86400
 /// ```
 #[derive(Clone, Debug, Deserialize, Serialize, PartialEq)]
 #[serde(deny_unknown_fields, default)]
@@ -63,6 +70,14 @@ pub struct FetchConfig {
     /// A page that fails for good (404, not HTML, too large) is not tried again. 1 never
     /// retries.
     pub page_attempts: u32,
+    /// The shortest interval the adaptive schedule gives a feed, in seconds. A feed that
+    /// keeps listing new items is polled faster, down to this. (A feed's own
+    /// `poll_interval_secs` in `[[feeds]]` is fixed and may be shorter.)
+    pub min_poll_interval_secs: u64,
+    /// The longest interval any feed gets, in seconds: a quiet feed slows down to this, a
+    /// failing feed backs off to this (and is still tried, never dropped), and a server
+    /// asking for a longer pause (`Retry-After`, `max-age`, `<ttl>`) gets this at most.
+    pub max_poll_interval_secs: u64,
 }
 
 impl Default for FetchConfig {
@@ -82,6 +97,8 @@ impl Default for FetchConfig {
             max_child_sitemaps: 10,
             max_known_urls: 500_000,
             page_attempts: 3,
+            min_poll_interval_secs: 300,
+            max_poll_interval_secs: 86_400,
         }
     }
 }
@@ -106,6 +123,17 @@ impl FetchConfig {
         p.at_least("max_entries_per_feed", self.max_entries_per_feed as u64, 1);
         p.at_least("max_known_urls", self.max_known_urls as u64, 1);
         p.at_least("page_attempts", u64::from(self.page_attempts), 1);
+        p.between("min_poll_interval_secs", self.min_poll_interval_secs, 1, MAX_INTERVAL_SECS);
+        p.between("max_poll_interval_secs", self.max_poll_interval_secs, 1, MAX_INTERVAL_SECS);
+        if self.min_poll_interval_secs > self.max_poll_interval_secs {
+            p.add(
+                "min_poll_interval_secs",
+                format!(
+                    "({}) must not exceed fetch.max_poll_interval_secs ({})",
+                    self.min_poll_interval_secs, self.max_poll_interval_secs
+                ),
+            );
+        }
         if self.max_redirects > 50 {
             p.add("max_redirects", format!("must be at most 50 (got {})", self.max_redirects));
         }
@@ -131,6 +159,10 @@ impl FetchConfig {
             max_child_sitemaps: self.max_child_sitemaps,
             max_known_urls: nonzero(self.max_known_urls),
             page_attempts: NonZeroU32::new(self.page_attempts).unwrap_or(NonZeroU32::MIN),
+            poll_bounds: Bounds {
+                min: Duration::from_secs(self.min_poll_interval_secs),
+                max: Duration::from_secs(self.max_poll_interval_secs),
+            },
         })
     }
 }
@@ -162,6 +194,9 @@ pub struct FetchSettings {
     pub max_known_urls: NonZeroUsize,
     /// `page_attempts`.
     pub page_attempts: NonZeroU32,
+    /// `min_poll_interval_secs` and `max_poll_interval_secs`: each from a second to 30
+    /// days, the minimum not above the maximum.
+    pub poll_bounds: Bounds,
 }
 
 impl Default for FetchSettings {
@@ -193,6 +228,8 @@ mod tests {
             concurrency: 0,
             max_entries_per_feed: 0,
             max_redirects: 99,
+            min_poll_interval_secs: 7200,
+            max_poll_interval_secs: 3600,
             ..FetchConfig::default()
         };
         let problems = cfg.validate().unwrap_err();
@@ -204,6 +241,7 @@ mod tests {
             "fetch.concurrency",
             "fetch.max_entries_per_feed",
             "fetch.max_redirects",
+            "fetch.min_poll_interval_secs",
         ] {
             assert!(problems.iter().any(|p| p.key == key), "{key} missing in {problems:?}");
         }

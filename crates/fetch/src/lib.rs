@@ -17,7 +17,10 @@
 //! - [`parse_feed`] / [`parse_document`]: the one adapter from wire formats (RSS, Atom,
 //!   JSON Feed, XML sitemaps and sitemap indexes) to [`FeedEntry`](chorus_model::FeedEntry).
 //!   Plain synchronous functions. [`parse_sitemap`] is the sitemap half on its own.
-//! - [`run`]: the async stage, a thin loop over the two above.
+//! - [`run`]: the async stage, a thin loop over the two above. After each poll it decides
+//!   when the feed is due next with [`schedule::next_poll`], a pure rule fed by the
+//!   response's [`ServerHints`], the entries' dates and the share of known items, and tells
+//!   the source ([`Reschedule`](chorus_model::Reschedule)).
 //! - [`FetchConfig`]: the `[fetch]` config section, checked into [`FetchSettings`]. [`FetchError`] and [`FeedError`]: what
 //!   can go wrong, each with a short slug for counting ([`FetchError::reason`]).
 //!
@@ -46,8 +49,10 @@ mod client;
 mod config;
 mod error;
 mod feed;
+mod hints;
 mod known;
 mod poll;
+pub mod schedule;
 mod sitemap;
 mod stage;
 
@@ -55,6 +60,7 @@ pub use client::Fetcher;
 pub use config::{FetchConfig, FetchSettings};
 pub use error::{FeedError, FetchError};
 pub use feed::{FeedDocument, parse_document, parse_feed};
+pub use hints::ServerHints;
 pub use sitemap::parse_sitemap;
 pub use stage::run;
 

@@ -3,5 +3,6 @@
 mod formats;
 mod pages;
 mod properties;
+mod schedule;
 mod stage;
 mod util;

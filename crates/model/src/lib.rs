@@ -35,7 +35,10 @@ mod verdict;
 
 pub use article::{Article, DateSource, PageFlags};
 pub use bounded::BoundedMap;
-pub use feed::{FeedCheck, FeedEntry, FeedJob, FeedOutcome, FeedSpec, FeedState};
+pub use feed::{
+    FeedCheck, FeedEntry, FeedJob, FeedOutcome, FeedSpec, FeedState, NextPoll, PollHistory,
+    PollPolicy, Reschedule,
+};
 pub use identity::{canonical_url, is_tracking_param};
 pub use key::{ArticleKey, BadKey};
 pub use page::RawPage;
