@@ -224,8 +224,10 @@ fn adapt(
 fn publishing_gap(dates: &[Timestamp], now: Timestamp) -> Option<Duration> {
     let week = chrono::Duration::days(7);
     // Entries dated in the future (a wrong clock, a wrong time zone) say nothing of the rate.
-    let recent: Vec<&Timestamp> =
-        dates.iter().filter(|d| **d <= now + chrono::Duration::hours(1) && now - **d <= week).collect();
+    let recent: Vec<&Timestamp> = dates
+        .iter()
+        .filter(|d| **d <= now + chrono::Duration::hours(1) && now - **d <= week)
+        .collect();
     let oldest = recent.iter().min()?;
     let span = (now - **oldest).to_std().unwrap_or_default().max(Duration::from_secs(3600));
     let count = u32::try_from(recent.len()).unwrap_or(u32::MAX);
@@ -328,7 +330,8 @@ mod tests {
 
     #[test]
     fn mostly_known_items_slow_the_feed_down() {
-        let (h, next) = next_poll(&settled(60, 5, 100, 90), &at(fetched(20, 0)), adaptive(15), bounds());
+        let (h, next) =
+            next_poll(&settled(60, 5, 100, 90), &at(fetched(20, 0)), adaptive(15), bounds());
         assert_eq!(mins(next.after), 90);
         assert_eq!(next.reason, "92 % of items already known: slowing down");
         assert_eq!(h.interval_secs, 90 * MIN);
@@ -338,17 +341,23 @@ mod tests {
 
     #[test]
     fn mostly_new_items_speed_the_feed_up_down_to_the_minimum() {
-        let (_, next) = next_poll(&settled(60, 5, 100, 10), &at(fetched(20, 20)), adaptive(15), bounds());
+        let (_, next) =
+            next_poll(&settled(60, 5, 100, 10), &at(fetched(20, 20)), adaptive(15), bounds());
         assert_eq!(mins(next.after), 30);
         assert_eq!(next.reason, "only 8 % of items already known: speeding up");
-        let (_, next) = next_poll(&settled(8, 5, 100, 10), &at(fetched(20, 20)), adaptive(15), bounds());
+        let (_, next) =
+            next_poll(&settled(8, 5, 100, 10), &at(fetched(20, 20)), adaptive(15), bounds());
         assert_eq!(mins(next.after), 5);
-        assert_eq!(next.reason, "only 8 % of items already known: speeding up (at the minimum of 5 min)");
+        assert_eq!(
+            next.reason,
+            "only 8 % of items already known: speeding up (at the minimum of 5 min)"
+        );
     }
 
     #[test]
     fn a_middling_share_keeps_the_interval() {
-        let (_, next) = next_poll(&settled(60, 5, 100, 50), &at(fetched(20, 10)), adaptive(15), bounds());
+        let (_, next) =
+            next_poll(&settled(60, 5, 100, 50), &at(fetched(20, 10)), adaptive(15), bounds());
         assert_eq!(mins(next.after), 60);
         assert_eq!(next.reason, "50 % of items already known: keeping the pace");
     }
@@ -358,14 +367,18 @@ mod tests {
         let h = PollHistory { recent_not_modified: 4, ..settled(20 * 60, 5, 10, 5) };
         let (h, next) = next_poll(&h, &at(PollResult::NotModified), adaptive(15), bounds());
         assert_eq!(next.after, Duration::from_secs(MAX));
-        assert_eq!(next.reason, "92 % of items already known: slowing down (at the maximum of 24 h)");
+        assert_eq!(
+            next.reason,
+            "92 % of items already known: slowing down (at the maximum of 24 h)"
+        );
         assert_eq!((h.recent_polls, h.recent_not_modified), (6, 5));
         assert_eq!(h.last_success, Some(now()));
     }
 
     #[test]
     fn the_first_answer_takes_the_feeds_publishing_rate() {
-        let dates: Vec<Timestamp> = (0..8).map(|i| now() - chrono::Duration::minutes(15 * i)).collect();
+        let dates: Vec<Timestamp> =
+            (0..8).map(|i| now() - chrono::Duration::minutes(15 * i)).collect();
         let seen = Observation { entry_dates: &dates, ..at(fetched(8, 8)) };
         let (h, next) = next_poll(&PollHistory::default(), &seen, adaptive(15), bounds());
         // Eight entries over 105 minutes: one every 15.
@@ -376,7 +389,8 @@ mod tests {
 
     #[test]
     fn without_dates_the_first_answer_starts_at_the_default_clamped_into_the_bounds() {
-        let (h, next) = next_poll(&PollHistory::default(), &at(fetched(3, 3)), adaptive(1), bounds());
+        let (h, next) =
+            next_poll(&PollHistory::default(), &at(fetched(3, 3)), adaptive(1), bounds());
         assert_eq!(mins(next.after), 5);
         assert_eq!(next.reason, "first poll: starting at the default interval");
         assert_eq!(h.interval_secs, 300);
@@ -389,7 +403,10 @@ mod tests {
         let seen = Observation { entry_dates: &dates, ..at(fetched(10, 0)) };
         let (_, next) = next_poll(&settled(8 * 60, 5, 100, 100), &seen, adaptive(15), bounds());
         assert_eq!(mins(next.after), 5 * 60);
-        assert_eq!(next.reason, "feed lists 10 items and publishes ~1/h: polling before they scroll off");
+        assert_eq!(
+            next.reason,
+            "feed lists 10 items and publishes ~1/h: polling before they scroll off"
+        );
     }
 
     #[test]
@@ -405,14 +422,16 @@ mod tests {
         let mut h = settled(10, 5, 10, 5);
         let mut afters = Vec::new();
         for _ in 0..4 {
-            let (next_h, next) = next_poll(&h, &at(PollResult::Failed { hard: false }), adaptive(15), bounds());
+            let (next_h, next) =
+                next_poll(&h, &at(PollResult::Failed { hard: false }), adaptive(15), bounds());
             afters.push(mins(next.after));
             h = next_h;
         }
         assert_eq!(afters, [10, 20, 40, 80]);
         assert_eq!(h.soft_failures, 4);
         assert_eq!(h.interval_secs, 600, "the base interval is kept while failing");
-        let (_, next) = next_poll(&h, &at(PollResult::Failed { hard: false }), adaptive(15), bounds());
+        let (_, next) =
+            next_poll(&h, &at(PollResult::Failed { hard: false }), adaptive(15), bounds());
         assert_eq!(next.reason, "failing (5 soft failures): backing off");
         let jittered = Observation { jitter: 0.5, ..at(PollResult::Failed { hard: false }) };
         let (_, next) = next_poll(&h, &jittered, adaptive(15), bounds());
@@ -422,11 +441,13 @@ mod tests {
     #[test]
     fn hard_failures_count_double_and_a_dead_feed_is_retried_daily_not_dropped() {
         let h = PollHistory { hard_failures: 1, ..settled(60, 5, 10, 5) };
-        let (h, next) = next_poll(&h, &at(PollResult::Failed { hard: true }), adaptive(15), bounds());
+        let (h, next) =
+            next_poll(&h, &at(PollResult::Failed { hard: true }), adaptive(15), bounds());
         assert_eq!(mins(next.after), 60 * 8);
         assert_eq!(next.reason, "failing (2 hard failures): backing off");
         let dead = PollHistory { hard_failures: 40, ..h };
-        let (h, next) = next_poll(&dead, &at(PollResult::Failed { hard: true }), adaptive(15), bounds());
+        let (h, next) =
+            next_poll(&dead, &at(PollResult::Failed { hard: true }), adaptive(15), bounds());
         assert_eq!(next.after, Duration::from_secs(MAX));
         assert_eq!(next.reason, "failing (41 hard failures): retrying every 24 h at most");
         assert!(h.next_poll_at.is_some());
@@ -441,7 +462,10 @@ mod tests {
 
     #[test]
     fn retry_after_is_a_lower_bound_even_while_backing_off() {
-        let hints = ServerHints { retry_after: Some((429, Duration::from_secs(7200))), ..ServerHints::default() };
+        let hints = ServerHints {
+            retry_after: Some((429, Duration::from_secs(7200))),
+            ..ServerHints::default()
+        };
         let seen = Observation { hints: &hints, ..at(PollResult::Failed { hard: false }) };
         let (_, next) = next_poll(&settled(10, 1, 1, 1), &seen, adaptive(15), bounds());
         assert_eq!(next.after, Duration::from_secs(7200));
@@ -450,16 +474,21 @@ mod tests {
 
     #[test]
     fn hints_never_shorten_and_are_capped_at_the_maximum() {
-        let short = ServerHints { max_age: Some(Duration::from_secs(60)), ..ServerHints::default() };
+        let short =
+            ServerHints { max_age: Some(Duration::from_secs(60)), ..ServerHints::default() };
         let seen = Observation { hints: &short, ..at(fetched(10, 5)) };
         let (_, next) = next_poll(&settled(60, 5, 100, 50), &seen, adaptive(15), bounds());
         assert_eq!(mins(next.after), 60);
-        let long = ServerHints { ttl: Some(Duration::from_secs(3 * MAX)), ..ServerHints::default() };
+        let long =
+            ServerHints { ttl: Some(Duration::from_secs(3 * MAX)), ..ServerHints::default() };
         let seen = Observation { hints: &long, ..at(fetched(10, 5)) };
         let (h, next) = next_poll(&settled(60, 5, 100, 50), &seen, adaptive(15), bounds());
         assert_eq!(next.after, Duration::from_secs(MAX));
         assert_eq!(next.reason, "feed asked: ttl 4320 min");
-        assert_eq!(h.interval_secs, 3600, "a hint delays one poll; it does not become the interval");
+        assert_eq!(
+            h.interval_secs, 3600,
+            "a hint delays one poll; it does not become the interval"
+        );
     }
 
     #[test]

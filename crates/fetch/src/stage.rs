@@ -256,7 +256,9 @@ impl Stage {
                 PollResult::Fetched { entries: *entries, new: *new_entries }
             }
             (FeedOutcome::NotModified, _) => PollResult::NotModified,
-            (FeedOutcome::Failed { .. }, hard) => PollResult::Failed { hard: hard.unwrap_or(false) },
+            (FeedOutcome::Failed { .. }, hard) => {
+                PollResult::Failed { hard: hard.unwrap_or(false) }
+            }
         };
         let dates = entries_seen;
         let seen = Observation {
@@ -271,7 +273,8 @@ impl Stage {
         tracing::debug!(feed = %check.feed.url, after = ?next.after, reason = next.reason, "next poll");
         check.state.history = history;
         // The source may be gone (a backfill polls each feed once): nothing to reschedule.
-        let _ = self.reschedule.send(Reschedule { feed: check.feed.url.clone(), after: next.after });
+        let _ =
+            self.reschedule.send(Reschedule { feed: check.feed.url.clone(), after: next.after });
         check.next_poll = Some(next);
         self.states.insert(check.feed.url.to_string(), check.state.clone());
         let outlet = check.feed.outlet.clone();

@@ -45,7 +45,8 @@ async fn a_server_that_keeps_its_etag_while_the_body_changes_is_caught_and_polle
     assert!(checks[9].state.validators_unreliable, "the liar was not noticed");
 
     let sent = server.stats.requests_to("/liar.xml");
-    let validated: Vec<bool> = sent.iter().map(|r| r.headers.contains_key("if-none-match")).collect();
+    let validated: Vec<bool> =
+        sent.iter().map(|r| r.headers.contains_key("if-none-match")).collect();
     let mut want = vec![false];
     want.extend([true; 8]);
     want.extend([false; 3]);
@@ -97,7 +98,8 @@ async fn stage_polls(
     tokio::spawn(async move { while pages_rx.recv().await.is_some() {} });
     let (mut checks, mut words) = (Vec::new(), Vec::new());
     for _ in 0..polls {
-        let job = chorus_model::FeedJob { policy, ..util::job(server.url(path), FeedState::default()) };
+        let job =
+            chorus_model::FeedJob { policy, ..util::job(server.url(path), FeedState::default()) };
         jobs_tx.send(job).await.unwrap();
         words.push(word_rx.recv().await.expect("a reschedule per poll"));
         checks.push(checks_rx.recv().await.expect("a check per poll"));
@@ -117,7 +119,10 @@ async fn retry_after_on_429_sets_the_next_poll_and_counts_a_soft_failure() {
     assert_eq!(next.after, Duration::from_secs(7200));
     assert_eq!(next.reason, "server asked: Retry-After 7200 s (HTTP 429)");
     assert_eq!(words[0], Reschedule { feed: server.url("/busy.xml"), after: next.after });
-    assert_eq!((checks[0].state.history.soft_failures, checks[0].state.history.hard_failures), (1, 0));
+    assert_eq!(
+        (checks[0].state.history.soft_failures, checks[0].state.history.hard_failures),
+        (1, 0)
+    );
 }
 
 #[tokio::test]

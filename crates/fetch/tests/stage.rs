@@ -6,9 +6,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use chorus_fetch::FetchConfig;
-use chorus_model::{
-    FeedCheck, FeedJob, FeedOutcome, FeedState, RawPage, Reschedule, StageReport,
-};
+use chorus_model::{FeedCheck, FeedJob, FeedOutcome, FeedState, RawPage, Reschedule, StageReport};
 use tokio::sync::mpsc;
 use tokio::task::JoinHandle;
 

@@ -183,7 +183,8 @@ impl FeedStages {
             Ok(feed_schedule(feeds, states, once, jobs_tx, reschedule_rx, stop).await)
         });
         stages.spawn(Stage::Fetch, async move {
-            let fetch = chorus_fetch::run(fetcher, jobs_rx, pages_tx, checks_tx, known, reschedule_tx);
+            let fetch =
+                chorus_fetch::run(fetcher, jobs_rx, pages_tx, checks_tx, known, reschedule_tx);
             Ok(fetch.await)
         });
         let extract = config.extract.clone();

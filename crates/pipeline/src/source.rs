@@ -212,7 +212,14 @@ mod tests {
         .await;
         assert_eq!(
             jobs,
-            [(0, secs(0.0)), (0, secs(5.0)), (1, secs(5.0)), (0, secs(25.0)), (0, secs(26.0)), (1, secs(35.0))]
+            [
+                (0, secs(0.0)),
+                (0, secs(5.0)),
+                (1, secs(5.0)),
+                (0, secs(25.0)),
+                (0, secs(26.0)),
+                (1, secs(35.0))
+            ]
         );
     }
 

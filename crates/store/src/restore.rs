@@ -38,8 +38,7 @@ impl Store {
                 Ok(u32::try_from(row.get::<_, i64>(column)?).unwrap_or(0))
             };
             let history = PollHistory {
-                interval_secs: u64::try_from(row.get::<_, i64>("poll_interval_secs")?)
-                    .unwrap_or(0),
+                interval_secs: u64::try_from(row.get::<_, i64>("poll_interval_secs")?).unwrap_or(0),
                 soft_failures: count("soft_failures")?,
                 hard_failures: count("hard_failures")?,
                 recent_polls: count("recent_polls")?,

@@ -1,6 +1,8 @@
 //! Batched writes: idempotence, events, merges, feed health.
 
-use chorus_model::{ArticleKey, EventId, FeedOutcome, FeedState, NextPoll, PollHistory, Superseded};
+use chorus_model::{
+    ArticleKey, EventId, FeedOutcome, FeedState, NextPoll, PollHistory, Superseded,
+};
 use chorus_store::{EventOrder, Stats};
 
 use crate::util::{check, count, duplicate_of, fetched, input, new_store, ts};
@@ -109,7 +111,10 @@ fn the_schedule_and_validator_flag_survive_a_reopen_and_show_in_feed_health() {
     assert_eq!(store.feed_states().unwrap()[url], polled.state);
     let health = &store.feeds().unwrap()[0];
     assert_eq!(health.next_poll_at, Some(ts("2025-09-04T11:30:00Z")));
-    assert_eq!(health.next_poll_reason.as_deref(), Some("95 % of items already known: slowing down"));
+    assert_eq!(
+        health.next_poll_reason.as_deref(),
+        Some("95 % of items already known: slowing down")
+    );
     assert_eq!(health.poll_interval_secs, 5400);
     assert_eq!(health.not_modified_share, Some(0.5));
     // 19 of 20 listed known, plus two "not modified" polls of ten entries each, all known.
@@ -123,7 +128,8 @@ fn the_schedule_and_validator_flag_survive_a_reopen_and_show_in_feed_health() {
         "2025-09-04T11:30:00Z",
         Some("\"v1\""),
     );
-    failed.state.history = PollHistory { soft_failures: 1, hard_failures: 2, ..polled.state.history.clone() };
+    failed.state.history =
+        PollHistory { soft_failures: 1, hard_failures: 2, ..polled.state.history.clone() };
     let mut store = store;
     store.write_batch(&[], &[failed]).unwrap();
     let health = &store.feeds().unwrap()[0];
