@@ -64,7 +64,7 @@ impl ServerHints {
             .map(|d| (status, d));
         ServerHints {
             max_age: cache_control.and_then(max_age),
-            expires: expires.and_then(|v| http_date(v)).and_then(|at| until(at, now)),
+            expires: expires.and_then(http_date).and_then(|at| until(at, now)),
             retry_after,
             ..ServerHints::default()
         }

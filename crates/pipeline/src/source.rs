@@ -77,10 +77,13 @@ pub(crate) async fn feed_schedule(
         })
         .collect();
 
+    // Jobs sent whose feed has not been rescheduled yet.
+    let mut in_flight = 0usize;
     loop {
         due.sort();
         let next = due.first().map(|&(when, _)| when);
-        if once && next.is_none() {
+        if next.is_none() && (once || in_flight == 0) {
+            // A backfill's round is done, or a daemon has no feed at all.
             break;
         }
         tokio::select! {
@@ -93,6 +96,7 @@ pub(crate) async fn feed_schedule(
                 let Some(word) = word else { break };
                 if let Some(&i) = index.get(word.feed.as_str()) {
                     due.push((Instant::now() + word.after, i));
+                    in_flight = in_flight.saturating_sub(1);
                 }
                 continue;
             }
@@ -109,6 +113,7 @@ pub(crate) async fn feed_schedule(
         }
         report.received += 1;
         report.sent += 1;
+        in_flight += 1;
     }
     report
 }
