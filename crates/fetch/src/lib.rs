@@ -2,7 +2,9 @@
 //!
 //! ```text
 //!  FeedJob ──▶ run ──▶ RawPage     (to extract)
-//!               └───▶ FeedCheck   (to the store: feed health and conditional-GET state)
+//!               ├───▶ FeedCheck   (to the store: feed health, conditional-GET state,
+//!               │                   next poll and why)
+//!               └───▶ Reschedule  (to the source: when this feed is due next)
 //! ```
 //!
 //! In goes a stream of [`FeedJob`](chorus_model::FeedJob)s (poll this feed now); out come

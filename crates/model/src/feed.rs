@@ -97,9 +97,12 @@ impl PollHistory {
             return None;
         }
         // A "not modified" poll weighs as much as a fetched poll of average length.
-        let fetched = self.recent_polls - self.recent_not_modified;
-        let per_poll =
-            if fetched > 0 { f64::from(self.recent_entries) / f64::from(fetched) } else { 1.0 };
+        let fetched = self.recent_polls.saturating_sub(self.recent_not_modified);
+        if fetched == 0 {
+            // Nothing but "not modified" lately: nothing new.
+            return Some(1.0);
+        }
+        let per_poll = f64::from(self.recent_entries) / f64::from(fetched);
         let unchanged = per_poll * f64::from(self.recent_not_modified);
         let total = f64::from(self.recent_entries) + unchanged;
         if total == 0.0 {
@@ -153,8 +156,9 @@ pub struct Reschedule {
 pub struct FeedJob {
     /// Which feed.
     pub feed: FeedSpec,
-    /// The conditional-request state known when the job was made (from the store at
-    /// start-up). The fetcher keeps newer state itself between polls of a long run.
+    /// The conditional-request state and schedule history known when the job was made
+    /// (from the store at start-up). The fetcher keeps newer state itself between polls
+    /// of a long run.
     pub state: FeedState,
     /// How the feed's interval is chosen.
     pub policy: PollPolicy,
@@ -211,4 +215,44 @@ pub struct FeedCheck {
     /// When the feed is due next and why; `None` only from [`FeedCheck`]s made outside
     /// the fetch stage, which alone knows which entries were new.
     pub next_poll: Option<NextPoll>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn shares_count_a_not_modified_poll_as_all_known() {
+        assert_eq!(PollHistory::default().known_share(), None);
+        assert_eq!(PollHistory::default().not_modified_share(), None);
+        let h = PollHistory {
+            recent_polls: 4,
+            recent_not_modified: 2,
+            recent_entries: 20,
+            recent_known: 5,
+            ..PollHistory::default()
+        };
+        assert_eq!(h.not_modified_share(), Some(0.5));
+        // Two fetched polls of ten entries, 5 known; two unchanged ones weigh 10 known each.
+        assert_eq!(h.known_share(), Some(25.0 / 40.0));
+        let unchanged = PollHistory { recent_polls: 3, recent_not_modified: 3, ..h.clone() };
+        assert_eq!(unchanged.known_share(), Some(1.0));
+    }
+
+    #[test]
+    fn forgetting_validators_keeps_the_history_and_the_flag() {
+        let mut state = FeedState {
+            etag: Some("\"v1\"".into()),
+            last_modified: Some("Thu, 04 Sep 2025 10:00:00 GMT".into()),
+            body_hash: Some("00ff".into()),
+            validators_unreliable: true,
+            unchanged_streak: 5,
+            history: PollHistory { interval_secs: 600, ..PollHistory::default() },
+        };
+        state.forget_validators();
+        assert_eq!((state.etag, state.last_modified, state.body_hash), (None, None, None));
+        assert_eq!(state.unchanged_streak, 0);
+        assert!(state.validators_unreliable);
+        assert_eq!(state.history.interval_secs, 600);
+    }
 }

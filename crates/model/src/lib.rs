@@ -5,7 +5,8 @@
 //!
 //! ```text
 //!  source ──FeedJob──▶ fetch ──RawPage──▶ extract ──Article──▶ dedup ──Classified──▶ store
-//!                        └────────────────FeedCheck─────────────────────────────────▶ store
+//!    ▲                   ├────────────────FeedCheck─────────────────────────────────▶ store
+//!    └───Reschedule──────┘
 //! ```
 //!
 //! It also owns article identity ([`canonical_url`]), because both the fetcher (to skip
