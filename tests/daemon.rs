@@ -10,9 +10,10 @@ use crate::util::{
     Workspace, article_count, chorus, export, newsroom, partition, run_ok, signal, wait_until,
 };
 
-/// Fast polls, and a short reorder hold so articles reach the database as they come.
-const DAEMON: &str =
-    "[pipeline]\npoll_interval_secs = 1\nshutdown_grace_secs = 20\nreorder_ms = 100\n";
+/// Fast polls (the adaptive schedule kept between one and five seconds), and a short
+/// reorder hold so articles reach the database as they come.
+const DAEMON: &str = "[pipeline]\npoll_interval_secs = 1\nshutdown_grace_secs = 20\nreorder_ms = 100\n\
+     [fetch]\nmin_poll_interval_secs = 1\nmax_poll_interval_secs = 5\n";
 const LIMIT: Duration = Duration::from_secs(120);
 
 #[tokio::test(flavor = "multi_thread")]

@@ -75,6 +75,20 @@ async fn feeds_report_health() {
     assert_eq!(feeds.len(), catalog().outlets.len());
     for f in &feeds {
         assert!(f["last_success"].is_string() && f["articles"].as_i64().unwrap() >= 1, "{f}");
+        // Every poll leaves its next poll and why, and the counts behind them.
+        assert!(f["next_poll_at"].is_string(), "{f}");
+        assert!(!f["next_poll_reason"].as_str().unwrap().is_empty(), "{f}");
+        assert_eq!((f["soft_failures"].as_i64(), f["hard_failures"].as_i64()), (Some(0), Some(0)));
+        assert_eq!(f["not_modified_share"].as_f64(), Some(0.0), "{f}");
+        assert!(f["known_share"].as_f64().is_some_and(|s| (0.0..=1.0).contains(&s)), "{f}");
+        assert_eq!(f["validators_unreliable"], false);
+    }
+    let table = run_ok(&["feeds", "--db", &db]).await;
+    assert!(table.starts_with("OUTLET"), "{table}");
+    for f in &feeds {
+        let reason = f["next_poll_reason"].as_str().unwrap();
+        assert!(table.contains(reason), "{reason} missing from\n{table}");
+        assert!(table.contains(f["url"].as_str().unwrap()), "{table}");
     }
 }
 

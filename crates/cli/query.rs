@@ -180,26 +180,51 @@ pub(crate) fn feeds(global: &Global, args: FeedsArgs) -> anyhow::Result<ExitCode
     let store = open(&path)?;
     let feeds = store.feeds()?;
     let mut out = std::io::stdout().lock();
-    for f in &feeds {
-        if args.json {
+    if args.json {
+        for f in &feeds {
             writeln!(out, "{}", serde_json::to_string(f)?)?;
-            continue;
         }
-        writeln!(out, "{}  ({})", f.outlet, f.url)?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    if feeds.is_empty() {
+        writeln!(out, "no feed polled yet")?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    // One line a feed answers "is it collecting, and when is it polled next, and why";
+    // the lines under it say where it is and what went wrong.
+    writeln!(
+        out,
+        "{:<24}  {:<16}  {:<16}  {:>9}  {:>4}  {:>5}  {:<16}  WHY",
+        "OUTLET", "LAST SUCCESS", "LAST NEW ARTICLE", "FAIL S/H", "304", "KNOWN", "NEXT POLL"
+    )?;
+    for f in &feeds {
         writeln!(
             out,
-            "    checked {}  ok {}  new article {}  checks {}  failures {}  not modified {}  articles {}",
-            time(f.last_checked),
+            "{:<24}  {:<16}  {:<16}  {:>9}  {:>4}  {:>5}  {:<16}  {}",
+            clip(&f.outlet, 24),
             time(f.last_success),
             time(f.last_new_article_at),
-            f.checks,
-            f.failures,
-            f.not_modified,
-            f.articles
+            format!("{}/{}", f.soft_failures, f.hard_failures),
+            share(f.not_modified_share),
+            share(f.known_share),
+            time(f.next_poll_at),
+            f.next_poll_reason.as_deref().unwrap_or("-"),
         )?;
+        writeln!(out, "    {}", f.url)?;
         if let Some(err) = &f.last_error {
             writeln!(out, "    last error: {err}")?;
         }
+        if f.validators_unreliable {
+            writeln!(
+                out,
+                "    the server kept its ETag/Last-Modified while the feed changed: polled without them"
+            )?;
+        }
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// "92%", or "-" before there is anything to share.
+fn share(s: Option<f64>) -> String {
+    s.map(|s| format!("{:.0}%", s * 100.0)).unwrap_or_else(|| "-".to_owned())
 }

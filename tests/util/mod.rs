@@ -54,13 +54,21 @@ impl Workspace {
 
     /// Writes a config for `newsroom`'s feeds with a database `db` in this dir, plus
     /// `extra` TOML appended; returns its path. The newsroom is on loopback, so the config
-    /// sets `[fetch]` (`LOOPBACK_FETCH`: loopback allowed, no gap between requests to one
-    /// host); `extra` must not have a `[fetch]`. robots.txt is still asked for, and the
-    /// newsroom has none.
+    /// starts `[fetch]` with `LOOPBACK_FETCH` (loopback allowed, no gap between requests to
+    /// one host); a `[fetch]` table in `extra` adds its keys to that one. robots.txt is
+    /// still asked for, and the newsroom has none.
     pub(crate) fn config(&self, newsroom: &Newsroom, db: &str, extra: &str) -> PathBuf {
         let path = self.path(&format!("{db}.toml"));
+        // TOML allows one `[fetch]` table: move the keys `extra` gives it under ours.
+        let (fetch_keys, extra) = match extra.split_once("[fetch]\n") {
+            None => (String::new(), extra.to_owned()),
+            Some((before, rest)) => {
+                let end = rest.find("\n[").map_or(rest.len(), |i| i + 1);
+                (rest[..end].to_owned(), format!("{before}{}", &rest[end..]))
+            }
+        };
         let text = format!(
-            "{LOOPBACK_FETCH}\n[store]\npath = {:?}\nbatch_size = 4\nflush_interval_ms = 100\n\n{extra}\n\n{}",
+            "{LOOPBACK_FETCH}{fetch_keys}\n[store]\npath = {:?}\nbatch_size = 4\nflush_interval_ms = 100\n\n{extra}\n\n{}",
             self.path(db).display().to_string(),
             newsroom.demo_config_feeds()
         );

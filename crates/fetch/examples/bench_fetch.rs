@@ -24,7 +24,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use chorus_fetch::{FetchConfig, Fetcher};
-use chorus_model::{FeedJob, FeedOutcome, FeedSpec, FeedState};
+use chorus_model::{FeedJob, FeedOutcome, FeedSpec, FeedState, PollPolicy};
 use chorus_newsroom::farm::{FarmOptions, FeedFarm};
 use serde::{Deserialize, Serialize};
 use tokio::sync::{Semaphore, mpsc};
@@ -228,12 +228,16 @@ async fn chorus(feeds: &[Url], known: Vec<String>, args: Args) -> usize {
     let (job_tx, job_rx) = mpsc::channel(64);
     let (page_tx, mut page_rx) = mpsc::channel(64);
     let (check_tx, mut check_rx) = mpsc::channel(64);
-    let stage = tokio::spawn(chorus_fetch::run(fetcher, job_rx, page_tx, check_tx, known));
+    // Each feed is polled once: the next-poll notices have no one to read them.
+    let (reschedule, _) = mpsc::unbounded_channel();
+    let stage =
+        tokio::spawn(chorus_fetch::run(fetcher, job_rx, page_tx, check_tx, known, reschedule));
     let jobs: Vec<FeedJob> = feeds
         .iter()
         .map(|url| FeedJob {
             feed: FeedSpec { url: url.clone(), outlet: "farm".to_owned(), respect_robots: None },
             state: FeedState::default(),
+            policy: PollPolicy::default(),
         })
         .collect();
     let sender = tokio::spawn(async move {

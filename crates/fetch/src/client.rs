@@ -53,7 +53,18 @@ pub(crate) struct Response {
     pub(crate) content_type: Option<String>,
     pub(crate) etag: Option<String>,
     pub(crate) last_modified: Option<String>,
+    /// What the server said about coming back (also on a failed status).
+    pub(crate) hints: HintHeaders,
     pub(crate) body: Vec<u8>,
+}
+
+/// The response headers that tell a poller when to come back, verbatim, with the status.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct HintHeaders {
+    pub(crate) status: u16,
+    pub(crate) cache_control: Option<String>,
+    pub(crate) expires: Option<String>,
+    pub(crate) retry_after: Option<String>,
 }
 
 impl Fetcher {
@@ -137,6 +148,29 @@ impl Fetcher {
         conditional: Option<&FeedState>,
         want: Want,
     ) -> Result<Response, FetchError> {
+        self.get_hinted(url, conditional, want).await.0
+    }
+
+    /// [`Fetcher::get`], with the response's hint headers even when the status failed it
+    /// (a 429 or 503 carries `Retry-After`).
+    pub(crate) async fn get_hinted(
+        &self,
+        url: &Url,
+        conditional: Option<&FeedState>,
+        want: Want,
+    ) -> (Result<Response, FetchError>, HintHeaders) {
+        let mut hints = HintHeaders::default();
+        let result = self.get_inner(url, conditional, want, &mut hints).await;
+        (result, hints)
+    }
+
+    async fn get_inner(
+        &self,
+        url: &Url,
+        conditional: Option<&FeedState>,
+        want: Want,
+        hints: &mut HintHeaders,
+    ) -> Result<Response, FetchError> {
         if !matches!(url.scheme(), "http" | "https") {
             return Err(FetchError::UnsupportedUrl { url: url.clone() });
         }
@@ -175,8 +209,15 @@ impl Fetcher {
             content_type: text(header::CONTENT_TYPE),
             etag: text(header::ETAG),
             last_modified: text(header::LAST_MODIFIED),
+            hints: HintHeaders {
+                status: status.as_u16(),
+                cache_control: text(header::CACHE_CONTROL),
+                expires: text(header::EXPIRES),
+                retry_after: text(header::RETRY_AFTER),
+            },
             body: Vec::new(),
         };
+        *hints = out.hints.clone();
         if status == StatusCode::NOT_MODIFIED && conditional.is_some() {
             host_slot.succeeded();
             out.not_modified = true;

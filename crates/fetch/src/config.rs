@@ -8,12 +8,17 @@ use chorus_model::{Problem, Problems};
 use ipnet::IpNet;
 use serde::{Deserialize, Serialize};
 
+use crate::schedule::Bounds;
+
 /// The longest `per_host_gap_ms` accepted: an hour. More is surely a mistake, a host
 /// asked once an hour at most would make its articles useless.
 const MAX_GAP_MS: u64 = 3_600_000;
 
-/// How the fetcher talks to outlets: identity, time limits, size limits, politeness, and
-/// which addresses it may reach.
+/// The longest poll interval accepted: 30 days.
+const MAX_INTERVAL_SECS: u64 = 30 * 24 * 3600;
+
+/// How the fetcher talks to outlets: identity, time limits, size limits, politeness, when
+/// feeds are polled, and which addresses it may reach.
 ///
 /// Read from the `[fetch]` section; every key is optional and defaults to the value shown.
 ///
@@ -35,6 +40,8 @@ const MAX_GAP_MS: u64 = 3_600_000;
 /// max_url_bytes = 2048
 /// allow_private_networks = false
 /// allowed_networks = []
+/// min_poll_interval_secs = 300
+/// max_poll_interval_secs = 86400
 /// ```
 #[derive(Clone, Debug, Deserialize, Serialize, PartialEq)]
 #[serde(deny_unknown_fields, default)]
@@ -107,6 +114,14 @@ pub struct FetchConfig {
     /// (`"127.0.0.1/32"`, `"10.20.0.0/16"`, `"fd00:1::/64"`) or single addresses. Every
     /// other non-public address stays refused, also after a redirect.
     pub allowed_networks: Vec<String>,
+    /// The shortest interval the adaptive schedule gives a feed, in seconds. A feed that
+    /// keeps listing new items is polled faster, down to this. (A feed's own
+    /// `poll_interval_secs` in `[[feeds]]` is fixed and may be shorter.)
+    pub min_poll_interval_secs: u64,
+    /// The longest interval any feed gets, in seconds: a quiet feed slows down to this, a
+    /// failing feed backs off to this (and is still tried, never dropped), and a server
+    /// asking for a longer pause (`Retry-After`, `max-age`, `<ttl>`) gets this at most.
+    pub max_poll_interval_secs: u64,
 }
 
 impl Default for FetchConfig {
@@ -131,6 +146,8 @@ impl Default for FetchConfig {
             max_url_bytes: 2048,
             allow_private_networks: false,
             allowed_networks: Vec::new(),
+            min_poll_interval_secs: 300,
+            max_poll_interval_secs: 86_400,
         }
     }
 }
@@ -159,6 +176,17 @@ impl FetchConfig {
             p.add(
                 "per_host_gap_ms",
                 format!("must be at most {MAX_GAP_MS} (an hour; got {})", self.per_host_gap_ms),
+            );
+        }
+        p.between("min_poll_interval_secs", self.min_poll_interval_secs, 1, MAX_INTERVAL_SECS);
+        p.between("max_poll_interval_secs", self.max_poll_interval_secs, 1, MAX_INTERVAL_SECS);
+        if self.min_poll_interval_secs > self.max_poll_interval_secs {
+            p.add(
+                "min_poll_interval_secs",
+                format!(
+                    "({}) must not exceed fetch.max_poll_interval_secs ({})",
+                    self.min_poll_interval_secs, self.max_poll_interval_secs
+                ),
             );
         }
         if self.max_redirects > 50 {
@@ -204,6 +232,10 @@ impl FetchConfig {
             max_url_bytes: self.max_url_bytes,
             allow_private_networks: self.allow_private_networks,
             allowed_networks,
+            poll_bounds: Bounds {
+                min: Duration::from_secs(self.min_poll_interval_secs),
+                max: Duration::from_secs(self.max_poll_interval_secs),
+            },
         })
     }
 }
@@ -254,6 +286,9 @@ pub struct FetchSettings {
     pub allow_private_networks: bool,
     /// `allowed_networks`, parsed, host bits cleared.
     pub allowed_networks: Vec<IpNet>,
+    /// `min_poll_interval_secs` and `max_poll_interval_secs`: each from a second to 30
+    /// days, the minimum not above the maximum.
+    pub poll_bounds: Bounds,
 }
 
 impl Default for FetchSettings {
@@ -288,6 +323,8 @@ mod tests {
             max_entries_per_feed: 0,
             max_redirects: 99,
             per_host_gap_ms: 3_600_001,
+            min_poll_interval_secs: 7200,
+            max_poll_interval_secs: 3600,
             ..FetchConfig::default()
         };
         let problems = cfg.validate().unwrap_err();
@@ -300,6 +337,7 @@ mod tests {
             "fetch.max_entries_per_feed",
             "fetch.max_redirects",
             "fetch.per_host_gap_ms",
+            "fetch.min_poll_interval_secs",
         ] {
             assert!(problems.iter().any(|p| p.key == key), "{key} missing in {problems:?}");
         }

@@ -2,7 +2,9 @@
 //!
 //! ```text
 //!  FeedJob ──▶ run ──▶ RawPage     (to extract)
-//!               └───▶ FeedCheck   (to the store: feed health and conditional-GET state)
+//!               ├───▶ FeedCheck   (to the store: feed health, conditional-GET state,
+//!               │                   next poll and why)
+//!               └───▶ Reschedule  (to the source: when this feed is due next)
 //! ```
 //!
 //! In goes a stream of [`FeedJob`](chorus_model::FeedJob)s (poll this feed now); out come
@@ -21,7 +23,10 @@
 //! - [`parse_feed`] / [`parse_document`]: the one adapter from wire formats (RSS, Atom,
 //!   JSON Feed, XML sitemaps and sitemap indexes) to [`FeedEntry`](chorus_model::FeedEntry).
 //!   Plain synchronous functions. [`parse_sitemap`] is the sitemap half on its own.
-//! - [`run`]: the async stage, a thin loop over the two above.
+//! - [`run`]: the async stage, a thin loop over the two above. After each poll it decides
+//!   when the feed is due next with [`schedule::next_poll`], a pure rule fed by the
+//!   response's [`ServerHints`], the entries' dates and the share of known items, and tells
+//!   the source ([`Reschedule`](chorus_model::Reschedule)).
 //! - [`FetchConfig`]: the `[fetch]` config section, checked into [`FetchSettings`]. [`FetchError`] and [`FeedError`]: what
 //!   can go wrong, each with a short slug for counting ([`FetchError::reason`]).
 //!
@@ -51,11 +56,13 @@ mod config;
 mod error;
 mod feed;
 mod guard;
+mod hints;
 mod host;
 mod known;
 mod poll;
 mod probe;
 mod robots;
+pub mod schedule;
 mod sitemap;
 mod stage;
 
@@ -64,6 +71,7 @@ pub use config::{FetchConfig, FetchSettings};
 pub use error::{Failure, FeedError, FetchError};
 pub use feed::{FeedDocument, parse_document, parse_feed};
 pub use guard::{AddressKind, classify};
+pub use hints::ServerHints;
 pub use probe::Probe;
 pub use sitemap::parse_sitemap;
 pub use stage::run;

@@ -7,6 +7,7 @@ use xxhash_rust::xxh3::xxh3_64;
 use crate::client::{Fetcher, Want};
 use crate::error::{FeedError, FetchError};
 use crate::feed::{FeedDocument, parse_document};
+use crate::hints::ServerHints;
 use crate::host::with_robots_policy;
 
 /// What a successful poll found.
@@ -15,12 +16,34 @@ enum Polled {
     Fetched(FeedState, Vec<FeedEntry>),
 }
 
+/// A run of this many "not modified" answers in a row is broken by one poll without
+/// validators, to check that the server's `ETag`/`Last-Modified` tell the truth.
+pub(crate) const VALIDATOR_CHECK_EVERY: u32 = 8;
+
+/// One poll with what the schedule needs besides the check.
+pub(crate) struct PollReport {
+    pub(crate) check: FeedCheck,
+    pub(crate) entries: Vec<FeedEntry>,
+    pub(crate) hints: ServerHints,
+    /// For a failed poll: whether the failure will likely repeat (404, not a feed) rather
+    /// than pass (timeout, 429, 5xx).
+    pub(crate) hard_failure: Option<bool>,
+    /// The poll was never sent: the run is stopping ([`FetchError::Stopped`]). It says
+    /// nothing about the feed, so it is neither recorded nor scheduled.
+    pub(crate) stopped: bool,
+}
+
 impl Fetcher {
     /// Polls one feed with a conditional GET (`If-None-Match` from `job.state.etag`,
     /// `If-Modified-Since` from `job.state.last_modified`).
     ///
     /// - A 304, or a body whose hash equals `job.state.body_hash`, is
     ///   [`FeedOutcome::NotModified`], with no entries.
+    /// - Validators are checked against the body: after a run of "not modified" answers
+    ///   the feed is polled once without them, and if its body then changed while the
+    ///   server kept the same `ETag` or `Last-Modified` (so it would have answered 304),
+    ///   the state is marked `validators_unreliable` and the feed is polled without
+    ///   validators from then on; the body hash still spares parsing an unchanged feed.
     /// - A parsed feed is [`FeedOutcome::Fetched`] with its entries; `new_entries` is left
     ///   at 0, since only the caller knows which articles it has (the stage fills it in).
     /// - A sitemap index is fetched, then up to `max_child_sitemaps` of its children
@@ -31,45 +54,99 @@ impl Fetcher {
     ///   with a short reason fit to show users.
     ///
     /// The returned check carries the state for the next poll: the new `ETag`,
-    /// `Last-Modified` and body hash on success, `job.state` unchanged on failure.
+    /// `Last-Modified` and body hash on success, `job.state` unchanged on failure. Its
+    /// `next_poll` is left empty: the fetch stage decides it, knowing which entries are new.
     #[tracing::instrument(level = "debug", skip_all, fields(feed = %job.feed.url))]
     pub async fn poll_feed(&self, job: &FeedJob) -> (FeedCheck, Vec<FeedEntry>) {
+        let report = self.poll_report(job).await;
+        (report.check, report.entries)
+    }
+
+    /// [`Fetcher::poll_feed`], with the server's hints and the kind of failure.
+    pub(crate) async fn poll_report(&self, job: &FeedJob) -> PollReport {
+        let mut hints = ServerHints::default();
         // The feed's own robots.txt choice holds for its sitemap children too.
-        let poll =
-            with_robots_policy(job.feed.respect_robots, self.poll(&job.feed.url, &job.state));
-        let (outcome, state, entries) = match poll.await {
-            Ok(Polled::NotModified(state)) => (FeedOutcome::NotModified, state, Vec::new()),
+        let poll = self.poll(&job.feed.url, &job.state, &mut hints);
+        let polled = with_robots_policy(job.feed.respect_robots, poll).await;
+        let stopped = matches!(polled, Err(FetchError::Stopped { .. }));
+        let (outcome, state, entries, hard_failure) = match polled {
+            Ok(Polled::NotModified(state)) => (FeedOutcome::NotModified, state, Vec::new(), None),
             Ok(Polled::Fetched(state, entries)) => {
                 let count = u32::try_from(entries.len()).unwrap_or(u32::MAX);
-                (FeedOutcome::Fetched { entries: count, new_entries: 0 }, state, entries)
+                let outcome = FeedOutcome::Fetched { entries: count, new_entries: 0 };
+                (outcome, state, entries, None)
             }
             Err(err) => {
                 // The stage counts and samples failed polls; the store keeps each one.
                 tracing::debug!(error = %err, reason = err.reason(), "feed poll failed");
-                (FeedOutcome::Failed { reason: err.to_string() }, job.state.clone(), Vec::new())
+                let outcome = FeedOutcome::Failed { reason: err.to_string() };
+                (outcome, job.state.clone(), Vec::new(), Some(!err.is_passing()))
             }
         };
-        let check =
-            FeedCheck { feed: job.feed.clone(), checked_at: chrono::Utc::now(), outcome, state };
-        (check, entries)
+        let check = FeedCheck {
+            feed: job.feed.clone(),
+            checked_at: chrono::Utc::now(),
+            outcome,
+            state,
+            next_poll: None,
+        };
+        PollReport { check, entries, hints, hard_failure, stopped }
     }
 
-    async fn poll(&self, url: &Url, old: &FeedState) -> Result<Polled, FetchError> {
-        let response = self.get(url, Some(old), Want::Feed).await?;
+    async fn poll(
+        &self,
+        url: &Url,
+        old: &FeedState,
+        hints: &mut ServerHints,
+    ) -> Result<Polled, FetchError> {
+        let checking = !old.validators_unreliable && old.unchanged_streak >= VALIDATOR_CHECK_EVERY;
+        let conditional = !old.validators_unreliable && !checking;
+        let (response, headers) =
+            self.get_hinted(url, conditional.then_some(old), Want::Feed).await;
+        let h = &headers;
+        *hints = ServerHints::from_headers(
+            h.status,
+            h.cache_control.as_deref(),
+            h.expires.as_deref(),
+            h.retry_after.as_deref(),
+            chrono::Utc::now(),
+        );
+        let response = response?;
         if response.not_modified {
             // A 304 may carry a fresh validator; otherwise the old one still holds.
             return Ok(Polled::NotModified(FeedState {
                 etag: response.etag.or_else(|| old.etag.clone()),
                 last_modified: response.last_modified.or_else(|| old.last_modified.clone()),
-                body_hash: old.body_hash.clone(),
+                unchanged_streak: old.unchanged_streak.saturating_add(1),
+                ..old.clone()
             }));
+        }
+        hints.read_body(&response.body);
+        let body_hash = Some(format!("{:016x}", xxh3_64(&response.body)));
+        let same_body = old.body_hash.is_some() && body_hash == old.body_hash;
+        let lied = checking && !same_body && old.body_hash.is_some() && {
+            let kept = |new: &Option<String>, old: &Option<String>| old.is_some() && new == old;
+            kept(&response.etag, &old.etag) || kept(&response.last_modified, &old.last_modified)
+        };
+        if lied {
+            tracing::warn!(
+                feed = %url,
+                "the feed changed while its server kept the same ETag/Last-Modified: \
+                 polling it without validators from now on"
+            );
         }
         let state = FeedState {
             etag: response.etag,
             last_modified: response.last_modified,
-            body_hash: Some(format!("{:016x}", xxh3_64(&response.body))),
+            body_hash,
+            validators_unreliable: old.validators_unreliable || lied,
+            unchanged_streak: match (same_body, checking) {
+                (true, false) => old.unchanged_streak.saturating_add(1),
+                _ => 0,
+            },
+            history: old.history.clone(),
         };
-        if state.body_hash.is_some() && state.body_hash == old.body_hash {
+        if same_body {
             return Ok(Polled::NotModified(state));
         }
         let doc = self.parse(url, response.body, response.final_url).await?;

@@ -4,8 +4,8 @@ use std::collections::{HashMap, HashSet, VecDeque};
 use std::sync::Arc;
 
 use chorus_model::{
-    FeedCheck, FeedEntry, FeedJob, FeedOutcome, FeedState, RawPage, StageReport, Throttle,
-    canonical_url,
+    FeedCheck, FeedEntry, FeedJob, FeedOutcome, FeedState, PollPolicy, RawPage, Reschedule,
+    StageReport, Throttle, canonical_url,
 };
 use tokio::sync::{OwnedSemaphorePermit, Semaphore, mpsc};
 use tokio::task::{Id, JoinError, JoinSet};
@@ -16,6 +16,8 @@ use crate::client::Fetcher;
 use crate::error::FetchError;
 use crate::host::{host_key, with_robots_policy};
 use crate::known::{KnownUrls, RecentUrls};
+use crate::poll::PollReport;
+use crate::schedule::{Observation, PollResult, next_poll};
 
 /// Runs the fetch stage until `jobs` closes and every download in flight has finished.
 ///
@@ -43,6 +45,14 @@ use crate::known::{KnownUrls, RecentUrls};
 ///   are then all held by pages waiting to be handed on, and no poll starts.
 /// - State: the stage keeps the newest [`FeedState`] of each feed, so a feed polled again
 ///   in a long run uses it; the job's own state only counts the first time.
+/// - Schedule: after each poll the stage decides when the feed is due next
+///   ([`crate::schedule::next_poll`]: the server's hints, the entries' dates, the share of
+///   known items, failures), puts it in the check (`next_poll`, and the history in
+///   `state`) and sends a [`Reschedule`] on `reschedule` for the source. That channel is
+///   unbounded so that the stage never waits on the source, which may itself be waiting
+///   to hand the stage a job; it is bounded in practice, since the source keeps at most
+///   one job per feed in flight and so at most one reschedule per feed is ever queued.
+///   A closed `reschedule` (a backfill's source is done) is fine.
 /// - Failures: a failed poll is a `Failed` check; a failed download is logged at WARN
 ///   and counted in the report's `dropped` by [`crate::FetchError::reason`]. Neither stops
 ///   the stage.
@@ -57,9 +67,10 @@ pub async fn run(
     pages: mpsc::Sender<RawPage>,
     checks: mpsc::Sender<FeedCheck>,
     known: impl IntoIterator<Item = String>,
+    reschedule: mpsc::UnboundedSender<Reschedule>,
 ) -> StageReport {
     let known = KnownUrls::new(known, fetcher.config().max_known_urls.get());
-    let mut stage = Stage::new(fetcher, pages, checks, known);
+    let mut stage = Stage::new(fetcher, pages, checks, known, reschedule);
     tracing::info!(known = stage.known.len(), "fetch stage started");
     let mut jobs_open = true;
     while (jobs_open || !stage.tasks.is_empty()) && !stage.downstream_gone {
@@ -85,7 +96,7 @@ pub async fn run(
 
 /// What a finished task reports to the stage loop.
 enum Done {
-    Polled(Box<FeedCheck>, Vec<FeedEntry>),
+    Polled(Box<PollReport>, PollPolicy),
     PageSent,
     PageFailed(Box<PageFailure>),
     DownstreamGone,
@@ -125,6 +136,7 @@ struct Stage {
     fetcher: Arc<Fetcher>,
     pages: mpsc::Sender<RawPage>,
     checks: mpsc::Sender<FeedCheck>,
+    reschedule: mpsc::UnboundedSender<Reschedule>,
     known: KnownUrls,
     states: HashMap<String, FeedState>,
     slots: Arc<Semaphore>,
@@ -152,12 +164,14 @@ impl Stage {
         pages: mpsc::Sender<RawPage>,
         checks: mpsc::Sender<FeedCheck>,
         known: KnownUrls,
+        reschedule: mpsc::UnboundedSender<Reschedule>,
     ) -> Stage {
         let slots = Arc::new(Semaphore::new(fetcher.config().concurrency.get()));
         Stage {
             fetcher,
             pages,
             checks,
+            reschedule,
             known,
             states: HashMap::new(),
             slots,
@@ -180,17 +194,18 @@ impl Stage {
 
     async fn start_poll(&mut self, mut job: FeedJob) {
         self.report.received += 1;
-        if self.reread.remove(job.feed.url.as_str()) {
-            job.state = FeedState::default();
-        } else if let Some(state) = self.states.get(job.feed.url.as_str()) {
+        if let Some(state) = self.states.get(job.feed.url.as_str()) {
             job.state = state.clone();
+        }
+        if self.reread.remove(job.feed.url.as_str()) {
+            job.state.forget_validators();
         }
         let slot = self.slot().await;
         let fetcher = Arc::clone(&self.fetcher);
         let poll = async move {
-            let (check, entries) = fetcher.poll_feed(&job).await;
+            let report = fetcher.poll_report(&job).await;
             drop(slot);
-            Done::Polled(Box::new(check), entries)
+            Done::Polled(Box::new(report), job.policy)
         };
         self.tasks.spawn(poll.in_current_span());
     }
@@ -201,7 +216,7 @@ impl Stage {
             Err(err) => err.id(),
         };
         match done.map(|(_, done)| done) {
-            Ok(Done::Polled(check, entries)) => self.queue_downloads(*check, entries).await,
+            Ok(Done::Polled(report, policy)) => self.queue_downloads(*report, policy).await,
             other => self.tally(other),
         }
         // A page download ended (even by a panic): its host may start the next.
@@ -261,16 +276,19 @@ impl Stage {
         self.reread.insert(retry.feed);
     }
 
-    /// Sends the check, then queues a download for each entry not known yet, behind the
-    /// other pages of its host.
-    async fn queue_downloads(&mut self, mut check: FeedCheck, entries: Vec<FeedEntry>) {
+    /// Schedules the feed's next poll, sends the check, then queues a download for each
+    /// entry not known yet, behind the other pages of its host.
+    async fn queue_downloads(&mut self, report: PollReport, policy: PollPolicy) {
+        let PollReport { mut check, entries, hints, hard_failure, stopped } = report;
+        if stopped {
+            return;
+        }
         if let FeedOutcome::Failed { reason } = &check.outcome {
             self.report.note("feed_failed");
             if let Some(held_back) = self.log.allow("feed_failed") {
                 tracing::warn!(feed = %check.feed.url, reason, held_back, "feed poll failed");
             }
         }
-        self.states.insert(check.feed.url.to_string(), check.state.clone());
         let max_url_bytes = self.fetcher.config().max_url_bytes;
         let (entries, too_long): (Vec<FeedEntry>, Vec<FeedEntry>) =
             entries.into_iter().partition(|e| e.url.as_str().len() <= max_url_bytes);
@@ -283,12 +301,39 @@ impl Stage {
                 tracing::warn!(feed = %check.feed.url, bytes, max_url_bytes, held_back, "link too long; skipped");
             }
         }
+        let entries_seen: Vec<_> = entries.iter().filter_map(|e| e.published).collect();
         let known = &mut self.known;
         let new: Vec<FeedEntry> =
             entries.into_iter().filter(|e| known.insert(canonical_url(&e.url).as_str())).collect();
         if let FeedOutcome::Fetched { new_entries, .. } = &mut check.outcome {
             *new_entries = u32::try_from(new.len()).unwrap_or(u32::MAX);
         }
+        let result = match (&check.outcome, hard_failure) {
+            (FeedOutcome::Fetched { entries, new_entries }, _) => {
+                PollResult::Fetched { entries: *entries, new: *new_entries }
+            }
+            (FeedOutcome::NotModified, _) => PollResult::NotModified,
+            (FeedOutcome::Failed { .. }, hard) => {
+                PollResult::Failed { hard: hard.unwrap_or(false) }
+            }
+        };
+        let dates = entries_seen;
+        let seen = Observation {
+            result,
+            hints: &hints,
+            entry_dates: &dates,
+            now: check.checked_at,
+            jitter: jitter(check.feed.url.as_str(), check.checked_at),
+        };
+        let bounds = self.fetcher.config().poll_bounds;
+        let (history, next) = next_poll(&check.state.history, &seen, policy, bounds);
+        tracing::debug!(feed = %check.feed.url, after = ?next.after, reason = next.reason, "next poll");
+        check.state.history = history;
+        // The source may be gone (a backfill polls each feed once): nothing to reschedule.
+        let _ =
+            self.reschedule.send(Reschedule { feed: check.feed.url.clone(), after: next.after });
+        check.next_poll = Some(next);
+        self.states.insert(check.feed.url.to_string(), check.state.clone());
         let outlet = check.feed.outlet.clone();
         let feed = check.feed.url.to_string();
         let robots = check.feed.respect_robots;
@@ -332,6 +377,13 @@ impl Stage {
             *self.running.entry(host.to_owned()).or_default() += 1;
         }
     }
+}
+
+/// A number in `[0, 1)` for the backoff's jitter: a hash of the feed and the time, which
+/// spreads feeds that failed together without a random-number generator.
+fn jitter(feed: &str, now: chrono::DateTime<chrono::Utc>) -> f64 {
+    let seed = format!("{feed} {}", now.timestamp_nanos_opt().unwrap_or_default());
+    (xxhash_rust::xxh3::xxh3_64(seed.as_bytes()) >> 11) as f64 / (1u64 << 53) as f64
 }
 
 /// One page: download it, hand it on, and only then free the slot (that is the

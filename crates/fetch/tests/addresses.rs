@@ -129,8 +129,14 @@ async fn a_feed_linking_to_a_private_address_gets_that_page_dropped() {
     let (pages_tx, mut pages_rx) = mpsc::channel(8);
     let (checks_tx, mut checks_rx) = mpsc::channel(8);
     let fetcher = Arc::new(util::fetcher(&only_127_0_0_1()));
-    let stage =
-        tokio::spawn(chorus_fetch::run(fetcher, jobs_rx, pages_tx, checks_tx, HashSet::new()));
+    let stage = tokio::spawn(chorus_fetch::run(
+        fetcher,
+        jobs_rx,
+        pages_tx,
+        checks_tx,
+        HashSet::new(),
+        tokio::sync::mpsc::unbounded_channel().0,
+    ));
     jobs_tx.send(util::job(feed_host.url("/feed.xml"), FeedState::default())).await.unwrap();
     drop(jobs_tx);
     let report = stage.await.unwrap();

@@ -163,7 +163,7 @@ async fn etag_304_is_not_modified_and_keeps_state() {
         fetcher.poll_feed(&util::job(server.url("/etag.xml"), first.state.clone())).await;
     assert_eq!(second.outcome, FeedOutcome::NotModified);
     assert!(entries.is_empty());
-    assert_eq!(second.state, first.state);
+    assert_eq!(second.state, FeedState { unchanged_streak: 1, ..first.state.clone() });
     let sent = server.stats.requests_to("/etag.xml");
     assert_eq!(sent[0].headers.get("if-none-match"), None);
     assert_eq!(sent[1].headers.get("if-none-match").map(String::as_str), Some("\"v1\""));
@@ -183,7 +183,7 @@ async fn last_modified_304_is_not_modified_and_keeps_state() {
     let (second, _) =
         fetcher.poll_feed(&util::job(server.url("/lm.xml"), first.state.clone())).await;
     assert_eq!(second.outcome, FeedOutcome::NotModified);
-    assert_eq!(second.state, first.state);
+    assert_eq!(second.state, FeedState { unchanged_streak: 1, ..first.state.clone() });
     assert_eq!(
         server.stats.requests_to("/lm.xml")[1].headers.get("if-modified-since").map(String::as_str),
         Some(lm)
@@ -225,6 +225,7 @@ async fn failed_reason(server: &TestServer, path: &str) -> (String, FeedState) {
         etag: Some("\"old\"".into()),
         last_modified: None,
         body_hash: Some("0123456789abcdef".into()),
+        ..FeedState::default()
     };
     let fetcher = util::fetcher(&util::short_timeout());
     let (check, entries) = fetcher.poll_feed(&util::job(server.url(path), old.clone())).await;

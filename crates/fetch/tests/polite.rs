@@ -122,8 +122,14 @@ async fn run_stage(
     let (pages_tx, mut pages_rx) = mpsc::channel(64);
     let (checks_tx, mut checks_rx) = mpsc::channel(8);
     let fetcher = Arc::new(util::fetcher(cfg));
-    let stage =
-        tokio::spawn(chorus_fetch::run(fetcher, jobs_rx, pages_tx, checks_tx, HashSet::new()));
+    let stage = tokio::spawn(chorus_fetch::run(
+        fetcher,
+        jobs_rx,
+        pages_tx,
+        checks_tx,
+        HashSet::new(),
+        tokio::sync::mpsc::unbounded_channel().0,
+    ));
     for job in jobs {
         jobs_tx.send(job).await.expect("the stage takes jobs");
     }
@@ -299,8 +305,14 @@ async fn a_spaced_out_host_does_not_hold_the_stage_from_other_hosts() {
     let (pages_tx, mut pages_rx) = mpsc::channel(64);
     let (checks_tx, mut checks_rx) = mpsc::channel(8);
     let fetcher = Arc::new(util::fetcher(&cfg));
-    let stage =
-        tokio::spawn(chorus_fetch::run(fetcher, jobs_rx, pages_tx, checks_tx, HashSet::new()));
+    let stage = tokio::spawn(chorus_fetch::run(
+        fetcher,
+        jobs_rx,
+        pages_tx,
+        checks_tx,
+        HashSet::new(),
+        tokio::sync::mpsc::unbounded_channel().0,
+    ));
     let drain = tokio::spawn(async move { while pages_rx.recv().await.is_some() {} });
 
     // B's feed is sent only once A's pages are queued.

@@ -6,7 +6,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use chorus_fetch::FetchConfig;
-use chorus_model::{FeedCheck, FeedJob, FeedOutcome, FeedState, RawPage, StageReport};
+use chorus_model::{FeedCheck, FeedJob, FeedOutcome, FeedState, RawPage, Reschedule, StageReport};
 use tokio::sync::mpsc;
 use tokio::task::JoinHandle;
 
@@ -25,7 +25,16 @@ fn start(cfg: &FetchConfig, page_capacity: usize, known: HashSet<String>) -> Run
     let (pages_tx, pages_rx) = mpsc::channel(page_capacity);
     let (checks_tx, checks_rx) = mpsc::channel(16);
     let fetcher = Arc::new(util::fetcher(cfg));
-    let stage = tokio::spawn(chorus_fetch::run(fetcher, jobs_rx, pages_tx, checks_tx, known));
+    // Nobody listens for reschedules here, as in a backfill: the stage must not mind.
+    let (reschedule_tx, _) = mpsc::unbounded_channel::<Reschedule>();
+    let stage = tokio::spawn(chorus_fetch::run(
+        fetcher,
+        jobs_rx,
+        pages_tx,
+        checks_tx,
+        known,
+        reschedule_tx,
+    ));
     Running { jobs: jobs_tx, pages: pages_rx, checks: checks_rx, stage }
 }
 

@@ -5,5 +5,6 @@ mod formats;
 mod pages;
 mod polite;
 mod properties;
+mod schedule;
 mod stage;
 mod util;

@@ -5,7 +5,8 @@
 //!
 //! ```text
 //!  source ──FeedJob──▶ fetch ──RawPage──▶ extract ──Article──▶ dedup ──Classified──▶ store
-//!                        └────────────────FeedCheck─────────────────────────────────▶ store
+//!    ▲                   ├────────────────FeedCheck─────────────────────────────────▶ store
+//!    └───Reschedule──────┘
 //! ```
 //!
 //! It also owns article identity ([`canonical_url`]), because both the fetcher (to skip
@@ -35,7 +36,10 @@ mod verdict;
 
 pub use article::{Article, DateSource, PageFlags};
 pub use bounded::BoundedMap;
-pub use feed::{FeedCheck, FeedEntry, FeedJob, FeedOutcome, FeedSpec, FeedState};
+pub use feed::{
+    FeedCheck, FeedEntry, FeedJob, FeedOutcome, FeedSpec, FeedState, NextPoll, PollHistory,
+    PollPolicy, Reschedule,
+};
 pub use identity::{canonical_url, is_tracking_param};
 pub use key::{ArticleKey, BadKey};
 pub use page::RawPage;

@@ -12,7 +12,7 @@ use std::num::NonZeroUsize;
 use chorus_dedup::{DedupConfig, DedupSettings};
 use chorus_extract::{ExtractConfig, ExtractSettings};
 use chorus_fetch::{FetchConfig, FetchSettings};
-use chorus_model::{FeedSpec, Problem, Problems};
+use chorus_model::{FeedSpec, PollPolicy, Problem, Problems};
 use chorus_store::{StoreConfig, StoreSettings};
 use serde::{Deserialize, Serialize};
 use toml::de::DeTable;
@@ -46,7 +46,10 @@ pub struct PipelineConfig {
     /// Capacity of every channel between stages. A full channel stops the stage before it,
     /// which is how a slow store slows the fetcher down instead of filling memory.
     pub channel_capacity: usize,
-    /// How often the daemon polls each feed, unless the feed sets its own interval.
+    /// The interval a feed's adaptive schedule starts from, before the feed has told
+    /// anything about itself. From then on each feed's interval adapts (see "When a feed
+    /// is polled" in ARCHITECTURE.md) within `fetch.min_poll_interval_secs` and
+    /// `fetch.max_poll_interval_secs`, and this start is clamped into those bounds.
     pub poll_interval_secs: u64,
     /// After SIGINT/SIGTERM, how long in-flight work may take to drain before the stages
     /// still running are named and abandoned.
@@ -81,7 +84,9 @@ pub struct FeedConfig {
     /// The outlet's name as users will see it. `name` is accepted as an alias.
     #[serde(alias = "name")]
     pub outlet: String,
-    /// This feed's own poll interval, overriding `pipeline.poll_interval_secs`.
+    /// This feed's own poll interval, fixed: the adaptive schedule is off for it, and it is
+    /// used even below `fetch.min_poll_interval_secs`. Server hints (`Retry-After`,
+    /// `max-age`, `<ttl>`) and the backoff of a failing feed still lengthen it.
     #[serde(default)]
     pub poll_interval_secs: Option<u64>,
     /// Whether robots.txt is honoured for this feed and the pages it lists, overriding
@@ -95,7 +100,7 @@ pub struct FeedConfig {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Feed {
     spec: FeedSpec,
-    interval: Duration,
+    policy: PollPolicy,
 }
 
 impl Feed {
@@ -104,9 +109,18 @@ impl Feed {
         &self.spec
     }
 
-    /// How often to poll it.
+    /// How its interval is chosen: fixed when the feed sets `poll_interval_secs`, else
+    /// adaptive from `pipeline.poll_interval_secs`.
+    pub fn policy(&self) -> PollPolicy {
+        self.policy
+    }
+
+    /// Its fixed interval, or the interval its adaptive schedule starts from.
     pub fn interval(&self) -> Duration {
-        self.interval
+        match self.policy {
+            PollPolicy::Adaptive { start } => start,
+            PollPolicy::Fixed(interval) => interval,
+        }
     }
 }
 
@@ -329,15 +343,16 @@ impl Config {
                 problems.push(Problem::new(at("url"), format!("`{}` is listed twice", feed.url)));
             }
             if let Some(url) = url.filter(|_| problems.len() == before) {
-                let secs = feed.poll_interval_secs.unwrap_or(default_interval);
-                feeds.push(Feed {
-                    spec: FeedSpec {
-                        url,
-                        outlet: outlet.to_owned(),
-                        respect_robots: feed.respect_robots,
-                    },
-                    interval: Duration::from_secs(secs),
-                });
+                let policy = match feed.poll_interval_secs {
+                    Some(secs) => PollPolicy::Fixed(Duration::from_secs(secs)),
+                    None => PollPolicy::Adaptive { start: Duration::from_secs(default_interval) },
+                };
+                let spec = FeedSpec {
+                    url,
+                    outlet: outlet.to_owned(),
+                    respect_robots: feed.respect_robots,
+                };
+                feeds.push(Feed { spec, policy });
             }
         }
         if problems.is_empty() { Ok(feeds) } else { Err(problems) }
@@ -484,6 +499,8 @@ mod tests {
         assert_eq!(feeds[0].spec().outlet, "A");
         assert_eq!(feeds[0].interval(), Duration::from_secs(60));
         assert_eq!(feeds[1].interval(), Duration::from_secs(5));
+        assert!(matches!(feeds[0].policy(), PollPolicy::Adaptive { .. }));
+        assert_eq!(feeds[1].policy(), PollPolicy::Fixed(Duration::from_secs(5)));
     }
 
     #[test]

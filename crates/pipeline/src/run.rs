@@ -140,7 +140,7 @@ impl Startup {
                     tracing::warn!(
                         "the last run did not finish cleanly: reading every feed in full once"
                     );
-                    states.values_mut().for_each(|s| *s = FeedState::default());
+                    states.values_mut().for_each(FeedState::forget_validators);
                 }
                 let known = store.known_urls(config.fetch.max_known_urls.get())?;
                 FeedInputs { states, known }
@@ -174,13 +174,24 @@ impl FeedStages {
         let (jobs_tx, jobs_rx) = mpsc::channel(capacity);
         let (pages_tx, pages_rx) = mpsc::channel(capacity);
         let (extracted_tx, extracted_rx) = mpsc::channel(capacity);
+        // Unbounded, so the fetcher never waits on the source while the source waits on
+        // the fetcher's job channel; the source keeps at most one job per feed in flight,
+        // so it holds at most one reschedule per feed.
+        let (reschedule_tx, reschedule_rx) = mpsc::unbounded_channel();
         let feeds = config.feeds.clone();
         let fetch_stop = stop.clone();
         stages.spawn(Stage::Source, async move {
-            Ok(feed_schedule(feeds, states, once, jobs_tx, stop).await)
+            Ok(feed_schedule(feeds, states, once, jobs_tx, reschedule_rx, stop).await)
         });
         stages.spawn(Stage::Fetch, async move {
-            let run = chorus_fetch::run(Arc::clone(&fetcher), jobs_rx, pages_tx, checks_tx, known);
+            let run = chorus_fetch::run(
+                Arc::clone(&fetcher),
+                jobs_rx,
+                pages_tx,
+                checks_tx,
+                known,
+                reschedule_tx,
+            );
             tokio::pin!(run);
             tokio::select! {
                 report = &mut run => return Ok(report),

@@ -64,3 +64,66 @@ async fn after_an_abandoned_run_feeds_are_read_without_their_validators_once() {
     assert_eq!(sent[2].headers.get("if-modified-since").map(String::as_str), Some(LAST_MODIFIED));
     assert_eq!(article_count(&db), 2);
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn each_feeds_schedule_is_stored_and_its_next_poll_survives_a_restart() {
+    let server = TestServer::start().await;
+    let body = rss(&[]);
+    server
+        .route("/early.xml", Route::Ok { content_type: "application/rss+xml", body: body.clone() });
+    server.route("/late.xml", Route::Ok { content_type: "application/rss+xml", body });
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("chorus.db");
+    // The late feed is first, so the first round's spread alone would poll it at once.
+    let feeds = format!(
+        "{}{}",
+        feed(&server.url("/late.xml"), "Late"),
+        feed(&server.url("/early.xml"), "Early")
+    );
+    let config = settings(&db, &format!("[pipeline]\nreorder_ms = 0\n{feeds}"));
+
+    // Two clean runs: the history carries from one to the next.
+    backfill(&config).await;
+    backfill(&config).await;
+    let states = Store::open(&db).unwrap().feed_states().unwrap();
+    let late = &states[server.url("/late.xml").as_str()];
+    assert_eq!(late.history.recent_polls, 2);
+    assert_eq!(late.history.recent_not_modified, 1, "the same body, by its hash");
+    assert!(late.history.next_poll_at.is_some());
+    let reason: String = reader(&db)
+        .query_row("SELECT next_poll_reason FROM feeds WHERE url LIKE '%late.xml'", [], |r| {
+            r.get(0)
+        })
+        .unwrap();
+    assert!(!reason.is_empty());
+
+    // One feed is due now, the other in an hour: a daemon polls only the first.
+    rusqlite::Connection::open(&db)
+        .unwrap()
+        .execute_batch(
+            "UPDATE feeds SET next_poll_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')
+               WHERE url LIKE '%early.xml';
+             UPDATE feeds SET next_poll_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now', '+1 hour')
+               WHERE url LIKE '%late.xml';",
+        )
+        .unwrap();
+    let count = |path: &str| server.requests().iter().filter(|r| r.path == path).count();
+    let before = (count("/early.xml"), count("/late.xml"));
+    let shutdown = CancellationToken::new();
+    let daemon = tokio::spawn({
+        let (config, shutdown) = (config.clone(), shutdown.clone());
+        async move { run(&config, Source::Feeds { once: false }, shutdown).await }
+    });
+    // The spread puts the early feed 5 s after the late one; the stored times win.
+    crate::util::wait_until("the due feed's poll", || count("/early.xml") > before.0).await;
+    crate::util::wait_until("its check stored", || {
+        let polls: i64 = reader(&db)
+            .query_row("SELECT checks FROM feeds WHERE url LIKE '%early.xml'", [], |r| r.get(0))
+            .unwrap();
+        polls == 3
+    })
+    .await;
+    shutdown.cancel();
+    tokio::time::timeout(GUARD, daemon).await.unwrap().unwrap().expect("the daemon drains");
+    assert_eq!(count("/late.xml"), before.1, "a feed was polled before its stored time");
+}

@@ -7,4 +7,5 @@ mod util;
 mod backpressure;
 mod failure;
 mod restart;
+mod schedule;
 mod shutdown;

@@ -1,6 +1,6 @@
 //! Reading: events, one event with its articles, feed health, totals.
 
-use chorus_model::{Article, ArticleKey, EventId, Timestamp};
+use chorus_model::{Article, ArticleKey, EventId, PollHistory, Timestamp};
 use rusqlite::{OptionalExtension, Row, params};
 use serde::Serialize;
 
@@ -75,8 +75,8 @@ pub struct Stats {
     pub feeds: i64,
 }
 
-/// One feed's health.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+/// One feed's health: what answers "why is this feed not collecting?".
+#[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct FeedHealth {
     /// The feed's address.
     pub url: String,
@@ -100,6 +100,23 @@ pub struct FeedHealth {
     pub articles: i64,
     /// Failed polls since the last success.
     pub consecutive_failures: i64,
+    /// Of those, soft failures (timeouts, connection errors, 429, 5xx: may pass).
+    pub soft_failures: i64,
+    /// Of those, hard failures (404, 410, not a feed: will likely repeat).
+    pub hard_failures: i64,
+    /// Share of recent successful polls answered "not modified" (0..1); `None` before any.
+    pub not_modified_share: Option<f64>,
+    /// Share of recently listed items already known (0..1), a "not modified" poll counting
+    /// as all known; `None` before any successful poll.
+    pub known_share: Option<f64>,
+    /// The feed's current base interval in seconds (0 before its first poll).
+    pub poll_interval_secs: i64,
+    /// When it is due next, and why.
+    pub next_poll_at: Option<Timestamp>,
+    /// Why it is due then ("feed publishes ~4/h", "server asked: Retry-After 120 s", ...).
+    pub next_poll_reason: Option<String>,
+    /// The server once kept its validators while the body changed: polled without them.
+    pub validators_unreliable: bool,
 }
 
 /// Columns of [`EventSummary`], from `events e`; `outlets` is a JSON array.
@@ -197,13 +214,27 @@ impl Store {
     pub fn feeds(&self) -> Result<Vec<FeedHealth>, StoreError> {
         let mut stmt = self.conn.prepare(
             "SELECT url, outlet, last_checked, last_success, last_error, last_new_article_at,
-                    checks, failures, not_modified, articles, consecutive_failures
+                    checks, failures, not_modified, articles, consecutive_failures,
+                    soft_failures, hard_failures, recent_polls, recent_not_modified,
+                    recent_entries, recent_known, poll_interval_secs, next_poll_at,
+                    next_poll_reason, validators_unreliable
              FROM feeds ORDER BY outlet, url",
         )?;
         let mut rows = stmt.query([])?;
         let mut out = Vec::new();
         while let Some(row) = rows.next()? {
             let url: String = row.get("url")?;
+            // Counts written by the store are never negative; a hand-edited one reads as 0.
+            let count = |column: &str| -> Result<u32, StoreError> {
+                Ok(u32::try_from(row.get::<_, i64>(column)?).unwrap_or(0))
+            };
+            let recent = PollHistory {
+                recent_polls: count("recent_polls")?,
+                recent_not_modified: count("recent_not_modified")?,
+                recent_entries: count("recent_entries")?,
+                recent_known: count("recent_known")?,
+                ..PollHistory::default()
+            };
             out.push(FeedHealth {
                 outlet: row.get("outlet")?,
                 last_checked: parse_time(row.get("last_checked")?, "feeds.last_checked", &url)?,
@@ -219,6 +250,14 @@ impl Store {
                 not_modified: row.get("not_modified")?,
                 articles: row.get("articles")?,
                 consecutive_failures: row.get("consecutive_failures")?,
+                soft_failures: row.get("soft_failures")?,
+                hard_failures: row.get("hard_failures")?,
+                not_modified_share: recent.not_modified_share(),
+                known_share: recent.known_share(),
+                poll_interval_secs: row.get("poll_interval_secs")?,
+                next_poll_at: parse_time(row.get("next_poll_at")?, "feeds.next_poll_at", &url)?,
+                next_poll_reason: row.get("next_poll_reason")?,
+                validators_unreliable: row.get("validators_unreliable")?,
                 url,
             });
         }

@@ -2,11 +2,11 @@
 
 use std::collections::HashMap;
 
-use chorus_model::{ArticleKey, Classified, EventId, FeedState, canonical_url};
+use chorus_model::{ArticleKey, Classified, EventId, FeedState, PollHistory, canonical_url};
 use rusqlite::OptionalExtension;
 use url::Url;
 
-use crate::rows::{ARTICLE_COLUMNS, ARTICLE_FROM, read_classified};
+use crate::rows::{ARTICLE_COLUMNS, ARTICLE_FROM, parse_time, read_classified};
 use crate::{Store, StoreError, schema};
 
 impl Store {
@@ -15,20 +15,49 @@ impl Store {
         Ok(schema::current_version(&self.conn)?)
     }
 
-    /// Every polled feed's conditional-request state, keyed by the feed URL as a string
+    /// Every polled feed's conditional-request state and schedule history (with its next
+    /// poll time, so a restart keeps each feed's place), keyed by the feed URL as a string
     /// (`Url::as_str`).
     pub fn feed_states(&self) -> Result<HashMap<String, FeedState>, StoreError> {
-        let mut stmt =
-            self.conn.prepare("SELECT url, etag, last_modified, body_hash FROM feeds")?;
+        let mut stmt = self.conn.prepare(
+            "SELECT url, etag, last_modified, body_hash, validators_unreliable,
+                    unchanged_streak, poll_interval_secs, soft_failures, hard_failures,
+                    recent_polls, recent_not_modified, recent_entries, recent_known,
+                    last_success, last_new_article_at, next_poll_at
+             FROM feeds",
+        )?;
         let mut rows = stmt.query([])?;
         let mut out = HashMap::new();
         while let Some(row) = rows.next()? {
+            let url: String = row.get("url")?;
+            let time = |column: &'static str| -> Result<_, StoreError> {
+                parse_time(row.get(column)?, column, &url)
+            };
+            // Counts written by this crate are never negative; a hand-edited one reads as 0.
+            let count = |column: &str| -> Result<u32, StoreError> {
+                Ok(u32::try_from(row.get::<_, i64>(column)?).unwrap_or(0))
+            };
+            let history = PollHistory {
+                interval_secs: u64::try_from(row.get::<_, i64>("poll_interval_secs")?).unwrap_or(0),
+                soft_failures: count("soft_failures")?,
+                hard_failures: count("hard_failures")?,
+                recent_polls: count("recent_polls")?,
+                recent_not_modified: count("recent_not_modified")?,
+                recent_entries: count("recent_entries")?,
+                recent_known: count("recent_known")?,
+                last_success: time("last_success")?,
+                last_new_article: time("last_new_article_at")?,
+                next_poll_at: time("next_poll_at")?,
+            };
             let state = FeedState {
                 etag: row.get("etag")?,
                 last_modified: row.get("last_modified")?,
                 body_hash: row.get("body_hash")?,
+                validators_unreliable: row.get("validators_unreliable")?,
+                unchanged_streak: count("unchanged_streak")?,
+                history,
             };
-            out.insert(row.get("url")?, state);
+            out.insert(url, state);
         }
         Ok(out)
     }

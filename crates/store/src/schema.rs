@@ -27,6 +27,11 @@ pub(crate) struct Migration {
 pub(crate) const MIGRATIONS: &[Migration] = &[
     Migration { version: 1, name: "initial", sql: include_str!("migrations/0001_initial.sql") },
     Migration { version: 2, name: "runs", sql: include_str!("migrations/0002_runs.sql") },
+    Migration {
+        version: 3,
+        name: "feed_schedule",
+        sql: include_str!("migrations/0003_feed_schedule.sql"),
+    },
 ];
 
 /// The schema version this build writes.

@@ -80,10 +80,16 @@ fn recount_sql() -> String {
 const UPSERT_FEED: &str = "
 INSERT INTO feeds (
     url, outlet, etag, last_modified, body_hash, last_checked, last_success, last_error,
-    last_new_article_at, checks, failures, not_modified, articles, consecutive_failures
+    last_new_article_at, checks, failures, not_modified, articles, consecutive_failures,
+    next_poll_at, next_poll_reason, poll_interval_secs, soft_failures, hard_failures,
+    recent_polls, recent_not_modified, recent_entries, recent_known, unchanged_streak,
+    validators_unreliable
 ) VALUES (
     :url, :outlet, :etag, :last_modified, :body_hash, :checked, :success, :error,
-    :new_at, 1, :failed, :not_modified, :new_entries, :failed
+    :new_at, 1, :failed, :not_modified, :new_entries, :failed,
+    :next_at, :next_reason, :interval, :soft, :hard,
+    :recent_polls, :recent_not_modified, :recent_entries, :recent_known, :streak,
+    :unreliable
 )
 ON CONFLICT (url) DO UPDATE SET
     outlet = excluded.outlet,
@@ -99,7 +105,18 @@ ON CONFLICT (url) DO UPDATE SET
     not_modified = feeds.not_modified + excluded.not_modified,
     articles = feeds.articles + excluded.articles,
     consecutive_failures =
-        CASE WHEN excluded.failures > 0 THEN feeds.consecutive_failures + 1 ELSE 0 END";
+        CASE WHEN excluded.failures > 0 THEN feeds.consecutive_failures + 1 ELSE 0 END,
+    next_poll_at = excluded.next_poll_at,
+    next_poll_reason = excluded.next_poll_reason,
+    poll_interval_secs = excluded.poll_interval_secs,
+    soft_failures = excluded.soft_failures,
+    hard_failures = excluded.hard_failures,
+    recent_polls = excluded.recent_polls,
+    recent_not_modified = excluded.recent_not_modified,
+    recent_entries = excluded.recent_entries,
+    recent_known = excluded.recent_known,
+    unchanged_streak = excluded.unchanged_streak,
+    validators_unreliable = excluded.validators_unreliable";
 
 impl Store {
     /// Writes `articles` and `checks` in one transaction: all of them or, on error, none.
@@ -213,8 +230,24 @@ fn write_check(tx: &Transaction<'_>, check: &FeedCheck) -> Result<(), StoreError
     };
     let success = (failed == 0).then_some(checked.as_str());
     let new_at = (new_entries > 0).then_some(checked.as_str());
+    let h = &check.state.history;
+    let next_at = check.next_poll.as_ref().map(|n| format_time(&n.at));
+    let next_reason = check.next_poll.as_ref().map(|n| n.reason.as_str());
+    // SQLite has no unsigned integers; an interval past i64 seconds cannot be configured.
+    let interval = i64::try_from(h.interval_secs).unwrap_or(i64::MAX);
     let mut upsert = tx.prepare_cached(UPSERT_FEED)?;
     upsert.execute(named_params! {
+        ":next_at": next_at,
+        ":next_reason": next_reason,
+        ":interval": interval,
+        ":soft": h.soft_failures,
+        ":hard": h.hard_failures,
+        ":recent_polls": h.recent_polls,
+        ":recent_not_modified": h.recent_not_modified,
+        ":recent_entries": h.recent_entries,
+        ":recent_known": h.recent_known,
+        ":streak": check.state.unchanged_streak,
+        ":unreliable": check.state.validators_unreliable,
         ":url": check.feed.url.as_str(),
         ":outlet": check.feed.outlet,
         ":etag": check.state.etag,

@@ -96,7 +96,9 @@ pub(crate) fn check(url: &str, outcome: FeedOutcome, at: &str, etag: Option<&str
             etag: etag.map(str::to_owned),
             last_modified: Some("Thu, 04 Sep 2025 10:00:00 GMT".to_owned()),
             body_hash: Some("00ff00ff00ff00ff".to_owned()),
+            ..FeedState::default()
         },
+        next_poll: None,
     }
 }
 

@@ -1,6 +1,8 @@
 //! Batched writes: idempotence, events, merges, feed health.
 
-use chorus_model::{ArticleKey, EventId, FeedOutcome, Superseded};
+use chorus_model::{
+    ArticleKey, EventId, FeedOutcome, FeedState, NextPoll, PollHistory, Superseded,
+};
 use chorus_store::{EventOrder, Stats};
 
 use crate::util::{check, count, duplicate_of, fetched, input, new_store, ts};
@@ -41,7 +43,10 @@ fn feed_checks_keep_state_and_health() {
     store.write_batch(&[], &checks).unwrap();
     let states = store.feed_states().unwrap();
     assert_eq!(states.len(), 1);
-    assert_eq!(states[url], checks[2].state);
+    // The history's times come from the feed's health columns, written from the outcomes.
+    let restored = FeedState { history: PollHistory::default(), ..states[url].clone() };
+    assert_eq!(restored, checks[2].state);
+    assert_eq!(states[url].history.last_success, Some(ts("2025-09-04T10:10:00Z")));
 
     let health = &store.feeds().unwrap()[0];
     assert_eq!(health.url, url);
@@ -68,6 +73,68 @@ fn feed_checks_keep_state_and_health() {
     assert_eq!(health.checks, 4);
     assert_eq!(health.last_new_article_at, Some(ts("2025-09-04T10:00:00Z")));
     assert_eq!(store.feed_states().unwrap()[url].etag.as_deref(), Some("\"v2\""));
+}
+
+#[test]
+fn the_schedule_and_validator_flag_survive_a_reopen_and_show_in_feed_health() {
+    let (_dir, path, mut store) = new_store();
+    let url = "https://harbor-gazette.test/feed.xml";
+    let mut polled = check(
+        url,
+        FeedOutcome::Fetched { entries: 10, new_entries: 1 },
+        "2025-09-04T10:00:00Z",
+        Some("\"v1\""),
+    );
+    polled.state.validators_unreliable = true;
+    polled.state.unchanged_streak = 3;
+    polled.state.history = PollHistory {
+        interval_secs: 5400,
+        soft_failures: 0,
+        hard_failures: 0,
+        recent_polls: 4,
+        recent_not_modified: 2,
+        recent_entries: 20,
+        recent_known: 19,
+        last_success: Some(ts("2025-09-04T10:00:00Z")),
+        last_new_article: Some(ts("2025-09-04T10:00:00Z")),
+        next_poll_at: Some(ts("2025-09-04T11:30:00Z")),
+    };
+    polled.next_poll = Some(NextPoll {
+        at: ts("2025-09-04T11:30:00Z"),
+        after: std::time::Duration::from_secs(5400),
+        reason: "95 % of items already known: slowing down".to_owned(),
+    });
+    store.write_batch(&[], std::slice::from_ref(&polled)).unwrap();
+    drop(store);
+
+    let store = chorus_store::Store::open(&path).unwrap();
+    assert_eq!(store.feed_states().unwrap()[url], polled.state);
+    let health = &store.feeds().unwrap()[0];
+    assert_eq!(health.next_poll_at, Some(ts("2025-09-04T11:30:00Z")));
+    assert_eq!(
+        health.next_poll_reason.as_deref(),
+        Some("95 % of items already known: slowing down")
+    );
+    assert_eq!(health.poll_interval_secs, 5400);
+    assert_eq!(health.not_modified_share, Some(0.5));
+    // 19 of 20 listed known, plus two "not modified" polls of ten entries each, all known.
+    assert_eq!(health.known_share, Some(39.0 / 40.0));
+    assert!(health.validators_unreliable);
+
+    // Failures are counted apart, and the share stays from the polls that answered.
+    let mut failed = check(
+        url,
+        FeedOutcome::Failed { reason: "HTTP 404 Not Found".into() },
+        "2025-09-04T11:30:00Z",
+        Some("\"v1\""),
+    );
+    failed.state.history =
+        PollHistory { soft_failures: 1, hard_failures: 2, ..polled.state.history.clone() };
+    let mut store = store;
+    store.write_batch(&[], &[failed]).unwrap();
+    let health = &store.feeds().unwrap()[0];
+    assert_eq!((health.soft_failures, health.hard_failures), (1, 2));
+    assert_eq!(health.next_poll_at, None, "a check without a next poll says so");
 }
 
 #[test]

@@ -3,7 +3,7 @@
 pub(crate) mod server;
 
 use chorus_fetch::{FetchConfig, Fetcher};
-use chorus_model::{FeedJob, FeedSpec, FeedState};
+use chorus_model::{FeedJob, FeedSpec, FeedState, PollPolicy};
 
 pub(crate) use server::{Route, Stats, TestServer};
 
@@ -35,7 +35,7 @@ pub(crate) fn fetcher(cfg: &FetchConfig) -> Fetcher {
 
 pub(crate) fn job(url: url::Url, state: FeedState) -> FeedJob {
     let feed = FeedSpec { url, outlet: "Harbor Gazette".to_owned(), respect_robots: None };
-    FeedJob { feed, state }
+    FeedJob { feed, state, policy: PollPolicy::default() }
 }
 
 /// A file from `tests/data`.

@@ -23,6 +23,12 @@ pub(crate) enum Route {
     /// 200 with `ETag` and/or `Last-Modified`; 304 when the request's `If-None-Match` or
     /// `If-Modified-Since` matches.
     Conditional { etag: Option<&'static str>, last_modified: Option<&'static str>, body: Vec<u8> },
+    /// A liar: one `ETag` for ever, 304 whenever `If-None-Match` names it, while the body
+    /// changes: the first hit gets `bodies[0]`, the n-th `bodies[n - 1]` (the last one
+    /// once they run out).
+    StaleEtag { etag: &'static str, bodies: Vec<Vec<u8>> },
+    /// This status with these headers and a short text body.
+    StatusWith(u16, Vec<(&'static str, String)>),
     /// The same body every time, ignoring conditions, with a new `ETag` on each hit.
     FreshEtag { body: Vec<u8> },
     /// Announces `len` bytes and sends one per second.
@@ -290,6 +296,20 @@ async fn respond(
             let body = format!("error {code}");
             let headers = vec![("Content-Type", "text/plain".to_owned())];
             sock.write_all(&full(&format!("{code} Whatever"), headers, body.as_bytes())).await
+        }
+        Route::StaleEtag { etag, bodies } => {
+            let headers = vec![("ETag", etag.to_owned())];
+            if req.headers.get("if-none-match").map(String::as_str) == Some(etag) {
+                return sock.write_all(&head("304 Not Modified", &headers)).await;
+            }
+            let body = &bodies[hit.saturating_sub(1).min(bodies.len() - 1)];
+            let mut headers = headers;
+            headers.push(("Content-Type", "application/rss+xml".to_owned()));
+            sock.write_all(&full("200 OK", headers, body)).await
+        }
+        Route::StatusWith(code, mut headers) => {
+            headers.push(("Content-Type", "text/plain".to_owned()));
+            sock.write_all(&full(&format!("{code} Whatever"), headers, b"later")).await
         }
         Route::Conditional { etag, last_modified, body } => {
             let header = |name: &str| req.headers.get(name).map(String::as_str);

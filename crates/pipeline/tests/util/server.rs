@@ -21,6 +21,8 @@ pub(crate) enum Route {
     /// 200 with an `ETag` and a `Last-Modified`, or 304 when the request's
     /// `If-None-Match` names that `ETag`.
     Conditional { etag: &'static str, last_modified: &'static str, body: String },
+    /// 429 Too Many Requests with this `Retry-After`.
+    Busy { retry_after: &'static str },
     /// Reads the request and never answers.
     Stall,
     /// Answers like the inner route once `gate` opens.
@@ -168,6 +170,11 @@ async fn respond(sock: &mut TcpStream, route: Option<Route>, req: &Request) -> s
                 full("200 OK", &[e, l, ("Content-Type", "application/rss+xml")], &body)
             }
         }
+        Some(Route::Busy { retry_after }) => full(
+            "429 Too Many Requests",
+            &[("Retry-After", retry_after), ("Content-Type", "text/plain")],
+            "slow down\n",
+        ),
         Some(Route::Stall) => {
             // Far beyond any test: the connection ends when the server is dropped.
             tokio::time::sleep(Duration::from_secs(24 * 3600)).await;
