@@ -1,9 +1,16 @@
 //! Feed bodies to [`FeedEntry`]s: the one adapter from wire formats to the model.
 //!
-//! RSS 2.0, RSS 1.0, Atom and JSON Feed go through feed-rs; XML sitemaps through
-//! [`parse_sitemap`](crate::parse_sitemap). The root element decides which, so a sitemap
-//! needs no special marking in the config.
+//! RSS 0.90 to 2.0, RSS 1.0, Atom 0.3 and 1.0 and JSON Feed go through feed-rs; XML
+//! sitemaps through [`parse_sitemap`](crate::parse_sitemap). The body's first element
+//! decides which, whatever the `Content-Type` says, so a sitemap needs no special marking
+//! in the config and a feed served as `text/html` is still read.
+//!
+//! Before parsing, the body is decoded to UTF-8 ([`crate::decode`]) and repaired
+//! ([`crate::repair`]): HTML entities, stray ampersands, old namespaces. A feed that is
+//! still not well-formed is read entry by entry ([`crate::lenient`]), and the entries that
+//! could not be read are counted in [`FeedDocument::skipped`].
 
+use std::collections::HashSet;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 
 use chorus_model::FeedEntry;
@@ -12,7 +19,7 @@ use quick_xml::events::Event;
 use url::Url;
 
 use crate::error::FeedError;
-use crate::sitemap;
+use crate::{decode, lenient, repair, sitemap};
 
 /// Everything a feed body holds.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -23,14 +30,23 @@ pub struct FeedDocument {
     /// `lastmod` first. An index has no entries of its own; [`crate::Fetcher::poll_feed`]
     /// fetches these children and takes their entries. Empty for every other format.
     pub sitemaps: Vec<Url>,
+    /// Entries (`<item>`, `<entry>`, sitemap `<url>` or `<sitemap>`) in the body that
+    /// could not be read because the XML around them is broken: cut off, or with a bad
+    /// tag. 0 for a well-formed body. Entries that were read but have no usable link are
+    /// not counted: they are not broken, only of no use.
+    pub skipped: usize,
 }
 
-/// Reads a feed body into entries: RSS 2.0 / 1.0, Atom and JSON Feed (through feed-rs) or
-/// an XML sitemap `<urlset>` (with `news:publication_date`, `news:title` and `lastmod`).
+/// Reads a feed body into entries: RSS 0.90 to 2.0 and 1.0, Atom 0.3 and 1.0 and JSON
+/// Feed (through feed-rs) or an XML sitemap `<urlset>` (with `news:publication_date`,
+/// `news:title` and `lastmod`).
 ///
-/// Entry addresses are resolved against `base` (the feed's own address); entries without
-/// a usable http(s) link are skipped; at most `max_entries` are returned. A sitemap index
-/// yields no entries: use [`parse_document`] to get its child sitemaps.
+/// Entry addresses are resolved against `xml:base` and `base` (the feed's own address);
+/// an RSS item without a link uses its `<guid>` if that is a permalink (not marked
+/// `isPermaLink="false"`) and an http(s) address; entries without a usable http(s) link
+/// are skipped; at most `max_entries` are returned. A sitemap index yields no entries: use
+/// [`parse_document`] to get its child sitemaps. The body's encoding is found from its
+/// bytes; [`parse_response`] also takes the HTTP `Content-Type`.
 ///
 /// feed-rs panics on some author strings; the panic is caught, the author fields
 /// (`author`, `dc:creator` and the like, with any attributes) are emptied and the body
@@ -53,30 +69,103 @@ pub fn parse_feed(
     parse_document(body, base, max_entries).map(|doc| doc.entries)
 }
 
-/// Like [`parse_feed`], and also returns the child sitemaps of a sitemap index.
+/// Like [`parse_feed`], and also returns the child sitemaps of a sitemap index and the
+/// count of entries lost to broken XML.
 pub fn parse_document(
     body: &[u8],
     base: &Url,
     max_entries: usize,
 ) -> Result<FeedDocument, FeedError> {
-    let root = match sniff(body) {
+    parse_response(body, None, base, max_entries)
+}
+
+/// Like [`parse_document`], for a body served with this `Content-Type`: its `charset`
+/// decides the encoding unless the body starts with a byte order mark (BOM, then HTTP
+/// charset, then the XML declaration, then the bytes themselves). The media type itself
+/// is not trusted: feeds are served as `text/html` or `application/octet-stream` often
+/// enough, and HTML pages as `application/rss+xml`, so the body decides what it is.
+///
+/// ```
+/// // "Café" in ISO-8859-1, labelled only by the server.
+/// let rss = b"<rss version=\"2.0\"><channel><item><title>Caf\xe9</title>\
+///   <link>/a</link></item></channel></rss>";
+/// let base = url::Url::parse("https://example.test/feed.xml").unwrap();
+/// let doc = chorus_fetch::parse_response(rss, Some("text/html; charset=iso-8859-1"), &base, 10)
+///     .unwrap();
+/// assert_eq!(doc.entries[0].title.as_deref(), Some("Café"));
+/// ```
+pub fn parse_response(
+    body: &[u8],
+    content_type: Option<&str>,
+    base: &Url,
+    max_entries: usize,
+) -> Result<FeedDocument, FeedError> {
+    let decoded = decode::decode(body, content_type);
+    tracing::trace!(encoding = decoded.encoding.name(), from = ?decoded.source, "feed decoded");
+    let text = decoded.text;
+    let root = match sniff(&text) {
         Sniffed::Empty => return Err(not_a_feed("an empty body")),
-        Sniffed::Json => None,
+        Sniffed::Json => {
+            let feed = parse_with_feed_rs(text.as_bytes(), base)?;
+            return Ok(to_document(feed.entries, base, &HashSet::new(), max_entries, 0));
+        }
         Sniffed::Xml(root) => root,
     };
     match root.as_deref() {
-        Some("urlset" | "sitemapindex") => sitemap::parse_sitemap(body, base, max_entries),
+        Some("urlset" | "sitemapindex") => sitemap::parse_text(&text, base, max_entries),
         Some(name) if name.eq_ignore_ascii_case("html") => Err(not_a_feed("an HTML page")),
         _ => {
-            let entries = parse_with_feed_rs(body, base, max_entries).map_err(|e| match e {
+            let repaired = repair::repair(&text);
+            let not_a_feed_root = |e| match e {
                 FeedError::NotAFeed { .. } if root.is_some() => {
                     not_a_feed(&format!("root element <{}>", root.as_deref().unwrap_or_default()))
                 }
                 other => other,
-            })?;
-            Ok(FeedDocument { entries, sitemaps: Vec::new() })
+            };
+            match parse_with_feed_rs(repaired.text.as_bytes(), base) {
+                Ok(feed) => {
+                    Ok(to_document(feed.entries, base, &repaired.non_permalinks, max_entries, 0))
+                }
+                Err(err @ FeedError::Malformed { .. }) => {
+                    recover(&repaired, base, max_entries).ok_or(err)
+                }
+                Err(err) => Err(not_a_feed_root(err)),
+            }
         }
     }
+}
+
+/// Reads a broken feed entry by entry; `None` if not one entry could be read.
+fn recover(repaired: &repair::Repaired, base: &Url, max_entries: usize) -> Option<FeedDocument> {
+    let blocks = lenient::entry_blocks(&repaired.text);
+    let mut entries = Vec::new();
+    let mut skipped = blocks.unfinished;
+    for doc in &blocks.documents {
+        match parse_with_feed_rs(doc.as_bytes(), base) {
+            Ok(feed) => entries.extend(feed.entries),
+            Err(_) => skipped += 1,
+        }
+    }
+    tracing::debug!(read = entries.len(), skipped, "feed is not well-formed; read entry by entry");
+    if entries.is_empty() {
+        return None;
+    }
+    Some(to_document(entries, base, &repaired.non_permalinks, max_entries, skipped))
+}
+
+fn to_document(
+    entries: Vec<feed_rs::model::Entry>,
+    base: &Url,
+    non_permalinks: &HashSet<String>,
+    max_entries: usize,
+    skipped: usize,
+) -> FeedDocument {
+    let entries = entries
+        .into_iter()
+        .filter_map(|e| convert_entry(e, base, non_permalinks))
+        .take(max_entries)
+        .collect();
+    FeedDocument { entries, sitemaps: Vec::new(), skipped }
 }
 
 /// What the start of a body says it is.
@@ -89,16 +178,19 @@ enum Sniffed {
 
 /// Looks at the first element only, within the first 64 KB: enough to pass prologs,
 /// comments and doctypes without reading a whole document twice.
-fn sniff(body: &[u8]) -> Sniffed {
-    let body = body.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(body);
-    let Some(first) = body.iter().position(|b| !b.is_ascii_whitespace()) else {
+fn sniff(text: &str) -> Sniffed {
+    let text = text.trim_start_matches(|c: char| c == '\u{feff}' || c.is_ascii_whitespace());
+    if text.is_empty() {
         return Sniffed::Empty;
-    };
-    if body[first] == b'{' {
+    }
+    if text.starts_with('{') {
         return Sniffed::Json;
     }
-    let head = String::from_utf8_lossy(&body[first..body.len().min(first + 65_536)]);
-    let mut reader = quick_xml::Reader::from_str(&head);
+    let mut cut = text.len().min(65_536);
+    while !text.is_char_boundary(cut) {
+        cut -= 1;
+    }
+    let mut reader = quick_xml::Reader::from_str(&text[..cut]);
     loop {
         match reader.read_event() {
             Ok(Event::Start(e) | Event::Empty(e)) => {
@@ -120,11 +212,8 @@ fn not_a_feed(found: &str) -> FeedError {
 const PERSON_ELEMENTS: [&str; 6] =
     ["author", "managingEditor", "webMaster", "dc:creator", "itunes:author", "itunes:name"];
 
-fn parse_with_feed_rs(
-    body: &[u8],
-    base: &Url,
-    max_entries: usize,
-) -> Result<Vec<FeedEntry>, FeedError> {
+/// feed-rs's reading of `body`, the author panic survived (see [`parse_feed`]).
+fn parse_with_feed_rs(body: &[u8], base: &Url) -> Result<feed_rs::model::Feed, FeedError> {
     let feed = match run_feed_rs(body, base) {
         Ok(parsed) => parsed,
         Err(panic) => {
@@ -133,13 +222,12 @@ fn parse_with_feed_rs(
             run_feed_rs(&stripped, base).map_err(|detail| FeedError::ParserPanic { detail })?
         }
     };
-    let feed = feed.map_err(|e| match e {
+    feed.map_err(|e| match e {
         ParseFeedError::ParseError(ParseErrorKind::NoFeedRoot) => {
             not_a_feed("no RSS, Atom or JSON Feed root")
         }
         other => FeedError::Malformed { detail: other.to_string() },
-    })?;
-    Ok(feed.entries.into_iter().filter_map(|e| convert_entry(e, base)).take(max_entries).collect())
+    })
 }
 
 /// Runs feed-rs, turning a panic into its message.
@@ -194,8 +282,12 @@ fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
 }
 
 /// The adapter: one feed-rs entry to our model, or `None` without a usable link.
-fn convert_entry(entry: feed_rs::model::Entry, base: &Url) -> Option<FeedEntry> {
-    let url = entry_link(&entry, base)?;
+fn convert_entry(
+    entry: feed_rs::model::Entry,
+    base: &Url,
+    non_permalinks: &HashSet<String>,
+) -> Option<FeedEntry> {
+    let url = entry_link(&entry, base, non_permalinks)?;
     let title = entry.title.map(|t| text_of(&t)).filter(|t| !t.is_empty());
     let summary = entry
         .summary
@@ -208,14 +300,25 @@ fn convert_entry(entry: feed_rs::model::Entry, base: &Url) -> Option<FeedEntry> 
 }
 
 /// The entry's article link: an `alternate` (or untyped) link, else an id that is itself
-/// an http(s) address (an RSS `<guid>` is a permalink unless it says otherwise).
-fn entry_link(entry: &feed_rs::model::Entry, base: &Url) -> Option<Url> {
+/// an absolute http(s) address (an RSS `<guid>` is a permalink unless it says otherwise,
+/// and one that says so is never used).
+fn entry_link(
+    entry: &feed_rs::model::Entry,
+    base: &Url,
+    non_permalinks: &HashSet<String>,
+) -> Option<Url> {
+    let id = entry.id.trim();
     entry
         .links
         .iter()
         .filter(|l| matches!(l.rel.as_deref(), None | Some("alternate")))
         .find_map(|l| resolve_link(&l.href, base))
-        .or_else(|| Url::parse(entry.id.trim()).ok().and_then(|u| resolve_link(u.as_str(), base)))
+        .or_else(|| {
+            (!non_permalinks.contains(id))
+                .then(|| Url::parse(id).ok())
+                .flatten()
+                .and_then(|u| resolve_link(u.as_str(), base))
+        })
 }
 
 /// `href` made absolute against `base`, if the result is an http(s) address.

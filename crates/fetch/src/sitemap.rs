@@ -14,6 +14,7 @@ use url::Url;
 
 use crate::error::FeedError;
 use crate::feed::{FeedDocument, resolve_link};
+use crate::markup::{Token, local, tokens};
 
 /// One `<url>` or `<sitemap>` record as read.
 #[derive(Default)]
@@ -46,19 +47,99 @@ pub fn parse_sitemap(
     base: &Url,
     max_entries: usize,
 ) -> Result<FeedDocument, FeedError> {
-    // The sitemap protocol requires UTF-8; a stray invalid byte costs one character, not
-    // the whole sitemap.
-    let text = String::from_utf8_lossy(body);
-    let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
-    let mut reader = quick_xml::Reader::from_str(text);
+    // The sitemap protocol requires UTF-8, but a BOM, UTF-16 or a legacy encoding are
+    // read like any feed's.
+    parse_text(&crate::decode::decode(body, None).text, base, max_entries)
+}
+
+/// [`parse_sitemap`] on decoded text. Broken XML costs the record it is in: reading
+/// starts again at the next `<url>` or `<sitemap>`, and the lost records are counted in
+/// [`FeedDocument::skipped`]. Only a sitemap of which nothing could be read is
+/// [`FeedError::Malformed`].
+pub(crate) fn parse_text(
+    text: &str,
+    base: &Url,
+    max_entries: usize,
+) -> Result<FeedDocument, FeedError> {
+    let repaired = crate::repair::repair(text);
+    let mut text = repaired.text.as_str();
+    let mut read = Read::default();
+    let mut first_error = None;
+    // The elements open where reading (re)starts: the root, for a restart.
     let mut path: Vec<String> = Vec::new();
+    loop {
+        match read_records(text, &mut path, base, &mut read) {
+            Ok(()) => break,
+            Err((detail, at)) => {
+                first_error.get_or_insert(detail);
+                read.skipped += 1;
+                match next_record(text, at) {
+                    Some(next) => {
+                        text = &text[next..];
+                        path.truncate(1);
+                    }
+                    None => break,
+                }
+            }
+        }
+    }
+    if let Some(detail) = first_error
+        && read.entries.is_empty()
+        && read.children.is_empty()
+    {
+        return Err(FeedError::Malformed { detail });
+    }
+    let Read { mut entries, mut children, skipped } = read;
+    if entries.len() > max_entries {
+        // Stable: records with equal dates keep document order.
+        entries.sort_by_key(|e: &FeedEntry| Reverse(e.published));
+        entries.truncate(max_entries);
+    }
+    children.sort_by_key(|(lastmod, _)| Reverse(*lastmod));
+    Ok(FeedDocument { entries, sitemaps: children.into_iter().map(|(_, u)| u).collect(), skipped })
+}
+
+/// What the records read so far gave.
+#[derive(Default)]
+struct Read {
+    entries: Vec<FeedEntry>,
+    children: Vec<(Option<Timestamp>, Url)>,
+    skipped: usize,
+}
+
+/// The start of the first `<url>` or `<sitemap>` record after byte `at`.
+fn next_record(text: &str, at: usize) -> Option<usize> {
+    let mut at = at.min(text.len());
+    while !text.is_char_boundary(at) {
+        at += 1;
+    }
+    let mut it = tokens(&text[at..]);
+    loop {
+        let offset = it.offset();
+        match it.next()? {
+            Token::Start { name, .. } if matches!(local(name), "url" | "sitemap") => {
+                return Some(at + offset);
+            }
+            _ => {}
+        }
+    }
+}
+
+/// Reads records until the end of `text`, or until the XML breaks: then the error and
+/// where it happened. A record open at the break is lost (the caller counts it).
+fn read_records(
+    text: &str,
+    path: &mut Vec<String>,
+    base: &Url,
+    read: &mut Read,
+) -> Result<(), (String, usize)> {
+    let mut reader = quick_xml::Reader::from_str(text);
     let mut buf = String::new();
     let mut record = Record::default();
-    let mut entries = Vec::new();
-    let mut children: Vec<(Option<Timestamp>, Url)> = Vec::new();
     loop {
-        let event = reader.read_event().map_err(|e| FeedError::Malformed {
-            detail: format!("{e} at byte {}", reader.error_position()),
+        let event = reader.read_event().map_err(|e| {
+            let at = usize::try_from(reader.error_position()).unwrap_or(usize::MAX);
+            (format!("{e} at byte {at}"), at)
         })?;
         match event {
             Event::Start(e) => {
@@ -90,12 +171,12 @@ pub fn parse_sitemap(
                     ("news", "publication_date") => record.publication_date = value(),
                     ("news", "title") => record.title = value(),
                     (_, "url") => {
-                        entries.extend(to_entry(std::mem::take(&mut record), base));
+                        read.entries.extend(to_entry(std::mem::take(&mut record), base));
                     }
                     (_, "sitemap") => {
                         let r = std::mem::take(&mut record);
                         let lastmod = r.lastmod.as_deref().and_then(parse_timestamp);
-                        children.extend(
+                        read.children.extend(
                             r.loc.and_then(|l| resolve_link(&l, base)).map(|u| (lastmod, u)),
                         );
                     }
@@ -103,17 +184,16 @@ pub fn parse_sitemap(
                 }
                 buf.clear();
             }
-            Event::Eof => break,
+            Event::Eof => {
+                // A record still open was cut off.
+                if path.iter().any(|p| p == "url" || p == "sitemap") {
+                    return Err(("the sitemap ends inside a record".to_owned(), text.len()));
+                }
+                return Ok(());
+            }
             _ => {}
         }
     }
-    if entries.len() > max_entries {
-        // Stable: records with equal dates keep document order.
-        entries.sort_by_key(|e: &FeedEntry| Reverse(e.published));
-        entries.truncate(max_entries);
-    }
-    children.sort_by_key(|(lastmod, _)| Reverse(*lastmod));
-    Ok(FeedDocument { entries, sitemaps: children.into_iter().map(|(_, u)| u).collect() })
 }
 
 fn to_entry(record: Record, base: &Url) -> Option<FeedEntry> {
