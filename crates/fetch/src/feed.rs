@@ -420,6 +420,48 @@ mod tests {
     }
 
     #[test]
+    fn a_broken_feed_keeps_its_readable_entries_and_counts_the_rest() {
+        let rss = "<rss version=\"2.0\"><channel><title>T</title>\
+            <item><title>A</title><link>/a</link></item>\
+            <item><title>B</b></title><link>/b</link></item>\
+            <item><title>C</title><link>/c</link></item>\
+            <item><title>D</title><link>/d";
+        let doc = parse_document(rss.as_bytes(), &base(), 10).unwrap();
+        let titles: Vec<_> = doc.entries.iter().map(|e| e.title.as_deref()).collect();
+        assert_eq!(titles, [Some("A"), Some("C")]);
+        assert_eq!(doc.skipped, 2);
+        // The limit applies after recovery, and does not change the count.
+        let doc = parse_document(rss.as_bytes(), &base(), 1).unwrap();
+        assert_eq!((doc.entries.len(), doc.skipped), (1, 2));
+    }
+
+    #[test]
+    fn a_broken_feed_with_nothing_readable_is_malformed() {
+        let rss = b"<rss version=\"2.0\"><channel><title>T</b></title><item><link>/a</li";
+        let err = parse_document(rss, &base(), 10).unwrap_err();
+        assert_eq!(err.reason(), "malformed_feed");
+    }
+
+    #[test]
+    fn a_well_formed_feed_skips_nothing() {
+        let rss = br#"<rss version="2.0"><channel><item><link>/a</link></item>
+            <item><title>no link</title></item></channel></rss>"#;
+        let doc = parse_document(rss, &base(), 10).unwrap();
+        assert_eq!((doc.entries.len(), doc.skipped), (1, 0));
+    }
+
+    #[test]
+    fn non_permalink_guids_are_never_links() {
+        let rss = br#"<rss version="2.0"><channel><title>T</title>
+          <item><title>A</title><guid isPermaLink="false">https://news.example.test/?p=1</guid></item>
+          <item><title>B</title><guid>https://news.example.test/b</guid></item>
+        </channel></rss>"#;
+        let entries = parse_feed(rss, &base(), 10).unwrap();
+        let urls: Vec<&str> = entries.iter().map(|e| e.url.as_str()).collect();
+        assert_eq!(urls, ["https://news.example.test/b"]);
+    }
+
+    #[test]
     fn authors_lose_rss_parentheses() {
         assert_eq!(author_name(" (Jane Doe) ".into()).as_deref(), Some("Jane Doe"));
         assert_eq!(author_name("()".into()), None);

@@ -86,9 +86,7 @@ fn golden_feeds_give_their_expected_entries() {
             .and_then(|s| serde_json::from_str(&s).ok())
             .unwrap_or_else(|| panic!("{} missing; run `make bless`", expected_path.display()));
         if got != want {
-            failures.push(format!(
-                "== {name}\n-- expected:\n{want:#}\n-- got:\n{got:#}",
-            ));
+            failures.push(format!("== {name}\n-- expected:\n{want:#}\n-- got:\n{got:#}",));
         }
     }
     assert!(failures.is_empty(), "feed corpus differs:\n{}", failures.join("\n"));
