@@ -3,7 +3,9 @@
 //! A `<urlset>` lists pages: `<loc>`, `<lastmod>`, and for news sitemaps
 //! `<news:news><news:publication_date>` and `<news:title>`. A `<sitemapindex>` lists other
 //! sitemaps, which [`crate::Fetcher::poll_feed`] follows. Dates, in the W3C form sitemaps
-//! should use or any other, are read by [`chorus_text::parse_timestamp`].
+//! should use or any other, are read by [`chorus_text::parse_timestamp`]. Bodies are
+//! decoded and repaired like feeds (see [`crate::feed`]); a record in broken XML is lost
+//! and counted, the others kept.
 
 use std::cmp::Reverse;
 
