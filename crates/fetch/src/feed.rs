@@ -102,8 +102,8 @@ pub fn parse_response(
 ) -> Result<FeedDocument, FeedError> {
     let decoded = decode::decode(body, content_type);
     tracing::trace!(encoding = decoded.encoding.name(), from = ?decoded.source, "feed decoded");
-    let text = decoded.text;
-    let root = match sniff(&text) {
+    let text = after_leading_junk(&decoded.text);
+    let root = match sniff(text) {
         Sniffed::Empty => return Err(not_a_feed("an empty body")),
         Sniffed::Json => {
             let feed = parse_with_feed_rs(text.as_bytes(), base)?;
@@ -112,10 +112,10 @@ pub fn parse_response(
         Sniffed::Xml(root) => root,
     };
     match root.as_deref() {
-        Some("urlset" | "sitemapindex") => sitemap::parse_text(&text, base, max_entries),
+        Some("urlset" | "sitemapindex") => sitemap::parse_text(text, base, max_entries),
         Some(name) if name.eq_ignore_ascii_case("html") => Err(not_a_feed("an HTML page")),
         _ => {
-            let repaired = repair::repair(&text);
+            let repaired = repair::repair(text);
             let not_a_feed_root = |e| match e {
                 FeedError::NotAFeed { .. } if root.is_some() => {
                     not_a_feed(&format!("root element <{}>", root.as_deref().unwrap_or_default()))
@@ -168,6 +168,29 @@ fn to_document(
     FeedDocument { entries, sitemaps: Vec::new(), skipped }
 }
 
+/// The text from its XML declaration on, when something comes before it: a server-side
+/// script's warning (`<br />\n<b>Warning</b>: …`) or a stray line printed before the
+/// feed. A declaration is only allowed at the very start, so one further in marks where
+/// the document really begins.
+fn after_leading_junk(text: &str) -> &str {
+    let head = &text[..floor_char_boundary(text, 4096)];
+    match head.find("<?xml") {
+        Some(at) if at > 0 && head[at + 5..].starts_with(|c: char| c.is_ascii_whitespace()) => {
+            let rest = &text[at..];
+            rest.find("?>").map_or(text, |end| &rest[end + 2..])
+        }
+        _ => text,
+    }
+}
+
+fn floor_char_boundary(text: &str, at: usize) -> usize {
+    let mut at = at.min(text.len());
+    while !text.is_char_boundary(at) {
+        at -= 1;
+    }
+    at
+}
+
 /// What the start of a body says it is.
 enum Sniffed {
     Empty,
@@ -186,11 +209,7 @@ fn sniff(text: &str) -> Sniffed {
     if text.starts_with('{') {
         return Sniffed::Json;
     }
-    let mut cut = text.len().min(65_536);
-    while !text.is_char_boundary(cut) {
-        cut -= 1;
-    }
-    let mut reader = quick_xml::Reader::from_str(&text[..cut]);
+    let mut reader = quick_xml::Reader::from_str(&text[..floor_char_boundary(text, 65_536)]);
     loop {
         match reader.read_event() {
             Ok(Event::Start(e) | Event::Empty(e)) => {
