@@ -74,8 +74,12 @@ pub(crate) fn parse_text(
             Ok(()) => break,
             Err((detail, at)) => {
                 first_error.get_or_insert(detail);
-                read.skipped += 1;
-                match next_record(text, at) {
+                // Broken markup between records costs nothing; inside one, that record.
+                if path.iter().any(|p| p == "url" || p == "sitemap") {
+                    read.skipped += 1;
+                }
+                // Past the first byte at least: the text starts at the record that broke.
+                match next_record(text, at.max(1)) {
                     Some(next) => {
                         text = &text[next..];
                         path.truncate(1);
@@ -238,6 +242,24 @@ mod tests {
         let doc = parse_sitemap(xml, &base(), 2).unwrap();
         let paths: Vec<&str> = doc.entries.iter().map(|e| e.url.path()).collect();
         assert_eq!(paths, ["/new", "/mid"]);
+    }
+
+    #[test]
+    fn broken_records_are_skipped_and_counted() {
+        let xml = b"<urlset><url><loc>/a</loc></url><url><loc>/b</lo></url>\
+            <junk></junkk><url><loc>/c</loc></url><url><loc>/d";
+        let doc = parse_sitemap(xml, &base(), 10).unwrap();
+        let paths: Vec<&str> = doc.entries.iter().map(|e| e.url.path()).collect();
+        assert_eq!(paths, ["/a", "/c"]);
+        // `/b` and the cut-off `/d`; the broken junk between records held none.
+        assert_eq!(doc.skipped, 2);
+    }
+
+    #[test]
+    fn a_record_broken_at_its_first_byte_does_not_stop_reading() {
+        let xml = b"<urlset><url><loc>/a</loc></url></urlset></url><url><loc>/b</loc></url>";
+        let doc = parse_sitemap(xml, &base(), 10).unwrap();
+        assert_eq!(doc.entries.len(), 2);
     }
 
     #[test]
