@@ -114,24 +114,22 @@ pub fn parse_response(
     match root.as_deref() {
         Some("urlset" | "sitemapindex") => sitemap::parse_text(text, base, max_entries),
         Some(name) if name.eq_ignore_ascii_case("html") => Err(not_a_feed("an HTML page")),
-        _ => {
-            let repaired = repair::repair(text);
-            let not_a_feed_root = |e| match e {
-                FeedError::NotAFeed { .. } if root.is_some() => {
-                    not_a_feed(&format!("root element <{}>", root.as_deref().unwrap_or_default()))
-                }
-                other => other,
-            };
-            match parse_with_feed_rs(repaired.text.as_bytes(), base) {
-                Ok(feed) => {
-                    Ok(to_document(feed.entries, base, &repaired.non_permalinks, max_entries, 0))
-                }
-                Err(err @ FeedError::Malformed { .. }) => {
-                    recover(&repaired, base, max_entries).ok_or(err)
-                }
-                Err(err) => Err(not_a_feed_root(err)),
-            }
-        }
+        Some(name) => parse_xml_feed(text, base, max_entries).map_err(|e| match e {
+            FeedError::NotAFeed { .. } => not_a_feed(&format!("root element <{name}>")),
+            other => other,
+        }),
+        None => parse_xml_feed(text, base, max_entries),
+    }
+}
+
+/// An RSS, RDF or Atom feed: repaired, then parsed whole, or entry by entry if it is still
+/// not well-formed.
+fn parse_xml_feed(text: &str, base: &Url, max_entries: usize) -> Result<FeedDocument, FeedError> {
+    let repaired = repair::repair(text);
+    match parse_with_feed_rs(repaired.text.as_bytes(), base) {
+        Ok(feed) => Ok(to_document(feed.entries, base, &repaired.non_permalinks, max_entries, 0)),
+        Err(err @ FeedError::Malformed { .. }) => recover(&repaired, base, max_entries).ok_or(err),
+        Err(err) => Err(err),
     }
 }
 
