@@ -355,14 +355,19 @@ fn author_name(name: String) -> Option<String> {
 }
 
 /// A feed text as plain text: markup removed from HTML titles
-/// ([`chorus_text::strip_tags`]), whitespace collapsed.
+/// ([`chorus_text::strip_tags`]), whitespace and control characters collapsed to single
+/// spaces.
 fn text_of(text: &feed_rs::model::Text) -> String {
     let raw = if text.content_type.to_string().contains("html") {
         chorus_text::strip_tags(&text.content)
     } else {
         text.content.clone()
     };
-    raw.split_whitespace().collect::<Vec<_>>().join(" ")
+    // Control characters (NUL, form feeds) slip through feed writers and XML parsers alike.
+    raw.split(|c: char| c.is_whitespace() || c.is_control())
+        .filter(|w| !w.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 #[cfg(test)]
@@ -450,6 +455,14 @@ mod tests {
         // The limit applies after recovery, and does not change the count.
         let doc = parse_document(rss.as_bytes(), &base(), 1).unwrap();
         assert_eq!((doc.entries.len(), doc.skipped), (1, 2));
+    }
+
+    #[test]
+    fn control_characters_leave_titles() {
+        let rss = "<rss version=\"2.0\"><channel><item><title>A\u{b}\u{1a}x\u{0}</title>\
+            <link>/a</link></item></channel></rss>";
+        let entries = parse_feed(rss.as_bytes(), &base(), 10).unwrap();
+        assert_eq!(entries[0].title.as_deref(), Some("A x"));
     }
 
     #[test]
