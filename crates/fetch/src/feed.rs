@@ -102,8 +102,13 @@ pub fn parse_response(
 ) -> Result<FeedDocument, FeedError> {
     let decoded = decode::decode(body, content_type);
     tracing::trace!(encoding = decoded.encoding.name(), from = ?decoded.source, "feed decoded");
-    let text = after_leading_junk(&decoded.text);
-    let root = match sniff(text) {
+    let mut text = decoded.text.as_str();
+    let mut sniffed = sniff(text);
+    if !is_feed_root(&sniffed) {
+        text = after_leading_junk(text);
+        sniffed = sniff(text);
+    }
+    let root = match sniffed {
         Sniffed::Empty => return Err(not_a_feed("an empty body")),
         Sniffed::Json => {
             let feed = parse_with_feed_rs(text.as_bytes(), base)?;
@@ -164,6 +169,18 @@ fn to_document(
         .take(max_entries)
         .collect();
     FeedDocument { entries, sitemaps: Vec::new(), skipped }
+}
+
+/// Whether a body starts the way a feed or sitemap does; if not, something may have been
+/// printed before it.
+fn is_feed_root(sniffed: &Sniffed) -> bool {
+    match sniffed {
+        Sniffed::Empty => false,
+        Sniffed::Json => true,
+        Sniffed::Xml(root) => {
+            matches!(root.as_deref(), Some("rss" | "RDF" | "feed" | "urlset" | "sitemapindex"))
+        }
+    }
 }
 
 /// The text from its XML declaration on, when something comes before it: a server-side
@@ -463,6 +480,15 @@ mod tests {
             <link>/a</link></item></channel></rss>";
         let entries = parse_feed(rss.as_bytes(), &base(), 10).unwrap();
         assert_eq!(entries[0].title.as_deref(), Some("A x"));
+    }
+
+    #[test]
+    fn a_declaration_inside_a_feed_is_not_taken_for_its_start() {
+        let rss = "<rss version=\"2.0\"><channel><item><title>How to write XML</title>\
+            <link>/a</link><description><![CDATA[Start with <?xml version=\"1.0\"?>]]>\
+            </description></item></channel></rss>";
+        let entries = parse_feed(rss.as_bytes(), &base(), 10).unwrap();
+        assert_eq!(entries[0].title.as_deref(), Some("How to write XML"));
     }
 
     #[test]
