@@ -1,9 +1,16 @@
 //! Feed bodies to [`FeedEntry`]s: the one adapter from wire formats to the model.
 //!
-//! RSS 2.0, RSS 1.0, Atom and JSON Feed go through feed-rs; XML sitemaps through
-//! [`parse_sitemap`](crate::parse_sitemap). The root element decides which, so a sitemap
-//! needs no special marking in the config.
+//! RSS 0.90 to 2.0, RSS 1.0, Atom 0.3 and 1.0 and JSON Feed go through feed-rs; XML
+//! sitemaps through [`parse_sitemap`](crate::parse_sitemap). The body's first element
+//! decides which, whatever the `Content-Type` says, so a sitemap needs no special marking
+//! in the config and a feed served as `text/html` is still read.
+//!
+//! Before parsing, the body is decoded to UTF-8 ([`crate::decode`]) and repaired
+//! ([`crate::repair`]): HTML entities, stray ampersands, old namespaces. A feed that is
+//! still not well-formed is read entry by entry ([`crate::lenient`]), and the entries that
+//! could not be read are counted in [`FeedDocument::skipped`].
 
+use std::collections::HashSet;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 
 use chorus_model::FeedEntry;
@@ -12,7 +19,7 @@ use quick_xml::events::Event;
 use url::Url;
 
 use crate::error::FeedError;
-use crate::sitemap;
+use crate::{decode, lenient, repair, sitemap};
 
 /// Everything a feed body holds.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -23,14 +30,23 @@ pub struct FeedDocument {
     /// `lastmod` first. An index has no entries of its own; [`crate::Fetcher::poll_feed`]
     /// fetches these children and takes their entries. Empty for every other format.
     pub sitemaps: Vec<Url>,
+    /// Entries (`<item>`, `<entry>`, sitemap `<url>` or `<sitemap>`) in the body that
+    /// could not be read because the XML around them is broken: cut off, or with a bad
+    /// tag. 0 for a well-formed body. Entries that were read but have no usable link are
+    /// not counted: they are not broken, only of no use.
+    pub skipped: usize,
 }
 
-/// Reads a feed body into entries: RSS 2.0 / 1.0, Atom and JSON Feed (through feed-rs) or
-/// an XML sitemap `<urlset>` (with `news:publication_date`, `news:title` and `lastmod`).
+/// Reads a feed body into entries: RSS 0.90 to 2.0 and 1.0, Atom 0.3 and 1.0 and JSON
+/// Feed (through feed-rs) or an XML sitemap `<urlset>` (with `news:publication_date`,
+/// `news:title` and `lastmod`).
 ///
-/// Entry addresses are resolved against `base` (the feed's own address); entries without
-/// a usable http(s) link are skipped; at most `max_entries` are returned. A sitemap index
-/// yields no entries: use [`parse_document`] to get its child sitemaps.
+/// Entry addresses are resolved against `xml:base` and `base` (the feed's own address);
+/// an RSS item without a link uses its `<guid>` if that is a permalink (not marked
+/// `isPermaLink="false"`) and an http(s) address; entries without a usable http(s) link
+/// are skipped; at most `max_entries` are returned. A sitemap index yields no entries: use
+/// [`parse_document`] to get its child sitemaps. The body's encoding is found from its
+/// bytes; [`parse_response`] also takes the HTTP `Content-Type`.
 ///
 /// feed-rs panics on some author strings; the panic is caught, the author fields
 /// (`author`, `dc:creator` and the like, with any attributes) are emptied and the body
@@ -53,30 +69,141 @@ pub fn parse_feed(
     parse_document(body, base, max_entries).map(|doc| doc.entries)
 }
 
-/// Like [`parse_feed`], and also returns the child sitemaps of a sitemap index.
+/// Like [`parse_feed`], and also returns the child sitemaps of a sitemap index and the
+/// count of entries lost to broken XML.
 pub fn parse_document(
     body: &[u8],
     base: &Url,
     max_entries: usize,
 ) -> Result<FeedDocument, FeedError> {
-    let root = match sniff(body) {
+    parse_response(body, None, base, max_entries)
+}
+
+/// Like [`parse_document`], for a body served with this `Content-Type`: its `charset`
+/// decides the encoding unless the body starts with a byte order mark (BOM, then HTTP
+/// charset, then the XML declaration, then the bytes themselves). The media type itself
+/// is not trusted: feeds are served as `text/html` or `application/octet-stream` often
+/// enough, and HTML pages as `application/rss+xml`, so the body decides what it is.
+///
+/// ```
+/// // "Café" in ISO-8859-1, labelled only by the server.
+/// let rss = b"<rss version=\"2.0\"><channel><item><title>Caf\xe9</title>\
+///   <link>/a</link></item></channel></rss>";
+/// let base = url::Url::parse("https://example.test/feed.xml").unwrap();
+/// let doc = chorus_fetch::parse_response(rss, Some("text/html; charset=iso-8859-1"), &base, 10)
+///     .unwrap();
+/// assert_eq!(doc.entries[0].title.as_deref(), Some("Café"));
+/// ```
+pub fn parse_response(
+    body: &[u8],
+    content_type: Option<&str>,
+    base: &Url,
+    max_entries: usize,
+) -> Result<FeedDocument, FeedError> {
+    let decoded = decode::decode(body, content_type);
+    tracing::trace!(encoding = decoded.encoding.name(), from = ?decoded.source, "feed decoded");
+    let mut text = decoded.text.as_str();
+    let mut sniffed = sniff(text);
+    if !is_feed_root(&sniffed) {
+        text = after_leading_junk(text);
+        sniffed = sniff(text);
+    }
+    let root = match sniffed {
         Sniffed::Empty => return Err(not_a_feed("an empty body")),
-        Sniffed::Json => None,
+        Sniffed::Json => {
+            let feed = parse_with_feed_rs(text.as_bytes(), base)?;
+            return Ok(to_document(feed.entries, base, &HashSet::new(), max_entries, 0));
+        }
         Sniffed::Xml(root) => root,
     };
     match root.as_deref() {
-        Some("urlset" | "sitemapindex") => sitemap::parse_sitemap(body, base, max_entries),
+        Some("urlset" | "sitemapindex") => sitemap::parse_text(text, base, max_entries),
         Some(name) if name.eq_ignore_ascii_case("html") => Err(not_a_feed("an HTML page")),
-        _ => {
-            let entries = parse_with_feed_rs(body, base, max_entries).map_err(|e| match e {
-                FeedError::NotAFeed { .. } if root.is_some() => {
-                    not_a_feed(&format!("root element <{}>", root.as_deref().unwrap_or_default()))
-                }
-                other => other,
-            })?;
-            Ok(FeedDocument { entries, sitemaps: Vec::new() })
+        Some(name) => parse_xml_feed(text, base, max_entries).map_err(|e| match e {
+            FeedError::NotAFeed { .. } => not_a_feed(&format!("root element <{name}>")),
+            other => other,
+        }),
+        None => parse_xml_feed(text, base, max_entries),
+    }
+}
+
+/// An RSS, RDF or Atom feed: repaired, then parsed whole, or entry by entry if it is still
+/// not well-formed.
+fn parse_xml_feed(text: &str, base: &Url, max_entries: usize) -> Result<FeedDocument, FeedError> {
+    let repaired = repair::repair(text);
+    match parse_with_feed_rs(repaired.text.as_bytes(), base) {
+        Ok(feed) => Ok(to_document(feed.entries, base, &repaired.non_permalinks, max_entries, 0)),
+        Err(err @ FeedError::Malformed { .. }) => recover(&repaired, base, max_entries).ok_or(err),
+        Err(err) => Err(err),
+    }
+}
+
+/// Reads a broken feed entry by entry; `None` if not one entry could be read.
+fn recover(repaired: &repair::Repaired, base: &Url, max_entries: usize) -> Option<FeedDocument> {
+    let blocks = lenient::entry_blocks(&repaired.text);
+    let mut entries = Vec::new();
+    let mut skipped = blocks.unfinished;
+    for doc in &blocks.documents {
+        match parse_with_feed_rs(doc.as_bytes(), base) {
+            Ok(feed) => entries.extend(feed.entries),
+            Err(_) => skipped += 1,
         }
     }
+    tracing::debug!(read = entries.len(), skipped, "feed is not well-formed; read entry by entry");
+    if entries.is_empty() {
+        return None;
+    }
+    Some(to_document(entries, base, &repaired.non_permalinks, max_entries, skipped))
+}
+
+fn to_document(
+    entries: Vec<feed_rs::model::Entry>,
+    base: &Url,
+    non_permalinks: &HashSet<String>,
+    max_entries: usize,
+    skipped: usize,
+) -> FeedDocument {
+    let entries = entries
+        .into_iter()
+        .filter_map(|e| convert_entry(e, base, non_permalinks))
+        .take(max_entries)
+        .collect();
+    FeedDocument { entries, sitemaps: Vec::new(), skipped }
+}
+
+/// Whether a body starts the way a feed or sitemap does; if not, something may have been
+/// printed before it.
+fn is_feed_root(sniffed: &Sniffed) -> bool {
+    match sniffed {
+        Sniffed::Empty => false,
+        Sniffed::Json => true,
+        Sniffed::Xml(root) => {
+            matches!(root.as_deref(), Some("rss" | "RDF" | "feed" | "urlset" | "sitemapindex"))
+        }
+    }
+}
+
+/// The text from its XML declaration on, when something comes before it: a server-side
+/// script's warning (`<br />\n<b>Warning</b>: …`) or a stray line printed before the
+/// feed. A declaration is only allowed at the very start, so one further in marks where
+/// the document really begins.
+fn after_leading_junk(text: &str) -> &str {
+    let head = &text[..floor_char_boundary(text, 4096)];
+    match head.find("<?xml") {
+        Some(at) if at > 0 && head[at + 5..].starts_with(|c: char| c.is_ascii_whitespace()) => {
+            let rest = &text[at..];
+            rest.find("?>").map_or(text, |end| &rest[end + 2..])
+        }
+        _ => text,
+    }
+}
+
+fn floor_char_boundary(text: &str, at: usize) -> usize {
+    let mut at = at.min(text.len());
+    while !text.is_char_boundary(at) {
+        at -= 1;
+    }
+    at
 }
 
 /// What the start of a body says it is.
@@ -89,16 +216,15 @@ enum Sniffed {
 
 /// Looks at the first element only, within the first 64 KB: enough to pass prologs,
 /// comments and doctypes without reading a whole document twice.
-fn sniff(body: &[u8]) -> Sniffed {
-    let body = body.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(body);
-    let Some(first) = body.iter().position(|b| !b.is_ascii_whitespace()) else {
+fn sniff(text: &str) -> Sniffed {
+    let text = text.trim_start_matches(|c: char| c == '\u{feff}' || c.is_ascii_whitespace());
+    if text.is_empty() {
         return Sniffed::Empty;
-    };
-    if body[first] == b'{' {
+    }
+    if text.starts_with('{') {
         return Sniffed::Json;
     }
-    let head = String::from_utf8_lossy(&body[first..body.len().min(first + 65_536)]);
-    let mut reader = quick_xml::Reader::from_str(&head);
+    let mut reader = quick_xml::Reader::from_str(&text[..floor_char_boundary(text, 65_536)]);
     loop {
         match reader.read_event() {
             Ok(Event::Start(e) | Event::Empty(e)) => {
@@ -120,11 +246,8 @@ fn not_a_feed(found: &str) -> FeedError {
 const PERSON_ELEMENTS: [&str; 6] =
     ["author", "managingEditor", "webMaster", "dc:creator", "itunes:author", "itunes:name"];
 
-fn parse_with_feed_rs(
-    body: &[u8],
-    base: &Url,
-    max_entries: usize,
-) -> Result<Vec<FeedEntry>, FeedError> {
+/// feed-rs's reading of `body`, the author panic survived (see [`parse_feed`]).
+fn parse_with_feed_rs(body: &[u8], base: &Url) -> Result<feed_rs::model::Feed, FeedError> {
     let feed = match run_feed_rs(body, base) {
         Ok(parsed) => parsed,
         Err(panic) => {
@@ -133,13 +256,12 @@ fn parse_with_feed_rs(
             run_feed_rs(&stripped, base).map_err(|detail| FeedError::ParserPanic { detail })?
         }
     };
-    let feed = feed.map_err(|e| match e {
+    feed.map_err(|e| match e {
         ParseFeedError::ParseError(ParseErrorKind::NoFeedRoot) => {
             not_a_feed("no RSS, Atom or JSON Feed root")
         }
         other => FeedError::Malformed { detail: other.to_string() },
-    })?;
-    Ok(feed.entries.into_iter().filter_map(|e| convert_entry(e, base)).take(max_entries).collect())
+    })
 }
 
 /// Runs feed-rs, turning a panic into its message.
@@ -194,8 +316,12 @@ fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
 }
 
 /// The adapter: one feed-rs entry to our model, or `None` without a usable link.
-fn convert_entry(entry: feed_rs::model::Entry, base: &Url) -> Option<FeedEntry> {
-    let url = entry_link(&entry, base)?;
+fn convert_entry(
+    entry: feed_rs::model::Entry,
+    base: &Url,
+    non_permalinks: &HashSet<String>,
+) -> Option<FeedEntry> {
+    let url = entry_link(&entry, base, non_permalinks)?;
     let title = entry.title.map(|t| text_of(&t)).filter(|t| !t.is_empty());
     let summary = entry
         .summary
@@ -208,14 +334,25 @@ fn convert_entry(entry: feed_rs::model::Entry, base: &Url) -> Option<FeedEntry> 
 }
 
 /// The entry's article link: an `alternate` (or untyped) link, else an id that is itself
-/// an http(s) address (an RSS `<guid>` is a permalink unless it says otherwise).
-fn entry_link(entry: &feed_rs::model::Entry, base: &Url) -> Option<Url> {
+/// an absolute http(s) address (an RSS `<guid>` is a permalink unless it says otherwise,
+/// and one that says so is never used).
+fn entry_link(
+    entry: &feed_rs::model::Entry,
+    base: &Url,
+    non_permalinks: &HashSet<String>,
+) -> Option<Url> {
+    let id = entry.id.trim();
     entry
         .links
         .iter()
         .filter(|l| matches!(l.rel.as_deref(), None | Some("alternate")))
         .find_map(|l| resolve_link(&l.href, base))
-        .or_else(|| Url::parse(entry.id.trim()).ok().and_then(|u| resolve_link(u.as_str(), base)))
+        .or_else(|| {
+            (!non_permalinks.contains(id))
+                .then(|| Url::parse(id).ok())
+                .flatten()
+                .and_then(|u| resolve_link(u.as_str(), base))
+        })
 }
 
 /// `href` made absolute against `base`, if the result is an http(s) address.
@@ -235,14 +372,19 @@ fn author_name(name: String) -> Option<String> {
 }
 
 /// A feed text as plain text: markup removed from HTML titles
-/// ([`chorus_text::strip_tags`]), whitespace collapsed.
+/// ([`chorus_text::strip_tags`]), whitespace and control characters collapsed to single
+/// spaces.
 fn text_of(text: &feed_rs::model::Text) -> String {
     let raw = if text.content_type.to_string().contains("html") {
         chorus_text::strip_tags(&text.content)
     } else {
         text.content.clone()
     };
-    raw.split_whitespace().collect::<Vec<_>>().join(" ")
+    // Control characters (NUL, form feeds) slip through feed writers and XML parsers alike.
+    raw.split(|c: char| c.is_whitespace() || c.is_control())
+        .filter(|w| !w.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 /// False only for a `Content-Type` that clearly labels something other than a feed or a
@@ -328,6 +470,65 @@ mod tests {
             let entries = parse_feed(rss.as_bytes(), &base(), 10);
             assert_eq!(entries.map(|e| e.len()), Ok(1), "{person}");
         }
+    }
+
+    #[test]
+    fn a_broken_feed_keeps_its_readable_entries_and_counts_the_rest() {
+        let rss = "<rss version=\"2.0\"><channel><title>T</title>\
+            <item><title>A</title><link>/a</link></item>\
+            <item><title>B</b></title><link>/b</link></item>\
+            <item><title>C</title><link>/c</link></item>\
+            <item><title>D</title><link>/d";
+        let doc = parse_document(rss.as_bytes(), &base(), 10).unwrap();
+        let titles: Vec<_> = doc.entries.iter().map(|e| e.title.as_deref()).collect();
+        assert_eq!(titles, [Some("A"), Some("C")]);
+        assert_eq!(doc.skipped, 2);
+        // The limit applies after recovery, and does not change the count.
+        let doc = parse_document(rss.as_bytes(), &base(), 1).unwrap();
+        assert_eq!((doc.entries.len(), doc.skipped), (1, 2));
+    }
+
+    #[test]
+    fn control_characters_leave_titles() {
+        let rss = "<rss version=\"2.0\"><channel><item><title>A\u{b}\u{1a}x\u{0}</title>\
+            <link>/a</link></item></channel></rss>";
+        let entries = parse_feed(rss.as_bytes(), &base(), 10).unwrap();
+        assert_eq!(entries[0].title.as_deref(), Some("A x"));
+    }
+
+    #[test]
+    fn a_declaration_inside_a_feed_is_not_taken_for_its_start() {
+        let rss = "<rss version=\"2.0\"><channel><item><title>How to write XML</title>\
+            <link>/a</link><description><![CDATA[Start with <?xml version=\"1.0\"?>]]>\
+            </description></item></channel></rss>";
+        let entries = parse_feed(rss.as_bytes(), &base(), 10).unwrap();
+        assert_eq!(entries[0].title.as_deref(), Some("How to write XML"));
+    }
+
+    #[test]
+    fn a_broken_feed_with_nothing_readable_is_malformed() {
+        let rss = b"<rss version=\"2.0\"><channel><title>T</b></title><item><link>/a</li";
+        let err = parse_document(rss, &base(), 10).unwrap_err();
+        assert_eq!(err.reason(), "malformed_feed");
+    }
+
+    #[test]
+    fn a_well_formed_feed_skips_nothing() {
+        let rss = br#"<rss version="2.0"><channel><item><link>/a</link></item>
+            <item><title>no link</title></item></channel></rss>"#;
+        let doc = parse_document(rss, &base(), 10).unwrap();
+        assert_eq!((doc.entries.len(), doc.skipped), (1, 0));
+    }
+
+    #[test]
+    fn non_permalink_guids_are_never_links() {
+        let rss = br#"<rss version="2.0"><channel><title>T</title>
+          <item><title>A</title><guid isPermaLink="false">https://news.example.test/?p=1</guid></item>
+          <item><title>B</title><guid>https://news.example.test/b</guid></item>
+        </channel></rss>"#;
+        let entries = parse_feed(rss, &base(), 10).unwrap();
+        let urls: Vec<&str> = entries.iter().map(|e| e.url.as_str()).collect();
+        assert_eq!(urls, ["https://news.example.test/b"]);
     }
 
     #[test]

@@ -20,9 +20,12 @@
 //!   and robots.txt honoured unless turned off.
 //!   [`Fetcher::poll_feed`] does a conditional GET and parses the feed;
 //!   [`Fetcher::fetch_page`] downloads one article.
-//! - [`parse_feed`] / [`parse_document`]: the one adapter from wire formats (RSS, Atom,
-//!   JSON Feed, XML sitemaps and sitemap indexes) to [`FeedEntry`](chorus_model::FeedEntry).
-//!   Plain synchronous functions. [`parse_sitemap`] is the sitemap half on its own.
+//! - [`parse_feed`] / [`parse_document`] / [`parse_response`]: the one adapter from wire
+//!   formats (RSS 0.90 to 2.0, RSS 1.0, Atom 0.3 and 1.0, JSON Feed 1.0 and 1.1, XML
+//!   sitemaps and sitemap indexes) to [`FeedEntry`](chorus_model::FeedEntry), for feeds as
+//!   they are served: in any encoding, with HTML entities, or broken part way (the entries
+//!   that can be read are kept, the others counted). Plain synchronous functions.
+//!   [`parse_sitemap`] is the sitemap half on its own.
 //! - [`run`]: the async stage, a thin loop over the two above. After each poll it decides
 //!   when the feed is due next with [`schedule::next_poll`], a pure rule fed by the
 //!   response's [`ServerHints`], the entries' dates and the share of known items, and tells
@@ -53,14 +56,18 @@
 
 mod client;
 mod config;
+mod decode;
 mod error;
 mod feed;
 mod guard;
 mod hints;
 mod host;
 mod known;
+mod lenient;
+mod markup;
 mod poll;
 mod probe;
+mod repair;
 mod robots;
 pub mod schedule;
 mod sitemap;
@@ -69,7 +76,7 @@ mod stage;
 pub use client::Fetcher;
 pub use config::{FetchConfig, FetchSettings};
 pub use error::{Failure, FeedError, FetchError};
-pub use feed::{FeedDocument, parse_document, parse_feed};
+pub use feed::{FeedDocument, parse_document, parse_feed, parse_response};
 pub use guard::{AddressKind, classify};
 pub use hints::ServerHints;
 pub use probe::Probe;

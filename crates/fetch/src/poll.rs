@@ -6,7 +6,7 @@ use xxhash_rust::xxh3::xxh3_64;
 
 use crate::client::{Fetcher, Want};
 use crate::error::{FeedError, FetchError};
-use crate::feed::{FeedDocument, parse_document};
+use crate::feed::{FeedDocument, parse_response};
 use crate::hints::ServerHints;
 use crate::host::with_robots_policy;
 
@@ -149,7 +149,7 @@ impl Fetcher {
         if same_body {
             return Ok(Polled::NotModified(state));
         }
-        let doc = self.parse(url, response.body, response.final_url).await?;
+        let doc = self.parse(url, response.body, response.content_type, response.final_url).await?;
         if doc.sitemaps.is_empty() {
             return Ok(Polled::Fetched(state, doc.entries));
         }
@@ -157,15 +157,20 @@ impl Fetcher {
         Ok(Polled::Fetched(state, entries))
     }
 
-    /// Parses off the async workers: a large feed takes milliseconds of CPU.
+    /// Parses off the async workers: a large feed takes milliseconds of CPU. The
+    /// `Content-Type` is passed for its `charset`.
     pub(crate) async fn parse(
         &self,
         url: &Url,
         body: Vec<u8>,
+        content_type: Option<String>,
         base: Url,
     ) -> Result<FeedDocument, FetchError> {
         let max = self.config().max_entries_per_feed.get();
-        let parsed = tokio::task::spawn_blocking(move || parse_document(&body, &base, max)).await;
+        let parsed = tokio::task::spawn_blocking(move || {
+            parse_response(&body, content_type.as_deref(), &base, max)
+        })
+        .await;
         let parsed =
             parsed.unwrap_or_else(|e| Err(FeedError::ParserPanic { detail: e.to_string() }));
         parsed.map_err(|source| FetchError::Feed { url: url.clone(), source })
@@ -182,7 +187,10 @@ impl Fetcher {
                 break;
             }
             let fetched = match self.get(child, None, Want::Feed).await {
-                Ok(response) => self.parse(child, response.body, response.final_url).await,
+                Ok(response) => {
+                    self.parse(child, response.body, response.content_type, response.final_url)
+                        .await
+                }
                 Err(err) => Err(err),
             };
             match fetched {

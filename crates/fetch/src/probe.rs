@@ -36,7 +36,9 @@ impl Fetcher {
     pub async fn probe(&self, url: &Url) -> Result<Probe, FetchError> {
         let response = self.get(url, None, Want::Feed).await?;
         let bytes = response.body.len();
-        let document = self.parse(url, response.body, response.final_url.clone()).await?;
+        let content_type = response.content_type.clone();
+        let document =
+            self.parse(url, response.body, content_type, response.final_url.clone()).await?;
         Ok(Probe {
             url: url.clone(),
             final_url: response.final_url,

@@ -3,7 +3,9 @@
 //! A `<urlset>` lists pages: `<loc>`, `<lastmod>`, and for news sitemaps
 //! `<news:news><news:publication_date>` and `<news:title>`. A `<sitemapindex>` lists other
 //! sitemaps, which [`crate::Fetcher::poll_feed`] follows. Dates, in the W3C form sitemaps
-//! should use or any other, are read by [`chorus_text::parse_timestamp`].
+//! should use or any other, are read by [`chorus_text::parse_timestamp`]. Bodies are
+//! decoded and repaired like feeds (see [`crate::feed`]); a record in broken XML is lost
+//! and counted, the others kept.
 
 use std::cmp::Reverse;
 
@@ -14,6 +16,7 @@ use url::Url;
 
 use crate::error::FeedError;
 use crate::feed::{FeedDocument, resolve_link};
+use crate::markup::{Token, local, tokens};
 
 /// One `<url>` or `<sitemap>` record as read.
 #[derive(Default)]
@@ -46,19 +49,103 @@ pub fn parse_sitemap(
     base: &Url,
     max_entries: usize,
 ) -> Result<FeedDocument, FeedError> {
-    // The sitemap protocol requires UTF-8; a stray invalid byte costs one character, not
-    // the whole sitemap.
-    let text = String::from_utf8_lossy(body);
-    let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
-    let mut reader = quick_xml::Reader::from_str(text);
+    // The sitemap protocol requires UTF-8, but a BOM, UTF-16 or a legacy encoding are
+    // read like any feed's.
+    parse_text(&crate::decode::decode(body, None).text, base, max_entries)
+}
+
+/// [`parse_sitemap`] on decoded text. Broken XML costs the record it is in: reading
+/// starts again at the next `<url>` or `<sitemap>`, and the lost records are counted in
+/// [`FeedDocument::skipped`]. Only a sitemap of which nothing could be read is
+/// [`FeedError::Malformed`].
+pub(crate) fn parse_text(
+    text: &str,
+    base: &Url,
+    max_entries: usize,
+) -> Result<FeedDocument, FeedError> {
+    let repaired = crate::repair::repair(text);
+    let mut text = repaired.text.as_str();
+    let mut read = Read::default();
+    let mut first_error = None;
+    // The elements open where reading (re)starts: the root, for a restart.
     let mut path: Vec<String> = Vec::new();
+    loop {
+        match read_records(text, &mut path, base, &mut read) {
+            Ok(()) => break,
+            Err((detail, at)) => {
+                first_error.get_or_insert(detail);
+                // Broken markup between records costs nothing; inside one, that record.
+                if path.iter().any(|p| p == "url" || p == "sitemap") {
+                    read.skipped += 1;
+                }
+                // Past the first byte at least: the text starts at the record that broke.
+                match next_record(text, at.max(1)) {
+                    Some(next) => {
+                        text = &text[next..];
+                        path.truncate(1);
+                    }
+                    None => break,
+                }
+            }
+        }
+    }
+    if let Some(detail) = first_error
+        && read.entries.is_empty()
+        && read.children.is_empty()
+    {
+        return Err(FeedError::Malformed { detail });
+    }
+    let Read { mut entries, mut children, skipped } = read;
+    if entries.len() > max_entries {
+        // Stable: records with equal dates keep document order.
+        entries.sort_by_key(|e: &FeedEntry| Reverse(e.published));
+        entries.truncate(max_entries);
+    }
+    children.sort_by_key(|(lastmod, _)| Reverse(*lastmod));
+    Ok(FeedDocument { entries, sitemaps: children.into_iter().map(|(_, u)| u).collect(), skipped })
+}
+
+/// What the records read so far gave.
+#[derive(Default)]
+struct Read {
+    entries: Vec<FeedEntry>,
+    children: Vec<(Option<Timestamp>, Url)>,
+    skipped: usize,
+}
+
+/// The start of the first `<url>` or `<sitemap>` record after byte `at`.
+fn next_record(text: &str, at: usize) -> Option<usize> {
+    let mut at = at.min(text.len());
+    while !text.is_char_boundary(at) {
+        at += 1;
+    }
+    let mut it = tokens(&text[at..]);
+    loop {
+        let offset = it.offset();
+        match it.next()? {
+            Token::Start { name, .. } if matches!(local(name), "url" | "sitemap") => {
+                return Some(at + offset);
+            }
+            _ => {}
+        }
+    }
+}
+
+/// Reads records until the end of `text`, or until the XML breaks: then the error and
+/// where it happened. A record open at the break is lost (the caller counts it).
+fn read_records(
+    text: &str,
+    path: &mut Vec<String>,
+    base: &Url,
+    read: &mut Read,
+) -> Result<(), (String, usize)> {
+    let mut reader = quick_xml::Reader::from_str(text);
     let mut buf = String::new();
     let mut record = Record::default();
-    let mut entries = Vec::new();
-    let mut children: Vec<(Option<Timestamp>, Url)> = Vec::new();
     loop {
-        let event = reader.read_event().map_err(|e| FeedError::Malformed {
-            detail: format!("{e} at byte {}", reader.error_position()),
+        let event = reader.read_event().map_err(|e| {
+            let at = usize::try_from(reader.error_position()).unwrap_or(usize::MAX);
+            (format!("{e} at byte {at}"), at)
         })?;
         match event {
             Event::Start(e) => {
@@ -90,12 +177,12 @@ pub fn parse_sitemap(
                     ("news", "publication_date") => record.publication_date = value(),
                     ("news", "title") => record.title = value(),
                     (_, "url") => {
-                        entries.extend(to_entry(std::mem::take(&mut record), base));
+                        read.entries.extend(to_entry(std::mem::take(&mut record), base));
                     }
                     (_, "sitemap") => {
                         let r = std::mem::take(&mut record);
                         let lastmod = r.lastmod.as_deref().and_then(parse_timestamp);
-                        children.extend(
+                        read.children.extend(
                             r.loc.and_then(|l| resolve_link(&l, base)).map(|u| (lastmod, u)),
                         );
                     }
@@ -103,17 +190,16 @@ pub fn parse_sitemap(
                 }
                 buf.clear();
             }
-            Event::Eof => break,
+            Event::Eof => {
+                // A record still open was cut off.
+                if path.iter().any(|p| p == "url" || p == "sitemap") {
+                    return Err(("the sitemap ends inside a record".to_owned(), text.len()));
+                }
+                return Ok(());
+            }
             _ => {}
         }
     }
-    if entries.len() > max_entries {
-        // Stable: records with equal dates keep document order.
-        entries.sort_by_key(|e: &FeedEntry| Reverse(e.published));
-        entries.truncate(max_entries);
-    }
-    children.sort_by_key(|(lastmod, _)| Reverse(*lastmod));
-    Ok(FeedDocument { entries, sitemaps: children.into_iter().map(|(_, u)| u).collect() })
 }
 
 fn to_entry(record: Record, base: &Url) -> Option<FeedEntry> {
@@ -156,6 +242,24 @@ mod tests {
         let doc = parse_sitemap(xml, &base(), 2).unwrap();
         let paths: Vec<&str> = doc.entries.iter().map(|e| e.url.path()).collect();
         assert_eq!(paths, ["/new", "/mid"]);
+    }
+
+    #[test]
+    fn broken_records_are_skipped_and_counted() {
+        let xml = b"<urlset><url><loc>/a</loc></url><url><loc>/b</lo></url>\
+            <junk></junkk><url><loc>/c</loc></url><url><loc>/d";
+        let doc = parse_sitemap(xml, &base(), 10).unwrap();
+        let paths: Vec<&str> = doc.entries.iter().map(|e| e.url.path()).collect();
+        assert_eq!(paths, ["/a", "/c"]);
+        // `/b` and the cut-off `/d`; the broken junk between records held none.
+        assert_eq!(doc.skipped, 2);
+    }
+
+    #[test]
+    fn a_record_broken_at_its_first_byte_does_not_stop_reading() {
+        let xml = b"<urlset><url><loc>/a</loc></url></urlset></url><url><loc>/b</loc></url>";
+        let doc = parse_sitemap(xml, &base(), 10).unwrap();
+        assert_eq!(doc.entries.len(), 2);
     }
 
     #[test]

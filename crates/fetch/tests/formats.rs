@@ -281,3 +281,39 @@ async fn feed_types_clearly_not_a_feed_are_refused_unread_and_vague_ones_sniffed
         assert_eq!(urls(&entries), [server.url("/page/sniffed").to_string()]);
     }
 }
+
+/// A feed's `charset` comes from the HTTP header when the body does not say: sniffing
+/// these bytes alone would read them as windows-1252 and garble every title.
+#[tokio::test]
+async fn http_charset_decodes_a_feed_served_as_html() {
+    let server = TestServer::start().await;
+    let title = "Погода: в Москве похолодает";
+    let (cyrillic, _, _) = encoding_rs::WINDOWS_1251.encode(title);
+    let mut body = b"<rss version=\"2.0\"><channel><title>T</title><item><title>".to_vec();
+    body.extend_from_slice(&cyrillic);
+    body.extend_from_slice(b"</title><link>/pogoda</link></item></channel></rss>");
+    server.route("/feed", Route::ok("text/html; charset=windows-1251", body));
+    let fetcher = util::fetcher(&util::config());
+    let (check, entries) =
+        fetcher.poll_feed(&util::job(server.url("/feed"), FeedState::default())).await;
+
+    assert_eq!(check.outcome, FeedOutcome::Fetched { entries: 1, new_entries: 0 });
+    assert_eq!(entries[0].title.as_deref(), Some(title));
+    assert_eq!(entries[0].url, server.url("/pogoda"));
+}
+
+/// A download cut off mid-item still gives the items before the cut.
+#[tokio::test]
+async fn a_cut_off_feed_keeps_the_items_before_the_cut() {
+    let server = TestServer::start().await;
+    let body = "<rss version=\"2.0\"><channel><title>T</title>\
+                <item><title>Kept</title><link>/kept</link></item>\
+                <item><title>Lost</title><link>/lo";
+    server.route("/feed", Route::ok("application/rss+xml", body));
+    let fetcher = util::fetcher(&util::config());
+    let (check, entries) =
+        fetcher.poll_feed(&util::job(server.url("/feed"), FeedState::default())).await;
+
+    assert_eq!(check.outcome, FeedOutcome::Fetched { entries: 1, new_entries: 0 });
+    assert_eq!(urls(&entries), [server.url("/kept").to_string()]);
+}

@@ -2,6 +2,7 @@
 
 mod addresses;
 mod formats;
+mod golden;
 mod pages;
 mod polite;
 mod properties;

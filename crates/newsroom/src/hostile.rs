@@ -216,7 +216,7 @@ async fn gzip_bomb() -> Response {
     let body = tokio::task::spawn_blocking(|| GZIP_BOMB.clone()).await.unwrap_or_default();
     (
         [(header::CONTENT_TYPE, "text/html; charset=utf-8"), (header::CONTENT_ENCODING, "gzip")],
-        GZIP_BOMB.clone(),
+        body,
     )
         .into_response()
 }

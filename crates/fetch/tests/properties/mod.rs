@@ -47,6 +47,14 @@ fn openings(body: &[u8], names: &[&[u8]]) -> usize {
         .count()
 }
 
+/// How many entries a body closes (`</item>`, `</entry>`, `</url>`), on the raw bytes.
+fn openings_closed(body: &[u8]) -> usize {
+    [&b"</item>"[..], b"</entry>", b"</url>"]
+        .iter()
+        .map(|end| body.windows(end.len()).filter(|w| w == end).count())
+        .sum()
+}
+
 fn is_json(body: &[u8]) -> bool {
     let body = body.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(body);
     body.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'{')
@@ -168,6 +176,33 @@ proptest! {
             doc.entries.iter().map(|e| (e.url.to_string(), e.title.clone())).collect();
         prop_assert_eq!(got, want, "{}", body);
         prop_assert!(doc.sitemaps.is_empty());
+    }
+
+    /// A download cut anywhere gives the entries before the cut, in order and intact
+    /// (never a half-read one), and counts the one it cut.
+    #[test]
+    fn a_cut_document_gives_the_entries_before_the_cut(
+        format in documents::format(),
+        items in documents::items(),
+        how in documents::escape(),
+        at in 0.0f64..1.0,
+    ) {
+        let body = documents::render_feed(format, &items, how);
+        let full = parse_checked(body.as_bytes()).unwrap_or_else(|| panic!("not parsed:\n{body}"));
+        // Truncation as a byte cap does it, possibly inside a character.
+        #[expect(clippy::cast_possible_truncation, clippy::cast_sign_loss, reason = "0 <= at < 1")]
+        let cut = &body.as_bytes()[..(body.len() as f64 * at) as usize];
+        match parse_checked(cut) {
+            Some(doc) => {
+                prop_assert!(doc.entries.len() <= full.entries.len());
+                prop_assert_eq!(&doc.entries[..], &full.entries[..doc.entries.len()], "{}", String::from_utf8_lossy(cut));
+                prop_assert!(doc.entries.len() + doc.skipped <= items.len());
+            }
+            None => {
+                let closed = openings_closed(cut);
+                prop_assert_eq!(closed, 0, "entries closed but none read:\n{}", String::from_utf8_lossy(cut));
+            }
+        }
     }
 
     #[test]
