@@ -41,6 +41,8 @@ async fn a_feed_reads_the_same_from_its_url_and_from_a_saved_file() {
         .collect();
     want.sort();
     assert_eq!(canonical(&web["entries"]), want);
+    let reason = web["schedule"]["reason"].as_str().unwrap_or_default();
+    assert!(!reason.is_empty() && web["schedule"]["next_poll_secs"].as_u64() > Some(0), "{web}");
     for entry in web["entries"].as_array().unwrap() {
         assert!(entry["title"].is_string() && entry["published"].is_string(), "{entry}");
     }
@@ -60,6 +62,50 @@ async fn a_feed_reads_the_same_from_its_url_and_from_a_saved_file() {
     // The human form lists each entry.
     let text = run_ok(&["probe", file.to_str().unwrap()]).await;
     assert!(text.contains(&format!("{} entries", want.len())), "{text}");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn broken_and_mislabelled_feeds_give_what_can_be_read() {
+    let news = newsroom(Duration::ZERO).await;
+    let ws = Workspace::new();
+    let config = ws.path("fetch.toml");
+    std::fs::write(&config, LOOPBACK_FETCH).unwrap();
+    let config = config.to_str().unwrap();
+
+    // Cut off in the middle of its second item: the first is read, the second counted.
+    let out = run_ok(&[
+        "probe",
+        news.hostile_url("malformed-feed.xml").as_str(),
+        "--json",
+        "--config",
+        config,
+    ])
+    .await;
+    let cut: Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(cut["entries"].as_array().unwrap().len(), 1, "{cut}");
+    assert_eq!(cut["skipped"], 1, "{cut}");
+
+    // Latin-1 bytes that say nothing of their encoding: every title reads whole.
+    let out = run_ok(&[
+        "probe",
+        news.hostile_url("latin1-feed.xml").as_str(),
+        "--json",
+        "--config",
+        config,
+    ])
+    .await;
+    let latin1: Value = serde_json::from_str(&out).unwrap();
+    let titles: Vec<&str> = latin1["entries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["title"].as_str().unwrap())
+        .collect();
+    let first_day = catalog().stories.iter().filter(|s| s.day() == 1).count();
+    assert_eq!(titles.len(), first_day);
+    for (n, title) in titles.iter().enumerate() {
+        assert_eq!(*title, chorus_newsroom::hostile::latin1_feed_title(n));
+    }
 }
 
 #[tokio::test(flavor = "multi_thread")]

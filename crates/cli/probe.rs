@@ -6,7 +6,7 @@ use std::process::ExitCode;
 
 use anyhow::Context;
 use chorus_fetch::{FeedDocument, FetchError, FetchSettings, Fetcher, Probe, parse_document};
-use chorus_model::{FeedEntry, Timestamp};
+use chorus_model::{FeedEntry, PollPolicy, Timestamp};
 use serde::Serialize;
 use url::Url;
 
@@ -20,6 +20,23 @@ struct EntryOut<'a> {
     published: Option<Timestamp>,
 }
 
+/// When the daemon would poll the feed next, and why.
+#[derive(Serialize)]
+struct ScheduleOut<'a> {
+    next_poll_secs: u64,
+    reason: &'a str,
+}
+
+/// What the server and the feed say about polling, in seconds.
+#[derive(Serialize)]
+struct HintsOut {
+    max_age_secs: Option<u64>,
+    expires_in_secs: Option<u64>,
+    retry_after_secs: Option<u64>,
+    ttl_secs: Option<u64>,
+    update_period_secs: Option<u64>,
+}
+
 /// The whole `--json` answer. HTTP fields are null for a file.
 #[derive(Serialize)]
 struct ProbeOut<'a> {
@@ -30,20 +47,29 @@ struct ProbeOut<'a> {
     etag: Option<&'a str>,
     last_modified: Option<&'a str>,
     bytes: usize,
+    hints: Option<HintsOut>,
+    schedule: Option<ScheduleOut<'a>>,
     entries: Vec<EntryOut<'a>>,
+    /// Entries the body held that could not be read (broken XML).
+    skipped: usize,
     sitemaps: Vec<&'a str>,
 }
 
 pub(crate) fn probe(args: ProbeArgs) -> anyhow::Result<ExitCode> {
-    let fetch = match &args.config {
-        Some(path) => chorus_pipeline::Config::load(path)?.fetch,
-        None => FetchSettings::default(),
-    };
     let target = args.target.as_str();
+    let (fetch, policy) = match &args.config {
+        Some(path) => {
+            let settings = chorus_pipeline::Config::load(path)?;
+            // A feed the config lists is scheduled as the config says.
+            let listed = settings.feeds.iter().find(|f| f.spec().url.as_str() == target);
+            (settings.fetch, listed.map_or_else(PollPolicy::default, |f| f.policy()))
+        }
+        None => (FetchSettings::default(), PollPolicy::default()),
+    };
     let (probe, document, bytes) =
         if target.starts_with("http://") || target.starts_with("https://") {
             let url = Url::parse(target).with_context(|| format!("{target} is not a URL"))?;
-            let probe = download(&url, &fetch)?;
+            let probe = download(&url, &fetch, policy)?;
             let bytes = probe.bytes;
             (Some(probe), None, bytes)
         } else {
@@ -60,7 +86,22 @@ pub(crate) fn probe(args: ProbeArgs) -> anyhow::Result<ExitCode> {
         etag: probe.as_ref().and_then(|p| p.etag.as_deref()),
         last_modified: probe.as_ref().and_then(|p| p.last_modified.as_deref()),
         bytes,
+        hints: probe.as_ref().map(|p| {
+            let secs = |d: Option<std::time::Duration>| d.map(|d| d.as_secs());
+            HintsOut {
+                max_age_secs: secs(p.hints.max_age),
+                expires_in_secs: secs(p.hints.expires),
+                retry_after_secs: secs(p.hints.retry_after.map(|(_, d)| d)),
+                ttl_secs: secs(p.hints.ttl),
+                update_period_secs: secs(p.hints.update_period),
+            }
+        }),
+        schedule: probe.as_ref().map(|p| ScheduleOut {
+            next_poll_secs: p.next.after.as_secs(),
+            reason: &p.next.reason,
+        }),
         entries: document.entries.iter().map(entry_out).collect(),
+        skipped: document.skipped,
         sitemaps: document.sitemaps.iter().map(Url::as_str).collect(),
     };
     let mut stdout = std::io::stdout().lock();
@@ -82,10 +123,10 @@ fn entry_out(e: &FeedEntry) -> EntryOut<'_> {
 }
 
 /// One request as a poll would make it, without validators.
-fn download(url: &Url, fetch: &FetchSettings) -> anyhow::Result<Probe> {
+fn download(url: &Url, fetch: &FetchSettings, policy: PollPolicy) -> anyhow::Result<Probe> {
     let fetcher = Fetcher::new(fetch)?;
     let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
-    match runtime.block_on(fetcher.probe(url)) {
+    match runtime.block_on(fetcher.probe(url, policy)) {
         Ok(probe) => Ok(probe),
         Err(err @ FetchError::Forbidden { .. }) => anyhow::bail!(
             "reading {url}: {err}\n(to read from your own network, pass --config FILE with \
@@ -144,13 +185,34 @@ fn print_text(out: &mut impl Write, p: &ProbeOut<'_>, entries: &[FeedEntry]) -> 
         };
         writeln!(out, "  validators: {validators}")?;
     }
+    if let Some(h) = &p.hints {
+        let said: Vec<String> = [
+            ("Cache-Control max-age", h.max_age_secs),
+            ("Expires in", h.expires_in_secs),
+            ("Retry-After", h.retry_after_secs),
+            ("<ttl>", h.ttl_secs),
+            ("sy:updatePeriod/Frequency", h.update_period_secs),
+        ]
+        .iter()
+        .filter_map(|(name, secs)| secs.map(|s| format!("{name} {s} s")))
+        .collect();
+        let said = if said.is_empty() { "none".to_owned() } else { said.join(", ") };
+        writeln!(out, "  server hints: {said}")?;
+    }
+    if let Some(s) = &p.schedule {
+        writeln!(out, "  next poll in {} s: {}", s.next_poll_secs, s.reason)?;
+    }
     if !p.sitemaps.is_empty() {
         writeln!(out, "  a sitemap index of {} sitemaps:", p.sitemaps.len())?;
         for s in &p.sitemaps {
             writeln!(out, "    {s}")?;
         }
     }
-    writeln!(out, "  {} entries", entries.len())?;
+    if p.skipped > 0 {
+        writeln!(out, "  {} entries ({} unreadable, skipped)", entries.len(), p.skipped)?;
+    } else {
+        writeln!(out, "  {} entries", entries.len())?;
+    }
     for e in entries {
         writeln!(
             out,

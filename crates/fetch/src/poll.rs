@@ -13,7 +13,8 @@ use crate::host::with_robots_policy;
 /// What a successful poll found.
 enum Polled {
     NotModified(FeedState),
-    Fetched(FeedState, Vec<FeedEntry>),
+    /// The state, the entries, and how many entries were unreadable and skipped.
+    Fetched(FeedState, Vec<FeedEntry>, usize),
 }
 
 /// A run of this many "not modified" answers in a row is broken by one poll without
@@ -31,6 +32,8 @@ pub(crate) struct PollReport {
     /// The poll was never sent: the run is stopping ([`FetchError::Stopped`]). It says
     /// nothing about the feed, so it is neither recorded nor scheduled.
     pub(crate) stopped: bool,
+    /// Entries the body held that could not be read (broken XML), skipped.
+    pub(crate) skipped: usize,
 }
 
 impl Fetcher {
@@ -69,9 +72,11 @@ impl Fetcher {
         let poll = self.poll(&job.feed.url, &job.state, &mut hints);
         let polled = with_robots_policy(job.feed.respect_robots, poll).await;
         let stopped = matches!(polled, Err(FetchError::Stopped { .. }));
+        let mut skipped = 0;
         let (outcome, state, entries, hard_failure) = match polled {
             Ok(Polled::NotModified(state)) => (FeedOutcome::NotModified, state, Vec::new(), None),
-            Ok(Polled::Fetched(state, entries)) => {
+            Ok(Polled::Fetched(state, entries, unreadable)) => {
+                skipped = unreadable;
                 let count = u32::try_from(entries.len()).unwrap_or(u32::MAX);
                 let outcome = FeedOutcome::Fetched { entries: count, new_entries: 0 };
                 (outcome, state, entries, None)
@@ -90,7 +95,7 @@ impl Fetcher {
             state,
             next_poll: None,
         };
-        PollReport { check, entries, hints, hard_failure, stopped }
+        PollReport { check, entries, hints, hard_failure, stopped, skipped }
     }
 
     async fn poll(
@@ -151,10 +156,10 @@ impl Fetcher {
         }
         let doc = self.parse(url, response.body, response.content_type, response.final_url).await?;
         if doc.sitemaps.is_empty() {
-            return Ok(Polled::Fetched(state, doc.entries));
+            return Ok(Polled::Fetched(state, doc.entries, doc.skipped));
         }
-        let entries = self.follow_index(&doc.sitemaps).await?;
-        Ok(Polled::Fetched(state, entries))
+        let (entries, skipped) = self.follow_index(&doc.sitemaps).await?;
+        Ok(Polled::Fetched(state, entries, doc.skipped + skipped))
     }
 
     /// Parses off the async workers: a large feed takes milliseconds of CPU. The
@@ -176,10 +181,12 @@ impl Fetcher {
         parsed.map_err(|source| FetchError::Feed { url: url.clone(), source })
     }
 
-    /// The entries of a sitemap index's children, newest children first.
-    async fn follow_index(&self, children: &[Url]) -> Result<Vec<FeedEntry>, FetchError> {
+    /// The entries of a sitemap index's children, newest children first, and how many of
+    /// their entries were unreadable.
+    async fn follow_index(&self, children: &[Url]) -> Result<(Vec<FeedEntry>, usize), FetchError> {
         let max = self.config().max_entries_per_feed.get();
         let mut entries = Vec::new();
+        let mut skipped = 0;
         let mut first_error = None;
         let mut succeeded = 0;
         for child in children.iter().take(self.config().max_child_sitemaps) {
@@ -200,6 +207,7 @@ impl Fetcher {
                         tracing::debug!(sitemap = %child, "nested sitemap index ignored");
                     }
                     succeeded += 1;
+                    skipped += doc.skipped;
                     entries.extend(doc.entries);
                 }
                 Err(err) => {
@@ -212,7 +220,7 @@ impl Fetcher {
             Some(err) if succeeded == 0 => Err(err),
             _ => {
                 entries.truncate(max);
-                Ok(entries)
+                Ok((entries, skipped))
             }
         }
     }

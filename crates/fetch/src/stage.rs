@@ -279,9 +279,17 @@ impl Stage {
     /// Schedules the feed's next poll, sends the check, then queues a download for each
     /// entry not known yet, behind the other pages of its host.
     async fn queue_downloads(&mut self, report: PollReport, policy: PollPolicy) {
-        let PollReport { mut check, entries, hints, hard_failure, stopped } = report;
+        let PollReport { mut check, entries, hints, hard_failure, stopped, skipped } = report;
         if stopped {
             return;
+        }
+        if skipped > 0 {
+            // The feed was read, in part: what could be read is used, and what was lost is
+            // counted and said.
+            self.report.note("entries_skipped");
+            if let Some(held_back) = self.log.allow("entries_skipped") {
+                tracing::warn!(feed = %check.feed.url, skipped, held_back, "feed partly unreadable; entries skipped");
+            }
         }
         if let FeedOutcome::Failed { reason } = &check.outcome {
             self.report.note("feed_failed");

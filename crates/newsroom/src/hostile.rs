@@ -214,10 +214,7 @@ static GZIP_BOMB: LazyLock<Bytes> = LazyLock::new(|| {
 async fn gzip_bomb() -> Response {
     // Compressing 64 MiB takes a while the first time: not on a worker that serves requests.
     let body = tokio::task::spawn_blocking(|| GZIP_BOMB.clone()).await.unwrap_or_default();
-    (
-        [(header::CONTENT_TYPE, "text/html; charset=utf-8"), (header::CONTENT_ENCODING, "gzip")],
-        body,
-    )
+    ([(header::CONTENT_TYPE, "text/html; charset=utf-8"), (header::CONTENT_ENCODING, "gzip")], body)
         .into_response()
 }
 
