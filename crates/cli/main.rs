@@ -2,6 +2,7 @@
 //! library crates; this file parses, dispatches and prints.
 
 mod args;
+mod discover;
 mod extract;
 mod ingest;
 mod newsroom;
@@ -28,6 +29,7 @@ fn main() -> ExitCode {
         Command::Export(a) => query::export(&cli.global, a),
         Command::Feeds(a) => query::feeds(&cli.global, a),
         Command::Extract(a) => extract::extract(a),
+        Command::Discover(a) => discover::discover(a),
         Command::Newsroom(a) => newsroom::serve(a),
     };
     match result {

@@ -21,6 +21,7 @@ use serde::{Deserialize, Serialize};
 /// concurrency = 16
 /// max_entries_per_feed = 2000
 /// max_child_sitemaps = 10
+/// max_sitemap_depth = 3
 /// max_known_urls = 500000
 /// page_attempts = 3
 /// ```
@@ -52,6 +53,10 @@ pub struct FetchConfig {
     /// Child sitemaps fetched when a feed turns out to be a sitemap index, newest `lastmod`
     /// first (0 follows none, and an index then yields no entries).
     pub max_child_sitemaps: usize,
+    /// How deep a backfill follows sitemap indexes (`chorus backfill --sitemap`): 1 reads
+    /// only the sitemap given, 3 an index of indexes of sitemaps. An index that lists
+    /// itself or one of its ancestors is never read twice.
+    pub max_sitemap_depth: usize,
     /// Addresses remembered as already fetched or stored, newest kept (16 bytes each, so
     /// the default takes about 8 MB). Feeds list recent entries; an older article that
     /// comes back is downloaded again and then found already stored.
@@ -80,6 +85,7 @@ impl Default for FetchConfig {
             concurrency: 16,
             max_entries_per_feed: 2000,
             max_child_sitemaps: 10,
+            max_sitemap_depth: 3,
             max_known_urls: 500_000,
             page_attempts: 3,
         }
@@ -104,6 +110,7 @@ impl FetchConfig {
         p.at_least("per_host_concurrency", self.per_host_concurrency as u64, 1);
         p.at_least("concurrency", self.concurrency as u64, 1);
         p.at_least("max_entries_per_feed", self.max_entries_per_feed as u64, 1);
+        p.between("max_sitemap_depth", self.max_sitemap_depth as u64, 1, 10);
         p.at_least("max_known_urls", self.max_known_urls as u64, 1);
         p.at_least("page_attempts", u64::from(self.page_attempts), 1);
         if self.max_redirects > 50 {
@@ -129,6 +136,7 @@ impl FetchConfig {
             concurrency: nonzero(self.concurrency),
             max_entries_per_feed: nonzero(self.max_entries_per_feed),
             max_child_sitemaps: self.max_child_sitemaps,
+            max_sitemap_depth: nonzero(self.max_sitemap_depth),
             max_known_urls: nonzero(self.max_known_urls),
             page_attempts: NonZeroU32::new(self.page_attempts).unwrap_or(NonZeroU32::MIN),
         })
@@ -158,6 +166,8 @@ pub struct FetchSettings {
     pub max_entries_per_feed: NonZeroUsize,
     /// `max_child_sitemaps` (0 follows none).
     pub max_child_sitemaps: usize,
+    /// `max_sitemap_depth`.
+    pub max_sitemap_depth: NonZeroUsize,
     /// `max_known_urls`.
     pub max_known_urls: NonZeroUsize,
     /// `page_attempts`.

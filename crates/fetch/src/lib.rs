@@ -17,6 +17,8 @@
 //! - [`parse_feed`] / [`parse_document`]: the one adapter from wire formats (RSS, Atom,
 //!   JSON Feed, XML sitemaps and sitemap indexes) to [`FeedEntry`](chorus_model::FeedEntry).
 //!   Plain synchronous functions. [`parse_sitemap`] is the sitemap half on its own.
+//! - [`Fetcher::discover`] finds a site's feeds and sitemaps; [`Fetcher::read_sitemaps`]
+//!   walks a sitemap tree within a [`DateWindow`] for a backfill.
 //! - [`run`]: the async stage, a thin loop over the two above.
 //! - [`FetchConfig`]: the `[fetch]` config section, checked into [`FetchSettings`]. [`FetchError`] and [`FeedError`]: what
 //!   can go wrong, each with a short slug for counting ([`FetchError::reason`]).
@@ -44,6 +46,7 @@
 
 mod client;
 mod config;
+mod discover;
 mod error;
 mod feed;
 mod known;
@@ -53,6 +56,7 @@ mod stage;
 
 pub use client::Fetcher;
 pub use config::{FetchConfig, FetchSettings};
+pub use discover::{DateWindow, Discovery, Found, FoundKind, SitemapWalk};
 pub use error::{FeedError, FetchError};
 pub use feed::{FeedDocument, parse_document, parse_feed};
 pub use sitemap::parse_sitemap;

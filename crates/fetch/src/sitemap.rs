@@ -46,6 +46,28 @@ pub fn parse_sitemap(
     base: &Url,
     max_entries: usize,
 ) -> Result<FeedDocument, FeedError> {
+    let parsed = parse_sitemap_dated(body, base, max_entries)?;
+    Ok(FeedDocument {
+        entries: parsed.entries,
+        sitemaps: parsed.children.into_iter().map(|(_, u)| u).collect(),
+    })
+}
+
+/// A sitemap as read, with each child sitemap's own `lastmod`, so that a backfill can skip
+/// children older than its window without fetching them.
+pub(crate) struct DatedSitemap {
+    /// The pages of a `<urlset>`.
+    pub(crate) entries: Vec<FeedEntry>,
+    /// The children of a `<sitemapindex>`, newest first, each with its `lastmod`.
+    pub(crate) children: Vec<(Option<Timestamp>, Url)>,
+}
+
+/// [`parse_sitemap`], keeping the children's `lastmod`.
+pub(crate) fn parse_sitemap_dated(
+    body: &[u8],
+    base: &Url,
+    max_entries: usize,
+) -> Result<DatedSitemap, FeedError> {
     // The sitemap protocol requires UTF-8; a stray invalid byte costs one character, not
     // the whole sitemap.
     let text = String::from_utf8_lossy(body);
@@ -113,7 +135,7 @@ pub fn parse_sitemap(
         entries.truncate(max_entries);
     }
     children.sort_by_key(|(lastmod, _)| Reverse(*lastmod));
-    Ok(FeedDocument { entries, sitemaps: children.into_iter().map(|(_, u)| u).collect() })
+    Ok(DatedSitemap { entries, children })
 }
 
 fn to_entry(record: Record, base: &Url) -> Option<FeedEntry> {

@@ -15,6 +15,7 @@ use tokio_util::sync::CancellationToken;
 use tracing::Instrument;
 
 use crate::config::Settings;
+use crate::sitemaps::sitemap_source;
 use crate::source::{Source, feed_schedule};
 use crate::{PipelineError, RunReport, jsonl, reorder};
 
@@ -64,6 +65,17 @@ pub async fn run(
                 read.unwrap_or(Err(PipelineError::Panicked { stage: Stage::Source }))
             });
         }
+        Source::Sitemaps(sitemaps) => {
+            // Pages come from sitemaps, not feed polls: no feed is checked.
+            drop(checks_tx);
+            let fetcher = Arc::new(Fetcher::new(&config.fetch)?);
+            let (pages_tx, pages_rx) = mpsc::channel(capacity);
+            let (known, token) = (feeds.known, stop.clone());
+            stages.spawn(Stage::Source, async move {
+                Ok(sitemap_source(fetcher, sitemaps, known, pages_tx, token).await)
+            });
+            spawn_extract(&mut stages, config, capacity, pages_rx, articles_tx);
+        }
     }
 
     stages.spawn(Stage::Dedup, async move {
@@ -110,7 +122,7 @@ struct Startup {
     store: Store,
     run_id: RunId,
     deduper: Deduper,
-    /// For a feed source only: what the fetch stage starts from.
+    /// For a feed or sitemap source only: what the fetch stage starts from.
     feeds: FeedInputs,
 }
 
@@ -145,6 +157,10 @@ impl Startup {
                 let known = store.known_urls(config.fetch.max_known_urls.get())?;
                 FeedInputs { states, known }
             }
+            Source::Sitemaps(_) => FeedInputs {
+                known: store.known_urls(config.fetch.max_known_urls.get())?,
+                ..FeedInputs::default()
+            },
             Source::Jsonl(_) => FeedInputs::default(),
         };
         Ok(Startup { writer_lock, store, run_id, deduper, feeds })
@@ -173,7 +189,6 @@ impl FeedStages {
         let fetcher = Arc::new(Fetcher::new(&config.fetch)?);
         let (jobs_tx, jobs_rx) = mpsc::channel(capacity);
         let (pages_tx, pages_rx) = mpsc::channel(capacity);
-        let (extracted_tx, extracted_rx) = mpsc::channel(capacity);
         let feeds = config.feeds.clone();
         stages.spawn(Stage::Source, async move {
             Ok(feed_schedule(feeds, states, once, jobs_tx, stop).await)
@@ -181,16 +196,28 @@ impl FeedStages {
         stages.spawn(Stage::Fetch, async move {
             Ok(chorus_fetch::run(fetcher, jobs_rx, pages_tx, checks_tx, known).await)
         });
-        let extract = config.extract.clone();
-        stages.spawn(Stage::Extract, async move {
-            Ok(chorus_extract::run(extract, pages_rx, extracted_tx).await)
-        });
-        let (hold, held) = (config.pipeline.reorder_window(), config.pipeline.reorder_articles());
-        stages.spawn(Stage::Reorder, async move {
-            Ok(reorder::run(extracted_rx, articles_tx, held, hold).await)
-        });
+        spawn_extract(stages, config, capacity, pages_rx, articles_tx);
         Ok(())
     }
+}
+
+/// Spawns the extract and reorder stages: downloaded pages in, articles out.
+fn spawn_extract(
+    stages: &mut Stages,
+    config: &Settings,
+    capacity: usize,
+    pages_rx: mpsc::Receiver<chorus_model::RawPage>,
+    articles_tx: mpsc::Sender<chorus_model::Article>,
+) {
+    let (extracted_tx, extracted_rx) = mpsc::channel(capacity);
+    let extract = config.extract.clone();
+    stages.spawn(Stage::Extract, async move {
+        Ok(chorus_extract::run(extract, pages_rx, extracted_tx).await)
+    });
+    let (hold, held) = (config.pipeline.reorder_window(), config.pipeline.reorder_articles());
+    stages.spawn(Stage::Reorder, async move {
+        Ok(reorder::run(extracted_rx, articles_tx, held, hold).await)
+    });
 }
 
 /// Rebuilds the deduplicator's window from the store, so an article arriving after a
