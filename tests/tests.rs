@@ -9,3 +9,4 @@ mod daemon;
 mod extract;
 mod jsonl;
 mod queries;
+mod sitemaps;

@@ -6,7 +6,7 @@ use std::process::ExitCode;
 
 use anyhow::Context;
 use chorus_fetch::DateWindow;
-use chorus_pipeline::{Config, RunReport, SitemapSource, Settings, Source};
+use chorus_pipeline::{Config, RunReport, Settings, SitemapSource, Source};
 use tokio_util::sync::CancellationToken;
 
 use crate::args::{BackfillArgs, CheckConfigArgs, Global, RunArgs};

@@ -206,8 +206,7 @@ impl Fetcher {
         if response.final_url != url && !seen.insert(response.final_url.clone()) {
             return;
         }
-        if let Some(found) = self.identify(&response.final_url, &response.body, title, found_by)
-        {
+        if let Some(found) = self.identify(&response.final_url, &response.body, title, found_by) {
             push(out, found);
         }
     }
@@ -256,10 +255,9 @@ impl Fetcher {
                 Ok(r) => {
                     let max = cfg.max_entries_per_feed.get();
                     let (body, base) = (r.body, r.final_url);
-                    let parsed = tokio::task::spawn_blocking(move || {
-                        parse_sitemap_dated(&body, &base, max)
-                    })
-                    .await;
+                    let parsed =
+                        tokio::task::spawn_blocking(move || parse_sitemap_dated(&body, &base, max))
+                            .await;
                     parsed
                         .unwrap_or_else(|e| Err(FeedError::ParserPanic { detail: e.to_string() }))
                         .map_err(|source| FetchError::Feed { url: url.clone(), source })
