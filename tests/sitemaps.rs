@@ -307,3 +307,32 @@ async fn sitemap_and_jsonl_together_is_a_usage_error() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("cannot be used with"));
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_url_list_downloads_each_page_listed() {
+    let site = full_site().await;
+    let ws = Workspace::new();
+    let db = ws.path("chorus.db");
+    let list = ws.path("urls.txt");
+    let text = format!(
+        "# two reports\n{}\n\n  {}  # the tram line\n{}\n",
+        site.url("/a/1"),
+        site.url("/a/2"),
+        site.url("/a/1")
+    );
+    std::fs::write(&list, text).unwrap();
+    run_ok(&["backfill", "--urls", list.to_str().unwrap(), "--db", db.to_str().unwrap()]).await;
+    let urls: BTreeSet<String> =
+        export(&db).await.iter().map(|r| r["url"].as_str().unwrap().to_owned()).collect();
+    assert_eq!(urls, BTreeSet::from([site.url("/a/1"), site.url("/a/2")]));
+    assert_eq!(site.hits("/a/1"), 1, "a page listed twice was fetched twice");
+
+    std::fs::write(&list, format!("{}\nnot a url\n", site.url("/a/3"))).unwrap();
+    let out =
+        run(&["backfill", "--urls", list.to_str().unwrap(), "--db", db.to_str().unwrap()]).await;
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("urls.txt:2: not an http(s) URL"), "{stderr}");
+    assert_eq!(site.hits("/a/3"), 0, "a bad list started a run");
+    assert_eq!(export(&db).await.len(), 2);
+}

@@ -65,14 +65,17 @@ pub(crate) struct RunArgs {
 
 #[derive(Debug, Args)]
 pub(crate) struct BackfillArgs {
-    /// The config file: its feeds are polled once, unless --jsonl or --sitemap is given
-    /// (then it only tunes the stages).
-    #[arg(short, long, value_name = "FILE", required_unless_present_any = ["jsonl", "sitemap"])]
+    /// The config file: its feeds are polled once, unless --jsonl, --sitemap or --urls is
+    /// given (then it only tunes the stages).
+    #[arg(short, long, value_name = "FILE", required_unless_present_any = ["jsonl", "sitemap", "urls"])]
     pub(crate) config: Option<PathBuf>,
     /// Replay pre-extracted articles (`{"id","source","time","url","title","text"}` a line)
     /// in file order, entering at the dedup stage.
-    #[arg(long, value_name = "FILE", conflicts_with = "sitemap")]
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["sitemap", "urls"])]
     pub(crate) jsonl: Option<PathBuf>,
+    /// Download the article pages listed in FILE, one URL a line (`#` starts a comment).
+    #[arg(long, value_name = "FILE")]
+    pub(crate) urls: Option<PathBuf>,
     /// Read the pages a sitemap or sitemap index lists (Google News sitemaps too); give it
     /// again for more sitemaps.
     #[arg(long, value_name = "URL")]

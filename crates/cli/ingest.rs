@@ -41,7 +41,11 @@ pub(crate) fn backfill(global: &Global, args: BackfillArgs) -> anyhow::Result<Ex
         }
     };
     let source = match args.jsonl {
-        None if !args.sitemap.is_empty() => {
+        None if !args.sitemap.is_empty() || args.urls.is_some() => {
+            let pages = match &args.urls {
+                Some(path) => read_url_list(path)?,
+                None => Vec::new(),
+            };
             let window = DateWindow {
                 since: args.since.as_deref().map(|d| parse_date(d, false)).transpose()?,
                 until: args.until.as_deref().map(|d| parse_date(d, true)).transpose()?,
@@ -51,7 +55,7 @@ pub(crate) fn backfill(global: &Global, args: BackfillArgs) -> anyhow::Result<Ex
             {
                 anyhow::bail!("--since ({since}) is after --until ({until})");
             }
-            Source::Sitemaps(SitemapSource { urls: args.sitemap, window })
+            Source::Sitemaps(SitemapSource { sitemaps: args.sitemap, pages, window })
         }
         Some(path) => {
             if !path.is_file() {
@@ -66,6 +70,28 @@ pub(crate) fn backfill(global: &Global, args: BackfillArgs) -> anyhow::Result<Ex
     print_summary(&report, &config, args.json, interrupted)?;
     // A backfill cut short by a signal did not do what it was asked: scripts must know.
     Ok(if interrupted { ExitCode::from(130) } else { ExitCode::SUCCESS })
+}
+
+/// Reads a URL list: one http(s) address a line; blank lines and `#` comments skipped. A
+/// line that is not an address fails the whole list, naming the line, before anything runs.
+fn read_url_list(path: &Path) -> anyhow::Result<Vec<url::Url>> {
+    let text = std::fs::read_to_string(path)
+        .with_context(|| format!("cannot read the URL list {}", path.display()))?;
+    let mut urls = Vec::new();
+    for (n, line) in text.lines().enumerate() {
+        let line = line.split('#').next().unwrap_or_default().trim();
+        if line.is_empty() {
+            continue;
+        }
+        match url::Url::parse(line) {
+            Ok(url) if matches!(url.scheme(), "http" | "https") => urls.push(url),
+            _ => anyhow::bail!("{}:{}: not an http(s) URL: {line:?}", path.display(), n + 1),
+        }
+    }
+    if urls.is_empty() {
+        anyhow::bail!("{} lists no URL", path.display());
+    }
+    Ok(urls)
 }
 
 /// Reads `--since`/`--until`: a date (`2025-09-04`: its first second, or with `end_of_day`

@@ -1,27 +1,31 @@
-//! The sitemap backfill source: read sitemap trees within a date window, download every
-//! page not stored yet, and hand the pages to the extract stage.
+//! The sitemap and URL-list backfill source: read sitemap trees within a date window, take
+//! the listed addresses, download every page not stored yet, and hand the pages to the
+//! extract stage.
 
 use std::collections::HashSet;
 use std::sync::Arc;
 
 use chorus_fetch::{DateWindow, Fetcher};
-use chorus_model::{RawPage, Stage, StageReport, canonical_url};
+use chorus_model::{FeedEntry, RawPage, Stage, StageReport, canonical_url};
 use tokio::sync::mpsc;
 use tokio_util::sync::CancellationToken;
 use url::Url;
 
-/// Sitemaps to backfill from, and the dates to keep.
+/// Sitemaps and article addresses to backfill from, and the dates to keep.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct SitemapSource {
     /// Sitemap or sitemap index addresses, read in order.
-    pub urls: Vec<Url>,
+    pub sitemaps: Vec<Url>,
+    /// Article pages to download as they are (a URL list: no dates, no window), after the
+    /// sitemaps.
+    pub pages: Vec<Url>,
     /// The entries kept: dated by `news:publication_date`, else `lastmod`. Undated entries
     /// are kept and counted.
     pub window: DateWindow,
 }
 
-/// Reads each sitemap tree in turn and downloads its pages, one at a time per tree (the
-/// fetcher's per-host limit holds as well), skipping addresses in `known`.
+/// Reads each sitemap tree in turn and downloads its pages, then the listed pages, one at a
+/// time (the fetcher's per-host limit holds as well), skipping addresses in `known`.
 ///
 /// The report counts entries in the window (and undated) as `received`, pages handed on as
 /// `sent`, and notes per run: `sitemaps_read`, `skipped_by_date`, `undated`,
@@ -36,7 +40,7 @@ pub(crate) async fn sitemap_source(
 ) -> StageReport {
     let mut report = StageReport::new(Stage::Source);
     let mut known: HashSet<String> = known.into_iter().collect();
-    for root in &source.urls {
+    for root in &source.sitemaps {
         let walk = tokio::select! {
             biased;
             () = stop.cancelled() => break,
@@ -60,30 +64,22 @@ pub(crate) async fn sitemap_source(
         let in_window = walk.entries.len();
         let mut stored = 0u64;
         for entry in walk.entries {
-            report.received += 1;
-            if !known.insert(canonical_url(&entry.url).to_string()) {
-                report.drop_for("already_known");
-                continue;
-            }
             let url = entry.url.clone();
-            let fetched = tokio::select! {
-                biased;
-                () = stop.cancelled() => break,
-                fetched = fetcher.fetch_page(&url, &outlet, Some(entry)) => fetched,
-            };
-            match fetched {
-                Ok(page) => {
-                    if pages.send(page).await.is_err() {
-                        // Downstream is gone (a stage failed): nothing would store it.
-                        return report;
-                    }
-                    report.sent += 1;
-                    stored += 1;
-                }
-                Err(e) => {
-                    tracing::warn!(%url, error = %e, "page download failed");
-                    report.drop_for(e.reason());
-                }
+            match download(
+                &fetcher,
+                &mut known,
+                &mut report,
+                &pages,
+                &stop,
+                url,
+                &outlet,
+                Some(entry),
+            )
+            .await
+            {
+                Next::Sent => stored += 1,
+                Next::Skipped => {}
+                Next::Stop => return report,
             }
         }
         tracing::info!(
@@ -98,11 +94,67 @@ pub(crate) async fn sitemap_source(
             "sitemap read"
         );
     }
+    for url in source.pages {
+        let outlet = outlet_of(&url);
+        let next =
+            download(&fetcher, &mut known, &mut report, &pages, &stop, url, &outlet, None).await;
+        if next == Next::Stop {
+            break;
+        }
+    }
     report
 }
 
-/// The outlet name for pages found through `sitemap`: its host, without `www.`.
-fn outlet_of(sitemap: &Url) -> String {
-    let host = sitemap.host_str().unwrap_or_default();
+/// What to do after one page.
+#[derive(PartialEq, Eq)]
+enum Next {
+    Sent,
+    Skipped,
+    Stop,
+}
+
+/// Downloads `url` unless known, and hands the page on.
+#[allow(clippy::too_many_arguments)]
+async fn download(
+    fetcher: &Fetcher,
+    known: &mut HashSet<String>,
+    report: &mut StageReport,
+    pages: &mpsc::Sender<RawPage>,
+    stop: &CancellationToken,
+    url: Url,
+    outlet: &str,
+    entry: Option<FeedEntry>,
+) -> Next {
+    report.received += 1;
+    if !known.insert(canonical_url(&url).to_string()) {
+        report.drop_for("already_known");
+        return Next::Skipped;
+    }
+    let fetched = tokio::select! {
+        biased;
+        () = stop.cancelled() => return Next::Stop,
+        fetched = fetcher.fetch_page(&url, outlet, entry) => fetched,
+    };
+    match fetched {
+        Ok(page) => {
+            if pages.send(page).await.is_err() {
+                // Downstream is gone (a stage failed): nothing would store it.
+                return Next::Stop;
+            }
+            report.sent += 1;
+            Next::Sent
+        }
+        Err(e) => {
+            tracing::warn!(%url, error = %e, "page download failed");
+            report.drop_for(e.reason());
+            Next::Skipped
+        }
+    }
+}
+
+/// The outlet name for pages found through `url` (a sitemap or the page itself): its host,
+/// without `www.`.
+fn outlet_of(url: &Url) -> String {
+    let host = url.host_str().unwrap_or_default();
     host.strip_prefix("www.").unwrap_or(host).to_owned()
 }
