@@ -33,8 +33,13 @@ const FEED_PATHS: &[&str] = &[
 ];
 
 /// Sitemap paths tried besides those `robots.txt` names.
-const SITEMAP_PATHS: &[&str] =
-    &["/sitemap.xml", "/sitemap_index.xml", "/news-sitemap.xml", "/sitemap-news.xml"];
+const SITEMAP_PATHS: &[&str] = &[
+    "/sitemap.xml",
+    "/sitemap_index.xml",
+    "/news-sitemap.xml",
+    "/sitemap-news.xml",
+    "/sitemap_news.xml",
+];
 
 /// What a found document is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]

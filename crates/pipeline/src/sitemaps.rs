@@ -38,14 +38,20 @@ pub(crate) async fn sitemap_source(
     pages: mpsc::Sender<RawPage>,
     stop: CancellationToken,
 ) -> StageReport {
-    let mut report = StageReport::new(Stage::Source);
-    let mut known: HashSet<String> = known.into_iter().collect();
+    let mut out = Downloads {
+        fetcher,
+        known: known.into_iter().collect(),
+        report: StageReport::new(Stage::Source),
+        pages,
+        stop,
+    };
     for root in &source.sitemaps {
         let walk = tokio::select! {
             biased;
-            () = stop.cancelled() => break,
-            walk = fetcher.read_sitemaps(root, source.window) => walk,
+            () = out.stop.cancelled() => break,
+            walk = out.fetcher.read_sitemaps(root, source.window) => walk,
         };
+        let report = &mut out.report;
         let mut note = |key: &str, n: u64| {
             if n > 0 {
                 *report.noted.entry(key.to_owned()).or_default() += n;
@@ -65,21 +71,10 @@ pub(crate) async fn sitemap_source(
         let mut stored = 0u64;
         for entry in walk.entries {
             let url = entry.url.clone();
-            match download(
-                &fetcher,
-                &mut known,
-                &mut report,
-                &pages,
-                &stop,
-                url,
-                &outlet,
-                Some(entry),
-            )
-            .await
-            {
+            match out.download(url, &outlet, Some(entry)).await {
                 Next::Sent => stored += 1,
                 Next::Skipped => {}
-                Next::Stop => return report,
+                Next::Stop => return out.report,
             }
         }
         tracing::info!(
@@ -96,13 +91,11 @@ pub(crate) async fn sitemap_source(
     }
     for url in source.pages {
         let outlet = outlet_of(&url);
-        let next =
-            download(&fetcher, &mut known, &mut report, &pages, &stop, url, &outlet, None).await;
-        if next == Next::Stop {
+        if out.download(url, &outlet, None).await == Next::Stop {
             break;
         }
     }
-    report
+    out.report
 }
 
 /// What to do after one page.
@@ -113,41 +106,43 @@ enum Next {
     Stop,
 }
 
-/// Downloads `url` unless known, and hands the page on.
-#[allow(clippy::too_many_arguments)]
-async fn download(
-    fetcher: &Fetcher,
-    known: &mut HashSet<String>,
-    report: &mut StageReport,
-    pages: &mpsc::Sender<RawPage>,
-    stop: &CancellationToken,
-    url: Url,
-    outlet: &str,
-    entry: Option<FeedEntry>,
-) -> Next {
-    report.received += 1;
-    if !known.insert(canonical_url(&url).to_string()) {
-        report.drop_for("already_known");
-        return Next::Skipped;
-    }
-    let fetched = tokio::select! {
-        biased;
-        () = stop.cancelled() => return Next::Stop,
-        fetched = fetcher.fetch_page(&url, outlet, entry) => fetched,
-    };
-    match fetched {
-        Ok(page) => {
-            if pages.send(page).await.is_err() {
-                // Downstream is gone (a stage failed): nothing would store it.
-                return Next::Stop;
-            }
-            report.sent += 1;
-            Next::Sent
+/// The page downloads of one run, and what it knows and counts.
+struct Downloads {
+    fetcher: Arc<Fetcher>,
+    /// Canonical addresses stored or already queued.
+    known: HashSet<String>,
+    report: StageReport,
+    pages: mpsc::Sender<RawPage>,
+    stop: CancellationToken,
+}
+
+impl Downloads {
+    /// Downloads `url` unless known, and hands the page on.
+    async fn download(&mut self, url: Url, outlet: &str, entry: Option<FeedEntry>) -> Next {
+        self.report.received += 1;
+        if !self.known.insert(canonical_url(&url).to_string()) {
+            self.report.drop_for("already_known");
+            return Next::Skipped;
         }
-        Err(e) => {
-            tracing::warn!(%url, error = %e, "page download failed");
-            report.drop_for(e.reason());
-            Next::Skipped
+        let fetched = tokio::select! {
+            biased;
+            () = self.stop.cancelled() => return Next::Stop,
+            fetched = self.fetcher.fetch_page(&url, outlet, entry) => fetched,
+        };
+        match fetched {
+            Ok(page) => {
+                if self.pages.send(page).await.is_err() {
+                    // Downstream is gone (a stage failed): nothing would store it.
+                    return Next::Stop;
+                }
+                self.report.sent += 1;
+                Next::Sent
+            }
+            Err(e) => {
+                tracing::warn!(%url, error = %e, "page download failed");
+                self.report.drop_for(e.reason());
+                Next::Skipped
+            }
         }
     }
 }
