@@ -336,3 +336,47 @@ async fn a_url_list_downloads_each_page_listed() {
     assert_eq!(site.hits("/a/3"), 0, "a bad list started a run");
     assert_eq!(export(&db).await.len(), 2);
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_newsroom_outlets_are_discovered_and_backfilled_from_their_news_sitemaps() {
+    let news = crate::util::newsroom(std::time::Duration::ZERO).await;
+    let catalog = chorus_newsroom::catalog();
+    let i = catalog.outlets.iter().position(|o| o.slug == "kmia").unwrap();
+    let outlet = &catalog.outlets[i];
+    let (feed, sitemap) = (&news.feeds()[i].url, &news.news_sitemaps()[i].url);
+    let front = feed.join(&outlet.front_path()).unwrap();
+
+    let found: Value =
+        serde_json::from_str(&run_ok(&["discover", front.as_str(), "--json"]).await).unwrap();
+    assert_eq!(found["feeds"][0]["url"], feed.as_str(), "{found}");
+    assert_eq!(found["feeds"][0]["found_by"], "link rel=alternate", "{found}");
+    assert_eq!(found["sitemaps"][0]["url"], sitemap.as_str(), "{found}");
+    assert_eq!(found["sitemaps"][0]["kind"], "news_sitemap", "{found}");
+    assert_eq!(found["sitemaps"][0]["found_by"], "robots.txt", "{found}");
+
+    let ws = Workspace::new();
+    let db = ws.path("chorus.db");
+    let day = "2025-09-04";
+    run_ok(&[
+        "backfill",
+        "--sitemap",
+        sitemap.as_str(),
+        "--since",
+        day,
+        "--until",
+        day,
+        "--db",
+        db.to_str().unwrap(),
+    ])
+    .await;
+    let rows = export(&db).await;
+    let got: BTreeSet<String> =
+        rows.iter().map(|r| r["url"].as_str().unwrap().to_owned()).collect();
+    let want: BTreeSet<String> = catalog
+        .stories_of("kmia")
+        .filter(|s| s.published.format("%Y-%m-%d").to_string() == day)
+        .map(|s| news.article_url(s).to_string())
+        .collect();
+    assert!(!want.is_empty());
+    assert_eq!(got, want);
+}
