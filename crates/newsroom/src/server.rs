@@ -405,12 +405,12 @@ fn news_sitemap_response(site: &Site, outlet: &Outlet, days: u32) -> Response {
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\" xmlns:news=\"http://www.google.com/schemas/sitemap-news/0.9\">\n",
     );
     for story in site.released_of(outlet, days) {
-        let _ = write!(
+        let _ = writeln!(
             body,
             "<url><loc>{}</loc><news:news><news:publication><news:name>{}</news:name>\
              <news:language>en</news:language></news:publication>\
              <news:publication_date>{}</news:publication_date><news:title>{}</news:title>\
-             </news:news></url>\n",
+             </news:news></url>",
             templates::esc(site.article_url(story).as_str()),
             templates::esc(outlet.name),
             story.published.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
