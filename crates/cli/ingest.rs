@@ -55,6 +55,13 @@ pub(crate) fn backfill(global: &Global, args: BackfillArgs) -> anyhow::Result<Ex
             {
                 anyhow::bail!("--since ({since}) is after --until ({until})");
             }
+            if !config.feeds.is_empty() {
+                tracing::warn!(
+                    feeds = config.feeds.len(),
+                    "the config's feeds are not polled in a sitemap or URL-list backfill: \
+                     run `chorus backfill --config` for them"
+                );
+            }
             Source::Sitemaps(SitemapSource { sitemaps: args.sitemap, pages, window })
         }
         Some(path) => {

@@ -48,7 +48,8 @@ fn init_tracing(cli: &Cli) {
     use tracing_subscriber::EnvFilter;
     // html5ever warns about every odd page ("foster parenting not implemented"): noise.
     let default = match cli.global.verbose {
-        0 => "warn,html5ever=error",
+        // Each sitemap's summary of a backfill is worth seeing without asking.
+        0 => "warn,html5ever=error,chorus_pipeline::sitemaps=info",
         1 => "info,html5ever=error",
         2 => "debug",
         _ => "trace",

@@ -203,6 +203,7 @@ mod tests {
             concurrency: 0,
             max_entries_per_feed: 0,
             max_redirects: 99,
+            max_sitemap_depth: 0,
             ..FetchConfig::default()
         };
         let problems = cfg.validate().unwrap_err();
@@ -214,6 +215,7 @@ mod tests {
             "fetch.concurrency",
             "fetch.max_entries_per_feed",
             "fetch.max_redirects",
+            "fetch.max_sitemap_depth",
         ] {
             assert!(problems.iter().any(|p| p.key == key), "{key} missing in {problems:?}");
         }
