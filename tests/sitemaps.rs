@@ -380,3 +380,29 @@ async fn the_newsroom_outlets_are_discovered_and_backfilled_from_their_news_site
     assert!(!want.is_empty());
     assert_eq!(got, want);
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_sitemap_backfill_with_a_config_polls_its_feeds_too() {
+    let news = crate::util::newsroom(std::time::Duration::ZERO).await;
+    let site = full_site().await;
+    let ws = Workspace::new();
+    let config = ws.config(&news, "chorus.db", "");
+    let index = site.url("/maps/index.xml");
+    let args = ["backfill", "--config", config.to_str().unwrap(), "--sitemap", &index, "--json"];
+    let args = [&args[..], &["--since", "2025-09-01", "--until", "2025-09-30"]].concat();
+    let summary: Value = serde_json::from_str(&run_ok(&args).await).unwrap();
+    let urls: BTreeSet<String> = export(&ws.path("chorus.db"))
+        .await
+        .iter()
+        .map(|r| r["id"].as_str().unwrap().to_owned())
+        .collect();
+    // Export ids are canonical addresses.
+    let id = |url: &str| chorus_model::canonical_url(&url.parse().unwrap()).to_string();
+    let mut want: BTreeSet<String> =
+        [1, 2, 4, 5].iter().map(|n| id(&site.url(&format!("/a/{n}")))).collect();
+    let stories = chorus_newsroom::catalog().stories.iter();
+    want.extend(stories.map(|s| id(news.article_url(s).as_str())));
+    assert_eq!(urls, want, "{summary}");
+    let source = summary["stages"].as_array().unwrap().iter().find(|s| s["stage"] == "source");
+    assert_eq!(source.unwrap()["noted"]["feeds"], news.feeds().len(), "{summary}");
+}

@@ -65,8 +65,8 @@ pub(crate) struct RunArgs {
 
 #[derive(Debug, Args)]
 pub(crate) struct BackfillArgs {
-    /// The config file: its feeds are polled once, unless --jsonl, --sitemap or --urls is
-    /// given (then it only tunes the stages).
+    /// The config file: its feeds are polled once (beside --sitemap and --urls), unless
+    /// --jsonl is given (then it only tunes the stages).
     #[arg(short, long, value_name = "FILE", required_unless_present_any = ["jsonl", "sitemap", "urls"])]
     pub(crate) config: Option<PathBuf>,
     /// Replay pre-extracted articles (`{"id","source","time","url","title","text"}` a line)

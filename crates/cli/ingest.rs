@@ -55,14 +55,9 @@ pub(crate) fn backfill(global: &Global, args: BackfillArgs) -> anyhow::Result<Ex
             {
                 anyhow::bail!("--since ({since}) is after --until ({until})");
             }
-            if !config.feeds.is_empty() {
-                tracing::warn!(
-                    feeds = config.feeds.len(),
-                    "the config's feeds are not polled in a sitemap or URL-list backfill: \
-                     run `chorus backfill --config` for them"
-                );
-            }
-            Source::Sitemaps(SitemapSource { sitemaps: args.sitemap, pages, window })
+            // The config's feeds come along when a config is given.
+            let poll_feeds = args.config.is_some();
+            Source::Sitemaps(SitemapSource { sitemaps: args.sitemap, pages, window, poll_feeds })
         }
         Some(path) => {
             if !path.is_file() {

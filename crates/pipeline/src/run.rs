@@ -66,14 +66,35 @@ pub async fn run(
             });
         }
         Source::Sitemaps(sitemaps) => {
-            // Pages come from sitemaps, not feed polls: no feed is checked.
-            drop(checks_tx);
             let fetcher = Arc::new(Fetcher::new(&config.fetch)?);
             let (pages_tx, pages_rx) = mpsc::channel(capacity);
-            let (known, token) = (feeds.known, stop.clone());
-            stages.spawn(Stage::Source, async move {
-                Ok(sitemap_source(fetcher, sitemaps, known, pages_tx, token).await)
-            });
+            let FeedInputs { states, known } = feeds;
+            let token = stop.clone();
+            if sitemaps.poll_feeds && !config.feeds.is_empty() {
+                // The config's feeds once, beside the sitemaps: one fetcher, so one set of
+                // per-host limits, and one page channel into extraction.
+                let (jobs_tx, jobs_rx) = mpsc::channel(capacity);
+                let (fetch, pages) = (Arc::clone(&fetcher), pages_tx.clone());
+                let fetch_known = known.clone();
+                stages.spawn(Stage::Fetch, async move {
+                    Ok(chorus_fetch::run(fetch, jobs_rx, pages, checks_tx, fetch_known).await)
+                });
+                let list = config.feeds.clone();
+                stages.spawn(Stage::Source, async move {
+                    let (polled, mut report) = tokio::join!(
+                        feed_schedule(list, states, true, jobs_tx, token.clone()),
+                        sitemap_source(fetcher, sitemaps, known, pages_tx, token.clone())
+                    );
+                    report.noted.insert("feeds".to_owned(), polled.sent);
+                    Ok(report)
+                });
+            } else {
+                // Pages come from sitemaps and lists only: no feed is checked.
+                drop(checks_tx);
+                stages.spawn(Stage::Source, async move {
+                    Ok(sitemap_source(fetcher, sitemaps, known, pages_tx, token).await)
+                });
+            }
             spawn_extract(&mut stages, config, capacity, pages_rx, articles_tx);
         }
     }
@@ -158,8 +179,8 @@ impl Startup {
                 FeedInputs { states, known }
             }
             Source::Sitemaps(_) => FeedInputs {
+                states: store.feed_states()?,
                 known: store.known_urls(config.fetch.max_known_urls.get())?,
-                ..FeedInputs::default()
             },
             Source::Jsonl(_) => FeedInputs::default(),
         };

@@ -19,6 +19,8 @@ pub struct SitemapSource {
     /// Article pages to download as they are (a URL list: no dates, no window), after the
     /// sitemaps.
     pub pages: Vec<Url>,
+    /// Also poll the config's feeds once, in the same run.
+    pub poll_feeds: bool,
     /// The entries kept: dated by `news:publication_date`, else `lastmod`. Undated entries
     /// are kept and counted.
     pub window: DateWindow,
