@@ -191,6 +191,7 @@ async fn discover_finds_linked_and_common_path_feeds_and_the_robots_sitemap() {
         .collect();
     let (rss, atom) = (site.url("/news/feed.rss"), site.url("/atom.xml"));
     assert_eq!(feeds, [(rss.as_str(), "link rel=alternate"), (atom.as_str(), "common path")]);
+    assert_eq!(out["site_title"], "Harbor Post");
     assert_eq!(out["feeds"][0]["kind"], "rss");
     assert_eq!(out["feeds"][0]["title"], "Harbor Post: World");
     assert_eq!(out["feeds"][0]["entries"], 2);
@@ -207,7 +208,7 @@ async fn discover_finds_linked_and_common_path_feeds_and_the_robots_sitemap() {
 
     let text = run_ok(&["discover", &site.url("/")]).await;
     assert!(
-        text.contains(&format!("[[feeds]]\nurl = \"{rss}\"\noutlet = \"127.0.0.1\"")),
+        text.contains(&format!("[[feeds]]\nurl = \"{rss}\"\noutlet = \"Harbor Post\"")),
         "{text}"
     );
     assert!(text.contains("found by robots.txt"), "{text}");

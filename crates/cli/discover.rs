@@ -60,8 +60,9 @@ fn print_text(out: &mut impl Write, found: &Discovery, page: &url::Url) -> anyho
     if found.feeds.is_empty() {
         return Ok(());
     }
+    // The page's title usually names the outlet; its host does when there is none.
     let host = page.host_str().unwrap_or_default();
-    let site = host.strip_prefix("www.").unwrap_or(host);
+    let site = found.site_title.as_deref().unwrap_or(host.strip_prefix("www.").unwrap_or(host));
     writeln!(out, "\n# Paste into your config:")?;
     for f in &found.feeds {
         // A feed's title often names a section ("World news"): the site names the outlet.

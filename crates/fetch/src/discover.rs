@@ -96,6 +96,9 @@ pub struct Found {
 /// What [`Fetcher::discover`] found on a site.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
 pub struct Discovery {
+    /// The page's own `<title>`, which often names the outlet.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub site_title: Option<String>,
     /// Feeds, those the page links first.
     pub feeds: Vec<Found>,
     /// Sitemaps, those `robots.txt` names first.
@@ -164,7 +167,9 @@ impl Fetcher {
             push(&mut out, found);
         }
 
-        let links = alternate_links(&String::from_utf8_lossy(&body), &base);
+        let html = String::from_utf8_lossy(&body);
+        out.site_title = html_title(&html);
+        let links = alternate_links(&html, &base);
         for (url, title) in links {
             self.probe(&mut out, &mut seen, url, title, "link rel=alternate").await;
         }
@@ -358,6 +363,17 @@ fn first_title(text: &str) -> Option<String> {
     (!title.is_empty()).then_some(title)
 }
 
+/// The text of an HTML page's `<title>`, whitespace collapsed.
+fn html_title(html: &str) -> Option<String> {
+    let lower = html.to_ascii_lowercase();
+    let open = lower.find("<title")?;
+    let start = open + lower[open..].find('>')? + 1;
+    let end = start + lower[start..].find("</title")?;
+    let title = decode_entities(&html[start..end]);
+    let title = title.split_whitespace().collect::<Vec<_>>().join(" ");
+    (!title.is_empty()).then_some(title)
+}
+
 /// Media types that announce a feed in `<link rel="alternate" type="...">`.
 fn is_feed_type(media_type: &str) -> bool {
     let essence = media_type.split(';').next().unwrap_or_default().trim().to_ascii_lowercase();
@@ -531,6 +547,11 @@ mod tests {
             ]
         );
         assert_eq!(links[0].1.as_deref(), Some("World & more"));
+        assert_eq!(
+            html_title("<TITLE lang=en>\n Harbor &amp; Post </title>").as_deref(),
+            Some("Harbor & Post")
+        );
+        assert_eq!(html_title("<title>unclosed"), None);
     }
 
     #[test]
