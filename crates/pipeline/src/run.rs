@@ -15,7 +15,7 @@ use tokio_util::sync::CancellationToken;
 use tracing::Instrument;
 
 use crate::config::Settings;
-use crate::sitemaps::sitemap_source;
+use crate::sitemaps::{Outlets, sitemap_source};
 use crate::source::{Source, feed_schedule};
 use crate::{PipelineError, RunReport, jsonl, reorder};
 
@@ -70,6 +70,7 @@ pub async fn run(
             let (pages_tx, pages_rx) = mpsc::channel(capacity);
             let FeedInputs { states, known } = feeds;
             let token = stop.clone();
+            let outlets = Outlets::of(&config.feeds);
             if sitemaps.poll_feeds && !config.feeds.is_empty() {
                 // The config's feeds once, beside the sitemaps: one fetcher, so one set of
                 // per-host limits, and one page channel into extraction.
@@ -83,7 +84,7 @@ pub async fn run(
                 stages.spawn(Stage::Source, async move {
                     let (polled, mut report) = tokio::join!(
                         feed_schedule(list, states, true, jobs_tx, token.clone()),
-                        sitemap_source(fetcher, sitemaps, known, pages_tx, token.clone())
+                        sitemap_source(fetcher, sitemaps, outlets, known, pages_tx, token.clone())
                     );
                     report.noted.insert("feeds".to_owned(), polled.sent);
                     Ok(report)
@@ -92,7 +93,7 @@ pub async fn run(
                 // Pages come from sitemaps and lists only: no feed is checked.
                 drop(checks_tx);
                 stages.spawn(Stage::Source, async move {
-                    Ok(sitemap_source(fetcher, sitemaps, known, pages_tx, token).await)
+                    Ok(sitemap_source(fetcher, sitemaps, outlets, known, pages_tx, token).await)
                 });
             }
             spawn_extract(&mut stages, config, capacity, pages_rx, articles_tx);

@@ -2,7 +2,7 @@
 //! the listed addresses, download every page not stored yet, and hand the pages to the
 //! extract stage.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
 use chorus_fetch::{DateWindow, Fetcher};
@@ -10,6 +10,8 @@ use chorus_model::{FeedEntry, RawPage, Stage, StageReport, canonical_url};
 use tokio::sync::mpsc;
 use tokio_util::sync::CancellationToken;
 use url::Url;
+
+use crate::config::Feed;
 
 /// Sitemaps and article addresses to backfill from, and the dates to keep.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -36,10 +38,12 @@ pub struct SitemapSource {
 pub(crate) async fn sitemap_source(
     fetcher: Arc<Fetcher>,
     source: SitemapSource,
+    outlets: Outlets,
     known: Vec<String>,
     pages: mpsc::Sender<RawPage>,
     stop: CancellationToken,
 ) -> StageReport {
+    let outlet_of = |url: &Url| outlets.name(url);
     let mut out = Downloads {
         fetcher,
         known: known.into_iter().collect(),
@@ -149,9 +153,64 @@ impl Downloads {
     }
 }
 
-/// The outlet name for pages found through `url` (a sitemap or the page itself): its host,
-/// without `www.`.
-fn outlet_of(url: &Url) -> String {
-    let host = url.host_str().unwrap_or_default();
-    host.strip_prefix("www.").unwrap_or(host).to_owned()
+/// Outlet names by host, from the config's feeds, so that a backfilled page carries the
+/// same outlet as the daemon gives that site's articles.
+#[derive(Debug, Default)]
+pub(crate) struct Outlets(HashMap<String, String>);
+
+impl Outlets {
+    /// The outlets of `feeds`. A host serving feeds of two outlets names neither: which
+    /// one a page belongs to cannot be told from its host.
+    pub(crate) fn of(feeds: &[Feed]) -> Outlets {
+        let mut map: HashMap<String, Option<String>> = HashMap::new();
+        for feed in feeds {
+            let spec = feed.spec();
+            if let Some(host) = spec.url.host_str() {
+                let entry = map.entry(host_key(host)).or_insert_with(|| Some(spec.outlet.clone()));
+                if entry.as_deref() != Some(spec.outlet.as_str()) {
+                    *entry = None;
+                }
+            }
+        }
+        Outlets(map.into_iter().filter_map(|(host, outlet)| Some((host, outlet?))).collect())
+    }
+
+    /// The outlet for pages found through `url` (a sitemap or the page itself): a feed's
+    /// outlet on the same host, else the host without `www.`.
+    fn name(&self, url: &Url) -> String {
+        let host = host_key(url.host_str().unwrap_or_default());
+        self.0.get(&host).cloned().unwrap_or(host)
+    }
+}
+
+fn host_key(host: &str) -> String {
+    host.strip_prefix("www.").unwrap_or(host).to_ascii_lowercase()
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    use super::*;
+
+    #[test]
+    fn pages_take_the_outlet_of_a_feed_on_their_host() {
+        let feed = |url: &str, outlet: &str| {
+            format!("[[feeds]]\nurl = \"{url}\"\noutlet = \"{outlet}\"\n")
+        };
+        let text = [
+            feed("https://www.harbor.test/feed", "Harbor Gazette"),
+            feed("https://harbor.test/world/feed", "Harbor Gazette"),
+            feed("https://shared.test/a/feed", "A"),
+            feed("https://shared.test/b/feed", "B"),
+        ]
+        .concat();
+        let feeds = crate::Config::parse(&text, Path::new("t.toml")).unwrap().feeds;
+        let outlets = Outlets::of(&feeds);
+        let name = |u: &str| outlets.name(&Url::parse(u).unwrap());
+        assert_eq!(name("https://harbor.test/news-sitemap.xml"), "Harbor Gazette");
+        assert_eq!(name("https://WWW.Harbor.test/a/1"), "Harbor Gazette");
+        assert_eq!(name("https://www.elsewhere.test/a"), "elsewhere.test");
+        assert_eq!(name("https://shared.test/b/1"), "shared.test");
+    }
 }
