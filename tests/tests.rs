@@ -11,3 +11,4 @@ mod faults;
 mod jsonl;
 mod probe;
 mod queries;
+mod sitemaps;

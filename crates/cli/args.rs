@@ -33,7 +33,8 @@ pub(crate) struct Global {
 pub(crate) enum Command {
     /// Run the daemon: poll the config's feeds until SIGINT/SIGTERM, then drain and exit.
     Run(RunArgs),
-    /// Poll each feed once (or replay a JSONL file), then exit with a per-stage summary.
+    /// Poll each feed once (or replay a JSONL file, or read sitemaps), then exit with a
+    /// per-stage summary.
     Backfill(BackfillArgs),
     /// Validate config files and report every problem in each.
     CheckConfig(CheckConfigArgs),
@@ -49,6 +50,8 @@ pub(crate) enum Command {
     Feeds(FeedsArgs),
     /// Extract one HTML page (a file, or a URL to download) and print its text and metadata.
     Extract(ExtractArgs),
+    /// Find a site's feeds and sitemaps, and print a `[[feeds]]` block to paste.
+    Discover(DiscoverArgs),
     /// Serve the simulated newsroom (outlets, feeds, articles) on loopback, for the demo.
     Newsroom(NewsroomArgs),
     /// Read one feed or sitemap (a URL or a file) and show what Chorus finds in it, without
@@ -82,14 +85,43 @@ pub(crate) struct RunArgs {
 
 #[derive(Debug, Args)]
 pub(crate) struct BackfillArgs {
-    /// The config file: its feeds are polled once, unless --jsonl is given.
-    #[arg(short, long, value_name = "FILE", required_unless_present = "jsonl")]
+    /// The config file: its feeds are polled once (beside --sitemap and --urls), unless
+    /// --jsonl is given (then it only tunes the stages).
+    #[arg(short, long, value_name = "FILE", required_unless_present_any = ["jsonl", "sitemap", "urls"])]
     pub(crate) config: Option<PathBuf>,
     /// Replay pre-extracted articles (`{"id","source","time","url","title","text"}` a line)
     /// in file order, entering at the dedup stage.
-    #[arg(long, value_name = "FILE")]
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["sitemap", "urls"])]
     pub(crate) jsonl: Option<PathBuf>,
+    /// Download the article pages listed in FILE, one URL a line (`#` starts a comment).
+    #[arg(long, value_name = "FILE")]
+    pub(crate) urls: Option<PathBuf>,
+    /// Read the pages a sitemap or sitemap index lists (Google News sitemaps too); give it
+    /// again for more sitemaps.
+    #[arg(long, value_name = "URL")]
+    pub(crate) sitemap: Vec<url::Url>,
+    /// With --sitemap: keep entries published at or after this time (a date is its
+    /// midnight UTC). Undated entries are kept.
+    #[arg(long, value_name = "DATE", requires = "sitemap")]
+    pub(crate) since: Option<String>,
+    /// With --sitemap: keep entries published at or before this time (a date is its whole
+    /// day, UTC).
+    #[arg(long, value_name = "DATE", requires = "sitemap")]
+    pub(crate) until: Option<String>,
     /// Print the summary as JSON.
+    #[arg(long)]
+    pub(crate) json: bool,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct DiscoverArgs {
+    /// The site's page (its home page, usually).
+    #[arg(value_name = "URL")]
+    pub(crate) url: url::Url,
+    /// Fetch politely as this config's `[fetch]` section says.
+    #[arg(short, long, value_name = "FILE")]
+    pub(crate) config: Option<PathBuf>,
+    /// Print `{"feeds": [...], "sitemaps": [...]}`.
     #[arg(long)]
     pub(crate) json: bool,
 }

@@ -5,7 +5,8 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::Context;
-use chorus_pipeline::{Config, RunReport, Settings, Source};
+use chorus_fetch::DateWindow;
+use chorus_pipeline::{Config, RunReport, Settings, SitemapSource, Source};
 use tokio_util::sync::CancellationToken;
 
 use crate::args::{BackfillArgs, CheckConfigArgs, Global, RunArgs};
@@ -27,7 +28,7 @@ pub(crate) fn run(global: &Global, args: RunArgs) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// One pass: each feed once, or a JSONL replay; exits when done.
+/// One pass: each feed once, a JSONL replay, or sitemaps; exits when done.
 pub(crate) fn backfill(global: &Global, args: BackfillArgs) -> anyhow::Result<ExitCode> {
     let config = match &args.config {
         Some(path) => load(path, global.db.as_deref())?,
@@ -40,6 +41,24 @@ pub(crate) fn backfill(global: &Global, args: BackfillArgs) -> anyhow::Result<Ex
         }
     };
     let source = match args.jsonl {
+        None if !args.sitemap.is_empty() || args.urls.is_some() => {
+            let pages = match &args.urls {
+                Some(path) => read_url_list(path)?,
+                None => Vec::new(),
+            };
+            let window = DateWindow {
+                since: args.since.as_deref().map(|d| parse_date(d, false)).transpose()?,
+                until: args.until.as_deref().map(|d| parse_date(d, true)).transpose()?,
+            };
+            if let DateWindow { since: Some(since), until: Some(until) } = window
+                && since > until
+            {
+                anyhow::bail!("--since ({since}) is after --until ({until})");
+            }
+            // The config's feeds come along when a config is given.
+            let poll_feeds = args.config.is_some();
+            Source::Sitemaps(SitemapSource { sitemaps: args.sitemap, pages, window, poll_feeds })
+        }
         Some(path) => {
             if !path.is_file() {
                 anyhow::bail!("no such input file: {}", path.display());
@@ -53,6 +72,44 @@ pub(crate) fn backfill(global: &Global, args: BackfillArgs) -> anyhow::Result<Ex
     print_summary(&report, &config, args.json, interrupted)?;
     // A backfill cut short by a signal did not do what it was asked: scripts must know.
     Ok(if interrupted { ExitCode::from(130) } else { ExitCode::SUCCESS })
+}
+
+/// Reads a URL list: one http(s) address a line; blank lines and `#` comments skipped. A
+/// line that is not an address fails the whole list, naming the line, before anything runs.
+fn read_url_list(path: &Path) -> anyhow::Result<Vec<url::Url>> {
+    let text = std::fs::read_to_string(path)
+        .with_context(|| format!("cannot read the URL list {}", path.display()))?;
+    let mut urls = Vec::new();
+    for (n, line) in text.lines().enumerate() {
+        let line = line.split('#').next().unwrap_or_default().trim();
+        if line.is_empty() {
+            continue;
+        }
+        match url::Url::parse(line) {
+            Ok(url) if matches!(url.scheme(), "http" | "https") => urls.push(url),
+            _ => anyhow::bail!("{}:{}: not an http(s) URL: {line:?}", path.display(), n + 1),
+        }
+    }
+    if urls.is_empty() {
+        anyhow::bail!("{} lists no URL", path.display());
+    }
+    Ok(urls)
+}
+
+/// Reads `--since`/`--until`: a date (`2025-09-04`: its first second, or with `end_of_day`
+/// its last) or a full timestamp in any form dates are read in.
+fn parse_date(text: &str, end_of_day: bool) -> anyhow::Result<chrono::DateTime<chrono::Utc>> {
+    if let Ok(day) = chrono::NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d") {
+        let time = if end_of_day {
+            chrono::NaiveTime::from_hms_opt(23, 59, 59)
+        } else {
+            chrono::NaiveTime::from_hms_opt(0, 0, 0)
+        };
+        return Ok(day.and_time(time.unwrap_or_default()).and_utc());
+    }
+    chorus_text::parse_timestamp(text).with_context(|| {
+        format!("cannot read {text:?} as a date: use 2025-09-04 or 2025-09-04T10:00:00Z")
+    })
 }
 
 /// Validates each file and reports every problem in each; exit 1 if any is invalid.

@@ -2,6 +2,7 @@
 //! library crates; this file parses, dispatches and prints.
 
 mod args;
+mod discover;
 mod extract;
 mod ingest;
 mod newsroom;
@@ -29,6 +30,7 @@ fn main() -> ExitCode {
         Command::Export(a) => query::export(&cli.global, a),
         Command::Feeds(a) => query::feeds(&cli.global, a),
         Command::Extract(a) => extract::extract(a),
+        Command::Discover(a) => discover::discover(a),
         Command::Newsroom(a) => newsroom::serve(a),
         Command::Probe(a) => probe::probe(a),
     };
@@ -48,7 +50,8 @@ fn init_tracing(cli: &Cli) {
     use tracing_subscriber::EnvFilter;
     // html5ever warns about every odd page ("foster parenting not implemented"): noise.
     let default = match cli.global.verbose {
-        0 => "warn,html5ever=error",
+        // Each sitemap's summary of a backfill is worth seeing without asking.
+        0 => "warn,html5ever=error,chorus_pipeline::sitemaps=info",
         1 => "info,html5ever=error",
         2 => "debug",
         _ => "trace",

@@ -35,6 +35,7 @@ const MAX_INTERVAL_SECS: u64 = 30 * 24 * 3600;
 /// concurrency = 16
 /// max_entries_per_feed = 2000
 /// max_child_sitemaps = 10
+/// max_sitemap_depth = 3
 /// max_known_urls = 500000
 /// page_attempts = 3
 /// max_url_bytes = 2048
@@ -89,6 +90,10 @@ pub struct FetchConfig {
     /// Child sitemaps fetched when a feed turns out to be a sitemap index, newest `lastmod`
     /// first (0 follows none, and an index then yields no entries).
     pub max_child_sitemaps: usize,
+    /// How deep a backfill follows sitemap indexes (`chorus backfill --sitemap`): 1 reads
+    /// only the sitemap given, 3 an index of indexes of sitemaps. An index that lists
+    /// itself or one of its ancestors is never read twice.
+    pub max_sitemap_depth: usize,
     /// Addresses remembered as already fetched or stored, newest kept (16 bytes each, so
     /// the default takes about 8 MB). Feeds list recent entries; an older article that
     /// comes back is downloaded again and then found already stored.
@@ -141,6 +146,7 @@ impl Default for FetchConfig {
             concurrency: 16,
             max_entries_per_feed: 2000,
             max_child_sitemaps: 10,
+            max_sitemap_depth: 3,
             max_known_urls: 500_000,
             page_attempts: 3,
             max_url_bytes: 2048,
@@ -170,6 +176,7 @@ impl FetchConfig {
         p.at_least("per_host_concurrency", self.per_host_concurrency as u64, 1);
         p.at_least("concurrency", self.concurrency as u64, 1);
         p.at_least("max_entries_per_feed", self.max_entries_per_feed as u64, 1);
+        p.between("max_sitemap_depth", self.max_sitemap_depth as u64, 1, 10);
         p.at_least("max_known_urls", self.max_known_urls as u64, 1);
         p.at_least("page_attempts", u64::from(self.page_attempts), 1);
         if self.per_host_gap_ms > MAX_GAP_MS {
@@ -227,6 +234,7 @@ impl FetchConfig {
             concurrency: nonzero(self.concurrency),
             max_entries_per_feed: nonzero(self.max_entries_per_feed),
             max_child_sitemaps: self.max_child_sitemaps,
+            max_sitemap_depth: nonzero(self.max_sitemap_depth),
             max_known_urls: nonzero(self.max_known_urls),
             page_attempts: NonZeroU32::new(self.page_attempts).unwrap_or(NonZeroU32::MIN),
             max_url_bytes: self.max_url_bytes,
@@ -276,6 +284,8 @@ pub struct FetchSettings {
     pub max_entries_per_feed: NonZeroUsize,
     /// `max_child_sitemaps` (0 follows none).
     pub max_child_sitemaps: usize,
+    /// `max_sitemap_depth`.
+    pub max_sitemap_depth: NonZeroUsize,
     /// `max_known_urls`.
     pub max_known_urls: NonZeroUsize,
     /// `page_attempts`.
@@ -325,6 +335,7 @@ mod tests {
             per_host_gap_ms: 3_600_001,
             min_poll_interval_secs: 7200,
             max_poll_interval_secs: 3600,
+            max_sitemap_depth: 0,
             ..FetchConfig::default()
         };
         let problems = cfg.validate().unwrap_err();
@@ -338,6 +349,7 @@ mod tests {
             "fetch.max_redirects",
             "fetch.per_host_gap_ms",
             "fetch.min_poll_interval_secs",
+            "fetch.max_sitemap_depth",
         ] {
             assert!(problems.iter().any(|p| p.key == key), "{key} missing in {problems:?}");
         }

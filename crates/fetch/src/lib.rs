@@ -26,6 +26,9 @@
 //!   they are served: in any encoding, with HTML entities, or broken part way (the entries
 //!   that can be read are kept, the others counted). Plain synchronous functions.
 //!   [`parse_sitemap`] is the sitemap half on its own.
+//! - [`Fetcher::discover`] finds a site's feeds and sitemaps; [`Fetcher::read_sitemaps`]
+//!   walks a sitemap tree within a [`DateWindow`] for a backfill; [`Fetcher::probe`] reads
+//!   one feed as a poll would, for a user to see.
 //! - [`run`]: the async stage, a thin loop over the two above. After each poll it decides
 //!   when the feed is due next with [`schedule::next_poll`], a pure rule fed by the
 //!   response's [`ServerHints`], the entries' dates and the share of known items, and tells
@@ -57,6 +60,7 @@
 mod client;
 mod config;
 mod decode;
+mod discover;
 mod error;
 mod feed;
 mod guard;
@@ -75,6 +79,7 @@ mod stage;
 
 pub use client::Fetcher;
 pub use config::{FetchConfig, FetchSettings};
+pub use discover::{DateWindow, Discovery, Found, FoundKind, SitemapWalk};
 pub use error::{Failure, FeedError, FetchError};
 pub use feed::{FeedDocument, parse_document, parse_feed, parse_response};
 pub use guard::{AddressKind, classify};

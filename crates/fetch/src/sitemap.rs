@@ -63,6 +63,32 @@ pub(crate) fn parse_text(
     base: &Url,
     max_entries: usize,
 ) -> Result<FeedDocument, FeedError> {
+    let DatedSitemap { entries, children, skipped } = parse_dated_text(text, base, max_entries)?;
+    Ok(FeedDocument { entries, sitemaps: children.into_iter().map(|(_, u)| u).collect(), skipped })
+}
+
+/// A sitemap as read, with each child sitemap's own `lastmod`, so that a backfill can skip
+/// children older than its window without fetching them.
+pub(crate) struct DatedSitemap {
+    /// The pages of a `<urlset>`.
+    pub(crate) entries: Vec<FeedEntry>,
+    /// The children of a `<sitemapindex>`, newest first, each with its `lastmod`.
+    pub(crate) children: Vec<(Option<Timestamp>, Url)>,
+    /// Records lost to broken XML.
+    pub(crate) skipped: usize,
+}
+
+/// [`parse_sitemap`], keeping the children's `lastmod`.
+pub(crate) fn parse_sitemap_dated(
+    body: &[u8],
+    base: &Url,
+    max_entries: usize,
+) -> Result<DatedSitemap, FeedError> {
+    parse_dated_text(&crate::decode::decode(body, None).text, base, max_entries)
+}
+
+/// [`parse_text`], keeping the children's `lastmod`.
+fn parse_dated_text(text: &str, base: &Url, max_entries: usize) -> Result<DatedSitemap, FeedError> {
     let repaired = crate::repair::repair(text);
     let mut text = repaired.text.as_str();
     let mut read = Read::default();
@@ -102,7 +128,7 @@ pub(crate) fn parse_text(
         entries.truncate(max_entries);
     }
     children.sort_by_key(|(lastmod, _)| Reverse(*lastmod));
-    Ok(FeedDocument { entries, sitemaps: children.into_iter().map(|(_, u)| u).collect(), skipped })
+    Ok(DatedSitemap { entries, children, skipped })
 }
 
 /// What the records read so far gave.

@@ -9,7 +9,9 @@
 //!   style of a different CMS (WordPress, Arc XP, Drupal, a TV station, a wire service, a
 //!   tabloid), page furniture around the text (navigation, cookie banner, share buttons,
 //!   related stories, reader comments, footer), and its own feed: RSS 2.0, Atom or JSON
-//!   Feed 1.1, each format used twice, all honouring conditional GET;
+//!   Feed 1.1, each format used twice, all honouring conditional GET; a Google News
+//!   sitemap each (`/<outlet>/news-sitemap.xml`), named by `robots.txt`
+//!   ([`Newsroom::news_sitemaps`]);
 //! - thirteen events ([`Catalog::events`]) over 1–7 September 2025, each told by two or
 //!   three outlets in their own words ([`Catalog::stories`]), among them the project's
 //!   two seed texts about Italy and Ukraine, a wire story reprinted word for word under

@@ -97,6 +97,7 @@ enum Resource {
     Article(usize),
     Feed(usize),
     Front(usize),
+    NewsSitemap(usize),
 }
 
 /// A handler's view: the site, and which outlets this listener serves.
@@ -178,6 +179,20 @@ impl Newsroom {
             .map(|(outlet, base)| NewsroomFeed {
                 outlet: outlet.name.to_owned(),
                 url: join(base, outlet.feed_path),
+            })
+            .collect()
+    }
+
+    /// Every outlet's Google News sitemap (the same shape as [`Newsroom::feeds`]), in
+    /// catalog order; each outlet's `robots.txt` names its own.
+    pub fn news_sitemaps(&self) -> Vec<NewsroomFeed> {
+        catalog()
+            .outlets
+            .iter()
+            .zip(&self.site.bases)
+            .map(|(outlet, base)| NewsroomFeed {
+                outlet: outlet.name.to_owned(),
+                url: join(base, &news_sitemap_path(outlet)),
             })
             .collect()
     }
@@ -322,6 +337,7 @@ fn routes() -> HashMap<String, Resource> {
     for (i, outlet) in catalog.outlets.iter().enumerate() {
         out.insert(route_key(outlet.feed_path), Resource::Feed(i));
         out.insert(route_key(&outlet.front_path()), Resource::Front(i));
+        out.insert(route_key(&news_sitemap_path(outlet)), Resource::NewsSitemap(i));
     }
     for (i, story) in catalog.stories.iter().enumerate() {
         if let Some(outlet) = catalog.outlet(story.outlet) {
@@ -329,6 +345,11 @@ fn routes() -> HashMap<String, Resource> {
         }
     }
     out
+}
+
+/// Where an outlet's Google News sitemap is served; `robots.txt` names it.
+fn news_sitemap_path(outlet: &Outlet) -> String {
+    format!("/{}/news-sitemap.xml", outlet.slug)
 }
 
 fn route_key(path: &str) -> String {
@@ -346,6 +367,9 @@ async fn serve_path(
         return StatusCode::METHOD_NOT_ALLOWED.into_response();
     }
     let site = &app.site;
+    if uri.path() == "/robots.txt" {
+        return robots_response(site, app.only_outlet);
+    }
     let Some(&resource) = site.routes.get(&route_key(uri.path())) else {
         return not_found();
     };
@@ -355,7 +379,7 @@ async fn serve_path(
         Resource::Article(s) => {
             catalog.outlets.iter().position(|o| o.slug == catalog.stories[s].outlet)
         }
-        Resource::Feed(i) | Resource::Front(i) => Some(i),
+        Resource::Feed(i) | Resource::Front(i) | Resource::NewsSitemap(i) => Some(i),
     };
     if app.only_outlet.is_some() && app.only_outlet != outlet_index {
         return not_found();
@@ -374,6 +398,7 @@ async fn serve_path(
             article_response(site, oi, outlet, story, days)
         }
         Resource::Feed(_) => feed_response(site, oi, outlet, days, &headers),
+        Resource::NewsSitemap(_) => news_sitemap_response(site, outlet, days),
         Resource::Front(_) => {
             let stories: Vec<Link> =
                 site.released_of(outlet, days).into_iter().map(|s| site.link(s)).collect();
@@ -384,6 +409,41 @@ async fn serve_path(
             Html(templates::render_front(&page)).into_response()
         }
     }
+}
+
+/// `robots.txt`: everything allowed, and the news sitemaps of the outlets this listener
+/// serves (one outlet on its own host, every outlet on the primary).
+fn robots_response(site: &Site, only_outlet: Option<usize>) -> Response {
+    let mut body = String::from("User-agent: *\nDisallow:\n");
+    for (i, outlet) in catalog().outlets.iter().enumerate() {
+        if only_outlet.is_none_or(|only| only == i) {
+            let _ = writeln!(body, "Sitemap: {}", join(&site.bases[i], &news_sitemap_path(outlet)));
+        }
+    }
+    ([(header::CONTENT_TYPE, "text/plain; charset=utf-8")], body).into_response()
+}
+
+/// An outlet's Google News sitemap: every released story with its publication date and
+/// title.
+fn news_sitemap_response(site: &Site, outlet: &Outlet, days: u32) -> Response {
+    let mut body = String::from(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\" xmlns:news=\"http://www.google.com/schemas/sitemap-news/0.9\">\n",
+    );
+    for story in site.released_of(outlet, days) {
+        let _ = writeln!(
+            body,
+            "<url><loc>{}</loc><news:news><news:publication><news:name>{}</news:name>\
+             <news:language>en</news:language></news:publication>\
+             <news:publication_date>{}</news:publication_date><news:title>{}</news:title>\
+             </news:news></url>",
+            templates::esc(site.article_url(story).as_str()),
+            templates::esc(outlet.name),
+            story.published.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+            templates::esc(story.title),
+        );
+    }
+    body.push_str("</urlset>\n");
+    ([(header::CONTENT_TYPE, "application/xml; charset=utf-8")], body).into_response()
 }
 
 fn article_response(

@@ -31,7 +31,10 @@ async fn robots_txt_and_refusals_are_served_as_set() {
     let client = client();
     let robots = format!("http://{}/robots.txt", newsroom.addr());
     let feed = newsroom.feeds()[0].url.clone();
-    assert_eq!(get(&client, &robots).await.status, 404, "no robots.txt by default");
+    let default = get(&client, &robots).await;
+    assert_eq!(default.status, 200);
+    assert!(default.text().contains("Disallow:\n"), "everything allowed by default");
+    assert!(!default.text().contains("Disallow: /"), "everything allowed by default");
 
     let refusal = Refusal { status: 429, count: 2, retry_after: Some("7".to_owned()) };
     let faults = HostFaults {

@@ -8,7 +8,8 @@
 //!
 //! [`run`] takes [`Settings`] (a [`Config`] file once checked), a [`Source`] and a cancellation token. The daemon
 //! (`Source::Feeds { once: false }`), the feed backfill (`once: true`) and the JSONL replay
-//! (`Source::Jsonl`) are the same function; only the source differs.
+//! (`Source::Jsonl`) and the sitemap backfill (`Source::Sitemaps`) are the same function;
+//! only the source differs.
 //!
 //! ```
 //! use std::path::Path;
@@ -26,6 +27,7 @@ mod jsonl;
 mod reorder;
 mod report;
 mod run;
+mod sitemaps;
 mod source;
 
 pub use config::{
@@ -35,4 +37,5 @@ pub use config::{
 pub use error::PipelineError;
 pub use report::RunReport;
 pub use run::run;
+pub use sitemaps::SitemapSource;
 pub use source::Source;

@@ -15,6 +15,7 @@ use tokio_util::sync::CancellationToken;
 use tracing::Instrument;
 
 use crate::config::Settings;
+use crate::sitemaps::{Outlets, sitemap_source};
 use crate::source::{Source, feed_schedule};
 use crate::{PipelineError, RunReport, jsonl, reorder};
 
@@ -64,6 +65,57 @@ pub async fn run(
                 read.unwrap_or(Err(PipelineError::Panicked { stage: Stage::Source }))
             });
         }
+        Source::Sitemaps(sitemaps) => {
+            let fetcher = Arc::new(Fetcher::new(&config.fetch)?);
+            let (pages_tx, pages_rx) = mpsc::channel(capacity);
+            let FeedInputs { states, known } = feeds;
+            let token = stop.clone();
+            let outlets = Outlets::of(&config.feeds);
+            if sitemaps.poll_feeds && !config.feeds.is_empty() {
+                // The config's feeds once, beside the sitemaps: one fetcher, so one set of
+                // per-host limits, and one page channel into extraction.
+                let (jobs_tx, jobs_rx) = mpsc::channel(capacity);
+                // Each feed is polled once: the next-poll notices are read and dropped.
+                let (reschedule_tx, reschedule_rx) = mpsc::unbounded_channel();
+                let (fetch, pages) = (Arc::clone(&fetcher), pages_tx.clone());
+                let fetch_known = known.clone();
+                let fetch_stop = token.clone();
+                stages.spawn(Stage::Fetch, async move {
+                    let run = chorus_fetch::run(
+                        Arc::clone(&fetch),
+                        jobs_rx,
+                        pages,
+                        checks_tx,
+                        fetch_known,
+                        reschedule_tx,
+                    );
+                    tokio::pin!(run);
+                    tokio::select! {
+                        report = &mut run => return Ok(report),
+                        // As for the feeds alone: a stopping run does not wait out
+                        // politeness.
+                        () = fetch_stop.cancelled() => fetch.stop_waiting(),
+                    }
+                    Ok(run.await)
+                });
+                let list = config.feeds.clone();
+                stages.spawn(Stage::Source, async move {
+                    let (polled, mut report) = tokio::join!(
+                        feed_schedule(list, states, true, jobs_tx, reschedule_rx, token.clone()),
+                        sitemap_source(fetcher, sitemaps, outlets, known, pages_tx, token.clone())
+                    );
+                    report.noted.insert("feeds".to_owned(), polled.sent);
+                    Ok(report)
+                });
+            } else {
+                // Pages come from sitemaps and lists only: no feed is checked.
+                drop(checks_tx);
+                stages.spawn(Stage::Source, async move {
+                    Ok(sitemap_source(fetcher, sitemaps, outlets, known, pages_tx, token).await)
+                });
+            }
+            spawn_extract(&mut stages, config, capacity, pages_rx, articles_tx);
+        }
     }
 
     stages.spawn(Stage::Dedup, async move {
@@ -110,7 +162,7 @@ struct Startup {
     store: Store,
     run_id: RunId,
     deduper: Deduper,
-    /// For a feed source only: what the fetch stage starts from.
+    /// For a feed or sitemap source only: what the fetch stage starts from.
     feeds: FeedInputs,
 }
 
@@ -145,6 +197,10 @@ impl Startup {
                 let known = store.known_urls(config.fetch.max_known_urls.get())?;
                 FeedInputs { states, known }
             }
+            Source::Sitemaps(_) => FeedInputs {
+                states: store.feed_states()?,
+                known: store.known_urls(config.fetch.max_known_urls.get())?,
+            },
             Source::Jsonl(_) => FeedInputs::default(),
         };
         Ok(Startup { writer_lock, store, run_id, deduper, feeds })
@@ -173,7 +229,6 @@ impl FeedStages {
         let fetcher = Arc::new(Fetcher::new(&config.fetch)?);
         let (jobs_tx, jobs_rx) = mpsc::channel(capacity);
         let (pages_tx, pages_rx) = mpsc::channel(capacity);
-        let (extracted_tx, extracted_rx) = mpsc::channel(capacity);
         // Unbounded, so the fetcher never waits on the source while the source waits on
         // the fetcher's job channel; the source keeps at most one job per feed in flight,
         // so it holds at most one reschedule per feed.
@@ -201,16 +256,28 @@ impl FeedStages {
             }
             Ok(run.await)
         });
-        let extract = config.extract.clone();
-        stages.spawn(Stage::Extract, async move {
-            Ok(chorus_extract::run(extract, pages_rx, extracted_tx).await)
-        });
-        let (hold, held) = (config.pipeline.reorder_window(), config.pipeline.reorder_articles());
-        stages.spawn(Stage::Reorder, async move {
-            Ok(reorder::run(extracted_rx, articles_tx, held, hold).await)
-        });
+        spawn_extract(stages, config, capacity, pages_rx, articles_tx);
         Ok(())
     }
+}
+
+/// Spawns the extract and reorder stages: downloaded pages in, articles out.
+fn spawn_extract(
+    stages: &mut Stages,
+    config: &Settings,
+    capacity: usize,
+    pages_rx: mpsc::Receiver<chorus_model::RawPage>,
+    articles_tx: mpsc::Sender<chorus_model::Article>,
+) {
+    let (extracted_tx, extracted_rx) = mpsc::channel(capacity);
+    let extract = config.extract.clone();
+    stages.spawn(Stage::Extract, async move {
+        Ok(chorus_extract::run(extract, pages_rx, extracted_tx).await)
+    });
+    let (hold, held) = (config.pipeline.reorder_window(), config.pipeline.reorder_articles());
+    stages.spawn(Stage::Reorder, async move {
+        Ok(reorder::run(extracted_rx, articles_tx, held, hold).await)
+    });
 }
 
 /// Rebuilds the deduplicator's window from the store, so an article arriving after a

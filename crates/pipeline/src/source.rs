@@ -12,6 +12,7 @@ use tokio::time::{Instant, sleep_until};
 use tokio_util::sync::CancellationToken;
 
 use crate::config::Feed;
+use crate::sitemaps::SitemapSource;
 
 /// Where a run's work comes from.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -24,6 +25,9 @@ pub enum Source {
     },
     /// Pre-extracted articles from a JSONL file, entering at the dedup stage in file order.
     Jsonl(PathBuf),
+    /// Pages listed by sitemaps (and the sitemap indexes under them) within a date window,
+    /// downloaded once each; the run ends when they are stored.
+    Sitemaps(SitemapSource),
 }
 
 impl Source {
@@ -33,6 +37,7 @@ impl Source {
             Source::Feeds { once: false } => RunKind::Daemon,
             Source::Feeds { once: true } => RunKind::Backfill,
             Source::Jsonl(_) => RunKind::Jsonl,
+            Source::Sitemaps(_) => RunKind::Backfill,
         }
     }
 }
