@@ -373,24 +373,28 @@ fn orchestrate(args: Args) {
         let m = run_child(me, mode, run_args, &farm.urls);
         let seen = farm.report();
         let rate = m.feeds as f64 / m.secs;
+        // Ratios to the baseline, to three places: a polite run is far below it.
         let ratio = rate / *base_rate.get_or_insert(rate);
         let verdict = if mode == "baseline" {
             "not applicable".to_owned()
         } else {
-            // One millisecond of slack: the farm logs when its handler starts, a little
-            // after the connection was made.
-            let gap_held = seen.min_gap_ms.is_none_or(|g| g + 1.0 >= run_args.gap_ms as f64);
+            // The gap is kept between the starts the poller reserves; the farm logs when its
+            // handler starts, after the connection, the request and a thread switch on a
+            // busy machine. A tenth of the gap is allowed for that delivery jitter; with no
+            // gap, requests to one host arrive within a millisecond of each other.
+            let slack = run_args.gap_ms as f64 / 10.0;
+            let gap_held = seen.min_gap_ms.is_none_or(|g| g + slack >= run_args.gap_ms as f64);
             let cap_held = seen.max_in_flight <= 2;
             held_all &= gap_held && cap_held;
             format!(
-                "gap {} (>= {} ms), concurrency {} (<= 2)",
+                "gap {} (>= {} ms less {slack:.0} ms of jitter), concurrency {} (<= 2)",
                 if gap_held { "held" } else { "BROKEN" },
                 run_args.gap_ms,
                 if cap_held { "held" } else { "BROKEN" },
             )
         };
         println!(
-            "{name:<16} {:>8} {rate:>12.1} {ratio:>8.2} {:>10.1} {:>14} {:>10}  {verdict}",
+            "{name:<16} {:>8} {rate:>12.1} {ratio:>8.3} {:>10.1} {:>14} {:>10}  {verdict}",
             m.failed,
             m.peak_rss_kb as f64 / 1024.0,
             seen.min_gap_ms.map_or("-".to_owned(), |g| format!("{g:.1}")),

@@ -15,7 +15,7 @@ use url::Url;
 use crate::config::FetchSettings;
 use crate::error::{FeedError, FetchError, Limits};
 use crate::feed::may_be_feed;
-use crate::guard::{AddressPolicy, GuardedResolver, redirect_policy};
+use crate::guard::{AddressPolicy, GuardedResolver};
 use crate::host::Hosts;
 
 /// Downloads feeds and article pages politely: every request carries the configured
@@ -78,13 +78,12 @@ impl Fetcher {
         let addresses =
             Arc::new(AddressPolicy::new(cfg.allow_private_networks, &cfg.allowed_networks));
         let resolver = GuardedResolver { policy: Arc::clone(&addresses) };
-        let redirects =
-            redirect_policy(Arc::clone(&addresses), cfg.max_redirects, cfg.max_url_bytes);
         let client = reqwest::Client::builder()
             .user_agent(cfg.user_agent.as_str())
             .connect_timeout(cfg.connect_timeout)
             .timeout(cfg.timeout)
-            .redirect(redirects)
+            // Followed hop by hop in `get` (see there), never inside the client.
+            .redirect(reqwest::redirect::Policy::none())
             .dns_resolver(resolver)
             .no_proxy()
             .gzip(true)
@@ -190,14 +189,31 @@ impl Fetcher {
             }
         }
 
-        let host_slot = self.host_slot(url).await?;
-        let response = match self.client.get(url.clone()).headers(headers).send().await {
-            Ok(response) => response,
-            Err(err) => {
-                let err = self.error(url, err);
-                host_slot.failed(&err);
-                return Err(err);
-            }
+        // Redirects are followed here, not inside the HTTP client, so that each hop waits
+        // for its host's turn (politeness), passes robots.txt, and is checked against the
+        // address rules, the URL length, loops and the redirect limit.
+        let mut current = url.clone();
+        let mut visited = vec![url.clone()];
+        let (response, host_slot) = loop {
+            let host_slot = self.host_slot(&current).await?;
+            let response =
+                match self.client.get(current.clone()).headers(headers.clone()).send().await {
+                    Ok(response) => response,
+                    Err(err) => {
+                        let err = self.error(url, err);
+                        host_slot.failed(&err);
+                        return Err(err);
+                    }
+                };
+            let Some(next) = redirect_target(&response, &current) else {
+                break (response, host_slot);
+            };
+            host_slot.succeeded();
+            // The slot is given back before the next hop waits for its own.
+            drop(host_slot);
+            self.next_hop(url, &visited, &next)?;
+            visited.push(next.clone());
+            current = next;
         };
         let status = response.status();
         let text =
@@ -248,6 +264,33 @@ impl Fetcher {
         Ok(out)
     }
 
+    /// Checks a redirect from `url`'s chain (`visited` so far) to `next`: not back to an
+    /// address already visited, not past the redirect limit, http(s), not too long, and to
+    /// an address the config allows. Errors name the address first asked for.
+    fn next_hop(&self, url: &Url, visited: &[Url], next: &Url) -> Result<(), FetchError> {
+        if visited.contains(next) {
+            return Err(FetchError::RedirectLoop { url: url.clone(), to: Box::new(next.clone()) });
+        }
+        if visited.len() > self.cfg.max_redirects {
+            return Err(FetchError::TooManyRedirects {
+                url: url.clone(),
+                limit: self.cfg.max_redirects,
+            });
+        }
+        if !matches!(next.scheme(), "http" | "https") {
+            return Err(FetchError::UnsupportedUrl { url: next.clone() });
+        }
+        self.addresses.before_sending(next, self.cfg.max_url_bytes).map_err(|err| match err {
+            FetchError::UrlTooLong { limit, .. } => {
+                FetchError::UrlTooLong { url: url.clone(), limit }
+            }
+            FetchError::Forbidden { addr, why, .. } => {
+                FetchError::Forbidden { url: url.clone(), addr, why }
+            }
+            other => other,
+        })
+    }
+
     /// Reads the body chunk by chunk, failing as soon as it would pass the cap, so no more
     /// than `max_body_bytes` is ever held. The chunks are decompressed already, so the cap
     /// is on the decoded size: a small compressed body that inflates past it fails too.
@@ -280,6 +323,16 @@ impl Fetcher {
     pub(crate) fn error(&self, url: &Url, err: reqwest::Error) -> FetchError {
         FetchError::from_reqwest(url, err, Limits::of(&self.cfg))
     }
+}
+
+/// Where a redirect answer sends the request next, if it is one (301, 302, 303, 307, 308
+/// with a `Location` that resolves against `from`).
+fn redirect_target(response: &reqwest::Response, from: &Url) -> Option<Url> {
+    if !matches!(response.status().as_u16(), 301 | 302 | 303 | 307 | 308) {
+        return None;
+    }
+    let location = response.headers().get(header::LOCATION)?.to_str().ok()?;
+    from.join(location).ok()
 }
 
 /// Appends `chunk`, growing `body` by doubling as `Vec` would, but never past `cap`, so

@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use url::Url;
 
-use crate::guard::{AddressKind, RedirectLoop, RedirectTooLong, Refusal};
+use crate::guard::{AddressKind, Refusal};
 
 /// A failed request, a refused page, or a feed that could not be read.
 ///
@@ -238,24 +238,17 @@ impl FetchError {
         }
     }
 
-    /// Sorts a reqwest error into the kinds above. `connect_secs` and `total_secs` are the
-    /// configured limits, so a timeout names the one that was hit; `max_url_bytes` is named
-    /// when a redirect target was too long.
+    /// Sorts a reqwest error into the kinds above. `limits` are the configured ones, so a
+    /// timeout names the one that was hit.
     pub(crate) fn from_reqwest(url: &Url, err: reqwest::Error, limits: Limits) -> FetchError {
-        let Limits { connect, total, max_redirects, max_url_bytes } = limits;
+        let Limits { connect, total, max_redirects } = limits;
         let url = url.clone();
-        // The address guard and the redirect policy report through reqwest: their own
-        // errors are somewhere down the chain.
+        // The address guard's resolver reports through reqwest: its own error is somewhere
+        // down the chain.
         let mut cause: Option<&(dyn std::error::Error + 'static)> = Some(&err);
         while let Some(e) = cause {
             if let Some(refusal) = e.downcast_ref::<Refusal>() {
                 return FetchError::Forbidden { url, addr: refusal.addr, why: refusal.kind };
-            }
-            if let Some(looped) = e.downcast_ref::<RedirectLoop>() {
-                return FetchError::RedirectLoop { url, to: Box::new(looped.to.clone()) };
-            }
-            if e.is::<RedirectTooLong>() {
-                return FetchError::UrlTooLong { url, limit: max_url_bytes };
             }
             cause = e.source();
         }
@@ -278,7 +271,6 @@ pub(crate) struct Limits {
     pub(crate) connect: Duration,
     pub(crate) total: Duration,
     pub(crate) max_redirects: usize,
-    pub(crate) max_url_bytes: usize,
 }
 
 impl Limits {
@@ -287,7 +279,6 @@ impl Limits {
             connect: cfg.connect_timeout,
             total: cfg.timeout,
             max_redirects: cfg.max_redirects,
-            max_url_bytes: cfg.max_url_bytes,
         }
     }
 }

@@ -117,8 +117,14 @@ struct Retry {
     feed: String,
 }
 
-/// A page queued behind the other pages of its host.
-struct Pending {
+/// A request queued behind the others of its host: a feed poll or a page download.
+enum Pending {
+    Poll(FeedJob),
+    Page(PendingPage),
+}
+
+/// A page to download.
+struct PendingPage {
     entry: FeedEntry,
     outlet: String,
     /// The feed that listed it.
@@ -150,12 +156,12 @@ struct Stage {
     attempts: RecentUrls<u32>,
     /// Feeds to read whole (not conditionally) at their next poll, for a page to retry.
     reread: HashSet<String>,
-    /// Pages waiting for their host (`host:port`) to have a place, by host.
+    /// Polls and pages waiting for their host (`host:port`) to have a place, by host.
     waiting: HashMap<String, VecDeque<Pending>>,
-    /// Page downloads running, by host.
+    /// Polls and page downloads running, by host.
     running: HashMap<String, usize>,
-    /// The host of each running page download, by task.
-    page_hosts: HashMap<Id, String>,
+    /// The host of each running poll or page download, by task.
+    task_hosts: HashMap<Id, String>,
 }
 
 impl Stage {
@@ -183,7 +189,7 @@ impl Stage {
             reread: HashSet::new(),
             waiting: HashMap::new(),
             running: HashMap::new(),
-            page_hosts: HashMap::new(),
+            task_hosts: HashMap::new(),
         }
     }
 
@@ -200,14 +206,12 @@ impl Stage {
         if self.reread.remove(job.feed.url.as_str()) {
             job.state.forget_validators();
         }
-        let slot = self.slot().await;
-        let fetcher = Arc::clone(&self.fetcher);
-        let poll = async move {
-            let report = fetcher.poll_report(&job).await;
-            drop(slot);
-            Done::Polled(Box::new(report), job.policy)
-        };
-        self.tasks.spawn(poll.in_current_span());
+        // Behind the host's other requests, like a page: polls of one host waiting out its
+        // gap must not hold every slot of the stage while other hosts wait (a backfill
+        // sends a config's feeds at once, often grouped by outlet).
+        let host = host_key(&job.feed.url);
+        self.waiting.entry(host.clone()).or_default().push_back(Pending::Poll(job));
+        self.dispatch(&host).await;
     }
 
     async fn finish(&mut self, done: Result<(Id, Done), JoinError>) {
@@ -219,8 +223,8 @@ impl Stage {
             Ok(Done::Polled(report, policy)) => self.queue_downloads(*report, policy).await,
             other => self.tally(other),
         }
-        // A page download ended (even by a panic): its host may start the next.
-        if let Some(host) = self.page_hosts.remove(&id) {
+        // A poll or download ended (even by a panic): its host may start the next.
+        if let Some(host) = self.task_hosts.remove(&id) {
             if let Some(running) = self.running.get_mut(&host) {
                 *running = running.saturating_sub(1);
                 if *running == 0 {
@@ -351,7 +355,8 @@ impl Stage {
         }
         for entry in new {
             let host = host_key(&entry.url);
-            let pending = Pending { entry, outlet: outlet.clone(), feed: feed.clone(), robots };
+            let page = PendingPage { entry, outlet: outlet.clone(), feed: feed.clone(), robots };
+            let pending = Pending::Page(page);
             self.waiting.entry(host.clone()).or_default().push_back(pending);
             self.dispatch(&host).await;
             if self.downstream_gone {
@@ -360,13 +365,14 @@ impl Stage {
         }
     }
 
-    /// Starts the waiting pages of `host` while it has fewer than `per_host_concurrency`
-    /// running, each taking a slot of the stage (waiting for one if none is free).
+    /// Starts the waiting polls and pages of `host`, in order, while it has fewer than
+    /// `per_host_concurrency` running, each taking a slot of the stage (waiting for one if
+    /// none is free).
     async fn dispatch(&mut self, host: &str) {
         let limit = self.fetcher.config().per_host_concurrency.get();
         while self.running.get(host).copied().unwrap_or(0) < limit {
             let Some(queue) = self.waiting.get_mut(host) else { return };
-            let Some(page) = queue.pop_front() else { return };
+            let Some(next) = queue.pop_front() else { return };
             if queue.is_empty() {
                 self.waiting.remove(host);
             }
@@ -375,13 +381,24 @@ impl Stage {
                 self.downstream_gone = true;
                 return;
             }
-            let Pending { entry, outlet, feed, robots } = page;
-            let span = tracing::debug_span!("page", url = %entry.url);
-            let (fetcher, pages) = (Arc::clone(&self.fetcher), self.pages.clone());
-            let task =
-                with_robots_policy(robots, download(fetcher, pages, outlet, feed, entry, slot));
-            let id = self.tasks.spawn(task.instrument(span)).id();
-            self.page_hosts.insert(id, host.to_owned());
+            let fetcher = Arc::clone(&self.fetcher);
+            let id = match next {
+                Pending::Poll(job) => {
+                    let poll = async move {
+                        let report = fetcher.poll_report(&job).await;
+                        drop(slot);
+                        Done::Polled(Box::new(report), job.policy)
+                    };
+                    self.tasks.spawn(poll.in_current_span()).id()
+                }
+                Pending::Page(PendingPage { entry, outlet, feed, robots }) => {
+                    let span = tracing::debug_span!("page", url = %entry.url);
+                    let pages = self.pages.clone();
+                    let download = download(fetcher, pages, outlet, feed, entry, slot);
+                    self.tasks.spawn(with_robots_policy(robots, download).instrument(span)).id()
+                }
+            };
+            self.task_hosts.insert(id, host.to_owned());
             *self.running.entry(host.to_owned()).or_default() += 1;
         }
     }
