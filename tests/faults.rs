@@ -14,13 +14,13 @@ const LIMIT: Duration = Duration::from_secs(120);
 
 /// The gap between request starts to one host: short, to keep the test quick, and long
 /// enough to tell from no gap at all.
-const GAP_MS: u64 = 300;
+const GAP_MS: u64 = 400;
 
 /// How much shorter than the gap two arrivals may be: the gap is kept between the starts
 /// the client reserves, and a request can spend a while on a busy machine between its
 /// start and its arrival (a new connection, a descheduled thread). Without a gap, the
 /// requests for one feed's pages arrive within a millisecond of each other.
-const JITTER_MS: u64 = 200;
+const JITTER_MS: u64 = 300;
 
 /// The hostile feeds, by the name the test gives them, and what their failure must say.
 /// An empty message: the feed must be read, not fail (the flaky one after two failures).
