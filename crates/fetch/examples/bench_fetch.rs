@@ -229,7 +229,7 @@ async fn chorus(feeds: &[Url], known: Vec<String>, args: Args) -> usize {
     let (page_tx, mut page_rx) = mpsc::channel(64);
     let (check_tx, mut check_rx) = mpsc::channel(64);
     // Each feed is polled once: the next-poll notices have no one to read them.
-    let (reschedule, _) = mpsc::unbounded_channel();
+    let (reschedule, _) = mpsc::channel(1);
     let stage =
         tokio::spawn(chorus_fetch::run(fetcher, job_rx, page_tx, check_tx, known, reschedule));
     let jobs: Vec<FeedJob> = feeds

@@ -48,11 +48,11 @@ use crate::schedule::{Observation, PollResult, next_poll};
 /// - Schedule: after each poll the stage decides when the feed is due next
 ///   ([`crate::schedule::next_poll`]: the server's hints, the entries' dates, the share of
 ///   known items, failures), puts it in the check (`next_poll`, and the history in
-///   `state`) and sends a [`Reschedule`] on `reschedule` for the source. That channel is
-///   unbounded so that the stage never waits on the source, which may itself be waiting
-///   to hand the stage a job; it is bounded in practice, since the source keeps at most
-///   one job per feed in flight and so at most one reschedule per feed is ever queued.
-///   A closed `reschedule` (a backfill's source is done) is fine.
+///   `state`) and sends a [`Reschedule`] on `reschedule` for the source, without waiting:
+///   the source may itself be waiting to hand the stage a job. Give `reschedule` one place
+///   per feed: the source keeps at most one job per feed in flight, so at most one
+///   reschedule per feed is ever queued and the channel is never full. A closed
+///   `reschedule` (a backfill's source is done) is fine.
 /// - Failures: a failed poll is a `Failed` check; a failed download is logged at WARN
 ///   and counted in the report's `dropped` by [`crate::FetchError::reason`]. Neither stops
 ///   the stage.
@@ -67,7 +67,7 @@ pub async fn run(
     pages: mpsc::Sender<RawPage>,
     checks: mpsc::Sender<FeedCheck>,
     known: impl IntoIterator<Item = String>,
-    reschedule: mpsc::UnboundedSender<Reschedule>,
+    reschedule: mpsc::Sender<Reschedule>,
 ) -> StageReport {
     let known = KnownUrls::new(known, fetcher.config().max_known_urls.get());
     let mut stage = Stage::new(fetcher, pages, checks, known, reschedule);
@@ -142,7 +142,7 @@ struct Stage {
     fetcher: Arc<Fetcher>,
     pages: mpsc::Sender<RawPage>,
     checks: mpsc::Sender<FeedCheck>,
-    reschedule: mpsc::UnboundedSender<Reschedule>,
+    reschedule: mpsc::Sender<Reschedule>,
     known: KnownUrls,
     states: HashMap<String, FeedState>,
     slots: Arc<Semaphore>,
@@ -170,7 +170,7 @@ impl Stage {
         pages: mpsc::Sender<RawPage>,
         checks: mpsc::Sender<FeedCheck>,
         known: KnownUrls,
-        reschedule: mpsc::UnboundedSender<Reschedule>,
+        reschedule: mpsc::Sender<Reschedule>,
     ) -> Stage {
         let slots = Arc::new(Semaphore::new(fetcher.config().concurrency.get()));
         Stage {
@@ -342,8 +342,12 @@ impl Stage {
         tracing::debug!(feed = %check.feed.url, after = ?next.after, reason = next.reason, "next poll");
         check.state.history = history;
         // The source may be gone (a backfill polls each feed once): nothing to reschedule.
-        let _ =
-            self.reschedule.send(Reschedule { feed: check.feed.url.clone(), after: next.after });
+        // It is never full: it holds one place per feed, and a feed has at most one poll
+        // in flight, so at most one word waiting.
+        let word = Reschedule { feed: check.feed.url.clone(), after: next.after };
+        if let Err(mpsc::error::TrySendError::Full(word)) = self.reschedule.try_send(word) {
+            tracing::error!(feed = %word.feed, "reschedule channel full; the feed will not be polled again this run");
+        }
         check.next_poll = Some(next);
         self.states.insert(check.feed.url.to_string(), check.state.clone());
         let outlet = check.feed.outlet.clone();

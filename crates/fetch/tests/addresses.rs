@@ -135,7 +135,7 @@ async fn a_feed_linking_to_a_private_address_gets_that_page_dropped() {
         pages_tx,
         checks_tx,
         HashSet::new(),
-        tokio::sync::mpsc::unbounded_channel().0,
+        tokio::sync::mpsc::channel(1).0,
     ));
     jobs_tx.send(util::job(feed_host.url("/feed.xml"), FeedState::default())).await.unwrap();
     drop(jobs_tx);

@@ -128,7 +128,7 @@ async fn run_stage(
         pages_tx,
         checks_tx,
         HashSet::new(),
-        tokio::sync::mpsc::unbounded_channel().0,
+        tokio::sync::mpsc::channel(1).0,
     ));
     for job in jobs {
         jobs_tx.send(job).await.expect("the stage takes jobs");
@@ -311,7 +311,7 @@ async fn a_spaced_out_host_does_not_hold_the_stage_from_other_hosts() {
         pages_tx,
         checks_tx,
         HashSet::new(),
-        tokio::sync::mpsc::unbounded_channel().0,
+        tokio::sync::mpsc::channel(1).0,
     ));
     let drain = tokio::spawn(async move { while pages_rx.recv().await.is_some() {} });
 

@@ -86,7 +86,7 @@ async fn stage_polls(
     let (jobs_tx, jobs_rx) = mpsc::channel(4);
     let (pages_tx, mut pages_rx) = mpsc::channel(64);
     let (checks_tx, mut checks_rx) = mpsc::channel(16);
-    let (word_tx, mut word_rx) = mpsc::unbounded_channel();
+    let (word_tx, mut word_rx) = mpsc::channel(1);
     let stage = tokio::spawn(chorus_fetch::run(
         fetcher,
         jobs_rx,

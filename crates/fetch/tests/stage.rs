@@ -26,7 +26,7 @@ fn start(cfg: &FetchConfig, page_capacity: usize, known: HashSet<String>) -> Run
     let (checks_tx, checks_rx) = mpsc::channel(16);
     let fetcher = Arc::new(util::fetcher(cfg));
     // Nobody listens for reschedules here, as in a backfill: the stage must not mind.
-    let (reschedule_tx, _) = mpsc::unbounded_channel::<Reschedule>();
+    let (reschedule_tx, _) = mpsc::channel::<Reschedule>(1);
     let stage = tokio::spawn(chorus_fetch::run(
         fetcher,
         jobs_rx,

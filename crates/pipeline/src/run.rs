@@ -76,7 +76,7 @@ pub async fn run(
                 // per-host limits, and one page channel into extraction.
                 let (jobs_tx, jobs_rx) = mpsc::channel(capacity);
                 // Each feed is polled once: the next-poll notices are read and dropped.
-                let (reschedule_tx, reschedule_rx) = mpsc::unbounded_channel();
+                let (reschedule_tx, reschedule_rx) = mpsc::channel(config.feeds.len().max(1));
                 let (fetch, pages) = (Arc::clone(&fetcher), pages_tx.clone());
                 let fetch_known = known.clone();
                 let fetch_stop = token.clone();
@@ -229,10 +229,10 @@ impl FeedStages {
         let fetcher = Arc::new(Fetcher::new(&config.fetch)?);
         let (jobs_tx, jobs_rx) = mpsc::channel(capacity);
         let (pages_tx, pages_rx) = mpsc::channel(capacity);
-        // Unbounded, so the fetcher never waits on the source while the source waits on
-        // the fetcher's job channel; the source keeps at most one job per feed in flight,
-        // so it holds at most one reschedule per feed.
-        let (reschedule_tx, reschedule_rx) = mpsc::unbounded_channel();
+        // One place per feed: the source keeps at most one job per feed in flight, so at
+        // most one reschedule per feed is ever waiting, and the fetcher never waits on the
+        // source (which may itself be waiting on the fetcher's job channel).
+        let (reschedule_tx, reschedule_rx) = mpsc::channel(config.feeds.len().max(1));
         let feeds = config.feeds.clone();
         let fetch_stop = stop.clone();
         stages.spawn(Stage::Source, async move {

@@ -56,7 +56,7 @@ pub(crate) async fn feed_schedule(
     mut states: HashMap<String, FeedState>,
     once: bool,
     jobs: mpsc::Sender<FeedJob>,
-    mut reschedule: mpsc::UnboundedReceiver<Reschedule>,
+    mut reschedule: mpsc::Receiver<Reschedule>,
     shutdown: CancellationToken,
 ) -> StageReport {
     let mut report = StageReport::new(Stage::Source);
@@ -175,7 +175,8 @@ mod tests {
         after: impl Fn(usize, usize) -> Duration,
     ) -> Vec<(usize, Duration)> {
         let (tx, mut rx) = mpsc::channel(16);
-        let (word_tx, word_rx) = mpsc::unbounded_channel();
+        // One place per feed, as the pipeline gives it.
+        let (word_tx, word_rx) = mpsc::channel(feeds.len().max(1));
         let shutdown = CancellationToken::new();
         let start = Instant::now();
         let schedule =
@@ -190,7 +191,7 @@ mod tests {
             let feed = index(&job);
             let nth = jobs.iter().filter(|(f, _)| *f == feed).count();
             jobs.push((feed, at));
-            word_tx.send(Reschedule { feed: job.feed.url, after: after(feed, nth) }).unwrap();
+            word_tx.try_send(Reschedule { feed: job.feed.url, after: after(feed, nth) }).unwrap();
         }
         shutdown.cancel();
         schedule.await.unwrap();
@@ -204,8 +205,8 @@ mod tests {
     }
 
     /// Reschedules nobody will send.
-    fn silent() -> mpsc::UnboundedReceiver<Reschedule> {
-        let (tx, rx) = mpsc::unbounded_channel();
+    fn silent() -> mpsc::Receiver<Reschedule> {
+        let (tx, rx) = mpsc::channel(1);
         std::mem::forget(tx);
         rx
     }
@@ -236,7 +237,7 @@ mod tests {
     #[tokio::test(start_paused = true)]
     async fn a_feed_is_not_sent_again_until_the_fetcher_has_answered() {
         let (tx, mut rx) = mpsc::channel(16);
-        let (_word_tx, word_rx) = mpsc::unbounded_channel::<Reschedule>();
+        let (_word_tx, word_rx) = mpsc::channel::<Reschedule>(1);
         let shutdown = CancellationToken::new();
         let schedule = tokio::spawn(feed_schedule(
             feeds(&[1]),
