@@ -1,29 +1,62 @@
 #!/usr/bin/env bash
-# Extraction quality and speed on the shared dev set: F1/P/R from the benchmark's scorer,
-# pages/s and MB/s for the whole `chorus extract --html-dir` run (charset decoding included).
+# Extraction quality and speed on the shared dev sets (`dev/`, then `dragnet/`): F1/P/R from
+# the benchmark's scorer, pages/s and MB/s for the whole `chorus extract --html-dir` run
+# (charset decoding included), and per set a list of the pages scoring below F1 0.8 (ids and
+# figures only, never page text) in target/bench-extract/SET-below-0.8.tsv.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 SHARED=${1:-../shared}
-DEV=$SHARED/bench/extract/dev
-if [ ! -d "$DEV/html" ]; then
-  echo "no extraction benchmark at $DEV: skipping (set SHARED=path to run it)"
+BENCH=$SHARED/bench/extract
+if [ ! -d "$BENCH/dev/html" ]; then
+  echo "no extraction benchmark at $BENCH/dev: skipping (set SHARED=path to run it)"
   exit 0
 fi
 cargo build --quiet --release --bin chorus
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
-pages=$(ls "$DEV"/html/*.html* | wc -l)
-bytes=$(for f in "$DEV"/html/*.html.gz; do gzip -dc "$f"; done | wc -c)
-start=$(date +%s.%N)
+report=target/bench-extract
+mkdir -p "$report"
 # One core, pinned when taskset is there, so the figure is per core.
 pin=()
 command -v taskset >/dev/null && pin=(taskset -c 0)
-"${pin[@]}" target/release/chorus extract --html-dir "$DEV/html" --out "$out/pred.json" --jobs 1
-end=$(date +%s.%N)
-python3 "$SHARED/bench/extract/score.py" --gt "$DEV/ground-truth.json" "$out/pred.json"
-python3 - "$start" "$end" "$pages" "$bytes" <<'PY'
+for set in dev dragnet; do
+  dir=$BENCH/$set
+  [ -d "$dir/html" ] || continue
+  echo "== extract/$set"
+  pages=$(ls "$dir"/html/*.html* | wc -l)
+  bytes=$(for f in "$dir"/html/*.html.gz; do gzip -dc "$f"; done | wc -c)
+  start=$(date +%s.%N)
+  "${pin[@]}" target/release/chorus extract --html-dir "$dir/html" --out "$out/$set.json" --jobs 1
+  end=$(date +%s.%N)
+  python3 "$BENCH/score.py" --gt "$dir/ground-truth.json" "$out/$set.json"
+  python3 - "$start" "$end" "$pages" "$bytes" <<'PY'
 import sys
 start, end, pages, size = float(sys.argv[1]), float(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4])
 secs = end - start
 print(f"speed: {pages / secs:.0f} pages/s, {size / secs / 1e6:.1f} MB/s (one thread, {pages} pages, {size / 1e6:.1f} MB, {secs:.2f} s incl. process start)")
 PY
+  python3 - "$BENCH" "$dir/ground-truth.json" "$out/$set.json" "$report/$set-below-0.8.tsv" <<'PY'
+# The pages where extraction fails, by the scorer's own per-page counts.
+import json, sys
+sys.path.insert(0, sys.argv[1])
+from score import doc_counts
+gt, pred = json.load(open(sys.argv[2])), json.load(open(sys.argv[3]))
+rows = []
+for page in sorted(gt):
+    truth = (gt[page] or {}).get("articleBody") or ""
+    got = ((pred.get(page) or {}).get("articleBody")) or ""
+    tp, fp, fn, _ = doc_counts(truth, got)
+    p = tp / (tp + fp) if tp + fp else 0.0
+    r = tp / (tp + fn) if tp + fn else 0.0
+    f1 = 2 * p * r / (p + r) if p + r else 0.0
+    if f1 < 0.8:
+        rows.append((f1, page, p, r, "empty" if not got.strip() else ""))
+rows.sort()
+with open(sys.argv[4], "w") as f:
+    f.write("page\tf1\tprecision\trecall\tnote\n")
+    for f1, page, p, r, note in rows:
+        f.write(f"{page}\t{f1:.3f}\t{p:.3f}\t{r:.3f}\t{note}\n")
+empty = sum(1 for row in rows if row[4])
+print(f"below F1 0.8: {len(rows)} pages ({empty} empty), listed in {sys.argv[4]}")
+PY
+done
