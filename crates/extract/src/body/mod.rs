@@ -90,9 +90,20 @@ pub(crate) fn extract(doc: &Doc, titles: &[&str]) -> Body {
     if doc.elems.is_empty() || doc.blocks.is_empty() {
         return body;
     }
-    let page = score::Page::analyse(doc);
-    if let Some(container) = page.container(doc) {
-        let (text, first_block) = emit::text(doc, &page, container, titles);
+    let read = |trust_hints: bool| {
+        let page = score::Page::analyse(doc, trust_hints);
+        page.container(doc).map(|container| emit::text(doc, &page, container, titles))
+    };
+    let mut found = read(true);
+    // Names are the noisiest signal: a blog platform's post wrapper called `widget`, a
+    // post classed `author-jane` or `category-advertising`, can make every paragraph read
+    // as furniture. When the names leave nothing while the page has prose, read it again
+    // by its text alone rather than return an empty article.
+    let empty = found.as_ref().is_none_or(|(text, _)| text.trim().is_empty());
+    if empty && doc.blocks.iter().any(|b| kind(doc, b) == Kind::Prose) {
+        found = read(false);
+    }
+    if let Some((text, first_block)) = found {
         body.text = text;
         body.first_block = first_block;
     }
@@ -138,6 +149,20 @@ mod tests {
         let brief =
             format!("<div class=\"widget-area\"><p>{P}</p></div><nav><a href=/>Home</a></nav>");
         assert_eq!(text(&brief), P);
+    }
+
+    #[test]
+    fn when_names_leave_nothing_the_text_decides() {
+        // Every paragraph sits in boxes whose names say furniture (comments never wrap an
+        // article, so no wrapper rule saves them): the names would leave the page empty.
+        let html = format!(
+            "<nav><a href=/>Home</a> <a href=/about>About</a></nav>\
+             <div class=\"comments-widget\"><div class=\"comment-body\"><p>{P}</p><p>{P}</p></div></div>\
+             <div class=\"sidebar\"><a href=/a>One</a><a href=/b>Two</a></div>"
+        );
+        assert_eq!(text(&html), [P, P].join("\n\n"));
+        // A page with no prose anywhere stays empty.
+        assert_eq!(text("<nav><a href=/>Home</a> <a href=/x>Archive</a></nav>"), "");
     }
 
     #[test]

@@ -46,7 +46,9 @@ pub(super) struct Page {
 }
 
 impl Page {
-    pub(super) fn analyse(doc: &Doc) -> Page {
+    /// Judges the page. With `trust_hints` off, class and id names are not read at all:
+    /// the container is found by prose and links alone (see [`super::extract`]).
+    pub(super) fn analyse(doc: &Doc, trust_hints: bool) -> Page {
         let n = doc.elems.len();
         let kinds: Vec<Kind> = doc.blocks.iter().map(|b| kind(doc, b)).collect();
 
@@ -77,7 +79,11 @@ impl Page {
         let mut strong = vec![false; n];
         let mut weak = vec![false; n];
         for (i, e) in doc.elems.iter().enumerate() {
-            if e.hint & hints::BOILERPLATE == 0 || e.hint & hints::CONTENT != 0 || holds_title[i] {
+            if !trust_hints
+                || e.hint & hints::BOILERPLATE == 0
+                || e.hint & hints::CONTENT != 0
+                || holds_title[i]
+            {
                 continue;
             }
             let share = doc.sum(&prose, i) as f64 / page_prose;
