@@ -61,6 +61,19 @@ fn is_taxonomy(name: &str) -> bool {
     if ["tag-", "category-", "format-", "status-", "type-"].iter().any(|p| lower(p)) {
         return true;
     }
+    // Typepad's `entry-category-…`, `entry-author-…`, `entry-tag-…` on the post itself.
+    if ["entry-category-", "entry-author-", "entry-tag-"].iter().any(|p| lower(p)) {
+        return true;
+    }
+    // WordPress's `author-NAME` on the post: the author's name, not an author box, unless
+    // what follows names one (`author-bio`, `author-box`).
+    if lower("author-") {
+        let rest = name.as_bytes()["author-".len()..].to_ascii_lowercase();
+        let furniture = rest.len() <= 24 && word(&rest) != 0
+            || [b"box".as_slice(), b"info", b"details", b"avatar", b"name", b"link", b"meta"]
+                .contains(&rest.as_slice());
+        return !furniture;
+    }
     ["post-", "postid-"]
         .iter()
         .any(|p| lower(p) && name.as_bytes().get(p.len()).is_some_and(u8::is_ascii_digit))
@@ -233,6 +246,15 @@ mod tests {
         // Regression: a class of non-ASCII letters was sliced inside a character.
         assert_eq!(from_names("ééé nav"), STRONG);
         assert_eq!(from_names("post-123 tag-social-media category-comment"), 0);
+        // The post's own classes on WordPress and Typepad name its author and category.
+        assert_eq!(
+            from_names("post hentry author-jane-doe entry-author-jdoe entry-category-advertising"),
+            0
+        );
+        // An author box named after its author is still one.
+        assert_ne!(from_names("author-bio") & BIO, 0);
+        assert_ne!(from_names("author-box") & BYLINE, 0);
+        assert_ne!(from_names("author-name") & BYLINE, 0);
     }
 
     #[test]
