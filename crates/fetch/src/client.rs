@@ -242,10 +242,10 @@ impl Fetcher {
         if !status.is_success() {
             return Err(host_slot.refused(url, status.as_u16(), response.headers()));
         }
-        host_slot.succeeded();
         if want == Want::Page
             && let Some(content_type) = out.content_type.as_deref().filter(|ct| !may_be_html(ct))
         {
+            host_slot.succeeded();
             return Err(FetchError::NotHtml {
                 url: url.clone(),
                 content_type: content_type.to_owned(),
@@ -255,13 +255,25 @@ impl Fetcher {
             && let Some(content_type) = out.content_type.as_deref().filter(|ct| !may_be_feed(ct))
         {
             let found = format!("a response of type {content_type}");
+            host_slot.succeeded();
             return Err(FetchError::Feed {
                 url: url.clone(),
                 source: FeedError::NotAFeed { found },
             });
         }
-        out.body = self.read_body(url, response).await?;
-        Ok(out)
+        // The host has answered well only once the body is in: a server that sends its
+        // headers and then stalls is failing, and its backoff must grow.
+        match self.read_body(url, response).await {
+            Ok(body) => {
+                host_slot.succeeded();
+                out.body = body;
+                Ok(out)
+            }
+            Err(err) => {
+                host_slot.failed(&err);
+                Err(err)
+            }
+        }
     }
 
     /// Checks a redirect from `url`'s chain (`visited` so far) to `next`: not back to an

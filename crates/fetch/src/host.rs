@@ -117,8 +117,17 @@ impl Hosts {
     fn get(&self, url: &Url, concurrency: usize) -> Arc<Host> {
         let mut hosts = self.map.lock().unwrap_or_else(PoisonError::into_inner);
         if hosts.len() >= MAX_IDLE_HOSTS {
-            // A host only this map refers to has no request in flight or waiting.
-            hosts.retain(|_, h| Arc::strong_count(h) > 1);
+            // A host only this map refers to has no request in flight or waiting; it is
+            // forgotten unless its pace still holds something back (a gap, a pause, a
+            // backoff), which forgetting would undo.
+            let now = Instant::now();
+            hosts.retain(|_, h| {
+                let pace = h.pace();
+                Arc::strong_count(h) > 1
+                    || pace.next_start > now
+                    || pace.paused_until > now
+                    || pace.failures > 0
+            });
         }
         let now = Instant::now();
         Arc::clone(hosts.entry(host_key(url)).or_insert_with(|| {

@@ -159,6 +159,11 @@ impl Fetcher {
             return Ok(Polled::Fetched(state, doc.entries, doc.skipped));
         }
         let (entries, skipped) = self.follow_index(&doc.sitemaps).await?;
+        // An index can stay the same while its children change (a static index over a news
+        // sitemap rewritten every few minutes): its own validators and hash say nothing
+        // about them, so none are kept, and each poll reads the index and its children.
+        let mut state = state;
+        state.forget_validators();
         Ok(Polled::Fetched(state, entries, doc.skipped + skipped))
     }
 

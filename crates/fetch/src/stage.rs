@@ -162,6 +162,10 @@ struct Stage {
     running: HashMap<String, usize>,
     /// The host of each running poll or page download, by task.
     task_hosts: HashMap<Id, String>,
+    /// The feed of each running page download, by task.
+    task_feeds: HashMap<Id, String>,
+    /// Pages queued or running, by the feed that listed them.
+    outstanding: HashMap<String, usize>,
 }
 
 impl Stage {
@@ -190,6 +194,8 @@ impl Stage {
             waiting: HashMap::new(),
             running: HashMap::new(),
             task_hosts: HashMap::new(),
+            task_feeds: HashMap::new(),
+            outstanding: HashMap::new(),
         }
     }
 
@@ -222,6 +228,14 @@ impl Stage {
         match done.map(|(_, done)| done) {
             Ok(Done::Polled(report, policy)) => self.queue_downloads(*report, policy).await,
             other => self.tally(other),
+        }
+        if let Some(feed) = self.task_feeds.remove(&id)
+            && let Some(left) = self.outstanding.get_mut(&feed)
+        {
+            *left = left.saturating_sub(1);
+            if *left == 0 {
+                self.outstanding.remove(&feed);
+            }
         }
         // A poll or download ended (even by a panic): its host may start the next.
         if let Some(host) = self.task_hosts.remove(&id) {
@@ -350,6 +364,14 @@ impl Stage {
         }
         check.next_poll = Some(next);
         self.states.insert(check.feed.url.to_string(), check.state.clone());
+        // The store keeps the validators only of a feed with no page still to download:
+        // a run that ends (a signal, a backfill's last poll) before those pages are stored
+        // must not meet a 304 next time, or the entries are never listed again. The next
+        // run reads such a feed in full once; the pages it already has are skipped.
+        let feed_key = check.feed.url.to_string();
+        if !new.is_empty() || self.outstanding.contains_key(&feed_key) {
+            check.state.forget_validators();
+        }
         let outlet = check.feed.outlet.clone();
         let feed = check.feed.url.to_string();
         let robots = check.feed.respect_robots;
@@ -359,6 +381,7 @@ impl Stage {
         }
         for entry in new {
             let host = host_key(&entry.url);
+            *self.outstanding.entry(feed.clone()).or_default() += 1;
             let page = PendingPage { entry, outlet: outlet.clone(), feed: feed.clone(), robots };
             let pending = Pending::Page(page);
             self.waiting.entry(host.clone()).or_default().push_back(pending);
@@ -398,8 +421,14 @@ impl Stage {
                 Pending::Page(PendingPage { entry, outlet, feed, robots }) => {
                     let span = tracing::debug_span!("page", url = %entry.url);
                     let pages = self.pages.clone();
+                    let listed_by = feed.clone();
                     let download = download(fetcher, pages, outlet, feed, entry, slot);
-                    self.tasks.spawn(with_robots_policy(robots, download).instrument(span)).id()
+                    let id = self
+                        .tasks
+                        .spawn(with_robots_policy(robots, download).instrument(span))
+                        .id();
+                    self.task_feeds.insert(id, listed_by);
+                    id
                 }
             };
             self.task_hosts.insert(id, host.to_owned());

@@ -317,3 +317,33 @@ async fn a_cut_off_feed_keeps_the_items_before_the_cut() {
     assert_eq!(check.outcome, FeedOutcome::Fetched { entries: 1, new_entries: 0 });
     assert_eq!(urls(&entries), [server.url("/kept").to_string()]);
 }
+
+/// An index that stays the same while its child changes: the child's new entries are read,
+/// since an index's own validators and hash say nothing about its children.
+#[tokio::test]
+async fn an_unchanged_sitemap_index_still_shows_its_childs_new_entries() {
+    let server = TestServer::start().await;
+    let index = format!(
+        "<sitemapindex xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\
+         <sitemap><loc>{}</loc></sitemap></sitemapindex>",
+        server.url("/news.xml")
+    );
+    server.route(
+        "/index.xml",
+        Route::Conditional { etag: Some("\"idx\""), last_modified: None, body: index.into_bytes() },
+    );
+    let urlset = |paths: &[&str]| {
+        let urls: String =
+            paths.iter().map(|p| format!("<url><loc>{}</loc></url>", server.url(p))).collect();
+        format!("<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">{urls}</urlset>")
+    };
+    server.route("/news.xml", Route::ok("application/xml", urlset(&["/a/1"])));
+    let fetcher = util::fetcher(&util::config());
+    let (first, entries) =
+        fetcher.poll_feed(&util::job(server.url("/index.xml"), FeedState::default())).await;
+    assert_eq!(urls(&entries), [server.url("/a/1").to_string()]);
+
+    server.route("/news.xml", Route::ok("application/xml", urlset(&["/a/2", "/a/1"])));
+    let (_, entries) = fetcher.poll_feed(&util::job(server.url("/index.xml"), first.state)).await;
+    assert_eq!(urls(&entries), [server.url("/a/2").to_string(), server.url("/a/1").to_string()]);
+}
