@@ -29,7 +29,7 @@ use crate::host::Hosts;
 pub struct Fetcher {
     pub(crate) client: reqwest::Client,
     pub(crate) cfg: FetchSettings,
-    addresses: Arc<AddressPolicy>,
+    pub(crate) addresses: Arc<AddressPolicy>,
     pub(crate) hosts: Hosts,
     /// Cancelled by [`Fetcher::stop_waiting`].
     pub(crate) stopping: CancellationToken,
@@ -339,7 +339,7 @@ impl Fetcher {
 
 /// Where a redirect answer sends the request next, if it is one (301, 302, 303, 307, 308
 /// with a `Location` that resolves against `from`).
-fn redirect_target(response: &reqwest::Response, from: &Url) -> Option<Url> {
+pub(crate) fn redirect_target(response: &reqwest::Response, from: &Url) -> Option<Url> {
     if !matches!(response.status().as_u16(), 301 | 302 | 303 | 307 | 308) {
         return None;
     }

@@ -49,6 +49,9 @@ pub(crate) const ROBOTS_TTL: Duration = Duration::from_secs(24 * 3600);
 /// minute at most; news pages go stale faster than a longer delay allows.
 pub(crate) const MAX_CRAWL_DELAY: Duration = Duration::from_secs(60);
 
+/// Redirects followed to reach a robots.txt (RFC 9309 asks for at least five).
+const MAX_ROBOTS_REDIRECTS: usize = 5;
+
 /// The longest pause a `Retry-After` can impose.
 pub(crate) const MAX_PAUSE: Duration = Duration::from_secs(3600);
 
@@ -234,15 +237,36 @@ impl Fetcher {
         url.set_path("/robots.txt");
         url.set_query(None);
         url.set_fragment(None);
-        let slot = self.take_slot(Arc::clone(host), &url).await?;
-        let response = match self.client.get(url.clone()).send().await {
-            Ok(response) => response,
-            Err(err) if err.is_redirect() => return Ok(Robots::allow_all()),
-            Err(err) => {
-                let err = self.error(&url, err);
-                slot.failed(&err);
-                return Err(err);
+        let mut visited = vec![url.clone()];
+        let mut slot = self.take_slot(Arc::clone(host), &url).await?;
+        // Redirects are followed as RFC 9309 asks (five hops at least), each hop paced on
+        // its own host and checked against the address rules; one that cannot be followed
+        // leaves the host without rules.
+        let response = loop {
+            let response = match self.client.get(url.clone()).send().await {
+                Ok(response) => response,
+                Err(err) => {
+                    let err = self.error(&url, err);
+                    slot.failed(&err);
+                    return Err(err);
+                }
+            };
+            let Some(next) = crate::client::redirect_target(&response, &url) else {
+                break response;
+            };
+            slot.succeeded();
+            let followable = visited.len() <= MAX_ROBOTS_REDIRECTS
+                && !visited.contains(&next)
+                && matches!(next.scheme(), "http" | "https")
+                && self.addresses.before_sending(&next, self.cfg.max_url_bytes).is_ok();
+            if !followable {
+                tracing::debug!(%url, to = %next, "robots.txt redirect not followed; all allowed");
+                return Ok(Robots::allow_all());
             }
+            visited.push(next.clone());
+            url = next;
+            let next_host = self.hosts.get(&url, self.cfg.per_host_concurrency.get());
+            slot = self.take_slot(next_host, &url).await?;
         };
         let status = response.status();
         if status == StatusCode::TOO_MANY_REQUESTS || status.is_server_error() {
@@ -257,7 +281,14 @@ impl Fetcher {
         let mut body = Vec::new();
         let mut stream = response.bytes_stream();
         while let Some(chunk) = stream.next().await {
-            let chunk = chunk.map_err(|e| self.error(&url, e))?;
+            let chunk = match chunk {
+                Ok(chunk) => chunk,
+                Err(err) => {
+                    let err = self.error(&url, err);
+                    slot.failed(&err);
+                    return Err(err);
+                }
+            };
             let room = MAX_ROBOTS_BYTES - body.len();
             body.extend_from_slice(&chunk[..chunk.len().min(room)]);
             if body.len() >= MAX_ROBOTS_BYTES {

@@ -20,7 +20,7 @@ use futures_util::future::join_all;
 use tokio::sync::mpsc;
 use url::Url;
 
-use crate::util;
+use crate::util::{self, Route, TestServer};
 
 /// How much earlier than the fetcher's gap a request may be logged (see the module docs).
 const SLACK: Duration = Duration::from_millis(60);
@@ -340,4 +340,26 @@ async fn a_spaced_out_host_does_not_hold_the_stage_from_other_hosts() {
         log_b[0].at < log_a[1].at,
         "B's first page waited behind A's queue: {log_b:?} {log_a:?}"
     );
+}
+
+/// A robots.txt that redirects (to the site's other host, say) is followed, as RFC 9309
+/// asks, and its rules hold for the host that was asked.
+#[tokio::test]
+async fn a_redirected_robots_txt_is_followed() {
+    let rules = TestServer::start().await;
+    rules.route(
+        "/robots.txt",
+        Route::ok("text/plain", "User-agent: *\nDisallow: /private\n".to_owned()),
+    );
+    let site = TestServer::start().await;
+    site.route("/robots.txt", Route::Redirect(rules.url("/robots.txt").to_string()));
+    site.route("/private/a", Route::ok("text/html", "<p>secret</p>".to_owned()));
+    site.route("/public/a", Route::ok("text/html", "<p>open</p>".to_owned()));
+    let fetcher = util::fetcher(&config(0, true));
+
+    let refused = fetcher.fetch_page(&site.url("/private/a"), "Site", None).await;
+    assert_eq!(refused.unwrap_err().reason(), "robots_disallowed");
+    assert!(fetcher.fetch_page(&site.url("/public/a"), "Site", None).await.is_ok());
+    assert_eq!(rules.stats.hits("/robots.txt"), 1);
+    assert_eq!(site.stats.hits("/private/a"), 0, "a disallowed page is never asked for");
 }
