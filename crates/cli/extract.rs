@@ -8,7 +8,7 @@ use std::sync::Mutex;
 
 use anyhow::Context;
 use chorus_extract::{ExtractSettings, extract as extract_page, extract_html};
-use chorus_fetch::{FetchError, FetchSettings, Fetcher};
+use chorus_fetch::{FetchSettings, Fetcher};
 use chorus_model::Article;
 use serde::Serialize;
 use url::Url;
@@ -100,15 +100,9 @@ fn download_and_extract(
     let fetcher = Fetcher::new(fetch)?;
     let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
     let outlet = url.host_str().unwrap_or_default();
-    let page = match runtime.block_on(fetcher.fetch_page(url, outlet, None)) {
-        Ok(page) => page,
-        // The message names the address and the key; say where the key goes.
-        Err(err @ FetchError::Forbidden { .. }) => anyhow::bail!(
-            "downloading {url}: {err}\n(to download from your own network, pass --config FILE \
-             with `allow_private_networks = true` or `allowed_networks = [...]` under [fetch])"
-        ),
-        Err(err) => return Err(err).with_context(|| format!("downloading {url}")),
-    };
+    let page = runtime
+        .block_on(fetcher.fetch_page(url, outlet, None))
+        .map_err(|err| crate::output::fetch_error("downloading", url, err))?;
     extract_page(&page, cfg).with_context(|| format!("extracting {url}"))
 }
 

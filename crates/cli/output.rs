@@ -70,6 +70,23 @@ pub(crate) fn wrap(text: &str, width: usize, indent: &str) -> String {
 }
 
 /// True when the error is a closed stdout (`chorus export | head`), which is not a failure.
+/// A failed download as the user should read it: `doing` ("downloading", "reading")
+/// `url`, the fetcher's reason, and for an address refused as private, where the key that
+/// allows it goes (the reason names the key).
+pub(crate) fn fetch_error(
+    doing: &str,
+    url: &url::Url,
+    err: chorus_fetch::FetchError,
+) -> anyhow::Error {
+    match err {
+        err @ chorus_fetch::FetchError::Forbidden { .. } => anyhow::anyhow!(
+            "{doing} {url}: {err}\n(to reach your own network, pass --config FILE with \
+             `allow_private_networks = true` or `allowed_networks = [...]` under [fetch])"
+        ),
+        err => anyhow::Error::new(err).context(format!("{doing} {url}")),
+    }
+}
+
 pub(crate) fn is_broken_pipe(e: &anyhow::Error) -> bool {
     e.chain().any(|c| {
         c.downcast_ref::<std::io::Error>()

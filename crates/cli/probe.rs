@@ -5,7 +5,7 @@ use std::path::Path;
 use std::process::ExitCode;
 
 use anyhow::Context;
-use chorus_fetch::{FeedDocument, FetchError, FetchSettings, Fetcher, Probe, parse_document};
+use chorus_fetch::{FeedDocument, FetchSettings, Fetcher, Probe, parse_document};
 use chorus_model::{FeedEntry, PollPolicy, Timestamp};
 use serde::Serialize;
 use url::Url;
@@ -126,14 +126,9 @@ fn entry_out(e: &FeedEntry) -> EntryOut<'_> {
 fn download(url: &Url, fetch: &FetchSettings, policy: PollPolicy) -> anyhow::Result<Probe> {
     let fetcher = Fetcher::new(fetch)?;
     let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
-    match runtime.block_on(fetcher.probe(url, policy)) {
-        Ok(probe) => Ok(probe),
-        Err(err @ FetchError::Forbidden { .. }) => anyhow::bail!(
-            "reading {url}: {err}\n(to read from your own network, pass --config FILE with \
-             `allow_private_networks = true` or `allowed_networks = [...]` under [fetch])"
-        ),
-        Err(err) => Err(err).with_context(|| format!("reading {url}")),
-    }
+    runtime
+        .block_on(fetcher.probe(url, policy))
+        .map_err(|err| crate::output::fetch_error("reading", url, err))
 }
 
 /// A feed or sitemap saved to a file; relative links resolve against `base` when given.

@@ -29,7 +29,7 @@ use crate::host::Hosts;
 pub struct Fetcher {
     pub(crate) client: reqwest::Client,
     pub(crate) cfg: FetchSettings,
-    pub(crate) addresses: Arc<AddressPolicy>,
+    addresses: Arc<AddressPolicy>,
     pub(crate) hosts: Hosts,
     /// Cancelled by [`Fetcher::stop_waiting`].
     pub(crate) stopping: CancellationToken,
@@ -211,7 +211,7 @@ impl Fetcher {
             host_slot.succeeded();
             // The slot is given back before the next hop waits for its own.
             drop(host_slot);
-            self.next_hop(url, &visited, &next)?;
+            self.next_hop(url, &visited, &next, self.cfg.max_redirects)?;
             visited.push(next.clone());
             current = next;
         };
@@ -277,17 +277,20 @@ impl Fetcher {
     }
 
     /// Checks a redirect from `url`'s chain (`visited` so far) to `next`: not back to an
-    /// address already visited, not past the redirect limit, http(s), not too long, and to
+    /// address already visited, not past `limit` redirects, http(s), not too long, and to
     /// an address the config allows. Errors name the address first asked for.
-    fn next_hop(&self, url: &Url, visited: &[Url], next: &Url) -> Result<(), FetchError> {
+    pub(crate) fn next_hop(
+        &self,
+        url: &Url,
+        visited: &[Url],
+        next: &Url,
+        limit: usize,
+    ) -> Result<(), FetchError> {
         if visited.contains(next) {
             return Err(FetchError::RedirectLoop { url: url.clone(), to: Box::new(next.clone()) });
         }
-        if visited.len() > self.cfg.max_redirects {
-            return Err(FetchError::TooManyRedirects {
-                url: url.clone(),
-                limit: self.cfg.max_redirects,
-            });
+        if visited.len() > limit {
+            return Err(FetchError::TooManyRedirects { url: url.clone(), limit });
         }
         if !matches!(next.scheme(), "http" | "https") {
             return Err(FetchError::UnsupportedUrl { url: next.clone() });

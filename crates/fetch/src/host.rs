@@ -255,12 +255,9 @@ impl Fetcher {
                 break response;
             };
             slot.succeeded();
-            let followable = visited.len() <= MAX_ROBOTS_REDIRECTS
-                && !visited.contains(&next)
-                && matches!(next.scheme(), "http" | "https")
-                && self.addresses.before_sending(&next, self.cfg.max_url_bytes).is_ok();
-            if !followable {
-                tracing::debug!(%url, to = %next, "robots.txt redirect not followed; all allowed");
+            let first = &visited[0];
+            if let Err(err) = self.next_hop(first, &visited, &next, MAX_ROBOTS_REDIRECTS) {
+                tracing::debug!(%url, to = %next, %err, "robots.txt redirect not followed; all allowed");
                 return Ok(Robots::allow_all());
             }
             visited.push(next.clone());

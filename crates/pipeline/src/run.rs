@@ -81,22 +81,8 @@ pub async fn run(
                 let fetch_known = known.clone();
                 let fetch_stop = token.clone();
                 stages.spawn(Stage::Fetch, async move {
-                    let run = chorus_fetch::run(
-                        Arc::clone(&fetch),
-                        jobs_rx,
-                        pages,
-                        checks_tx,
-                        fetch_known,
-                        reschedule_tx,
-                    );
-                    tokio::pin!(run);
-                    tokio::select! {
-                        report = &mut run => return Ok(report),
-                        // As for the feeds alone: a stopping run does not wait out
-                        // politeness.
-                        () = fetch_stop.cancelled() => fetch.stop_waiting(),
-                    }
-                    Ok(run.await)
+                    let jobs = FetchJobs { jobs: jobs_rx, known: fetch_known, stop: fetch_stop };
+                    Ok(fetch_stage(fetch, jobs, pages, checks_tx, reschedule_tx).await)
                 });
                 let list = config.feeds.clone();
                 stages.spawn(Stage::Source, async move {
@@ -239,22 +225,8 @@ impl FeedStages {
             Ok(feed_schedule(feeds, states, once, jobs_tx, reschedule_rx, stop).await)
         });
         stages.spawn(Stage::Fetch, async move {
-            let run = chorus_fetch::run(
-                Arc::clone(&fetcher),
-                jobs_rx,
-                pages_tx,
-                checks_tx,
-                known,
-                reschedule_tx,
-            );
-            tokio::pin!(run);
-            tokio::select! {
-                report = &mut run => return Ok(report),
-                // A stopping run does not wait out politeness: requests not yet sent fail
-                // as passing failures, and what was sent finishes.
-                () = fetch_stop.cancelled() => fetcher.stop_waiting(),
-            }
-            Ok(run.await)
+            let jobs = FetchJobs { jobs: jobs_rx, known, stop: fetch_stop };
+            Ok(fetch_stage(fetcher, jobs, pages_tx, checks_tx, reschedule_tx).await)
         });
         spawn_extract(stages, config, capacity, pages_rx, articles_tx);
         Ok(())
@@ -278,6 +250,34 @@ fn spawn_extract(
     stages.spawn(Stage::Reorder, async move {
         Ok(reorder::run(extracted_rx, articles_tx, held, hold).await)
     });
+}
+
+/// What the fetch stage works from: the jobs, the addresses already stored, and the run's
+/// stop signal.
+struct FetchJobs {
+    jobs: mpsc::Receiver<chorus_model::FeedJob>,
+    known: Vec<String>,
+    stop: CancellationToken,
+}
+
+/// The fetch stage ([`chorus_fetch::run`]), except that once the run stops it no longer
+/// waits out politeness: requests not yet sent fail as passing failures
+/// ([`Fetcher::stop_waiting`]), and what was sent finishes.
+async fn fetch_stage(
+    fetcher: Arc<Fetcher>,
+    input: FetchJobs,
+    pages: mpsc::Sender<chorus_model::RawPage>,
+    checks: mpsc::Sender<chorus_model::FeedCheck>,
+    reschedule: mpsc::Sender<chorus_model::Reschedule>,
+) -> StageReport {
+    let FetchJobs { jobs, known, stop } = input;
+    let run = chorus_fetch::run(Arc::clone(&fetcher), jobs, pages, checks, known, reschedule);
+    tokio::pin!(run);
+    tokio::select! {
+        report = &mut run => return report,
+        () = stop.cancelled() => fetcher.stop_waiting(),
+    }
+    run.await
 }
 
 /// Rebuilds the deduplicator's window from the store, so an article arriving after a
