@@ -7,7 +7,6 @@ use std::sync::Arc;
 
 use chorus_fetch::{AddressKind, FetchConfig, FetchError};
 use chorus_model::{FeedOutcome, FeedState};
-use tokio::sync::mpsc;
 
 use crate::util::{self, Route, Stats, TestServer};
 
@@ -125,18 +124,8 @@ async fn a_feed_linking_to_a_private_address_gets_that_page_dropped() {
         vec![feed_host.url("/page/public").to_string(), inside.url("/page/admin").to_string()];
     feed_host.route("/feed.xml", Route::ok("application/rss+xml", util::rss(&links)));
 
-    let (jobs_tx, jobs_rx) = mpsc::channel(1);
-    let (pages_tx, mut pages_rx) = mpsc::channel(8);
-    let (checks_tx, mut checks_rx) = mpsc::channel(8);
-    let fetcher = Arc::new(util::fetcher(&only_127_0_0_1()));
-    let stage = tokio::spawn(chorus_fetch::run(
-        fetcher,
-        jobs_rx,
-        pages_tx,
-        checks_tx,
-        HashSet::new(),
-        tokio::sync::mpsc::channel(1).0,
-    ));
+    let util::Running { jobs: jobs_tx, pages: mut pages_rx, checks: mut checks_rx, stage } =
+        util::start_stage(&only_127_0_0_1(), 8, HashSet::new());
     jobs_tx.send(util::job(feed_host.url("/feed.xml"), FeedState::default())).await.unwrap();
     drop(jobs_tx);
     let report = stage.await.unwrap();

@@ -10,14 +10,12 @@
 
 use std::collections::HashSet;
 use std::net::SocketAddr;
-use std::sync::Arc;
 use std::time::Duration;
 
 use chorus_fetch::{Failure, FetchConfig, Fetcher};
 use chorus_model::{FeedCheck, FeedOutcome, FeedState, RawPage};
 use chorus_newsroom::{HostFaults, LoggedRequest, Newsroom, NewsroomOptions, Refusal, catalog};
 use futures_util::future::join_all;
-use tokio::sync::mpsc;
 use url::Url;
 
 use crate::util::{self, Route, TestServer};
@@ -118,18 +116,8 @@ async fn run_stage(
     cfg: &FetchConfig,
     jobs: Vec<chorus_model::FeedJob>,
 ) -> (Vec<FeedCheck>, Vec<RawPage>, chorus_model::StageReport) {
-    let (jobs_tx, jobs_rx) = mpsc::channel(8);
-    let (pages_tx, mut pages_rx) = mpsc::channel(64);
-    let (checks_tx, mut checks_rx) = mpsc::channel(8);
-    let fetcher = Arc::new(util::fetcher(cfg));
-    let stage = tokio::spawn(chorus_fetch::run(
-        fetcher,
-        jobs_rx,
-        pages_tx,
-        checks_tx,
-        HashSet::new(),
-        tokio::sync::mpsc::channel(1).0,
-    ));
+    let util::Running { jobs: jobs_tx, pages: mut pages_rx, checks: mut checks_rx, stage } =
+        util::start_stage(cfg, 64, HashSet::new());
     for job in jobs {
         jobs_tx.send(job).await.expect("the stage takes jobs");
     }
@@ -301,18 +289,8 @@ async fn a_spaced_out_host_does_not_hold_the_stage_from_other_hosts() {
     assert!(pages_a.len() >= 3, "host A needs a queue of pages");
     // Two slots in the stage, one request at a time per host, 600 ms between starts.
     let cfg = FetchConfig { concurrency: 2, per_host_concurrency: 1, ..config(600, false) };
-    let (jobs_tx, jobs_rx) = mpsc::channel(1);
-    let (pages_tx, mut pages_rx) = mpsc::channel(64);
-    let (checks_tx, mut checks_rx) = mpsc::channel(8);
-    let fetcher = Arc::new(util::fetcher(&cfg));
-    let stage = tokio::spawn(chorus_fetch::run(
-        fetcher,
-        jobs_rx,
-        pages_tx,
-        checks_tx,
-        HashSet::new(),
-        tokio::sync::mpsc::channel(1).0,
-    ));
+    let util::Running { jobs: jobs_tx, pages: mut pages_rx, checks: mut checks_rx, stage } =
+        util::start_stage(&cfg, 64, HashSet::new());
     let drain = tokio::spawn(async move { while pages_rx.recv().await.is_some() {} });
 
     // B's feed is sent only once A's pages are queued.

@@ -2,43 +2,15 @@
 //! skipped, failures counted, backpressure holds, a vanished consumer stops it.
 
 use std::collections::HashSet;
-use std::sync::Arc;
 use std::time::Duration;
 
 use chorus_fetch::FetchConfig;
-use chorus_model::{FeedCheck, FeedJob, FeedOutcome, FeedState, RawPage, Reschedule, StageReport};
+use chorus_model::{FeedOutcome, FeedState, StageReport};
 use tokio::sync::mpsc;
 use tokio::task::JoinHandle;
 
-use crate::util::{self, Route, TestServer};
+use crate::util::{self, Route, Running, TestServer, start_stage as start};
 
-/// The stage running in the background, with its channel ends.
-struct Running {
-    jobs: mpsc::Sender<FeedJob>,
-    pages: mpsc::Receiver<RawPage>,
-    checks: mpsc::Receiver<FeedCheck>,
-    stage: JoinHandle<StageReport>,
-}
-
-fn start(cfg: &FetchConfig, page_capacity: usize, known: HashSet<String>) -> Running {
-    let (jobs_tx, jobs_rx) = mpsc::channel(4);
-    let (pages_tx, pages_rx) = mpsc::channel(page_capacity);
-    let (checks_tx, checks_rx) = mpsc::channel(16);
-    let fetcher = Arc::new(util::fetcher(cfg));
-    // Nobody listens for reschedules here, as in a backfill: the stage must not mind.
-    let (reschedule_tx, _) = mpsc::channel::<Reschedule>(1);
-    let stage = tokio::spawn(chorus_fetch::run(
-        fetcher,
-        jobs_rx,
-        pages_tx,
-        checks_tx,
-        known,
-        reschedule_tx,
-    ));
-    Running { jobs: jobs_tx, pages: pages_rx, checks: checks_rx, stage }
-}
-
-/// Guards against a hang: the stage must end, and well within this.
 async fn ended(stage: JoinHandle<StageReport>) -> StageReport {
     tokio::time::timeout(Duration::from_secs(20), stage)
         .await

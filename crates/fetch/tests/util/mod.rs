@@ -2,8 +2,14 @@
 
 pub(crate) mod server;
 
+use std::collections::HashSet;
+use std::sync::Arc;
+
 use chorus_fetch::{FetchConfig, Fetcher};
+use chorus_model::{FeedCheck, RawPage, Reschedule, StageReport};
 use chorus_model::{FeedJob, FeedSpec, FeedState, PollPolicy};
+use tokio::sync::mpsc;
+use tokio::task::JoinHandle;
 
 pub(crate) use server::{Route, Stats, TestServer};
 
@@ -54,4 +60,36 @@ pub(crate) fn rss(links: &[String]) -> String {
 /// [`config`] with a one-second timeout, for the routes that stall or trickle.
 pub(crate) fn short_timeout() -> FetchConfig {
     FetchConfig { connect_timeout_secs: 1, timeout_secs: 1, ..config() }
+}
+
+/// A fetch stage running in a task, and the ends of its channels.
+pub(crate) struct Running {
+    pub(crate) jobs: mpsc::Sender<FeedJob>,
+    pub(crate) pages: mpsc::Receiver<RawPage>,
+    pub(crate) checks: mpsc::Receiver<FeedCheck>,
+    pub(crate) stage: JoinHandle<StageReport>,
+}
+
+/// Starts the fetch stage with `cfg`, its pages buffered up to `page_capacity`, the
+/// addresses in `known` taken as stored. Nobody listens for reschedules, as in a
+/// backfill: the stage must not mind.
+pub(crate) fn start_stage(
+    cfg: &FetchConfig,
+    page_capacity: usize,
+    known: HashSet<String>,
+) -> Running {
+    let (jobs_tx, jobs_rx) = mpsc::channel(4);
+    let (pages_tx, pages_rx) = mpsc::channel(page_capacity);
+    let (checks_tx, checks_rx) = mpsc::channel(16);
+    let (reschedule_tx, _) = mpsc::channel::<Reschedule>(1);
+    let fetcher = Arc::new(fetcher(cfg));
+    let stage = tokio::spawn(chorus_fetch::run(
+        fetcher,
+        jobs_rx,
+        pages_tx,
+        checks_tx,
+        known,
+        reschedule_tx,
+    ));
+    Running { jobs: jobs_tx, pages: pages_rx, checks: checks_rx, stage }
 }
