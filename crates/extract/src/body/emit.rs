@@ -1,6 +1,6 @@
 //! The text of the chosen container: which of its blocks to keep, and how to join them.
 
-use super::score::Page;
+use super::score::{Container, Page};
 use super::{Kind, inherit};
 use crate::dom::{Block, Doc, NONE, Tag};
 use crate::phrases;
@@ -14,13 +14,21 @@ const NEAR_PROSE_CHARS: u32 = 50;
 const TEXT_LIST_MAX_LINKS: f64 = 0.3;
 
 /// The container's text, and the index of its first block.
-pub(super) fn text(doc: &Doc, page: &Page, c: usize, titles: &[&str]) -> (String, Option<usize>) {
+pub(super) fn text(
+    doc: &Doc,
+    page: &Page,
+    container: Container,
+    titles: &[&str],
+) -> (String, Option<usize>) {
+    let c = container.elem;
     let end = doc.elems[c].end as usize;
     let inside = inherit(doc, &page.furniture, Some(c));
     let story = best_story(doc, page, c);
     // The container's blocks that survive the furniture hints, in order.
     let mut seq: Vec<(usize, Kind)> = Vec::new();
     let mut lists = ListCache::default();
+    // The whole element is read, so that the blocks at the run's edges are judged by
+    // their real neighbours; only the run's blocks are kept.
     let el = &doc.elems[c];
     for (bi, b) in
         doc.blocks.iter().enumerate().take(el.block_end as usize).skip(el.block_start as usize)
@@ -43,7 +51,8 @@ pub(super) fn text(doc: &Doc, page: &Page, c: usize, titles: &[&str]) -> (String
     let mut text = String::new();
     let mut first = None;
     let mut last_row = NONE;
-    for ((bi, _), _) in seq.iter().zip(&keep).filter(|(_, k)| **k) {
+    let in_run = |bi: &usize| (container.from..container.to).contains(bi);
+    for ((bi, _), _) in seq.iter().zip(&keep).filter(|((bi, _), k)| **k && in_run(bi)) {
         let b = &doc.blocks[*bi];
         let owner = &doc.elems[b.owner as usize];
         let row = if owner.tag == Tag::Cell { owner.parent } else { NONE };

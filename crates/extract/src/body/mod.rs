@@ -8,7 +8,9 @@
 //! 3. The container is the element with the most prose net of furniture: prose characters
 //!    inside it minus a weight times furniture characters. Widening the box past the
 //!    article only adds furniture; narrowing it loses prose. Each `<article>` counts as
-//!    one story, so a box of teaser cards is worth only its best card.
+//!    one story, so a box of teaser cards is worth only its best card. Where no element
+//!    holds the article alone (a blog post's paragraphs set beside its comments in one
+//!    box), the best run of an element's children is the container.
 //! 4. Inside the container ([`emit`]), furniture, link lists and stock lines go; short
 //!    blocks are judged by their neighbours (a subhead before a paragraph stays, a date
 //!    between teaser links goes).
@@ -163,6 +165,25 @@ mod tests {
         assert_eq!(text(&html), [P, P].join("\n\n"));
         // A page with no prose anywhere stays empty.
         assert_eq!(text("<nav><a href=/>Home</a> <a href=/x>Archive</a></nav>"), "");
+    }
+
+    #[test]
+    fn a_post_set_beside_its_comments_in_one_box_is_cut_from_them() {
+        // The post's paragraphs and the comment thread are siblings in one box, with no
+        // element around the post alone: the best run of children is the post.
+        let comment = "<div class=comment><p>Great post, I had the same trouble with my own                        pier last year and the steel was late for us too, thanks!</p>                       <a href=/u/1>Reader</a></div>";
+        let html = format!(
+            "<div id=main><h1>Pier delayed</h1><p>{P}</p><p>{P}</p><p>{P}</p>             <h3>Related</h3><ul><li><a href=/r/1>Another story from the harbor today</a></li></ul>             {}</div>",
+            comment.repeat(12)
+        );
+        assert_eq!(text(&html), [P, P, P].join("\n\n"));
+        // A box whose text an embedded post splits in two stays whole.
+        let embed = format!(
+            "<div class=related-links>{}</div>",
+            "<a href=/x>A linked headline here</a> ".repeat(8)
+        );
+        let html = format!("<div id=main><p>{P}</p><p>{P}</p>{embed}<p>{P}</p><p>{P}</p></div>");
+        assert_eq!(text(&html), [P, P, P, P].join("\n\n"));
     }
 
     #[test]

@@ -23,6 +23,9 @@ const WRAPPER_SHARE_SHORT: f64 = 0.8;
 const STORY_MIN_PARAGRAPHS: u64 = 2;
 const STORY_MAX_LINKS: f64 = 0.2;
 
+/// The share of its prose that a run of children may leave out of its box.
+const RUN_MAX_LEFT_OUT: f64 = 0.25;
+
 /// How far above the best box to look for one named as the article body.
 const CONTENT_LOOKUP_LEVELS: usize = 5;
 
@@ -41,8 +44,21 @@ pub(super) struct Page {
     story_sum: Vec<u64>,
     /// Per element: an `<article>` with several paragraphs and few links.
     pub(super) substantial: Vec<bool>,
-    /// Prefix sums over blocks of furniture characters.
+    /// Prefix sums over blocks of furniture characters, and of prose characters outside
+    /// furniture.
     bad: Vec<u64>,
+    good: Vec<u64>,
+}
+
+/// Where the article is: an element, and the run of its blocks that holds the article (all
+/// of them, or the run of its children that leaves out trailing comments or a leading
+/// menu when no element holds the article alone).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) struct Container {
+    pub(super) elem: usize,
+    /// Block range `blocks[from..to]`, inside the element's own range.
+    pub(super) from: usize,
+    pub(super) to: usize,
 }
 
 impl Page {
@@ -107,6 +123,7 @@ impl Page {
 
         let mut plain = vec![0u64; n];
         let mut bad = vec![0u64; doc.blocks.len() + 1];
+        let mut good_sum = vec![0u64; doc.blocks.len() + 1];
         for (i, (b, k)) in doc.blocks.iter().zip(&kinds).enumerate() {
             let o = b.owner as usize;
             let chars = u64::from(b.chars);
@@ -121,10 +138,12 @@ impl Page {
                     Kind::Links => (0, chars),
                 }
             };
+            let good_chars = good;
             if b.owner != NONE {
                 plain[o] += good;
             }
             bad[i + 1] = bad[i] + noise;
+            good_sum[i + 1] = good_sum[i] + good_chars;
         }
 
         // Each <article> is one story: a box holding several teaser cards is worth only
@@ -157,7 +176,17 @@ impl Page {
                 story_sum[p] += story_sum[i];
             }
         }
-        Page { kinds, furniture, in_strong, plain, best_article, story_sum, substantial, bad }
+        Page {
+            kinds,
+            furniture,
+            in_strong,
+            plain,
+            best_article,
+            story_sum,
+            substantial,
+            bad,
+            good: good_sum,
+        }
     }
 
     /// True when the `<article>`s below element `i` add up (live-blog posts) rather than
@@ -172,10 +201,35 @@ impl Page {
         self.plain[i] + self.best_article[i].max(self.story_sum[i])
     }
 
-    /// The element that holds the article, if any holds prose at all.
-    pub(super) fn container(&self, doc: &Doc) -> Option<usize> {
-        let mut best = None;
+    /// The element that holds the article, if any holds prose at all, and the run of its
+    /// blocks to read.
+    ///
+    /// Each box is scored as its prose minus a weight times its furniture. Blogs often set
+    /// the post's paragraphs and the comments below them side by side in one box, with no
+    /// element around the post alone; so a box is also scored by its best run of children
+    /// (the largest sum of child scores over consecutive children), which leaves out a
+    /// comment thread or a menu at either end.
+    pub(super) fn container(&self, doc: &Doc) -> Option<Container> {
+        let n = doc.elems.len();
+        // Children in document order, as first-child and next-sibling links.
+        let mut first_child = vec![NONE; n];
+        let mut next_sibling = vec![NONE; n];
+        let mut last_child = vec![NONE; n];
+        for (i, e) in doc.elems.iter().enumerate() {
+            let p = e.parent;
+            if p == NONE {
+                continue;
+            }
+            let p = p as usize;
+            match last_child[p] {
+                NONE => first_child[p] = i as u32,
+                l => next_sibling[l as usize] = i as u32,
+            }
+            last_child[p] = i as u32;
+        }
+        let mut best: Option<Container> = None;
         let mut best_score = 0.0f64;
+        let mut units: Vec<(usize, usize)> = Vec::new();
         for (i, e) in doc.elems.iter().enumerate() {
             let boxlike = matches!(
                 e.tag,
@@ -185,18 +239,66 @@ impl Page {
             if !boxlike || value == 0 {
                 continue;
             }
-            let score = value as f64 - NOISE_WEIGHT * doc.sum(&self.bad, i) as f64;
+            let whole = value as f64 - NOISE_WEIGHT * doc.sum(&self.bad, i) as f64;
+            let (from, to) = (e.block_start as usize, e.block_end as usize);
+            let mut found = Container { elem: i, from, to };
+            let mut score = whole;
+            // Stories are counted one per <article>, which a sum over children is not.
+            if self.best_article[i] == 0 && doc.sum(&self.bad, i) > 0 {
+                units.clear();
+                let mut at = from;
+                let mut c = first_child[i];
+                while c != NONE {
+                    let ce = &doc.elems[c as usize];
+                    let (s, t) = (ce.block_start as usize, ce.block_end as usize);
+                    if s > at {
+                        units.push((at, s));
+                    }
+                    if t > s {
+                        units.push((s, t));
+                    }
+                    at = at.max(t);
+                    c = next_sibling[c as usize];
+                }
+                if to > at {
+                    units.push((at, to));
+                }
+                // A run may leave out furniture, not the article's own paragraphs: an
+                // embedded post or an advert mid-article must not cut the text in two.
+                let cut = |(_, a, b): &(f64, usize, usize)| {
+                    let inside = self.good[units[*b].1] - self.good[units[*a].0];
+                    let all = self.good[to] - self.good[from];
+                    (all - inside) as f64 <= inside as f64 * RUN_MAX_LEFT_OUT
+                };
+                if let Some((run_score, a, b)) = self.best_run(&units).filter(cut)
+                    && run_score > whole
+                {
+                    score = run_score;
+                    found = Container { elem: i, from: units[a].0, to: units[b].1 };
+                }
+            }
             // Ties go to the later, deeper element: the same text in a tighter box.
             if score >= best_score {
                 best_score = score;
-                best = Some(i);
+                best = Some(found);
             }
         }
         let best = best?;
+        if best.from != doc.elems[best.elem].block_start as usize
+            || best.to != doc.elems[best.elem].block_end as usize
+        {
+            return Some(best);
+        }
+        let best = best.elem;
         // A box named as the article body just above the best one (the best one being its
         // longest run of paragraphs, split off by a tag list or a share bar) is the real
         // body, as long as it brings in little prose from elsewhere.
         let mut up = doc.elems[best].parent;
+        let whole = |i: usize| Container {
+            elem: i,
+            from: doc.elems[i].block_start as usize,
+            to: doc.elems[i].block_end as usize,
+        };
         for _ in 0..CONTENT_LOOKUP_LEVELS {
             if up == NONE {
                 break;
@@ -205,12 +307,43 @@ impl Page {
             if doc.elems[a].hint & hints::CONTENT != 0 {
                 let little_more = self.value(a) as f64 <= self.value(best) as f64 * 1.3 + 100.0;
                 if !self.in_strong[a] && little_more {
-                    return Some(a);
+                    return Some(whole(a));
                 }
                 break;
             }
             up = doc.elems[a].parent;
         }
-        Some(best)
+        Some(whole(best))
+    }
+
+    /// The consecutive units (block ranges) with the largest score, widened over the
+    /// units next to it that cost nothing (a headline, a date line), as
+    /// `(score, first, last)`.
+    fn best_run(&self, units: &[(usize, usize)]) -> Option<(f64, usize, usize)> {
+        let score = |&(s, t): &(usize, usize)| {
+            (self.good[t] - self.good[s]) as f64 - NOISE_WEIGHT * (self.bad[t] - self.bad[s]) as f64
+        };
+        let mut best: Option<(f64, usize, usize)> = None;
+        let mut run = 0.0f64;
+        let mut start = 0;
+        for (k, u) in units.iter().enumerate() {
+            if run <= 0.0 {
+                run = 0.0;
+                start = k;
+            }
+            run += score(u);
+            if run > 0.0 && best.is_none_or(|(b, _, _)| run > b) {
+                best = Some((run, start, k));
+            }
+        }
+        let (s, mut a, mut b) = best?;
+        let free = |u: &(usize, usize)| self.bad[u.1] == self.bad[u.0];
+        while a > 0 && free(&units[a - 1]) {
+            a -= 1;
+        }
+        while b + 1 < units.len() && free(&units[b + 1]) {
+            b += 1;
+        }
+        Some((s, a, b))
     }
 }
