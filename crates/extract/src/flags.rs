@@ -33,6 +33,8 @@ pub(crate) struct FlagClues<'a> {
     pub(crate) listing_type: bool,
     /// `ExtractConfig::min_text_chars`.
     pub(crate) min_text_chars: usize,
+    /// The body reading had doubts (see `body::second`).
+    pub(crate) uncertain: bool,
 }
 
 /// Consent and bot-check wording. Matched on lower-cased text.
@@ -89,6 +91,7 @@ pub(crate) fn detect(c: &FlagClues<'_>) -> PageFlags {
         paywalled: c.json_ld_paywalled || tier.as_deref() == Some("locked"),
         consent_wall: consent_wall(c),
         not_article: not_article(c),
+        uncertain: c.uncertain,
     }
 }
 

@@ -94,13 +94,11 @@ fn word(w: &[u8]) -> u16 {
         | b"advertisement" | b"advertising" | b"adsense" | b"adslot" | b"adunit" | b"adwrapper"
         | b"dfp" | b"sponsor" | b"sponsored" | b"trending" | b"popular" | b"mostread"
         | b"mostpopular" | b"tags" | b"taglist" | b"keywords" | b"toolbar" | b"tools"
-        | b"login" | b"signin" | b"register" | b"donate" | b"donation" | b"rss" | b"print" => {
-            STRONG
-        }
+        | b"login" | b"signin" | b"register" | b"donate" | b"donation" | b"rss" => STRONG,
         b"ad" | b"ads" | b"widget" | b"widgets" | b"sidebar" | b"rail" | b"aside" | b"header"
         | b"masthead" | b"footer" | b"banner" | b"popup" | b"modal" | b"overlay" | b"meta"
         | b"postmeta" | b"entrymeta" | b"date" | b"dates" | b"time" | b"timestamp"
-        | b"published" | b"updated" | b"dateline" => WEAK,
+        | b"published" | b"updated" | b"dateline" | b"print" => WEAK,
         b"byline" | b"bylines" | b"author" | b"authors" | b"writer" | b"contributor" => {
             WEAK | BYLINE
         }

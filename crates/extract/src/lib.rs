@@ -196,7 +196,15 @@ fn extract_with(
     titles.extend(title_clues.open_graph);
     titles.extend(title_clues.title_tag);
     titles.extend(title_clues.h1.iter().map(String::as_str));
-    let body = body::extract(&doc, &titles);
+    let clues = body::Clues {
+        titles: &titles,
+        description: metadata::meta(
+            &doc,
+            &["og:description", "description", "twitter:description"],
+        ),
+        ld_body: ld.article_body.as_deref(),
+    };
+    let body = body::extract(&doc, &clues);
     let mut text = body.text;
     if text.chars().count() < cfg.min_text_chars
         && let Some(ld_text) = ld.article_body.as_deref().map(jsonld::body_text)
@@ -249,6 +257,7 @@ fn extract_with(
             || published.is_some_and(|(_, s)| s != DateSource::Feed),
         listing_type: ld.listing && !ld.is_article,
         min_text_chars: cfg.min_text_chars,
+        uncertain: !body.doubts.is_empty(),
     });
 
     let article = Article {

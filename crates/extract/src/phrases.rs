@@ -211,7 +211,7 @@ fn is_url_dump(text: &str) -> bool {
 }
 
 /// The same words, ignoring case and punctuation.
-fn same_words(a: &str, b: &str) -> bool {
+pub(crate) fn same_words(a: &str, b: &str) -> bool {
     let words = |s: &str| {
         s.split(|c: char| !c.is_alphanumeric())
             .filter(|w| !w.is_empty())

@@ -105,6 +105,12 @@ pub struct PageFlags {
     pub consent_wall: bool,
     /// The page is not an article (section front, tag page, index).
     pub not_article: bool,
+    /// Where the article text is on the page was hard to tell (a short text, a box of
+    /// links or captions, text far from the page's own summary or apart from its
+    /// headline): a second reading was weighed against the first. Worth a look before
+    /// trusting the text.
+    #[serde(default)]
+    pub uncertain: bool,
 }
 
 impl PageFlags {
@@ -120,6 +126,9 @@ impl PageFlags {
         if self.not_article {
             out.push("not_article");
         }
+        if self.uncertain {
+            out.push("uncertain");
+        }
         out
     }
 
@@ -131,6 +140,7 @@ impl PageFlags {
                 "paywalled" => flags.paywalled = true,
                 "consent_wall" => flags.consent_wall = true,
                 "not_article" => flags.not_article = true,
+                "uncertain" => flags.uncertain = true,
                 _ => {}
             }
         }

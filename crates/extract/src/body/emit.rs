@@ -10,6 +10,11 @@ use crate::phrases;
 /// for.
 const NEAR_PROSE_CHARS: u32 = 50;
 
+/// A weakly hinted element inside the container with this many paragraphs, holding this
+/// share of the container's prose, is text.
+const WEAK_KEPT_PARAGRAPHS: u64 = 2;
+const WEAK_KEPT_SHARE: f64 = 0.25;
+
 /// Share of link text below which a list is a list of written points, not of links.
 const TEXT_LIST_MAX_LINKS: f64 = 0.3;
 
@@ -22,7 +27,21 @@ pub(super) fn text(
 ) -> (String, Option<usize>) {
     let c = container.elem;
     let end = doc.elems[c].end as usize;
-    let inside = inherit(doc, &page.furniture, Some(c));
+    // Weak hints (a caption, a date line, a sidebar, a print block) name furniture that
+    // lives inside articles; one that holds a good share of the container's prose, in
+    // several paragraphs, is part of the text whatever its name.
+    let container_prose = doc.sum(&page.prose, c) as f64;
+    let furniture: Vec<bool> = (0..doc.elems.len())
+        .map(|i| {
+            page.furniture[i]
+                && (page.strong[i]
+                    || i < c
+                    || i >= end
+                    || doc.sum(&page.paragraphs, i) < WEAK_KEPT_PARAGRAPHS
+                    || (doc.sum(&page.prose, i) as f64) < container_prose * WEAK_KEPT_SHARE)
+        })
+        .collect();
+    let inside = inherit(doc, &furniture, Some(c));
     let story = best_story(doc, page, c);
     // The container's blocks that survive the furniture hints, in order.
     let mut seq: Vec<(usize, Kind)> = Vec::new();

@@ -19,6 +19,9 @@
 
 mod emit;
 mod score;
+mod second;
+
+use score::Hints;
 
 use crate::dom::{Block, Doc, NONE};
 
@@ -49,6 +52,8 @@ pub(crate) struct Body {
     pub(crate) page_link_chars: u64,
     /// Index of the first block kept, if any (a byline sits just before it).
     pub(crate) first_block: Option<usize>,
+    /// Why the text found may not be the article, if anything says so.
+    pub(crate) doubts: Vec<second::Doubt>,
 }
 
 /// Judges one block on its own.
@@ -81,9 +86,22 @@ fn is_cjk(text: &str) -> bool {
     text.chars().take(8).filter(cjk).count() >= 4
 }
 
-/// Finds the article text of a flattened page. Blocks that repeat one of `titles` (the
-/// headline in its forms) are left out.
-pub(crate) fn extract(doc: &Doc, titles: &[&str]) -> Body {
+/// What the page says about its article besides its layout: the headline in its forms,
+/// and the summaries it gives for sharing and search.
+#[derive(Clone, Copy, Debug, Default)]
+pub(crate) struct Clues<'a> {
+    /// The headline in its forms (chosen headline first, then `og:title`, `<title>`,
+    /// `<h1>`s). Blocks that repeat one are left out of the text.
+    pub(crate) titles: &'a [&'a str],
+    /// `og:description` or `<meta name=description>`.
+    pub(crate) description: Option<&'a str>,
+    /// JSON-LD `articleBody`.
+    pub(crate) ld_body: Option<&'a str>,
+}
+
+/// Finds the article text of a flattened page.
+pub(crate) fn extract(doc: &Doc, clues: &Clues<'_>) -> Body {
+    let titles = clues.titles;
     let mut body = Body {
         page_chars: doc.blocks.iter().map(|b| u64::from(b.chars)).sum(),
         page_link_chars: doc.blocks.iter().map(|b| u64::from(b.link_chars)).sum(),
@@ -92,24 +110,46 @@ pub(crate) fn extract(doc: &Doc, titles: &[&str]) -> Body {
     if doc.elems.is_empty() || doc.blocks.is_empty() {
         return body;
     }
-    let read = |trust_hints: bool| {
-        let page = score::Page::analyse(doc, trust_hints);
-        page.container(doc).map(|container| emit::text(doc, &page, container, titles))
-    };
-    let mut found = read(true);
+    let page = score::Page::analyse(doc, Hints::All);
+    let mut found = page.container(doc).map(|c| Reading::of(doc, &page, c, titles));
     // Names are the noisiest signal: a blog platform's post wrapper called `widget`, a
     // post classed `author-jane` or `category-advertising`, can make every paragraph read
     // as furniture. When the names leave nothing while the page has prose, read it again
     // by its text alone rather than return an empty article.
-    let empty = found.as_ref().is_none_or(|(text, _)| text.trim().is_empty());
-    if empty && doc.blocks.iter().any(|b| kind(doc, b) == Kind::Prose) {
-        found = read(false);
+    let has_prose = doc.blocks.iter().any(|b| kind(doc, b) == Kind::Prose);
+    if found.as_ref().is_none_or(Reading::is_empty) && has_prose {
+        let plain = score::Page::analyse(doc, Hints::None);
+        found = plain.container(doc).map(|c| Reading::of(doc, &plain, c, titles));
     }
-    if let Some((text, first_block)) = found {
-        body.text = text;
-        body.first_block = first_block;
+    let Some(mut reading) = found else { return body };
+    let (doubts, other) = second::opinion(doc, &page, &reading, clues);
+    body.doubts = doubts;
+    if let Some(other) = other {
+        reading = other;
     }
+    body.text = reading.text;
+    body.first_block = reading.first;
     body
+}
+
+/// One reading of the page: the text found, where it starts, and the container it came
+/// from.
+#[derive(Clone, Debug)]
+struct Reading {
+    text: String,
+    first: Option<usize>,
+    container: score::Container,
+}
+
+impl Reading {
+    fn of(doc: &Doc, page: &score::Page, container: score::Container, titles: &[&str]) -> Self {
+        let (text, first) = emit::text(doc, page, container, titles);
+        Reading { text, first, container }
+    }
+
+    fn is_empty(&self) -> bool {
+        self.text.trim().is_empty()
+    }
 }
 
 /// Flags pushed down the tree: an element is flagged if it or any ancestor is. With
@@ -137,7 +177,7 @@ mod tests {
 
     fn text(html: &str) -> String {
         let doc = Doc::build(&scraper::Html::parse_document(html));
-        extract(&doc, &["Pier delayed"]).text
+        extract(&doc, &Clues { titles: &["Pier delayed"], ..Clues::default() }).text
     }
 
     #[test]

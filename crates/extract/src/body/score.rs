@@ -34,8 +34,13 @@ pub(super) struct Page {
     pub(super) kinds: Vec<Kind>,
     /// Per element: furniture by its own hint (after the wrapper overrides).
     pub(super) furniture: Vec<bool>,
-    /// Per element: inside strong furniture (navigation, related lists, comments).
+    /// Per element: furniture by a strong hint (navigation, related lists, comments).
+    pub(super) strong: Vec<bool>,
+    /// Per element: inside strong furniture.
     in_strong: Vec<bool>,
+    /// Prefix sums over blocks of prose characters and of prose blocks.
+    pub(super) prose: Vec<u64>,
+    pub(super) paragraphs: Vec<u64>,
     /// Per element: prose outside any `<article>` below it; the value of the best
     /// `<article>` below it; and the summed value of the substantial ones (the posts of a
     /// live blog). An element is worth `plain` plus the larger of the two.
@@ -48,6 +53,15 @@ pub(super) struct Page {
     /// furniture.
     bad: Vec<u64>,
     good: Vec<u64>,
+}
+
+/// Which class and id names a reading of the page trusts.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) enum Hints {
+    /// All of them.
+    All,
+    /// None: the page is read by its text and links alone.
+    None,
 }
 
 /// Where the article is: an element, and the run of its blocks that holds the article (all
@@ -64,7 +78,7 @@ pub(super) struct Container {
 impl Page {
     /// Judges the page. With `trust_hints` off, class and id names are not read at all:
     /// the container is found by prose and links alone (see [`super::extract`]).
-    pub(super) fn analyse(doc: &Doc, trust_hints: bool) -> Page {
+    pub(super) fn analyse(doc: &Doc, hints_read: Hints) -> Page {
         let n = doc.elems.len();
         let kinds: Vec<Kind> = doc.blocks.iter().map(|b| kind(doc, b)).collect();
 
@@ -95,7 +109,11 @@ impl Page {
         let mut strong = vec![false; n];
         let mut weak = vec![false; n];
         for (i, e) in doc.elems.iter().enumerate() {
-            if !trust_hints
+            let skip = match hints_read {
+                Hints::All => false,
+                Hints::None => true,
+            };
+            if skip
                 || e.hint & hints::BOILERPLATE == 0
                 || e.hint & hints::CONTENT != 0
                 || holds_title[i]
@@ -179,7 +197,10 @@ impl Page {
         Page {
             kinds,
             furniture,
+            strong,
             in_strong,
+            prose,
+            paragraphs,
             plain,
             best_article,
             story_sum,
@@ -210,6 +231,12 @@ impl Page {
     /// (the largest sum of child scores over consecutive children), which leaves out a
     /// comment thread or a menu at either end.
     pub(super) fn container(&self, doc: &Doc) -> Option<Container> {
+        self.container_within(doc, 0)
+    }
+
+    /// [`Page::container`] among element `root` and its descendants.
+    pub(super) fn container_within(&self, doc: &Doc, root: usize) -> Option<Container> {
+        let subtree = root..doc.elems.get(root).map_or(root, |e| e.end as usize);
         let n = doc.elems.len();
         // Children in document order, as first-child and next-sibling links.
         let mut first_child = vec![NONE; n];
@@ -230,10 +257,17 @@ impl Page {
         let mut best: Option<Container> = None;
         let mut best_score = 0.0f64;
         let mut units: Vec<(usize, usize)> = Vec::new();
-        for (i, e) in doc.elems.iter().enumerate() {
+        for (i, e) in doc.elems.iter().enumerate().take(subtree.end).skip(subtree.start) {
             let boxlike = matches!(
                 e.tag,
-                Tag::Root | Tag::Article | Tag::Main | Tag::Div | Tag::Cell | Tag::Form | Tag::P
+                Tag::Root
+                    | Tag::Article
+                    | Tag::Main
+                    | Tag::Div
+                    | Tag::Cell
+                    | Tag::Form
+                    | Tag::P
+                    | Tag::Inline
             );
             let value = self.value(i);
             if !boxlike || value == 0 {
@@ -284,6 +318,32 @@ impl Page {
             }
         }
         let best = best?;
+        if std::env::var_os("XDBG").is_some() {
+            // XDBG
+            eprintln!("best {best:?}"); // XDBG
+            let mut up = best.elem as u32; // XDBG
+            while up != NONE {
+                // XDBG
+                let i = up as usize; // XDBG
+                let e = &doc.elems[i]; // XDBG
+                let first =
+                    doc.blocks.get(e.block_start as usize).map(|b| doc.block_text(b)).unwrap_or(""); // XDBG
+                let first: String = first.chars().take(50).collect(); // XDBG
+                eprintln!(
+                    "  up {i} {:?} hint={:#x} value={} bad={} good={} blocks={}..{} furn={} strong={} | {first}",
+                    e.tag,
+                    e.hint,
+                    self.value(i),
+                    doc.sum(&self.bad, i),
+                    doc.sum(&self.good, i),
+                    e.block_start,
+                    e.block_end,
+                    self.furniture[i],
+                    self.in_strong[i]
+                ); // XDBG
+                up = e.parent; // XDBG
+            } // XDBG
+        } // XDBG
         if best.from != doc.elems[best.elem].block_start as usize
             || best.to != doc.elems[best.elem].block_end as usize
         {

@@ -1,0 +1,328 @@
+//! A second opinion for pages where the first reading is in doubt.
+//!
+//! The first reading takes the box with the most prose net of furniture. On most pages
+//! that is the article. It fails on pages whose article is short beside a longer sidebar,
+//! footer or site blurb (small blogs above all), and on pages whose story sits in boxes
+//! named like furniture. What says the first reading may be wrong:
+//!
+//! - it is short (under [`SHORT_CHARS`]);
+//! - its box is mostly links;
+//! - its box is a caption (a photo gallery);
+//! - it barely holds the page's own summary: JSON-LD `articleBody`, or a description
+//!   that the page also shows as text;
+//! - it lies apart from the headline: the box around the page's headline holds other
+//!   text.
+//!
+//! Any of these marks the page as hard (the article's `uncertain` flag). The second reading
+//! starts from the headline: the best box inside the lowest element around the headline
+//! that holds prose. The two readings are then weighed by how well each agrees with the
+//! page's other signals: following the headline, and holding the page's summary. The
+//! second replaces the first only when it agrees better and is not dwarfed by it (a
+//! fifth of its length at least): position and summaries outvote size, but only up to a
+//! point, since a heading that matches the title can also sit over a teaser.
+
+use super::score::{Hints, Page};
+use super::{Clues, Reading};
+use crate::dom::{Doc, NONE, Tag};
+use crate::hints;
+
+/// Below this many characters, a text is short enough to doubt.
+const SHORT_CHARS: usize = 400;
+
+/// A box with more than this share of link text is link-heavy.
+const LINK_HEAVY: f64 = 0.3;
+
+/// A text holding less than this share of the page's summary (its three-word runs) is far
+/// from it; a summary must be shown on the page at least this much to count.
+const FAR_FROM_SUMMARY: f64 = 0.3;
+const SUMMARY_ON_PAGE: f64 = 0.6;
+
+/// The first reading stands when it is this many times longer than the second.
+const DWARFS: usize = 5;
+
+/// The element around the headline that is searched must hold this much prose.
+const SCOPE_MIN_PROSE: u64 = 150;
+
+/// Why a reading may not be the article.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Doubt {
+    Short,
+    LinkHeavy,
+    Captions,
+    FarFromSummary,
+    ApartFromHeadline,
+}
+
+/// The doubts about `first`, and the reading to use instead when the second opinion
+/// differs.
+pub(super) fn opinion(
+    doc: &Doc,
+    page: &Page,
+    first: &Reading,
+    clues: &Clues<'_>,
+) -> (Vec<Doubt>, Option<Reading>) {
+    let mut doubts = Vec::new();
+    let c = first.container;
+    if first.text.chars().count() < SHORT_CHARS {
+        doubts.push(Doubt::Short);
+    }
+    let blocks = &doc.blocks[c.from..c.to];
+    let chars: u64 = blocks.iter().map(|b| u64::from(b.chars)).sum();
+    let links: u64 = blocks.iter().map(|b| u64::from(b.link_chars)).sum();
+    if links as f64 > chars as f64 * LINK_HEAVY {
+        doubts.push(Doubt::LinkHeavy);
+    }
+    if in_caption(doc, c.elem) {
+        doubts.push(Doubt::Captions);
+    }
+    let summary = summary(doc, clues);
+    if let Some(s) = &summary
+        && s.coverage(&first.text) < FAR_FROM_SUMMARY
+    {
+        doubts.push(Doubt::FarFromSummary);
+    }
+    let Some((headline, second)) = headline_reading(doc, page, clues.titles) else {
+        return (doubts, None);
+    };
+    let apart = |r: &Reading| {
+        r.container.to <= second.container.from || second.container.to <= r.container.from
+    };
+    if !apart(first) {
+        return (doubts, None);
+    }
+    doubts.push(Doubt::ApartFromHeadline);
+    // Agreement: following the headline counts one, holding the summary up to one.
+    let follows = |r: &Reading| r.container.from >= headline || r.container.to > headline;
+    let agreement = |r: &Reading, near_headline: bool| {
+        f64::from(u8::from(near_headline && follows(r)))
+            + summary.as_ref().map_or(0.0, |s| s.coverage(&r.text))
+    };
+    let dwarfed = second.text.len() * DWARFS < first.text.len();
+    let better = agreement(&second, true) > agreement(first, false);
+    (doubts, (better && !dwarfed).then_some(second))
+}
+
+/// True when element `i` or one above it is named as a caption.
+fn in_caption(doc: &Doc, mut i: usize) -> bool {
+    for _ in 0..8 {
+        let e = &doc.elems[i];
+        if e.hint & hints::CAPTION != 0 || e.tag == Tag::Figcaption {
+            return true;
+        }
+        if e.parent == NONE {
+            return false;
+        }
+        i = e.parent as usize;
+    }
+    false
+}
+
+/// The best reading near the headline: the best box inside the lowest element around the
+/// headline block that holds some prose, read by its names and, if they leave nothing, by
+/// its text alone. With the headline's block index.
+fn headline_reading(doc: &Doc, page: &Page, titles: &[&str]) -> Option<(usize, Reading)> {
+    let h = headline_block(doc, titles)?;
+    let mut scope = doc.blocks[h].owner;
+    while scope != NONE && doc.sum(&page.prose, scope as usize) < SCOPE_MIN_PROSE {
+        scope = doc.elems[scope as usize].parent;
+    }
+    if scope == NONE {
+        return None;
+    }
+    let scope = scope as usize;
+    let found = page
+        .container_within(doc, scope)
+        .map(|c| Reading::of(doc, page, c, titles))
+        .filter(|r| !r.is_empty());
+    let found = found.or_else(|| {
+        let plain = Page::analyse(doc, Hints::None);
+        plain
+            .container_within(doc, scope)
+            .map(|c| Reading::of(doc, &plain, c, titles))
+            .filter(|r| !r.is_empty())
+    })?;
+    Some((h, found))
+}
+
+/// The page's own summary of its article, as three-word runs.
+struct Summary {
+    runs: std::collections::HashSet<[u64; 3]>,
+}
+
+impl Summary {
+    /// The share of the summary's runs that `text` holds.
+    fn coverage(&self, text: &str) -> f64 {
+        if self.runs.is_empty() {
+            return 0.0;
+        }
+        let mut seen = std::collections::HashSet::new();
+        for run in runs(text) {
+            if self.runs.contains(&run) {
+                seen.insert(run);
+            }
+        }
+        seen.len() as f64 / self.runs.len() as f64
+    }
+}
+
+/// JSON-LD `articleBody` if the page has one; else its description, if the page also
+/// shows it as text (a description written only for search results says nothing about
+/// where the article is).
+fn summary(doc: &Doc, clues: &Clues<'_>) -> Option<Summary> {
+    let make = |s: &str| {
+        let runs: std::collections::HashSet<[u64; 3]> = runs(s).collect();
+        (runs.len() >= 3).then_some(Summary { runs })
+    };
+    if let Some(body) = clues.ld_body.and_then(make) {
+        return Some(body);
+    }
+    let description = clues.description.and_then(make)?;
+    (description.coverage(&doc.text) >= SUMMARY_ON_PAGE).then_some(description)
+}
+
+/// The runs of three consecutive words of a text, lower-cased, each word hashed.
+fn runs(text: &str) -> impl Iterator<Item = [u64; 3]> + '_ {
+    use std::hash::{Hash, Hasher};
+    let mut window = [0u64; 3];
+    let mut n = 0usize;
+    text.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).filter_map(move |w| {
+        let mut h = std::collections::hash_map::DefaultHasher::new();
+        for c in w.chars().flat_map(char::to_lowercase) {
+            c.hash(&mut h);
+        }
+        window = [window[1], window[2], h.finish()];
+        n += 1;
+        (n >= 3).then_some(window)
+    })
+}
+
+/// The block that shows the headline on the page, if one does: the heading that matches
+/// the most words of one of the headline's forms (the whole form, or a run of its words,
+/// as in a `<title>` of "Site name: Headline"). A site's name in a logo heading matches
+/// fewer words than the story's headline.
+pub(super) fn headline_block(doc: &Doc, titles: &[&str]) -> Option<usize> {
+    let words = |s: &str| -> Vec<String> {
+        s.split(|c: char| !c.is_alphanumeric())
+            .filter(|w| !w.is_empty())
+            .map(str::to_lowercase)
+            .collect()
+    };
+    let forms: Vec<Vec<String>> = titles.iter().map(|t| words(t)).collect();
+    let mut best: Option<(usize, usize)> = None;
+    for (i, b) in doc.blocks.iter().enumerate() {
+        let owner = b.owner as usize;
+        if b.owner == NONE || !matches!(doc.elems[owner].tag, Tag::H(1..=3)) || b.chars > 300 {
+            continue;
+        }
+        let w = words(doc.block_text(b));
+        if w.len() < 2 || best.is_some_and(|(n, _)| n >= w.len()) {
+            continue;
+        }
+        let matches = forms
+            .iter()
+            .any(|f| *f == w || f.len() > w.len() && f.windows(w.len()).any(|x| x == w.as_slice()));
+        if matches {
+            best = Some((w.len(), i));
+        }
+    }
+    best.map(|(_, i)| i)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::body::extract;
+
+    const POST: &str = "We finally planted the garlic this weekend, two weeks later than last year \
+                        because the rain would not stop.";
+    const ABOUT: &str = "This blog is written by a family of four who moved from the city to a small \
+                         farm in the hills. We write about growing our own food, raising chickens, \
+                         fixing old tractors, canning, baking bread and the long winters. Posts \
+                         appear most weeks, and every recipe here has been cooked in our kitchen \
+                         at least three times before it is written up for you to try at home.";
+
+    const ARCHIVE: &str = "<li><a href=/2012/10>October 2012</a></li><li><a href=/2012/09>September 2012</a></li>\
+                           <li><a href=/2012/08>August 2012</a></li><li><a href=/2012/07>July 2012</a></li>\
+                           <li><a href=/2012/06>June 2012</a></li><li><a href=/2012/05>May 2012</a></li>";
+
+    fn read(html: &str, titles: &[&str], description: Option<&str>) -> super::super::Body {
+        let doc = Doc::build(&scraper::Html::parse_document(html));
+        extract(&doc, &Clues { titles, description, ld_body: None })
+    }
+
+    #[test]
+    fn a_short_post_under_its_headline_beats_a_longer_blurb_elsewhere() {
+        let html = format!(
+            "<div id=header><h1>Hill Farm Diary</h1></div>\
+             <div class=post><h3 class=post-title>Garlic planted at last</h3>\
+             <div class=post-body>{POST} {POST}</div></div>\
+             <div id=archive><h2>Archive</h2><ul>{ARCHIVE}{ARCHIVE}{ARCHIVE}</ul></div>\
+             <div id=about-us><h2>About us</h2><p>{ABOUT}</p></div>"
+        );
+        let body = read(&html, &["Hill Farm Diary", "Hill Farm Diary: Garlic planted at last"], None);
+        assert_eq!(body.text, format!("{POST} {POST}"));
+        assert!(body.doubts.contains(&Doubt::ApartFromHeadline), "{:?}", body.doubts);
+        assert!(body.doubts.contains(&Doubt::Short), "{:?}", body.doubts);
+    }
+
+    #[test]
+    fn a_long_article_is_not_outvoted_by_a_teaser_under_a_matching_heading() {
+        // A heading repeating part of the title over a teaser box: position agrees with
+        // it, but the article elsewhere is many times longer.
+        let para = format!("<p>{ABOUT}</p>");
+        let html = format!(
+            "<div class=main>{}</div>\
+             <div id=archive><h2>Archive</h2><ul>{ARCHIVE}{ARCHIVE}{ARCHIVE}</ul></div>\
+             <div class=teaser><h2>Garlic at last</h2><div>{POST} {POST}</div></div>",
+            para.repeat(6)
+        );
+        let body = read(&html, &["Garlic at last"], None);
+        assert!(body.text.starts_with(ABOUT), "{}", body.text);
+        assert!(!body.text.contains("planted the garlic"), "{}", body.text);
+        assert!(body.doubts.contains(&Doubt::ApartFromHeadline), "{:?}", body.doubts);
+    }
+
+    #[test]
+    fn a_clear_page_raises_no_doubt() {
+        let para = format!("<p>{ABOUT}</p>");
+        let html = format!(
+            "<nav><a href=/>Home</a> <a href=/a>About</a></nav>\
+             <article><h1>Our year on the farm</h1>{}</article>",
+            para.repeat(3)
+        );
+        let description = "This blog is written by a family of four who moved from the city";
+        let body = read(&html, &["Our year on the farm"], Some(description));
+        assert_eq!(body.text, [ABOUT, ABOUT, ABOUT].join("\n\n"));
+        assert!(body.doubts.is_empty(), "{:?}", body.doubts);
+    }
+
+    #[test]
+    fn captions_links_and_a_missed_summary_are_doubts() {
+        let gallery = format!(
+            "<div class=gallery><div class=caption>{ABOUT}</div></div>\
+             <ul><li><a href=/1>Next photo</a></li><li><a href=/2>Previous photo</a></li></ul>"
+        );
+        let body = read(&gallery, &["Photos"], None);
+        assert!(body.doubts.contains(&Doubt::Captions), "{:?}", body.doubts);
+
+        let linky = format!(
+            "<div><p>{ABOUT} <a href=/a>{}</a></p></div>",
+            "a long linked phrase that runs on and on ".repeat(5)
+        );
+        let body = read(&linky, &["Garlic"], None);
+        assert!(body.doubts.contains(&Doubt::LinkHeavy), "{:?}", body.doubts);
+
+        // The description is shown on the page, but not in the text chosen.
+        let html = format!(
+            "<div class=intro><p class=lede>Garlic planted late after weeks of rain on the farm.</p></div>\
+             <ul>{ARCHIVE}</ul><div class=post><p>{ABOUT}</p></div>"
+        );
+        let body =
+            read(&html, &["Garlic"], Some("Garlic planted late after weeks of rain on the farm."));
+        assert!(body.doubts.contains(&Doubt::FarFromSummary), "{:?}", body.doubts);
+        // A description never shown on the page says nothing about where the text is.
+        let body =
+            read(&html, &["Garlic"], Some("Our news from the hills, every week of the year."));
+        assert!(!body.doubts.contains(&Doubt::FarFromSummary), "{:?}", body.doubts);
+    }
+}
