@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Extraction quality and speed on the shared dev sets (`dev/`, then `dragnet/`): F1/P/R from
-# the benchmark's scorer, pages/s and MB/s for the whole `chorus extract --html-dir` run
-# (charset decoding included), and per set a list of the pages scoring below F1 0.8 (ids and
-# figures only, never page text) in target/bench-extract/SET-below-0.8.tsv.
+# the benchmark's scorer; pages/s and MB/s of whole extraction (charset decoding, parsing,
+# body and metadata) on one thread, against parsing alone in the same process; how many
+# pages the extractor doubted and how many took the second reading; and per set a list of
+# the pages scoring below F1 0.8 (ids and figures only, never page text) in
+# target/bench-extract/SET-below-0.8.tsv.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 SHARED=${1:-../shared}
@@ -11,7 +13,7 @@ if [ ! -d "$BENCH/dev/html" ]; then
   echo "no extraction benchmark at $BENCH/dev: skipping (set SHARED=path to run it)"
   exit 0
 fi
-cargo build --quiet --release --bin chorus
+cargo build --quiet --release -p chorus-extract --example bench_dev
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
 report=target/bench-extract
@@ -24,16 +26,18 @@ for set in dev dragnet; do
   [ -d "$dir/html" ] || continue
   echo "== extract/$set"
   pages=$(ls "$dir"/html/*.html* | wc -l)
-  bytes=$(for f in "$dir"/html/*.html.gz; do gzip -dc "$f"; done | wc -c)
-  start=$(date +%s.%N)
-  "${pin[@]}" target/release/chorus extract --html-dir "$dir/html" --out "$out/$set.json" --jobs 1
-  end=$(date +%s.%N)
+  "${pin[@]}" target/release/examples/bench_dev "$dir/html" "$out/$set.json" 3
   python3 "$BENCH/score.py" --gt "$dir/ground-truth.json" "$out/$set.json"
-  python3 - "$start" "$end" "$pages" "$bytes" <<'PY'
-import sys
-start, end, pages, size = float(sys.argv[1]), float(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4])
-secs = end - start
-print(f"speed: {pages / secs:.0f} pages/s, {size / secs / 1e6:.1f} MB/s (one thread, {pages} pages, {size / 1e6:.1f} MB, {secs:.2f} s incl. process start)")
+  python3 - "$out/$set.json" <<'PY'
+# The second opinion: pages in doubt, by reason, and pages whose text it changed.
+import collections, json, sys
+pred = json.load(open(sys.argv[1]))
+doubted = [p for p in pred.values() if p.get("doubts")]
+reasons = collections.Counter(d for p in doubted for d in p["doubts"])
+second = sum(1 for p in pred.values() if p.get("second_reading"))
+detail = ", ".join(f"{name} {n}" for name, n in reasons.most_common())
+print(f"second opinion: {len(doubted)} of {len(pred)} pages flagged uncertain ({detail}); "
+      f"{second} took the second reading")
 PY
   python3 - "$BENCH" "$dir/ground-truth.json" "$out/$set.json" "$report/$set-below-0.8.tsv" <<'PY'
 # The pages where extraction fails, by the scorer's own per-page counts.

@@ -7,7 +7,7 @@ use std::process::ExitCode;
 use std::sync::Mutex;
 
 use anyhow::Context;
-use chorus_extract::{ExtractSettings, extract as extract_page, extract_html};
+use chorus_extract::{ExtractSettings, Extraction, explain_html, extract as extract_page};
 use chorus_fetch::{FetchSettings, Fetcher};
 use chorus_model::Article;
 use serde::Serialize;
@@ -28,11 +28,29 @@ struct PageResult {
     language: Option<String>,
     canonical_url: Option<String>,
     flags: Vec<&'static str>,
+    /// Why the text may not be the article (see the `uncertain` flag).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    doubts: Vec<&'static str>,
+    /// A second reading, from the headline, replaced the first.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    second_reading: bool,
+}
+
+impl From<Extraction> for PageResult {
+    fn from(e: Extraction) -> Self {
+        PageResult {
+            doubts: e.doubts.iter().map(|d| d.name()).collect(),
+            second_reading: e.second_reading,
+            ..PageResult::from(e.article)
+        }
+    }
 }
 
 impl From<Article> for PageResult {
     fn from(a: Article) -> Self {
         PageResult {
+            doubts: Vec::new(),
+            second_reading: false,
             article_body: a.text,
             title: a.title,
             authors: a.authors,
@@ -59,18 +77,25 @@ pub(crate) fn extract(args: ExtractArgs) -> anyhow::Result<ExitCode> {
     let Some(file) = &args.file else {
         anyhow::bail!("give a FILE, a URL, or --html-dir DIR --out FILE")
     };
-    let article = match file
+    let (article, doubts) = match file
         .to_str()
         .filter(|f| f.starts_with("http://") || f.starts_with("https://"))
     {
         Some(address) => {
             let url = Url::parse(address).with_context(|| format!("{address} is not a URL"))?;
-            download_and_extract(&url, &fetch, &cfg)?
+            (download_and_extract(&url, &fetch, &cfg)?, Vec::new())
         }
         None => {
             let url =
                 args.url.as_deref().map(Url::parse).transpose().context("--url is not a URL")?;
-            extract_html(&read_page(file)?, url.as_ref(), None, &cfg)
+            let e = explain_html(&read_page(file)?, url.as_ref(), None, &cfg);
+            if args.json {
+                let mut out = std::io::stdout().lock();
+                writeln!(out, "{}", serde_json::to_string_pretty(&PageResult::from(e))?)?;
+                return Ok(ExitCode::SUCCESS);
+            }
+            let doubts: Vec<&str> = e.doubts.iter().map(|d| d.name()).collect();
+            (e.article, doubts)
         }
     };
     let mut out = std::io::stdout().lock();
@@ -86,6 +111,9 @@ pub(crate) fn extract(args: ExtractArgs) -> anyhow::Result<ExitCode> {
     writeln!(out, "language:  {}", article.language.as_deref().unwrap_or("-"))?;
     writeln!(out, "canonical: {}", article.canonical_url.as_ref().map_or("-", |u| u.as_str()))?;
     writeln!(out, "flags:     {}", article.flags.names().join(", "))?;
+    if !doubts.is_empty() {
+        writeln!(out, "doubts:    {}", doubts.join(", "))?;
+    }
     writeln!(out, "\n{}", article.text)?;
     Ok(ExitCode::SUCCESS)
 }
@@ -147,20 +175,20 @@ fn extract_dir(
                             return Ok(());
                         };
                         // One unreadable page gets an empty entry; the batch goes on.
-                        let article = match read_page(path) {
-                            Ok(html) => extract_html(&html, None, None, cfg),
+                        let result = match read_page(path) {
+                            Ok(html) => PageResult::from(explain_html(&html, None, None, cfg)),
                             Err(e) => {
                                 tracing::warn!("{e:#}");
-                                Article {
+                                PageResult::from(Article {
                                     extractor: chorus_extract::VERSION.to_owned(),
                                     ..Article::default()
-                                }
+                                })
                             }
                         };
                         results
                             .lock()
                             .map_err(|_| anyhow::anyhow!("poisoned"))?
-                            .insert(id.clone(), PageResult::from(article));
+                            .insert(id.clone(), result);
                     }
                 })
             })

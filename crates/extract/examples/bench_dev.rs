@@ -12,7 +12,7 @@
 use std::io::Read;
 use std::time::{Duration, Instant};
 
-use chorus_extract::{ExtractSettings, extract_html};
+use chorus_extract::{ExtractSettings, explain_html, extract_html};
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut args = std::env::args().skip(1);
@@ -46,8 +46,12 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let cfg = ExtractSettings::default();
     let mut result = serde_json::Map::new();
     for (id, bytes) in &pages {
-        let a = extract_html(bytes, None, None, &cfg);
+        let e = explain_html(bytes, None, None, &cfg);
+        let a = e.article;
+        let doubts: Vec<&str> = e.doubts.iter().map(|d| d.name()).collect();
         let entry = serde_json::json!({
+            "doubts": doubts,
+            "second_reading": e.second_reading,
             "articleBody": a.text,
             "title": a.title,
             "authors": a.authors,

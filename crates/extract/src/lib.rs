@@ -84,6 +84,7 @@ mod preparse;
 mod sniff;
 mod stage;
 
+pub use body::Doubt;
 pub use config::{ExtractConfig, ExtractSettings};
 pub use error::ExtractError;
 pub use stage::run;
@@ -103,7 +104,7 @@ pub const VERSION: &str = concat!("chorus-extract ", env!("CARGO_PKG_VERSION"));
 /// body). A page with no article text is not an error: it comes back with empty `text`,
 /// and usually a flag saying why.
 pub fn extract(page: &RawPage, cfg: &ExtractSettings) -> Result<Article, ExtractError> {
-    extract_page(page, cfg).map(|(article, _)| article)
+    extract_page(page, cfg).map(|e| e.article)
 }
 
 /// [`extract`], saying also whether the page was cut to its start (past
@@ -111,7 +112,7 @@ pub fn extract(page: &RawPage, cfg: &ExtractSettings) -> Result<Article, Extract
 pub(crate) fn extract_page(
     page: &RawPage,
     cfg: &ExtractSettings,
-) -> Result<(Article, bool), ExtractError> {
+) -> Result<Extraction, ExtractError> {
     sniff::check(page)?;
     let context = Context {
         url: Some(&page.final_url),
@@ -131,9 +132,21 @@ pub fn extract_html(
     content_type: Option<&str>,
     cfg: &ExtractSettings,
 ) -> Article {
+    explain_html(html, url, content_type, cfg).article
+}
+
+/// [`extract_html`], with what the extractor noted on the way: why the text may not be
+/// the article, and whether a second reading replaced the first (for reports and
+/// benchmarks; the article's `uncertain` flag says the same in one bit).
+pub fn explain_html(
+    html: &[u8],
+    url: Option<&Url>,
+    content_type: Option<&str>,
+    cfg: &ExtractSettings,
+) -> Extraction {
     let context = Context { url, outlet: None, entry: None, fetched_at: None };
-    let (article, cut) = extract_with(html, content_type, &context, cfg);
-    if cut {
+    let extraction = extract_with(html, content_type, &context, cfg);
+    if extraction.cut {
         warn!(
             url = url.map(Url::as_str),
             max_html_bytes = cfg.max_html_bytes.get(),
@@ -141,7 +154,21 @@ pub fn extract_html(
             "page too large: only its start is read"
         );
     }
-    article
+    extraction
+}
+
+/// An article with what the extractor noted on the way.
+#[derive(Clone, Debug)]
+pub struct Extraction {
+    /// The article.
+    pub article: Article,
+    /// The page was cut to its start (past `extract.max_html_bytes` or
+    /// `extract.max_elements`).
+    pub cut: bool,
+    /// Why the text found may not be the article (empty on a clear page).
+    pub doubts: Vec<Doubt>,
+    /// A second reading of the page, from its headline, replaced the first.
+    pub second_reading: bool,
 }
 
 /// What is known about a page besides its bytes.
@@ -152,13 +179,13 @@ struct Context<'a> {
     fetched_at: Option<Timestamp>,
 }
 
-/// The article, and whether the page was cut to its start.
+/// The article, and what was noted on the way.
 fn extract_with(
     bytes: &[u8],
     content_type: Option<&str>,
     cx: &Context<'_>,
     cfg: &ExtractSettings,
-) -> (Article, bool) {
+) -> Extraction {
     let host = cx.url.and_then(Url::host_str);
     let tld = host.and_then(|h| h.rsplit('.').next());
     let (bytes, bytes_capped) = preparse::cap_bytes(bytes, cfg.max_html_bytes.get());
@@ -276,5 +303,5 @@ fn extract_with(
         flags,
         extractor: VERSION.to_owned(),
     };
-    (article, cut)
+    Extraction { article, cut, doubts: body.doubts, second_reading: body.second_reading }
 }

@@ -27,6 +27,67 @@ pub(crate) fn is_furniture(text: &str, titles: &[&str]) -> bool {
         || titles.iter().any(|title| t.len().abs_diff(title.len()) < 16 && same_words(t, title))
 }
 
+/// A heading that opens the readers' comments below a post: "Comments", "12 Comments",
+/// "Comments (3)", "Leave a Reply", "5 thoughts on “Title”", "3 Responses to …". Text after
+/// it is the readers', not the author's.
+pub(crate) fn is_comments_heading(text: &str) -> bool {
+    let t = text.trim();
+    if t.is_empty() || t.len() > 160 {
+        return false;
+    }
+    let lower = t.to_lowercase();
+    // A count in front ("12", "One", "No") or behind ("(3)") says nothing more.
+    let trimmed = lower.trim_start_matches(|c: char| c.is_ascii_digit() || c.is_whitespace());
+    let mut counted = trimmed.len() < lower.len();
+    let core = trimmed
+        .trim_end_matches(|c: char| {
+            c.is_ascii_digit() || matches!(c, '(' | ')' | ':' | '.' | '!' | ' ' | '»' | '↓')
+        })
+        .trim();
+    let core = match ["one ", "no ", "two ", "three "].iter().find_map(|n| core.strip_prefix(n)) {
+        Some(rest) => {
+            counted = true;
+            rest
+        }
+        None => core,
+    };
+    // Not "comment" or "discussion" alone: a subhead in a how-to can be one word.
+    const LABELS: &[&str] = &[
+        "comments",
+        "reader comments",
+        "readers' comments",
+        "responses",
+        "replies",
+        "leave a reply",
+        "leave a comment",
+        "post a comment",
+        "add a comment",
+        "add your comment",
+        "join the discussion",
+        "trackbacks",
+        "pingbacks",
+        "trackbacks/pingbacks",
+        "comments and trackbacks",
+        "what do you think?",
+    ];
+    if LABELS.contains(&core) || counted && ["comment", "response", "reply"].contains(&core) {
+        return true;
+    }
+    // "5 thoughts on “Title”", "3 Responses to “Title”": counted, so not a subhead such as
+    // "Responses to the flood".
+    counted
+        && [
+            "thoughts on ",
+            "thought on ",
+            "responses to ",
+            "response to ",
+            "comments on ",
+            "comments to ",
+        ]
+        .iter()
+        .any(|p| core.starts_with(p))
+}
+
 /// Labels that templates put between paragraphs.
 fn is_stock_phrase(lower: &str) -> bool {
     if lower.len() > 80 {
@@ -262,6 +323,27 @@ mod tests {
             "NISSAN SENTRA",
         ] {
             assert!(!is_furniture(line, &[]), "{line}");
+        }
+    }
+
+    #[test]
+    fn comment_headings_are_told_from_subheads() {
+        for heading in [
+            "Comments",
+            "12 Comments",
+            "Comments (3)",
+            "Leave a Reply",
+            "One Response",
+            "5 thoughts on “Garlic at last”",
+            "3 Responses to \"Garlic at last\"",
+            "Post a Comment",
+        ] {
+            assert!(is_comments_heading(heading), "{heading}");
+        }
+        for heading in
+            ["Comment", "Comments from the mayor", "Responses to the flood", "Discussion", ""]
+        {
+            assert!(!is_comments_heading(heading), "{heading}");
         }
     }
 

@@ -7,11 +7,11 @@ use tokio::sync::mpsc;
 use tokio::task::JoinSet;
 use tracing::{debug, info, warn};
 
-use crate::{ExtractError, ExtractSettings, extract_page};
+use crate::{ExtractError, ExtractSettings, Extraction, extract_page};
 
 /// What one extraction task hands back to the stage loop: the article and whether its page
 /// was cut to its start, or why there is none.
-type Outcome = Result<(Article, bool), ExtractError>;
+type Outcome = Result<Extraction, ExtractError>;
 
 /// Runs the stage until `pages` closes and every page in flight is done.
 ///
@@ -67,11 +67,18 @@ async fn forward(
     log: &mut Throttle,
 ) -> bool {
     match done {
-        Ok(Ok((article, _))) if article.text.trim().is_empty() => {
+        Ok(Ok(Extraction { article, .. })) if article.text.trim().is_empty() => {
             debug!(url = ?article.url, "no article text");
             report.drop_for("no_text");
         }
-        Ok(Ok((article, cut))) => {
+        Ok(Ok(Extraction { article, cut, doubts, second_reading })) => {
+            // Hard pages are counted, so a run's summary says how many to look at.
+            if !doubts.is_empty() {
+                report.note("uncertain");
+            }
+            if second_reading {
+                report.note("second_reading");
+            }
             if cut {
                 report.note("cut_to_start");
                 if let Some(held_back) = log.allow("cut_to_start") {

@@ -59,6 +59,16 @@ pub(super) fn text(
         if story[owner - c] == Story::Other || doc.elems[owner].tag == Tag::H(1) {
             continue;
         }
+        // A heading announcing the readers' comments ends the article, whatever follows
+        // it (blogs that set comments as plain paragraphs under the post).
+        let heading = matches!(doc.elems[owner].tag, Tag::H(_));
+        if heading
+            && (container.from..container.to).contains(&bi)
+            && seq.iter().any(|(_, k)| *k == Kind::Prose)
+            && phrases::is_comments_heading(doc.block_text(b))
+        {
+            break;
+        }
         if phrases::is_furniture(doc.block_text(b), titles) {
             continue;
         }

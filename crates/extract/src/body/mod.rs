@@ -21,6 +21,8 @@ mod emit;
 mod score;
 mod second;
 
+pub use second::Doubt;
+
 use score::Hints;
 
 use crate::dom::{Block, Doc, NONE};
@@ -54,6 +56,8 @@ pub(crate) struct Body {
     pub(crate) first_block: Option<usize>,
     /// Why the text found may not be the article, if anything says so.
     pub(crate) doubts: Vec<second::Doubt>,
+    /// The second reading, from the headline, replaced the first.
+    pub(crate) second_reading: bool,
 }
 
 /// Judges one block on its own.
@@ -126,6 +130,7 @@ pub(crate) fn extract(doc: &Doc, clues: &Clues<'_>) -> Body {
     body.doubts = doubts;
     if let Some(other) = other {
         reading = other;
+        body.second_reading = true;
     }
     body.text = reading.text;
     body.first_block = reading.first;

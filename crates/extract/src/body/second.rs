@@ -21,6 +21,9 @@
 //! fifth of its length at least): position and summaries outvote size, but only up to a
 //! point, since a heading that matches the title can also sit over a teaser.
 
+use std::collections::HashSet;
+use std::hash::{BuildHasherDefault, Hasher};
+
 use super::score::{Hints, Page};
 use super::{Clues, Reading};
 use crate::dom::{Doc, NONE, Tag};
@@ -43,14 +46,32 @@ const DWARFS: usize = 5;
 /// The element around the headline that is searched must hold this much prose.
 const SCOPE_MIN_PROSE: u64 = 150;
 
-/// Why a reading may not be the article.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum Doubt {
+/// Why the text found on a page may not be its article.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Doubt {
+    /// The text is short.
     Short,
+    /// Its box is mostly links.
     LinkHeavy,
+    /// Its box is a caption.
     Captions,
+    /// It barely holds the page's JSON-LD `articleBody` or its on-page description.
     FarFromSummary,
+    /// It lies apart from the box around the page's headline.
     ApartFromHeadline,
+}
+
+impl Doubt {
+    /// A short name for reports.
+    pub fn name(self) -> &'static str {
+        match self {
+            Doubt::Short => "short",
+            Doubt::LinkHeavy => "link_heavy",
+            Doubt::Captions => "captions",
+            Doubt::FarFromSummary => "far_from_summary",
+            Doubt::ApartFromHeadline => "apart_from_headline",
+        }
+    }
 }
 
 /// The doubts about `first`, and the reading to use instead when the second opinion
@@ -75,13 +96,19 @@ pub(super) fn opinion(
     if in_caption(doc, c.elem) {
         doubts.push(Doubt::Captions);
     }
-    let summary = summary(doc, clues);
-    if let Some(s) = &summary
-        && s.coverage(&first.text) < FAR_FROM_SUMMARY
-    {
+    let summary = summary(doc, clues, &first.text);
+    if summary.as_ref().is_some_and(|s| s.coverage(&first.text) < FAR_FROM_SUMMARY) {
         doubts.push(Doubt::FarFromSummary);
     }
-    let Some((headline, second)) = headline_reading(doc, page, clues.titles) else {
+    let Some(headline) = headline_block(doc, clues.titles) else {
+        return (doubts, None);
+    };
+    // A headline inside the text's own box agrees with it (the box around the headline
+    // holds it, or lies inside it): no second reading is needed.
+    if (c.from..c.to).contains(&headline) {
+        return (doubts, None);
+    }
+    let Some(second) = headline_reading(doc, page, headline, clues.titles) else {
         return (doubts, None);
     };
     let apart = |r: &Reading| {
@@ -117,11 +144,10 @@ fn in_caption(doc: &Doc, mut i: usize) -> bool {
     false
 }
 
-/// The best reading near the headline: the best box inside the lowest element around the
-/// headline block that holds some prose, read by its names and, if they leave nothing, by
-/// its text alone. With the headline's block index.
-fn headline_reading(doc: &Doc, page: &Page, titles: &[&str]) -> Option<(usize, Reading)> {
-    let h = headline_block(doc, titles)?;
+/// The best reading near the headline: the best box inside the lowest element around
+/// headline block `h` that holds some prose, read by its names and, if they leave nothing,
+/// by its text alone.
+fn headline_reading(doc: &Doc, page: &Page, h: usize, titles: &[&str]) -> Option<Reading> {
     let mut scope = doc.blocks[h].owner;
     while scope != NONE && doc.sum(&page.prose, scope as usize) < SCOPE_MIN_PROSE {
         scope = doc.elems[scope as usize].parent;
@@ -141,12 +167,36 @@ fn headline_reading(doc: &Doc, page: &Page, titles: &[&str]) -> Option<(usize, R
             .map(|c| Reading::of(doc, &plain, c, titles))
             .filter(|r| !r.is_empty())
     })?;
-    Some((h, found))
+    Some(found)
 }
 
 /// The page's own summary of its article, as three-word runs.
 struct Summary {
-    runs: std::collections::HashSet<[u64; 3]>,
+    runs: Runs,
+}
+
+/// Hashed three-word runs. The hashes are already well mixed, so the set uses them as they
+/// are rather than hash them again.
+type Runs = HashSet<u64, BuildHasherDefault<AsIs>>;
+
+/// A hasher for keys that are hashes already.
+#[derive(Default)]
+struct AsIs(u64);
+
+impl Hasher for AsIs {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = (self.0 << 8) | u64::from(b);
+        }
+    }
+
+    fn write_u64(&mut self, n: u64) {
+        self.0 = n;
+    }
 }
 
 impl Summary {
@@ -155,7 +205,7 @@ impl Summary {
         if self.runs.is_empty() {
             return 0.0;
         }
-        let mut seen = std::collections::HashSet::new();
+        let mut seen = Runs::default();
         for run in runs(text) {
             if self.runs.contains(&run) {
                 seen.insert(run);
@@ -167,32 +217,38 @@ impl Summary {
 
 /// JSON-LD `articleBody` if the page has one; else its description, if the page also
 /// shows it as text (a description written only for search results says nothing about
-/// where the article is).
-fn summary(doc: &Doc, clues: &Clues<'_>) -> Option<Summary> {
+/// where the article is). The page is searched only when `text` does not hold the
+/// description already.
+fn summary(doc: &Doc, clues: &Clues<'_>, text: &str) -> Option<Summary> {
     let make = |s: &str| {
-        let runs: std::collections::HashSet<[u64; 3]> = runs(s).collect();
+        let runs: Runs = runs(s).collect();
         (runs.len() >= 3).then_some(Summary { runs })
     };
     if let Some(body) = clues.ld_body.and_then(make) {
         return Some(body);
     }
     let description = clues.description.and_then(make)?;
-    (description.coverage(&doc.text) >= SUMMARY_ON_PAGE).then_some(description)
+    let shown = description.coverage(text) >= SUMMARY_ON_PAGE
+        || description.coverage(&doc.text) >= SUMMARY_ON_PAGE;
+    shown.then_some(description)
 }
 
-/// The runs of three consecutive words of a text, lower-cased, each word hashed.
-fn runs(text: &str) -> impl Iterator<Item = [u64; 3]> + '_ {
-    use std::hash::{Hash, Hasher};
+/// The runs of three consecutive words of a text, lower-cased, each run hashed.
+fn runs(text: &str) -> impl Iterator<Item = u64> + '_ {
     let mut window = [0u64; 3];
     let mut n = 0usize;
     text.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).filter_map(move |w| {
-        let mut h = std::collections::hash_map::DefaultHasher::new();
+        // FNV-1a: words are short, and a run of three is compared as a whole.
+        let mut h = 0xcbf2_9ce4_8422_2325u64;
         for c in w.chars().flat_map(char::to_lowercase) {
-            c.hash(&mut h);
+            h = (h ^ u64::from(c)).wrapping_mul(0x0100_0000_01b3);
         }
-        window = [window[1], window[2], h.finish()];
+        window = [window[1], window[2], h];
         n += 1;
-        (n >= 3).then_some(window)
+        let run = window[0].wrapping_mul(0x9e37_79b9_7f4a_7c15).rotate_left(21)
+            ^ window[1].wrapping_mul(0xc2b2_ae3d_27d4_eb4f).rotate_left(42)
+            ^ window[2];
+        (n >= 3).then_some(run)
     })
 }
 
@@ -259,7 +315,8 @@ mod tests {
              <div id=archive><h2>Archive</h2><ul>{ARCHIVE}{ARCHIVE}{ARCHIVE}</ul></div>\
              <div id=about-us><h2>About us</h2><p>{ABOUT}</p></div>"
         );
-        let body = read(&html, &["Hill Farm Diary", "Hill Farm Diary: Garlic planted at last"], None);
+        let body =
+            read(&html, &["Hill Farm Diary", "Hill Farm Diary: Garlic planted at last"], None);
         assert_eq!(body.text, format!("{POST} {POST}"));
         assert!(body.doubts.contains(&Doubt::ApartFromHeadline), "{:?}", body.doubts);
         assert!(body.doubts.contains(&Doubt::Short), "{:?}", body.doubts);
