@@ -142,9 +142,18 @@ impl Page {
         let mut plain = vec![0u64; n];
         let mut bad = vec![0u64; doc.blocks.len() + 1];
         let mut good_sum = vec![0u64; doc.blocks.len() + 1];
+        // Short lines between paragraphs (subheads, list items, captions) are part of the
+        // text; those before the first paragraph (headline, byline, date) are not counted.
+        let mut after_prose = false;
         for (i, (b, k)) in doc.blocks.iter().zip(&kinds).enumerate() {
             let o = b.owner as usize;
             let chars = u64::from(b.chars);
+            let follows_prose = after_prose;
+            match k {
+                Kind::Prose => after_prose = true,
+                Kind::Links => after_prose = false,
+                Kind::Short => {}
+            }
             let (good, noise) = if b.owner == NONE || in_strong[o] {
                 (0, chars)
             } else if in_weak[o] {
@@ -152,6 +161,7 @@ impl Page {
             } else {
                 match k {
                     Kind::Prose => (chars, 0),
+                    Kind::Short if follows_prose && b.link_chars == 0 => (chars / 2, 0),
                     Kind::Short => (0, 0),
                     Kind::Links => (0, chars),
                 }

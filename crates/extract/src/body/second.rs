@@ -313,13 +313,13 @@ mod tests {
              <div class=post><h3 class=post-title>Garlic planted at last</h3>\
              <div class=post-body>{POST} {POST}</div></div>\
              <div id=archive><h2>Archive</h2><ul>{ARCHIVE}{ARCHIVE}{ARCHIVE}</ul></div>\
-             <div id=about-us><h2>About us</h2><p>{ABOUT}</p></div>"
+             <div id=about-us><h2>About us</h2><p>{ABOUT}</p><p>{ABOUT}</p></div>"
         );
-        let body =
-            read(&html, &["Hill Farm Diary", "Hill Farm Diary: Garlic planted at last"], None);
+        let titles = ["Garlic planted at last", "Hill Farm Diary: Garlic planted at last"];
+        let body = read(&html, &titles, None);
         assert_eq!(body.text, format!("{POST} {POST}"));
-        assert!(body.doubts.contains(&Doubt::ApartFromHeadline), "{:?}", body.doubts);
-        assert!(body.doubts.contains(&Doubt::Short), "{:?}", body.doubts);
+        assert_eq!(body.doubts, [Doubt::ApartFromHeadline]);
+        assert!(body.second_reading);
     }
 
     #[test]
@@ -354,7 +354,10 @@ mod tests {
     }
 
     #[test]
-    fn captions_links_and_a_missed_summary_are_doubts() {
+    fn short_texts_captions_links_and_a_missed_summary_are_doubts() {
+        let body = read(&format!("<div><p>{POST}</p></div>"), &["Garlic"], None);
+        assert_eq!(body.doubts, [Doubt::Short]);
+
         let gallery = format!(
             "<div class=gallery><div class=caption>{ABOUT}</div></div>\
              <ul><li><a href=/1>Next photo</a></li><li><a href=/2>Previous photo</a></li></ul>"
