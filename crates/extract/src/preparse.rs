@@ -15,8 +15,20 @@
 //!   and memory in proportion to bytes and elements, and the article is near the top: a
 //!   page past either cap is a dump or an attack, and its tail is not worth reading.
 //!
+//! Two repairs are made on the way, for pages the parser would otherwise read as empty:
+//!
+//! - A `<title>` left open. Its text is RCDATA: the parser reads everything up to a
+//!   `</title>` as the title, and a page that never closes it loses its whole body to
+//!   the title. A title whose end tag is missing, or comes only after `</head>` or
+//!   `<body>`, is closed at the end of its first line or before the first tag after it,
+//!   whichever comes first.
+//! - A frameset page. Its text, if any, is in `<noframes>`, which the parser keeps as one
+//!   raw string and which a frameset page never shows to a browser that has frames. The
+//!   frameset and frame tags go and the `<noframes>` content is read as the page's body,
+//!   as a browser without frames shows it.
+//!
 //! One linear scan over the tags finds all of this; a page is copied only if something
-//! goes from its middle.
+//! goes from its middle or is added.
 
 use std::borrow::Cow;
 
@@ -81,14 +93,18 @@ pub(crate) struct Prepared<'a> {
 }
 
 /// The page without script and style bodies, comments, nesting past [`MAX_DEPTH`], and
-/// anything from the start tag past `max_elements` on. Borrowed (no copy) when nothing is
-/// removed from its middle.
+/// anything from the start tag past `max_elements` on; an unclosed `<title>` closed and a
+/// frameset replaced by its `<noframes>` content. Borrowed (no copy) when nothing is
+/// removed from its middle or added.
 pub(crate) fn prepare(html: &str, max_elements: usize) -> Prepared<'_> {
     let bytes = html.as_bytes();
     let mut depth = [0u32; 2];
     let mut dropped = [0u32; 2];
-    let mut cuts: Vec<(usize, usize)> = Vec::new();
+    // Byte ranges to leave out, each with text to put in its place, in page order.
+    let mut cuts: Vec<(usize, usize, &'static str)> = Vec::new();
     let mut elements = 0usize;
+    // A `<frameset>` came before any `<body>`: the page is a frameset page.
+    let (mut seen_body, mut frameset) = (false, false);
     // Where the page ends for the parser: before the start tag past the cap.
     let mut end_at = bytes.len();
     let mut i = 0;
@@ -97,7 +113,7 @@ pub(crate) fn prepare(html: &str, max_elements: usize) -> Prepared<'_> {
         let rest = &bytes[start + 1..];
         if rest.starts_with(b"!--") {
             i = memchr::memmem::find(rest, b"-->").map_or(bytes.len(), |e| start + 1 + e + 3);
-            cuts.push((start, i));
+            cuts.push((start, i, ""));
             continue;
         }
         let closing = rest.first() == Some(&b'/');
@@ -133,8 +149,25 @@ pub(crate) fn prepare(html: &str, max_elements: usize) -> Prepared<'_> {
             }
         }
         i = end;
+        if !closing && name.eq_ignore_ascii_case(b"body") {
+            seen_body = true;
+        } else if name.eq_ignore_ascii_case(b"frameset") && !seen_body {
+            frameset = true;
+        }
+        if frameset && is_frame_tag(name) {
+            // The frames are other pages; the noframes content becomes the body.
+            cuts.push((start, end, ""));
+            continue;
+        }
         if class == Class::RawText && !closing {
             i = skip_raw_text(bytes, end, name);
+            if name.eq_ignore_ascii_case(b"title")
+                && let Some(close_at) = unclosed_title_end(bytes, end, i)
+            {
+                cuts.push((close_at, close_at, "</title>"));
+                i = close_at;
+                continue;
+            }
             // Scripts and styles are most of a news page's bytes and none of its text;
             // only JSON-LD is read. The elements stay, empty.
             let body_end = if i == bytes.len() { i } else { i - 2 };
@@ -142,40 +175,70 @@ pub(crate) fn prepare(html: &str, max_elements: usize) -> Prepared<'_> {
                 || name.eq_ignore_ascii_case(b"textarea")
                 || find_ci(&bytes[name_at..end], b"ld+json").is_some();
             if !keep && body_end > end {
-                cuts.push((end, body_end));
+                cuts.push((end, body_end, ""));
             }
         }
         let Some(slot) = slot else { continue };
         if closing {
             if dropped[slot] > 0 {
                 dropped[slot] -= 1;
-                cuts.push((start, end));
+                cuts.push((start, end, ""));
             } else {
                 depth[slot] = depth[slot].saturating_sub(1);
             }
         } else if !self_closing {
             if too_deep {
                 dropped[slot] += 1;
-                cuts.push((start, end));
+                cuts.push((start, end, ""));
             } else {
                 depth[slot] += 1;
             }
         }
     }
     let elements_capped = end_at < bytes.len();
-    // Every cut, and `end_at`, starts and ends at an ASCII byte ('<', '>', or after
-    // "-->"), so the slices below fall on character boundaries.
+    // Every cut, and `end_at`, starts and ends at an ASCII byte ('<', '>', a line end,
+    // or after "-->"), so the slices below fall on character boundaries.
     if cuts.is_empty() {
         return Prepared { html: Cow::Borrowed(&html[..end_at]), elements_capped };
     }
-    let mut out = String::with_capacity(end_at);
+    let mut out = String::with_capacity(end_at + 16);
     let mut from = 0;
-    for (a, b) in cuts {
+    for (a, b, put) in cuts {
         out.push_str(&html[from..a]);
+        out.push_str(put);
         from = b;
     }
     out.push_str(&html[from..end_at]);
     Prepared { html: Cow::Owned(out), elements_capped }
+}
+
+/// Tags of a frameset page that go, so that its `<noframes>` content is read as its body.
+fn is_frame_tag(name: &[u8]) -> bool {
+    [&b"frameset"[..], b"frame", b"noframes"].iter().any(|n| name.eq_ignore_ascii_case(n))
+}
+
+/// Where to close a `<title>` whose text starts at `from` and whose end tag the raw-text
+/// scan put at `found` (just after its `</`, or the end of the page if there is none):
+/// `None` if it is closed in the head, as it should be. Otherwise the end of the title's
+/// first non-blank line or the first tag after it, whichever comes first. A title is one
+/// line of text in practice, and a tag in it is almost always the page going on.
+fn unclosed_title_end(bytes: &[u8], from: usize, found: usize) -> Option<usize> {
+    let text = &bytes[from..found.min(bytes.len())];
+    let closed = found < bytes.len()
+        && find_ci(text, b"</head").is_none()
+        && find_ci(text, b"<body").is_none();
+    if closed {
+        return None;
+    }
+    let first = text.iter().position(|b| !b.is_ascii_whitespace()).unwrap_or(text.len());
+    let line_end = text[first..]
+        .iter()
+        .position(|&b| b == b'\n' || b == b'\r')
+        .map_or(text.len(), |p| first + p);
+    let tag = text
+        .windows(2)
+        .position(|w| w[0] == b'<' && (w[1].is_ascii_alphabetic() || w[1] == b'/' || w[1] == b'!'));
+    Some(from + tag.map_or(line_end, |t| t.min(line_end)))
 }
 
 /// Where markup resumes after a raw-text element opened at `from`: just after the `</`
@@ -329,6 +392,80 @@ mod tests {
         let deep = format!("{}<p>deep</p>", "<div>".repeat(2000));
         let out = prepare(&deep, MAX_DEPTH as usize + 1);
         assert!(!out.elements_capped && out.html.ends_with("<p>deep</p>"));
+    }
+
+    /// The `<title>` and the text of a page, as extraction reads them.
+    fn title_and_text(page: &str) -> (Option<String>, String) {
+        let prepared = prepare(page, 10_000);
+        let doc = crate::dom::Doc::build(&scraper::Html::parse_document(&prepared.html));
+        (doc.meta.title, doc.text)
+    }
+
+    #[test]
+    fn unclosed_title_is_closed_at_its_line_end_or_next_tag() {
+        let body = "<body><p>The pier opens in April.</p></body>";
+        let cases = [
+            // Ends at its line.
+            (
+                format!(
+                    "<head><title>Pier delayed | Harbor News\n<meta charset=utf-8></head>{body}"
+                ),
+                "Pier delayed | Harbor News",
+            ),
+            // A blank first line is not the title's line.
+            (format!("<head><title>\n  Pier delayed\n</head>{body}"), "Pier delayed"),
+            // Ends at the next tag on its line.
+            (format!("<head><title>Pier delayed<link rel=x href=y></head>{body}"), "Pier delayed"),
+            (format!("<title>Pier delayed</head>{body}"), "Pier delayed"),
+            (format!("<title>Pier delayed{body}"), "Pier delayed"),
+            // Closed after the head has ended: the end tag belongs to something else.
+            (
+                format!("<title>Pier delayed\n</head>{body}<svg><title>icon</title></svg>"),
+                "Pier delayed",
+            ),
+        ];
+        for (page, want) in &cases {
+            let (title, text) = title_and_text(page);
+            assert_eq!(title.as_deref().map(str::trim), Some(*want), "{page}");
+            assert!(text.contains("The pier opens in April."), "{page}: {text:?}");
+        }
+        // A title closed in the head is left alone, tags and all, and the page not copied.
+        let page = format!("<head><title>A <b> in a title</title></head>{body}");
+        assert!(matches!(prepare(&page, 100).html, Cow::Borrowed(_)));
+        assert_eq!(title_and_text(&page).0.as_deref(), Some("A <b> in a title"));
+        // A title at the very end of the page, or an empty one, closes without trouble.
+        assert_eq!(
+            prepare("<p>x</p><title>Last words", 100).html,
+            "<p>x</p><title>Last words</title>"
+        );
+        assert_eq!(prepare("<title>", 100).html, "<title></title>");
+        assert_eq!(prepare("<title>\n\n", 100).html, "<title>\n\n</title>");
+    }
+
+    #[test]
+    fn frameset_page_is_read_as_its_noframes_content() {
+        let page = "<html><head><title>Mill fire</title></head>\
+                    <frameset cols=\"20%,*\"><frame src=menu.html><frame src=main.html>\
+                    <noframes><body><h1>Mill fire</h1><p>The mill burned in 1911.</p></body></noframes>\
+                    </frameset></html>";
+        let out = prepare(page, 100).html;
+        assert_eq!(
+            out,
+            "<html><head><title>Mill fire</title></head>\
+             <body><h1>Mill fire</h1><p>The mill burned in 1911.</p></body></html>"
+        );
+        let (title, text) = title_and_text(page);
+        assert_eq!(title.as_deref(), Some("Mill fire"));
+        assert!(text.contains("The mill burned in 1911."), "{text:?}");
+        // Without a frameset, <noframes> is what browsers with frames hide: it stays out.
+        let page = "<body><p>Shown.</p><noframes><p>Not shown.</p></noframes></body>";
+        assert_eq!(prepare(page, 100).html, "<body><p>Shown.</p><noframes></noframes></body>");
+        // A frameset written after the body has started is not a frameset page.
+        let page = "<body><p>Shown.</p><frameset><noframes>x</noframes></frameset></body>";
+        assert_eq!(
+            prepare(page, 100).html,
+            "<body><p>Shown.</p><frameset><noframes></noframes></frameset></body>"
+        );
     }
 
     #[test]
