@@ -180,6 +180,7 @@ fn extract_with(
         open_graph: metadata::meta(&doc, &["og:title", "twitter:title"]),
         json_ld: ld.headline.as_deref(),
         h1,
+        h2: metadata::h2_texts(&doc, &html),
         title_tag: doc.meta.title.as_deref(),
         site_names: outlets.clone(),
         host,
