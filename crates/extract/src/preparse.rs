@@ -105,6 +105,7 @@ pub(crate) fn prepare(html: &str, max_elements: usize) -> Prepared<'_> {
     let mut elements = 0usize;
     // A `<frameset>` came before any `<body>`: the page is a frameset page.
     let (mut seen_body, mut frameset) = (false, false);
+    let mut titles = TitleEnds::default();
     // Where the page ends for the parser: before the start tag past the cap.
     let mut end_at = bytes.len();
     let mut i = 0;
@@ -160,13 +161,17 @@ pub(crate) fn prepare(html: &str, max_elements: usize) -> Prepared<'_> {
             continue;
         }
         if class == Class::RawText && !closing {
-            i = skip_raw_text(bytes, end, name);
-            if name.eq_ignore_ascii_case(b"title")
-                && let Some(close_at) = unclosed_title_end(bytes, end, i)
-            {
-                cuts.push((close_at, close_at, "</title>"));
-                i = close_at;
-                continue;
+            if name.eq_ignore_ascii_case(b"title") {
+                match titles.end(bytes, end) {
+                    Ok(after) => i = after,
+                    Err(close_at) => {
+                        cuts.push((close_at, close_at, "</title>"));
+                        i = close_at;
+                        continue;
+                    }
+                }
+            } else {
+                i = skip_raw_text(bytes, end, name);
             }
             // Scripts and styles are most of a news page's bytes and none of its text;
             // only JSON-LD is read. The elements stay, empty.
@@ -217,28 +222,81 @@ fn is_frame_tag(name: &[u8]) -> bool {
     [&b"frameset"[..], b"frame", b"noframes"].iter().any(|n| name.eq_ignore_ascii_case(n))
 }
 
-/// Where to close a `<title>` whose text starts at `from` and whose end tag the raw-text
-/// scan put at `found` (just after its `</`, or the end of the page if there is none):
-/// `None` if it is closed in the head, as it should be. Otherwise the end of the title's
-/// first non-blank line or the first tag after it, whichever comes first. A title is one
-/// line of text in practice, and a tag in it is almost always the page going on.
-fn unclosed_title_end(bytes: &[u8], from: usize, found: usize) -> Option<usize> {
-    let text = &bytes[from..found.min(bytes.len())];
-    let closed = found < bytes.len()
-        && find_ci(text, b"</head").is_none()
-        && find_ci(text, b"<body").is_none();
-    if closed {
-        return None;
+/// The next `</title>`, `</head>` and `<body>` of the page, each remembered from one
+/// search to the next: a page of thousands of unclosed titles must not search
+/// its whole tail once for each.
+#[derive(Default)]
+struct TitleEnds {
+    title_end: NextMatch,
+    head_end: NextMatch,
+    body: NextMatch,
+}
+
+impl TitleEnds {
+    /// For a `<title>` whose text starts at `from`: `Ok` with where markup resumes (just
+    /// after the `</` of its end tag) if it is closed before the head ends, as it should
+    /// be; otherwise `Err` with where to close it: the end of its first non-blank line or
+    /// the first tag after it, whichever comes first. A title is one line of text in
+    /// practice, and a tag in it is almost always the page going on.
+    fn end(&mut self, bytes: &[u8], from: usize) -> Result<usize, usize> {
+        let close = self.title_end.find(bytes, from, |b, mut at| {
+            loop {
+                at += find_ci(&b[at..], b"</title")?;
+                if tag_named(b, at + 2, b"title") {
+                    return Some(at);
+                }
+                at += 2;
+            }
+        });
+        let head_end =
+            self.head_end.find(bytes, from, |b, at| find_ci(&b[at..], b"</head").map(|p| at + p));
+        let body = self.body.find(bytes, from, |b, at| find_ci(&b[at..], b"<body").map(|p| at + p));
+        if let Some(close) = close
+            && head_end.is_none_or(|h| close < h)
+            && body.is_none_or(|b| close < b)
+        {
+            return Ok(close + 2);
+        }
+        let text = &bytes[from..];
+        let first = text.iter().position(|b| !b.is_ascii_whitespace()).unwrap_or(text.len());
+        let stop = text[first..].iter().enumerate().position(|(k, &b)| {
+            b == b'\n'
+                || b == b'\r'
+                || b == b'<'
+                    && text
+                        .get(first + k + 1)
+                        .is_some_and(|&n| n.is_ascii_alphabetic() || n == b'/' || n == b'!')
+        });
+        Err(from + stop.map_or(text.len(), |p| first + p))
     }
-    let first = text.iter().position(|b| !b.is_ascii_whitespace()).unwrap_or(text.len());
-    let line_end = text[first..]
-        .iter()
-        .position(|&b| b == b'\n' || b == b'\r')
-        .map_or(text.len(), |p| first + p);
-    let tag = text
-        .windows(2)
-        .position(|w| w[0] == b'<' && (w[1].is_ascii_alphabetic() || w[1] == b'/' || w[1] == b'!'));
-    Some(from + tag.map_or(line_end, |t| t.min(line_end)))
+}
+
+/// The first match of some search at or after a position, remembered: asked again from
+/// a later position that is still at or before it, the answer is the same.
+#[derive(Default)]
+struct NextMatch {
+    /// Searched from here, and found this (`None`: nothing up to the end of the page).
+    cached: Option<(usize, Option<usize>)>,
+}
+
+impl NextMatch {
+    /// The first match at or after `from`, as `search(bytes, from)` finds it.
+    fn find(
+        &mut self,
+        bytes: &[u8],
+        from: usize,
+        search: impl Fn(&[u8], usize) -> Option<usize>,
+    ) -> Option<usize> {
+        if let Some((searched, found)) = self.cached
+            && searched <= from
+            && found.is_none_or(|f| f >= from)
+        {
+            return found;
+        }
+        let found = search(bytes, from);
+        self.cached = Some((from, found));
+        found
+    }
 }
 
 /// Where markup resumes after a raw-text element opened at `from`: just after the `</`
