@@ -103,7 +103,8 @@ pub(crate) fn prepare(html: &str, max_elements: usize) -> Prepared<'_> {
     // Byte ranges to leave out, each with text to put in its place, in page order.
     let mut cuts: Vec<(usize, usize, &'static str)> = Vec::new();
     let mut elements = 0usize;
-    // A `<frameset>` came before any `<body>`: the page is a frameset page.
+    // A `<frameset>` came before the body started: the page is a frameset page. (The
+    // parser ignores a frameset that comes later.)
     let (mut seen_body, mut frameset) = (false, false);
     let mut titles = TitleEnds::default();
     // Where the page ends for the parser: before the start tag past the cap.
@@ -150,10 +151,12 @@ pub(crate) fn prepare(html: &str, max_elements: usize) -> Prepared<'_> {
             }
         }
         i = end;
-        if !closing && name.eq_ignore_ascii_case(b"body") {
-            seen_body = true;
-        } else if name.eq_ignore_ascii_case(b"frameset") && !seen_body {
-            frameset = true;
+        if !frameset && !closing && !seen_body {
+            if name.eq_ignore_ascii_case(b"frameset") {
+                frameset = true;
+            } else {
+                seen_body = starts_body(name);
+            }
         }
         if frameset && is_frame_tag(name) {
             // The frames are other pages; the noframes content becomes the body.
@@ -215,6 +218,23 @@ pub(crate) fn prepare(html: &str, max_elements: usize) -> Prepared<'_> {
     }
     out.push_str(&html[from..end_at]);
     Prepared { html: Cow::Owned(out), elements_capped }
+}
+
+/// Whether a start tag begins the body: anything but the document and head elements.
+fn starts_body(name: &[u8]) -> bool {
+    const HEAD: &[&[u8]] = &[
+        b"html",
+        b"head",
+        b"meta",
+        b"link",
+        b"title",
+        b"base",
+        b"script",
+        b"style",
+        b"noscript",
+        b"template",
+    ];
+    !HEAD.iter().any(|h| name.eq_ignore_ascii_case(h))
 }
 
 /// Tags of a frameset page that go, so that its `<noframes>` content is read as its body.
@@ -519,11 +539,13 @@ mod tests {
         let page = "<body><p>Shown.</p><noframes><p>Not shown.</p></noframes></body>";
         assert_eq!(prepare(page, 100).html, "<body><p>Shown.</p><noframes></noframes></body>");
         // A frameset written after the body has started is not a frameset page.
-        let page = "<body><p>Shown.</p><frameset><noframes>x</noframes></frameset></body>";
-        assert_eq!(
-            prepare(page, 100).html,
-            "<body><p>Shown.</p><frameset><noframes></noframes></frameset></body>"
-        );
+        for page in [
+            "<body><p>Shown.</p><frameset><noframes>x</noframes></frameset></body>",
+            "<head><title>t</title></head><p>Shown.</p><frameset><noframes>x</noframes></frameset>",
+        ] {
+            let out = prepare(page, 100).html;
+            assert!(out.contains("<frameset><noframes></noframes></frameset>"), "{out}");
+        }
     }
 
     #[test]
