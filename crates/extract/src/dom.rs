@@ -151,6 +151,9 @@ pub(crate) struct RawMeta {
     pub(crate) times: Vec<TimeTag>,
     /// `<h1>` elements.
     pub(crate) h1: Vec<u32>,
+    /// The first few `<h2>` elements: blog themes put the site's name in the `<h1>` and
+    /// the post's title in an `<h2>`.
+    pub(crate) h2: Vec<u32>,
     /// Elements naming authors: `rel=author`, `itemprop=author`, byline classes.
     pub(crate) bylines: Vec<u32>,
 }
@@ -364,6 +367,7 @@ impl<'a> Walker<'a> {
         let meta = &mut self.doc.meta;
         match tag {
             Tag::H(1) => meta.h1.push(idx),
+            Tag::H(2) if meta.h2.len() < 4 => meta.h2.push(idx),
             Tag::Time => {
                 let published = a.pubdate
                     || a.itemprop.contains("datePublished")

@@ -45,7 +45,20 @@ fn whole_name(name: &str) -> u16 {
         "a11y-only",
         "offscreen",
     ];
-    if HIDDEN_NAMES.iter().any(|h| name.eq_ignore_ascii_case(h)) {
+    // Copies of the article laid out for the printer, shown only on paper: read as well,
+    // they would double the text.
+    const PRINT_NAMES: &[&str] = &[
+        "print-only",
+        "printonly",
+        "print_only",
+        "only-print",
+        "visible-print",
+        "visible-print-block",
+        "print-version",
+        "printversion",
+        "print-article",
+    ];
+    if HIDDEN_NAMES.iter().chain(PRINT_NAMES).any(|h| name.eq_ignore_ascii_case(h)) {
         return HIDDEN;
     }
     0
@@ -99,7 +112,8 @@ fn word(w: &[u8]) -> u16 {
         | b"masthead" | b"footer" | b"banner" | b"popup" | b"modal" | b"overlay" | b"meta"
         | b"postmeta" | b"entrymeta" | b"date" | b"dates" | b"time" | b"timestamp"
         | b"published" | b"updated" | b"dateline" | b"print" => WEAK,
-        b"byline" | b"bylines" | b"author" | b"authors" | b"writer" | b"contributor" => {
+        b"byline" | b"bylines" | b"author" | b"authors" | b"writer" | b"contributor"
+        | b"auteur" | b"auteurs" | b"autor" | b"autoren" | b"autores" | b"autore" | b"autori" => {
             WEAK | BYLINE
         }
         b"bio" | b"bios" | b"authorbio" | b"biography" => WEAK | BIO,
@@ -262,5 +276,22 @@ mod tests {
         assert_eq!(from_names("entry-content") & CONTENT, CONTENT);
         assert_eq!(from_names("storyContent") & CONTENT, CONTENT);
         assert_eq!(from_names("sr-only"), HIDDEN);
+    }
+
+    #[test]
+    fn print_copies_are_hidden() {
+        assert_eq!(from_names("print-only article-copy") & HIDDEN, HIDDEN);
+        assert_eq!(from_names("print-version") & HIDDEN, HIDDEN);
+        assert_eq!(from_names("visible-print-block") & HIDDEN, HIDDEN);
+        // A print button is a tool, not a hidden copy.
+        assert_eq!(from_names("print-button") & HIDDEN, 0);
+        assert_eq!(from_names("screen-only"), 0);
+    }
+
+    #[test]
+    fn bylines_in_other_languages() {
+        assert_ne!(from_names("auteur") & BYLINE, 0);
+        assert_ne!(from_names("article-autor") & BYLINE, 0);
+        assert_ne!(from_names("autore-nome") & BYLINE, 0);
     }
 }

@@ -19,8 +19,9 @@
 //!    UTF-8; a statistical guess (chardetng) on a sample. Labels are checked against the
 //!    bytes: a page that says UTF-8 but is Windows-1252 is read as Windows-1252.
 //! 2. **Parse.** Script and style bodies are cut and pathological nesting flattened first
-//!    (the parser pays for every byte, and is quadratic in nesting), then `scraper` builds
-//!    the tree. Only the first [`ExtractConfig::max_html_bytes`] bytes and
+//!    (the parser pays for every byte, and is quadratic in nesting), an unclosed `<title>`
+//!    is closed (else the parser reads the whole page as title) and a frameset page is
+//!    opened onto its `<noframes>` text; then `scraper` builds the tree. Only the first [`ExtractConfig::max_html_bytes`] bytes and
 //!    [`ExtractConfig::max_elements`] start tags of a page are read (20 MB and 200,000 by
 //!    default, far past any real article page): time and memory are bounded whatever the
 //!    input, and a page cut short is logged as a warning.
@@ -207,6 +208,7 @@ fn extract_with(
         open_graph: metadata::meta(&doc, &["og:title", "twitter:title"]),
         json_ld: ld.headline.as_deref(),
         h1,
+        h2: metadata::h2_texts(&doc, &html),
         title_tag: doc.meta.title.as_deref(),
         site_names: outlets.clone(),
         host,

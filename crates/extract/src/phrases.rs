@@ -1,9 +1,11 @@
 //! Lines that are page furniture by their wording: stock labels ("Advertisement",
 //! "Share this article"), newsletter and contact plugs, copyright and credit lines, date
-//! lines, and the headline repeated above the text.
+//! lines, author lines, and the headline repeated above the text.
 //!
 //! Each check is for short lines only: a real paragraph that happens to mention a
 //! newsletter or a date is long enough to be left alone.
+
+use crate::metadata::authors;
 
 /// True when a block of the article container is furniture by its wording. `titles` are
 /// the page's headline candidates (`og:title`, `<title>`, `<h1>`), compared loosely.
@@ -20,6 +22,8 @@ pub(crate) fn is_furniture(text: &str, titles: &[&str]) -> bool {
     let lower = t.to_lowercase();
     is_stock_phrase(&lower)
         || is_plug(&lower)
+        || is_frames_notice(&lower)
+        || is_byline(t)
         || is_credit(&lower)
         || is_dateline(&lower)
         || is_url_dump(t)
@@ -177,6 +181,24 @@ fn is_plug(lower: &str) -> bool {
     CUES.iter().any(|c| lower.contains(c))
 }
 
+/// The note a frameset page leaves for browsers without frames ("This page uses frames,
+/// but your browser does not support them"): all the text some frameset pages have.
+fn is_frames_notice(lower: &str) -> bool {
+    lower.len() <= 200
+        && lower.split(|c: char| !c.is_alphanumeric()).any(|w| w == "frames")
+        && (lower.contains("browser") || lower.contains("support"))
+}
+
+/// An author line left without markup ("by Jane Roe, staff writer"): a by-prefix and a
+/// person's name before any comma, and no sentence end. "By Tuesday, the council will
+/// vote." ends as a sentence; "By the numbers" names no one.
+fn is_byline(t: &str) -> bool {
+    t.len() < 100
+        && authors::has_by_prefix(t)
+        && !t.trim_end().ends_with(['.', '!', '?', ':', ';'])
+        && t.split(',').next().is_some_and(|first| !authors::clean(first, &[]).is_empty())
+}
+
 /// Copyright notices and reporting credits.
 fn is_credit(lower: &str) -> bool {
     if lower.len() > 250 {
@@ -190,6 +212,10 @@ fn is_credit(lower: &str) -> bool {
             .any(|n| lower.contains(n));
     lower.contains("all rights reserved")
         || notice
+        // The footer of a hand-made site: "Page last updated February 2025."
+        || ["page last updated", "page last modified", "site last updated"]
+            .iter()
+            .any(|p| lower.contains(p))
         || lower.contains('©')
         || lower.contains('ⓒ')
         || ["reporting by", "additional reporting", "editing by", "writing by", "contributing:"]
@@ -303,6 +329,11 @@ mod tests {
             "Published: 2019-11-18 10:02",
             "The rocket stage after its four engines were installed. (credit: NASA/J. Roe)",
             "Photo: Jane Roe",
+            "This page uses frames, but your browser does not support them.",
+            "Your browser does not support frames. Go to the menu.",
+            "by Arthur Penhallow, society archivist",
+            "By JANE ROE",
+            "Historical Society, Old School House. Page last updated February 2025.",
         ] {
             assert!(is_furniture(line, &[]), "{line}");
         }
@@ -321,6 +352,10 @@ mod tests {
             "225.86",
             "Here are some of the highlights:",
             "NISSAN SENTRA",
+            "The museum put the old picture frames up for auction.",
+            "By Tuesday, the council will vote on the plan.",
+            "By the numbers",
+            "by the harbor",
         ] {
             assert!(!is_furniture(line, &[]), "{line}");
         }

@@ -15,8 +15,20 @@
 //!   and memory in proportion to bytes and elements, and the article is near the top: a
 //!   page past either cap is a dump or an attack, and its tail is not worth reading.
 //!
+//! Two repairs are made on the way, for pages the parser would otherwise read as empty:
+//!
+//! - A `<title>` left open. Its text is RCDATA: the parser reads everything up to a
+//!   `</title>` as the title, and a page that never closes it loses its whole body to
+//!   the title. A title whose end tag is missing, or comes only after `</head>` or
+//!   `<body>`, is closed at the end of its first line or before the first tag after it,
+//!   whichever comes first.
+//! - A frameset page. Its text, if any, is in `<noframes>`, which the parser keeps as one
+//!   raw string and which a frameset page never shows to a browser that has frames. The
+//!   frameset and frame tags go and the `<noframes>` content is read as the page's body,
+//!   as a browser without frames shows it.
+//!
 //! One linear scan over the tags finds all of this; a page is copied only if something
-//! goes from its middle.
+//! goes from its middle or is added.
 
 use std::borrow::Cow;
 
@@ -81,14 +93,20 @@ pub(crate) struct Prepared<'a> {
 }
 
 /// The page without script and style bodies, comments, nesting past [`MAX_DEPTH`], and
-/// anything from the start tag past `max_elements` on. Borrowed (no copy) when nothing is
-/// removed from its middle.
+/// anything from the start tag past `max_elements` on; an unclosed `<title>` closed and a
+/// frameset replaced by its `<noframes>` content. Borrowed (no copy) when nothing is
+/// removed from its middle or added.
 pub(crate) fn prepare(html: &str, max_elements: usize) -> Prepared<'_> {
     let bytes = html.as_bytes();
     let mut depth = [0u32; 2];
     let mut dropped = [0u32; 2];
-    let mut cuts: Vec<(usize, usize)> = Vec::new();
+    // Byte ranges to leave out, each with text to put in its place, in page order.
+    let mut cuts: Vec<(usize, usize, &'static str)> = Vec::new();
     let mut elements = 0usize;
+    // A `<frameset>` came before the body started: the page is a frameset page. (The
+    // parser ignores a frameset that comes later.)
+    let (mut seen_body, mut frameset) = (false, false);
+    let mut titles = TitleEnds::default();
     // Where the page ends for the parser: before the start tag past the cap.
     let mut end_at = bytes.len();
     let mut i = 0;
@@ -97,7 +115,7 @@ pub(crate) fn prepare(html: &str, max_elements: usize) -> Prepared<'_> {
         let rest = &bytes[start + 1..];
         if rest.starts_with(b"!--") {
             i = memchr::memmem::find(rest, b"-->").map_or(bytes.len(), |e| start + 1 + e + 3);
-            cuts.push((start, i));
+            cuts.push((start, i, ""));
             continue;
         }
         let closing = rest.first() == Some(&b'/');
@@ -133,8 +151,31 @@ pub(crate) fn prepare(html: &str, max_elements: usize) -> Prepared<'_> {
             }
         }
         i = end;
+        if !frameset && !closing && !seen_body {
+            if name.eq_ignore_ascii_case(b"frameset") {
+                frameset = true;
+            } else {
+                seen_body = starts_body(name);
+            }
+        }
+        if frameset && is_frame_tag(name) {
+            // The frames are other pages; the noframes content becomes the body.
+            cuts.push((start, end, ""));
+            continue;
+        }
         if class == Class::RawText && !closing {
-            i = skip_raw_text(bytes, end, name);
+            if name.eq_ignore_ascii_case(b"title") {
+                match titles.end(bytes, end) {
+                    Ok(after) => i = after,
+                    Err(close_at) => {
+                        cuts.push((close_at, close_at, "</title>"));
+                        i = close_at;
+                        continue;
+                    }
+                }
+            } else {
+                i = skip_raw_text(bytes, end, name);
+            }
             // Scripts and styles are most of a news page's bytes and none of its text;
             // only JSON-LD is read. The elements stay, empty.
             let body_end = if i == bytes.len() { i } else { i - 2 };
@@ -142,40 +183,140 @@ pub(crate) fn prepare(html: &str, max_elements: usize) -> Prepared<'_> {
                 || name.eq_ignore_ascii_case(b"textarea")
                 || find_ci(&bytes[name_at..end], b"ld+json").is_some();
             if !keep && body_end > end {
-                cuts.push((end, body_end));
+                cuts.push((end, body_end, ""));
             }
         }
         let Some(slot) = slot else { continue };
         if closing {
             if dropped[slot] > 0 {
                 dropped[slot] -= 1;
-                cuts.push((start, end));
+                cuts.push((start, end, ""));
             } else {
                 depth[slot] = depth[slot].saturating_sub(1);
             }
         } else if !self_closing {
             if too_deep {
                 dropped[slot] += 1;
-                cuts.push((start, end));
+                cuts.push((start, end, ""));
             } else {
                 depth[slot] += 1;
             }
         }
     }
     let elements_capped = end_at < bytes.len();
-    // Every cut, and `end_at`, starts and ends at an ASCII byte ('<', '>', or after
-    // "-->"), so the slices below fall on character boundaries.
+    // Every cut, and `end_at`, starts and ends at an ASCII byte ('<', '>', a line end,
+    // or after "-->"), so the slices below fall on character boundaries.
     if cuts.is_empty() {
         return Prepared { html: Cow::Borrowed(&html[..end_at]), elements_capped };
     }
-    let mut out = String::with_capacity(end_at);
+    let mut out = String::with_capacity(end_at + 16);
     let mut from = 0;
-    for (a, b) in cuts {
+    for (a, b, put) in cuts {
         out.push_str(&html[from..a]);
+        out.push_str(put);
         from = b;
     }
     out.push_str(&html[from..end_at]);
     Prepared { html: Cow::Owned(out), elements_capped }
+}
+
+/// Whether a start tag begins the body: anything but the document and head elements.
+fn starts_body(name: &[u8]) -> bool {
+    const HEAD: &[&[u8]] = &[
+        b"html",
+        b"head",
+        b"meta",
+        b"link",
+        b"title",
+        b"base",
+        b"script",
+        b"style",
+        b"noscript",
+        b"template",
+    ];
+    !HEAD.iter().any(|h| name.eq_ignore_ascii_case(h))
+}
+
+/// Tags of a frameset page that go, so that its `<noframes>` content is read as its body.
+fn is_frame_tag(name: &[u8]) -> bool {
+    [&b"frameset"[..], b"frame", b"noframes"].iter().any(|n| name.eq_ignore_ascii_case(n))
+}
+
+/// The next `</title>`, `</head>` and `<body>` of the page, each remembered from one
+/// search to the next: a page of thousands of unclosed titles must not search
+/// its whole tail once for each.
+#[derive(Default)]
+struct TitleEnds {
+    title_end: NextMatch,
+    head_end: NextMatch,
+    body: NextMatch,
+}
+
+impl TitleEnds {
+    /// For a `<title>` whose text starts at `from`: `Ok` with where markup resumes (just
+    /// after the `</` of its end tag) if it is closed before the head ends, as it should
+    /// be; otherwise `Err` with where to close it: the end of its first non-blank line or
+    /// the first tag after it, whichever comes first. A title is one line of text in
+    /// practice, and a tag in it is almost always the page going on.
+    fn end(&mut self, bytes: &[u8], from: usize) -> Result<usize, usize> {
+        let close = self.title_end.find(bytes, from, |b, mut at| {
+            loop {
+                at += find_ci(&b[at..], b"</title")?;
+                if tag_named(b, at + 2, b"title") {
+                    return Some(at);
+                }
+                at += 2;
+            }
+        });
+        let head_end =
+            self.head_end.find(bytes, from, |b, at| find_ci(&b[at..], b"</head").map(|p| at + p));
+        let body = self.body.find(bytes, from, |b, at| find_ci(&b[at..], b"<body").map(|p| at + p));
+        if let Some(close) = close
+            && head_end.is_none_or(|h| close < h)
+            && body.is_none_or(|b| close < b)
+        {
+            return Ok(close + 2);
+        }
+        let text = &bytes[from..];
+        let first = text.iter().position(|b| !b.is_ascii_whitespace()).unwrap_or(text.len());
+        let stop = text[first..].iter().enumerate().position(|(k, &b)| {
+            b == b'\n'
+                || b == b'\r'
+                || b == b'<'
+                    && text
+                        .get(first + k + 1)
+                        .is_some_and(|&n| n.is_ascii_alphabetic() || n == b'/' || n == b'!')
+        });
+        Err(from + stop.map_or(text.len(), |p| first + p))
+    }
+}
+
+/// The first match of some search at or after a position, remembered: asked again from
+/// a later position that is still at or before it, the answer is the same.
+#[derive(Default)]
+struct NextMatch {
+    /// Searched from here, and found this (`None`: nothing up to the end of the page).
+    cached: Option<(usize, Option<usize>)>,
+}
+
+impl NextMatch {
+    /// The first match at or after `from`, as `search(bytes, from)` finds it.
+    fn find(
+        &mut self,
+        bytes: &[u8],
+        from: usize,
+        search: impl Fn(&[u8], usize) -> Option<usize>,
+    ) -> Option<usize> {
+        if let Some((searched, found)) = self.cached
+            && searched <= from
+            && found.is_none_or(|f| f >= from)
+        {
+            return found;
+        }
+        let found = search(bytes, from);
+        self.cached = Some((from, found));
+        found
+    }
 }
 
 /// Where markup resumes after a raw-text element opened at `from`: just after the `</`
@@ -329,6 +470,82 @@ mod tests {
         let deep = format!("{}<p>deep</p>", "<div>".repeat(2000));
         let out = prepare(&deep, MAX_DEPTH as usize + 1);
         assert!(!out.elements_capped && out.html.ends_with("<p>deep</p>"));
+    }
+
+    /// The `<title>` and the text of a page, as extraction reads them.
+    fn title_and_text(page: &str) -> (Option<String>, String) {
+        let prepared = prepare(page, 10_000);
+        let doc = crate::dom::Doc::build(&scraper::Html::parse_document(&prepared.html));
+        (doc.meta.title, doc.text)
+    }
+
+    #[test]
+    fn unclosed_title_is_closed_at_its_line_end_or_next_tag() {
+        let body = "<body><p>The pier opens in April.</p></body>";
+        let cases = [
+            // Ends at its line.
+            (
+                format!(
+                    "<head><title>Pier delayed | Harbor News\n<meta charset=utf-8></head>{body}"
+                ),
+                "Pier delayed | Harbor News",
+            ),
+            // A blank first line is not the title's line.
+            (format!("<head><title>\n  Pier delayed\n</head>{body}"), "Pier delayed"),
+            // Ends at the next tag on its line.
+            (format!("<head><title>Pier delayed<link rel=x href=y></head>{body}"), "Pier delayed"),
+            (format!("<title>Pier delayed</head>{body}"), "Pier delayed"),
+            (format!("<title>Pier delayed{body}"), "Pier delayed"),
+            // Closed after the head has ended: the end tag belongs to something else.
+            (
+                format!("<title>Pier delayed\n</head>{body}<svg><title>icon</title></svg>"),
+                "Pier delayed",
+            ),
+        ];
+        for (page, want) in &cases {
+            let (title, text) = title_and_text(page);
+            assert_eq!(title.as_deref().map(str::trim), Some(*want), "{page}");
+            assert!(text.contains("The pier opens in April."), "{page}: {text:?}");
+        }
+        // A title closed in the head is left alone, tags and all, and the page not copied.
+        let page = format!("<head><title>A <b> in a title</title></head>{body}");
+        assert!(matches!(prepare(&page, 100).html, Cow::Borrowed(_)));
+        assert_eq!(title_and_text(&page).0.as_deref(), Some("A <b> in a title"));
+        // A title at the very end of the page, or an empty one, closes without trouble.
+        assert_eq!(
+            prepare("<p>x</p><title>Last words", 100).html,
+            "<p>x</p><title>Last words</title>"
+        );
+        assert_eq!(prepare("<title>", 100).html, "<title></title>");
+        assert_eq!(prepare("<title>\n\n", 100).html, "<title>\n\n</title>");
+    }
+
+    #[test]
+    fn frameset_page_is_read_as_its_noframes_content() {
+        let page = "<html><head><title>Mill fire</title></head>\
+                    <frameset cols=\"20%,*\"><frame src=menu.html><frame src=main.html>\
+                    <noframes><body><h1>Mill fire</h1><p>The mill burned in 1911.</p></body></noframes>\
+                    </frameset></html>";
+        let out = prepare(page, 100).html;
+        assert_eq!(
+            out,
+            "<html><head><title>Mill fire</title></head>\
+             <body><h1>Mill fire</h1><p>The mill burned in 1911.</p></body></html>"
+        );
+        let (title, text) = title_and_text(page);
+        assert_eq!(title.as_deref(), Some("Mill fire"));
+        assert!(text.contains("The mill burned in 1911."), "{text:?}");
+        // Without a frameset, <noframes> is what browsers with frames hide: it stays out.
+        let page = "<body><p>Shown.</p><noframes><p>Not shown.</p></noframes></body>";
+        assert_eq!(prepare(page, 100).html, "<body><p>Shown.</p><noframes></noframes></body>");
+        // A frameset written after the body has started is not a frameset page.
+        for page in [
+            "<body><p>Shown.</p><frameset><noframes>x</noframes></frameset></body>",
+            "<head><title>t</title></head><p>Shown.</p><frameset><noframes>x</noframes></frameset>",
+        ] {
+            let out = prepare(page, 100).html;
+            assert!(out.contains("<frameset><noframes></noframes></frameset>"), "{out}");
+        }
     }
 
     #[test]

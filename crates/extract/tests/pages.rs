@@ -234,3 +234,19 @@ fn latin1_page_without_http_charset_is_decoded() {
     assert_eq!(a.title, "Café");
     assert_eq!(a.language.as_deref(), Some("fr"));
 }
+
+/// An old blog theme: the site's name as the `<h1>` logo on every page, the post's title
+/// in an `<h2>`, and a `<title>` of the form "» Headline :site".
+#[test]
+fn logo_h1_and_headline_h2() {
+    let html = "<html><head><title>  &raquo; Mending a Leaky Rowboat :driftwood</title></head>\
+        <body><div id=header><h1><a href=/>driftwood</a></h1><p>slow days on the water</p></div>\
+        <div id=content><div class=post><h2><a href=/mending-a-leaky-rowboat/>Mending a Leaky \
+        Rowboat</a></h2><p>The old rowboat took on water all last summer, a cup or two an hour, \
+        enough to soak a pair of shoes by the end of an afternoon on the lake.</p><p>This spring \
+        I finally turned it over on two sawhorses and found the trouble: a seam along the keel \
+        where the old caulking had dried out and fallen away in pieces.</p></div></div></body></html>";
+    let a = extract_html(html.as_bytes(), None, None, &ExtractSettings::default());
+    assert_eq!(a.title, "Mending a Leaky Rowboat");
+    assert!(a.text.starts_with("The old rowboat took on water"), "{}", a.text);
+}

@@ -152,11 +152,27 @@ fn a_million_sibling_elements() {
     assert_eq!(article.text, format!("{PARAGRAPH}\n\n{PARAGRAPH}"));
 }
 
+/// Unclosed `<title>`s by the hundred thousand in the head, each closed where its line
+/// ends, with a single `</title>` at the very end of the page: no title may search the
+/// rest of the page again for its end tag, and the page's title and text are kept.
+#[test]
+fn a_hundred_thousand_unclosed_titles() {
+    let mut html = "<html><head>".to_owned();
+    html.push_str(&"<title>Pier delayed\n".repeat(100_000));
+    html.push_str(&format!("</head><body><p>{PARAGRAPH}</p><p>{PARAGRAPH}</p></title></body>"));
+    let article = extract_html(html.as_bytes(), None, None, &ExtractSettings::default());
+    assert_eq!(article.title, "Pier delayed");
+    assert_eq!(article.text, format!("{PARAGRAPH}\n\n{PARAGRAPH}"));
+}
+
 #[test]
 fn truncated_and_malformed_markup() {
-    let cases: [&[u8]; 8] = [
+    let cases: [&[u8]; 11] = [
         b"",
         b"<",
+        b"<title>",
+        b"<title>\n",
+        b"<frameset><noframes><title>x</noframes></frameset>",
         b"<html><body><p>unclosed",
         b"<!-- never closed",
         b"<script>var a = '</scr' + 'ipt>';",

@@ -27,8 +27,16 @@ pub(crate) fn meta<'a>(doc: &'a Doc, keys: &[&str]) -> Option<&'a str> {
 
 /// The texts of the first few `<h1>` elements.
 pub(crate) fn h1_texts(doc: &Doc, html: &Html) -> Vec<String> {
-    doc.meta
-        .h1
+    heading_texts(doc, html, &doc.meta.h1)
+}
+
+/// The texts of the first few `<h2>` elements.
+pub(crate) fn h2_texts(doc: &Doc, html: &Html) -> Vec<String> {
+    heading_texts(doc, html, &doc.meta.h2)
+}
+
+fn heading_texts(doc: &Doc, html: &Html, headings: &[u32]) -> Vec<String> {
+    headings
         .iter()
         .take(4)
         .map(|&i| inner_text(html, doc.elems[i as usize].node, 300))

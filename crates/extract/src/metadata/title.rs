@@ -10,6 +10,8 @@ pub(crate) struct TitleClues<'a> {
     pub(crate) json_ld: Option<&'a str>,
     /// Texts of the page's `<h1>` elements, in order.
     pub(crate) h1: Vec<String>,
+    /// Texts of its first `<h2>` elements, in order.
+    pub(crate) h2: Vec<String>,
     /// `<title>`.
     pub(crate) title_tag: Option<&'a str>,
     /// Names the site goes by: `og:site_name`, `application-name`, the JSON-LD publisher,
@@ -25,7 +27,18 @@ const SEPARATORS: &[&str] =
 
 /// The page's headline, or an empty string.
 pub(crate) fn pick(clues: &TitleClues<'_>) -> String {
-    let h1: Vec<String> = clues.h1.iter().map(|h| squash(h)).filter(|h| !h.is_empty()).collect();
+    let title = clues.title_tag.map(squash).unwrap_or_default();
+    // A blog's logo is often its <h1>, on every page: the site's name, or one word that
+    // ends the <title> after a separator ("zenhabits" in "» Create a Community :zenhabits").
+    let title_parts = split(&title);
+    let logo = |h: &str| {
+        is_site_name(h, clues)
+            || !h.contains(' ')
+                && title_parts.len() >= 2
+                && title_parts.last().is_some_and(|l| l.eq_ignore_ascii_case(h))
+    };
+    let h1: Vec<String> =
+        clues.h1.iter().map(|h| squash(h)).filter(|h| !h.is_empty() && !logo(h)).collect();
     let mut candidates = [clues.open_graph, clues.json_ld].into_iter().flatten().map(squash);
     // og:title is sometimes just the site's name.
     if let Some(raw) = candidates.find(|c| !c.is_empty() && !is_site_name(c, clues)) {
@@ -33,9 +46,20 @@ pub(crate) fn pick(clues: &TitleClues<'_>) -> String {
     }
     // An <h1> that the <title> contains is the headline. Otherwise an <h1> that shares a
     // word with the <title> (or stands alone) is, unless it is the site's logo.
-    let title = clues.title_tag.map(squash).unwrap_or_default();
     if let Some(h) = h1.iter().find(|h| !title.is_empty() && title.contains(h.as_str())) {
         return h.clone();
+    }
+    // With no <h1> but a logo, the post's title is the <h2> that the <title> contains
+    // (the longest: the logo may be an <h2> too).
+    if h1.is_empty()
+        && let Some(h) = clues
+            .h2
+            .iter()
+            .map(|h| squash(h))
+            .filter(|h| h.contains(' ') && title.contains(h.as_str()) && !is_site_name(h, clues))
+            .max_by_key(String::len)
+    {
+        return h;
     }
     let related = |h: &str| {
         title.is_empty()
@@ -78,13 +102,62 @@ fn clean(raw: &str, clues: &TitleClues<'_>, h1: &[String], loose: bool) -> Strin
     rejoin(raw, &parts)
 }
 
-/// The parts of a title between separators (as slices of `raw`).
+/// The parts of a title between separators (as slices of `raw`). A colon set against
+/// the next word (" :site") separates too, and a separator at either end of the title
+/// ("» Headline") is dropped.
 fn split(raw: &str) -> Vec<&str> {
     let mut parts = vec![raw];
     for sep in SEPARATORS {
         parts = parts.into_iter().flat_map(|p| p.split(sep)).collect();
     }
-    parts.into_iter().map(str::trim).filter(|p| !p.is_empty()).collect()
+    parts = parts.into_iter().flat_map(split_tight_colon).collect();
+    parts.into_iter().map(trim_separators).filter(|p| !p.is_empty()).collect()
+}
+
+/// Splits at " :" followed by a non-space ("Headline :site"). French sets a colon apart
+/// on both sides ("Le maire : « … »"), and that stays.
+fn split_tight_colon(part: &str) -> Vec<&str> {
+    let mut out = Vec::new();
+    let mut rest = part;
+    while let Some(i) = rest.find(" :") {
+        let after = &rest[i + 2..];
+        if after.starts_with(|c: char| c.is_whitespace() || c == ':') || after.is_empty() {
+            break;
+        }
+        out.push(&rest[..i]);
+        rest = after;
+    }
+    out.push(rest);
+    out
+}
+
+/// A part without a separator left at either end ("» Headline", "Headline |").
+fn trim_separators(part: &str) -> &str {
+    // "»" leads a title as a separator but ends a French quotation.
+    const MARKS: &[char] = &['|', '-', '–', '—', ':', '·', '•', '/', '~'];
+    let leading = |c: char| c == '»' || MARKS.contains(&c);
+    let mut p = part.trim();
+    if p.chars().all(leading) {
+        return &p[p.len()..];
+    }
+    loop {
+        let before = p;
+        if let Some((first, rest)) = p.split_once(' ')
+            && !first.is_empty()
+            && first.chars().all(leading)
+        {
+            p = rest.trim_start();
+        }
+        if let Some((rest, last)) = p.rsplit_once(' ')
+            && !last.is_empty()
+            && last.chars().all(|c| MARKS.contains(&c))
+        {
+            p = rest.trim_end();
+        }
+        if p == before {
+            return p;
+        }
+    }
 }
 
 /// The span of `raw` from the first to the last kept part, so separators inside the
@@ -196,6 +269,56 @@ mod tests {
         assert_eq!(pick(&c), "Bridge reopens after repairs");
         let c = clues(Some("Harbor Gazette"), Some("Bridge reopens after repairs"), &[]);
         assert_eq!(pick(&c), "Bridge reopens after repairs");
+    }
+
+    #[test]
+    fn logo_h1_with_the_headline_in_an_h2() {
+        // An old blog theme: the site's name in the <h1> on every page, the post's title
+        // in an <h2>, and a <title> of the form "» Headline :site".
+        let mut c =
+            clues(None, Some("  \u{bb} Mending a Leaky Rowboat :driftwood"), &["driftwood"]);
+        c.site_names.clear();
+        c.host = Some("driftwood.example");
+        c.h2 = vec!["Recent posts".into(), "Mending a Leaky Rowboat".into()];
+        assert_eq!(pick(&c), "Mending a Leaky Rowboat");
+        // Nothing tells the site's name from the host or the metadata: the one-word <h1>
+        // inside a longer <title> is still the logo.
+        c.host = Some("blog.example");
+        assert_eq!(pick(&c), "Mending a Leaky Rowboat");
+        // Without the <h2>, the <title> gives it.
+        c.h2.clear();
+        assert_eq!(pick(&c), "Mending a Leaky Rowboat");
+        // A one-word headline is still a headline.
+        let mut c = clues(None, Some("Adrift! | Harbor Gazette Weekend Edition"), &["Adrift!"]);
+        c.site_names.clear();
+        assert_eq!(pick(&c), "Adrift!");
+        // The logo may be an <h2> too, above the post's.
+        let mut c = clues(None, Some("Mending a Leaky Rowboat \u{ab} Driftwood Days"), &[]);
+        c.site_names.clear();
+        c.h2 = vec!["Driftwood Days".into(), "Mending a Leaky Rowboat".into()];
+        assert_eq!(pick(&c), "Mending a Leaky Rowboat");
+        // A headline <h1> wins over the <h2>s below it.
+        let mut c = clues(
+            None,
+            Some("Bridge reopens after repairs | Harbor Gazette"),
+            &["Bridge reopens after repairs"],
+        );
+        c.h2 = vec!["Harbor Gazette".into(), "What comes next".into()];
+        assert_eq!(pick(&c), "Bridge reopens after repairs");
+    }
+
+    #[test]
+    fn title_separators_at_the_ends_and_tight_colons() {
+        assert_eq!(split("» Headline here :site"), ["Headline here", "site"]);
+        assert_eq!(split("Headline here |"), ["Headline here"]);
+        assert_eq!(split("- – Headline"), ["Headline"]);
+        // A French colon, set apart on both sides, is part of the headline.
+        assert_eq!(
+            split("Le maire : « Nous rouvrirons le pont »"),
+            ["Le maire : « Nous rouvrirons le pont »"]
+        );
+        assert_eq!(split("Ratio 3 :1 wins"), ["Ratio 3", "1 wins"]);
+        assert_eq!(split("Headline :"), ["Headline"]);
     }
 
     #[test]
