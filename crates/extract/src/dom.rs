@@ -154,6 +154,8 @@ pub(crate) struct RawMeta {
     /// The first few `<h2>` elements: blog themes put the site's name in the `<h1>` and
     /// the post's title in an `<h2>`.
     pub(crate) h2: Vec<u32>,
+    /// The first few `<h3>` elements: Blogger's post title.
+    pub(crate) h3: Vec<u32>,
     /// Elements naming authors: `rel=author`, `itemprop=author`, byline classes.
     pub(crate) bylines: Vec<u32>,
 }
@@ -368,6 +370,7 @@ impl<'a> Walker<'a> {
         match tag {
             Tag::H(1) => meta.h1.push(idx),
             Tag::H(2) if meta.h2.len() < 4 => meta.h2.push(idx),
+            Tag::H(3) if meta.h3.len() < 4 => meta.h3.push(idx),
             Tag::Time => {
                 let published = a.pubdate
                     || a.itemprop.contains("datePublished")

@@ -209,6 +209,7 @@ fn extract_with(
         json_ld: ld.headline.as_deref(),
         h1,
         h2: metadata::h2_texts(&doc, &html),
+        h3: metadata::h3_texts(&doc, &html),
         title_tag: doc.meta.title.as_deref(),
         site_names: outlets.clone(),
         host,

@@ -35,6 +35,11 @@ pub(crate) fn h2_texts(doc: &Doc, html: &Html) -> Vec<String> {
     heading_texts(doc, html, &doc.meta.h2)
 }
 
+/// The texts of the first few `<h3>` elements.
+pub(crate) fn h3_texts(doc: &Doc, html: &Html) -> Vec<String> {
+    heading_texts(doc, html, &doc.meta.h3)
+}
+
 fn heading_texts(doc: &Doc, html: &Html, headings: &[u32]) -> Vec<String> {
     headings
         .iter()

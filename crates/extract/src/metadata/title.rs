@@ -12,6 +12,8 @@ pub(crate) struct TitleClues<'a> {
     pub(crate) h1: Vec<String>,
     /// Texts of its first `<h2>` elements, in order.
     pub(crate) h2: Vec<String>,
+    /// Texts of its first `<h3>` elements, in order.
+    pub(crate) h3: Vec<String>,
     /// `<title>`.
     pub(crate) title_tag: Option<&'a str>,
     /// Names the site goes by: `og:site_name`, `application-name`, the JSON-LD publisher,
@@ -43,6 +45,20 @@ pub(crate) fn pick(clues: &TitleClues<'_>) -> String {
     // og:title is sometimes just the site's name.
     if let Some(raw) = candidates.find(|c| !c.is_empty() && !is_site_name(c, clues)) {
         return clean(&raw, clues, &h1, false);
+    }
+    // Blogger titles its pages "Blog name: Post title", with the blog's name as the <h1>
+    // and the post's title in a heading below it: a title that starts with an <h1> and a
+    // colon, and goes on with the text of another heading, names that heading.
+    if let Some((site, rest)) = title.split_once(": ")
+        && clues.h1.iter().any(|h| squash(h).eq_ignore_ascii_case(site.trim()))
+        && let Some(h) = clues
+            .h2
+            .iter()
+            .chain(&clues.h3)
+            .map(|h| squash(h))
+            .find(|h| h.eq_ignore_ascii_case(rest.trim()))
+    {
+        return h;
     }
     // An <h1> that the <title> contains is the headline. Otherwise an <h1> that shares a
     // word with the <title> (or stands alone) is, unless it is the site's logo.
@@ -305,6 +321,21 @@ mod tests {
         );
         c.h2 = vec!["Harbor Gazette".into(), "What comes next".into()];
         assert_eq!(pick(&c), "Bridge reopens after repairs");
+    }
+
+    #[test]
+    fn blogger_blog_name_colon_post_title() {
+        // "Blog name: Post title", the blog's name as the <h1>, the post's title in an <h3>.
+        let mut c =
+            clues(None, Some("Hill Farm Diary: Garlic planted at last"), &["Hill Farm Diary"]);
+        c.site_names.clear();
+        c.h2 = vec!["Friday, October 5, 2012".into()];
+        c.h3 = vec!["Garlic planted at last".into()];
+        assert_eq!(pick(&c), "Garlic planted at last");
+        // A headline with a colon in it, over a heading that is not the rest, stays whole.
+        let mut c = clues(None, Some("Photo gallery: the flood"), &["Photo gallery: the flood"]);
+        c.h3 = vec!["Most read".into()];
+        assert_eq!(pick(&c), "Photo gallery: the flood");
     }
 
     #[test]
