@@ -124,9 +124,26 @@ pub(super) fn opinion(
         f64::from(u8::from(near_headline && follows(r)))
             + summary.as_ref().map_or(0.0, |s| s.coverage(&r.text))
     };
-    let dwarfed = second.text.len() * DWARFS < first.text.len();
+    // Size outvotes position only for a text in a box named as the article's own: one in
+    // a sidebar or an aside (kept as a wrapper for the prose it holds) has no such claim.
+    let dwarfed = second.text.len() * DWARFS < first.text.len() && !in_named_box(doc, c.elem);
     let better = agreement(&second, true) > agreement(first, false);
     (doubts, (better && !dwarfed).then_some(second))
+}
+
+/// True when element `i` or one above it is named as furniture (an `<aside>`, a
+/// sidebar), though it holds prose enough to be read as a wrapper.
+fn in_named_box(doc: &Doc, mut i: usize) -> bool {
+    loop {
+        let e = &doc.elems[i];
+        if e.hint & hints::BOILERPLATE != 0 && e.tag != Tag::Root {
+            return true;
+        }
+        if e.parent == NONE {
+            return false;
+        }
+        i = e.parent as usize;
+    }
 }
 
 /// True when element `i` or one above it is named as a caption.
@@ -252,10 +269,11 @@ fn runs(text: &str) -> impl Iterator<Item = u64> + '_ {
     })
 }
 
-/// The block that shows the headline on the page, if one does: the heading that matches
-/// the most words of one of the headline's forms (the whole form, or a run of its words,
-/// as in a `<title>` of "Site name: Headline"). A site's name in a logo heading matches
-/// fewer words than the story's headline.
+/// The block that shows the headline on the page, if one does: the first heading whose
+/// words are the chosen headline's; else the heading that matches the most words of one
+/// of its other forms (the whole form, or a run of its words, as in a `<title>` of "Site
+/// name: Headline"). A site's name in a logo heading matches fewer words than the story's
+/// headline.
 pub(super) fn headline_block(doc: &Doc, titles: &[&str]) -> Option<usize> {
     let words = |s: &str| -> Vec<String> {
         s.split(|c: char| !c.is_alphanumeric())
@@ -263,22 +281,34 @@ pub(super) fn headline_block(doc: &Doc, titles: &[&str]) -> Option<usize> {
             .map(str::to_lowercase)
             .collect()
     };
-    let forms: Vec<Vec<String>> = titles.iter().map(|t| words(t)).collect();
+    let headings: Vec<(usize, Vec<String>)> = doc
+        .blocks
+        .iter()
+        .enumerate()
+        .filter(|(_, b)| {
+            b.owner != NONE
+                && matches!(doc.elems[b.owner as usize].tag, Tag::H(1..=3))
+                && b.chars <= 300
+        })
+        .map(|(i, b)| (i, words(doc.block_text(b))))
+        .filter(|(_, w)| w.len() >= 2)
+        .collect();
+    let (chosen, others) = titles.split_first()?;
+    let chosen = words(chosen);
+    if let Some((i, _)) = headings.iter().find(|(_, w)| *w == chosen) {
+        return Some(*i);
+    }
+    let forms: Vec<Vec<String>> = others.iter().map(|t| words(t)).collect();
     let mut best: Option<(usize, usize)> = None;
-    for (i, b) in doc.blocks.iter().enumerate() {
-        let owner = b.owner as usize;
-        if b.owner == NONE || !matches!(doc.elems[owner].tag, Tag::H(1..=3)) || b.chars > 300 {
-            continue;
-        }
-        let w = words(doc.block_text(b));
-        if w.len() < 2 || best.is_some_and(|(n, _)| n >= w.len()) {
+    for (i, w) in &headings {
+        if best.is_some_and(|(n, _)| n >= w.len()) {
             continue;
         }
         let matches = forms
             .iter()
-            .any(|f| *f == w || f.len() > w.len() && f.windows(w.len()).any(|x| x == w.as_slice()));
+            .any(|f| f == w || f.len() > w.len() && f.windows(w.len()).any(|x| x == w.as_slice()));
         if matches {
-            best = Some((w.len(), i));
+            best = Some((w.len(), *i));
         }
     }
     best.map(|(_, i)| i)
@@ -337,6 +367,21 @@ mod tests {
         assert!(body.text.starts_with(ABOUT), "{}", body.text);
         assert!(!body.text.contains("planted the garlic"), "{}", body.text);
         assert!(body.doubts.contains(&Doubt::ApartFromHeadline), "{:?}", body.doubts);
+    }
+
+    #[test]
+    fn a_sidebar_does_not_outvote_the_headline_by_size_alone() {
+        // The sponsors' blurbs in the sidebar are many times the post's length, but they
+        // sit in an <aside>: size alone does not make them the article.
+        let blurbs = format!("<p>{ABOUT}</p>").repeat(8);
+        let html = format!(
+            "<div class=post><h2>Garlic planted at last</h2><p>{POST} {POST}</p></div>\
+             <div id=archive><ul>{ARCHIVE}{ARCHIVE}{ARCHIVE}</ul></div>\
+             <aside><div>{blurbs}</div></aside>"
+        );
+        let body = read(&html, &["Garlic planted at last"], None);
+        assert_eq!(body.text, format!("{POST} {POST}"));
+        assert!(body.second_reading);
     }
 
     #[test]
