@@ -119,11 +119,15 @@ pub(crate) fn extract(doc: &Doc, clues: &Clues<'_>) -> Body {
     // Names are the noisiest signal: a blog platform's post wrapper called `widget`, a
     // post classed `author-jane` or `category-advertising`, can make every paragraph read
     // as furniture. When the names leave nothing while the page has prose, read it again
-    // by its text alone rather than return an empty article.
+    // with only the strong names (comments, menus), then by its text alone, rather than
+    // return an empty article.
     let has_prose = doc.blocks.iter().any(|b| kind(doc, b) == Kind::Prose);
-    if found.as_ref().is_none_or(Reading::is_empty) && has_prose {
-        let plain = score::Page::analyse(doc, Hints::None);
-        found = plain.container(doc).map(|c| Reading::of(doc, &plain, c, titles));
+    for fallback in [Hints::StrongOnly, Hints::None] {
+        if found.as_ref().is_some_and(|r| !r.is_empty()) || !has_prose {
+            break;
+        }
+        let page = score::Page::analyse(doc, fallback);
+        found = page.container(doc).map(|c| Reading::of(doc, &page, c, titles));
     }
     let Some(mut reading) = found else { return body };
     let (doubts, other) = second::opinion(doc, &page, &reading, clues);

@@ -60,6 +60,10 @@ pub(super) struct Page {
 pub(super) enum Hints {
     /// All of them.
     All,
+    /// Only the strong ones (navigation, comments, related lists, adverts): sidebars,
+    /// widgets, date lines and captions count as text. Blog platforms wrap posts in boxes
+    /// with such names; comments and menus are named reliably.
+    StrongOnly,
     /// None: the page is read by its text and links alone.
     None,
 }
@@ -111,6 +115,7 @@ impl Page {
         for (i, e) in doc.elems.iter().enumerate() {
             let skip = match hints_read {
                 Hints::All => false,
+                Hints::StrongOnly => e.hint & hints::STRONG == 0,
                 Hints::None => true,
             };
             if skip

@@ -163,7 +163,7 @@ fn in_caption(doc: &Doc, mut i: usize) -> bool {
 
 /// The best reading near the headline: the best box inside the lowest element around
 /// headline block `h` that holds some prose, read by its names and, if they leave nothing,
-/// by its text alone.
+/// by its strong names only, then by its text alone.
 fn headline_reading(doc: &Doc, page: &Page, h: usize, titles: &[&str]) -> Option<Reading> {
     let mut scope = doc.blocks[h].owner;
     while scope != NONE && doc.sum(&page.prose, scope as usize) < SCOPE_MIN_PROSE {
@@ -178,11 +178,12 @@ fn headline_reading(doc: &Doc, page: &Page, h: usize, titles: &[&str]) -> Option
         .map(|c| Reading::of(doc, page, c, titles))
         .filter(|r| !r.is_empty());
     let found = found.or_else(|| {
-        let plain = Page::analyse(doc, Hints::None);
-        plain
-            .container_within(doc, scope)
-            .map(|c| Reading::of(doc, &plain, c, titles))
-            .filter(|r| !r.is_empty())
+        [Hints::StrongOnly, Hints::None].into_iter().find_map(|hints_read| {
+            let page = Page::analyse(doc, hints_read);
+            page.container_within(doc, scope)
+                .map(|c| Reading::of(doc, &page, c, titles))
+                .filter(|r| !r.is_empty())
+        })
     })?;
     Some(found)
 }
