@@ -154,6 +154,9 @@ pub(crate) fn prepare(html: &str, max_elements: usize) -> Prepared<'_> {
         if !frameset && !closing && !seen_body {
             if name.eq_ignore_ascii_case(b"frameset") {
                 frameset = true;
+            } else if name.eq_ignore_ascii_case(b"noframes") {
+                // Some pages give the <noframes> text first, and the frameset after it.
+                frameset = frameset_follows(bytes, end);
             } else {
                 seen_body = starts_body(name);
             }
@@ -233,8 +236,20 @@ fn starts_body(name: &[u8]) -> bool {
         b"style",
         b"noscript",
         b"template",
+        b"noframes",
     ];
     !HEAD.iter().any(|h| name.eq_ignore_ascii_case(h))
+}
+
+/// Whether the `<noframes>` whose text starts at `from` is closed and a `<frameset>`
+/// follows it.
+fn frameset_follows(bytes: &[u8], from: usize) -> bool {
+    let close = skip_raw_text(bytes, from, b"noframes");
+    let Some(gt) = memchr::memchr(b'>', &bytes[close.min(bytes.len())..]) else {
+        return false;
+    };
+    let rest = bytes[close + gt + 1..].trim_ascii_start();
+    rest.get(..9).is_some_and(|t| t.eq_ignore_ascii_case(b"<frameset"))
 }
 
 /// Tags of a frameset page that go, so that its `<noframes>` content is read as its body.
@@ -535,6 +550,14 @@ mod tests {
         let (title, text) = title_and_text(page);
         assert_eq!(title.as_deref(), Some("Mill fire"));
         assert!(text.contains("The mill burned in 1911."), "{text:?}");
+        // The <noframes> text may come first.
+        let page = "<html><head><title>Mill fire</title></head>\
+                    <noframes><p>The mill burned in 1911.</p></noframes>\n\
+                    <FRAMESET cols=\"20%,*\"><frame src=menu.html></FRAMESET></html>";
+        assert_eq!(
+            prepare(page, 100).html,
+            "<html><head><title>Mill fire</title></head><p>The mill burned in 1911.</p>\n</html>"
+        );
         // Without a frameset, <noframes> is what browsers with frames hide: it stays out.
         let page = "<body><p>Shown.</p><noframes><p>Not shown.</p></noframes></body>";
         assert_eq!(prepare(page, 100).html, "<body><p>Shown.</p><noframes></noframes></body>");
