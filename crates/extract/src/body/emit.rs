@@ -31,16 +31,13 @@ pub(super) fn text(
     // lives inside articles; one that holds a good share of the container's prose, in
     // several paragraphs, is part of the text whatever its name.
     let container_prose = doc.sum(&page.prose, c) as f64;
-    let furniture: Vec<bool> = (0..doc.elems.len())
-        .map(|i| {
-            page.furniture[i]
-                && (page.strong[i]
-                    || i < c
-                    || i >= end
-                    || doc.sum(&page.paragraphs, i) < WEAK_KEPT_PARAGRAPHS
-                    || (doc.sum(&page.prose, i) as f64) < container_prose * WEAK_KEPT_SHARE)
-        })
-        .collect();
+    let mut furniture = page.furniture.clone();
+    for (i, f) in furniture.iter_mut().enumerate().take(end).skip(c) {
+        *f = *f
+            && (page.strong[i]
+                || doc.sum(&page.paragraphs, i) < WEAK_KEPT_PARAGRAPHS
+                || (doc.sum(&page.prose, i) as f64) < container_prose * WEAK_KEPT_SHARE);
+    }
     let inside = inherit(doc, &furniture, Some(c));
     let story = best_story(doc, page, c);
     // The container's blocks that survive the furniture hints, in order.

@@ -220,16 +220,28 @@ impl Hasher for AsIs {
 impl Summary {
     /// The share of the summary's runs that `text` holds.
     fn coverage(&self, text: &str) -> f64 {
-        if self.runs.is_empty() {
-            return 0.0;
-        }
+        self.covered(text, usize::MAX) as f64 / self.runs.len().max(1) as f64
+    }
+
+    /// True when `text` holds at least `share` of the summary's runs; stops reading as
+    /// soon as it does.
+    fn shown_in(&self, text: &str, share: f64) -> bool {
+        let needed = (self.runs.len() as f64 * share).ceil() as usize;
+        self.covered(text, needed) >= needed
+    }
+
+    /// How many of the summary's runs `text` holds, counting up to `enough`.
+    fn covered(&self, text: &str, enough: usize) -> usize {
         let mut seen = Runs::default();
         for run in runs(text) {
             if self.runs.contains(&run) {
                 seen.insert(run);
+                if seen.len() >= enough {
+                    break;
+                }
             }
         }
-        seen.len() as f64 / self.runs.len() as f64
+        seen.len()
     }
 }
 
@@ -246,8 +258,8 @@ fn summary(doc: &Doc, clues: &Clues<'_>, text: &str) -> Option<Summary> {
         return Some(body);
     }
     let description = clues.description.and_then(make)?;
-    let shown = description.coverage(text) >= SUMMARY_ON_PAGE
-        || description.coverage(&doc.text) >= SUMMARY_ON_PAGE;
+    let shown = description.shown_in(text, SUMMARY_ON_PAGE)
+        || description.shown_in(&doc.text, SUMMARY_ON_PAGE);
     shown.then_some(description)
 }
 
