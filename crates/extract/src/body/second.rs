@@ -15,7 +15,10 @@
 //!
 //! Any of these marks the page as hard (the article's `uncertain` flag). The second reading
 //! starts from the headline: the best box inside the lowest element around the headline
-//! that holds prose. The two readings are then weighed by how well each agrees with the
+//! that holds prose. A short text whose box lies under that element but misses the
+//! headline was cut too tight (a gallery's captions, a list under one paragraph): it is
+//! widened to the lowest box above it that holds the headline, unless that box is mostly
+//! links or many times longer. The two readings are then weighed by how well each agrees with the
 //! page's other signals: following the headline, and holding the page's summary. The
 //! second replaces the first only when it agrees better and is not dwarfed by it (a
 //! fifth of its length at least): position and summaries outvote size, but only up to a
@@ -24,7 +27,7 @@
 use std::collections::HashSet;
 use std::hash::{BuildHasherDefault, Hasher};
 
-use super::score::{Hints, Page};
+use super::score::{Container, Hints, Page};
 use super::{Clues, Reading};
 use crate::dom::{Doc, NONE, Tag};
 use crate::hints;
@@ -42,6 +45,12 @@ const SUMMARY_ON_PAGE: f64 = 0.6;
 
 /// The first reading stands when it is this many times longer than the second.
 const DWARFS: usize = 5;
+
+/// How far above a short text's box to look for one that holds the headline, how much of
+/// that box may be links, and how many times longer its text may be.
+const WIDEN_LEVELS: usize = 3;
+const WIDEN_MAX_LINKS: f64 = 0.5;
+const WIDEN_MAX_GROWTH: usize = 4;
 
 /// The element around the headline that is searched must hold this much prose.
 const SCOPE_MIN_PROSE: u64 = 150;
@@ -115,7 +124,13 @@ pub(super) fn opinion(
         r.container.to <= second.container.from || second.container.to <= r.container.from
     };
     if !apart(first) {
-        return (doubts, None);
+        // A short text under the headline's box, in a box that misses the headline: the
+        // box was drawn too tight (a gallery's captions, a list below one paragraph).
+        let widened = doubts
+            .contains(&Doubt::Short)
+            .then(|| widen(doc, page, first, headline, clues.titles))
+            .flatten();
+        return (doubts, widened);
     }
     doubts.push(Doubt::ApartFromHeadline);
     // Agreement: following the headline counts one, holding the summary up to one.
@@ -129,6 +144,40 @@ pub(super) fn opinion(
     let dwarfed = second.text.len() * DWARFS < first.text.len() && !in_named_box(doc, c.elem);
     let better = agreement(&second, true) > agreement(first, false);
     (doubts, (better && !dwarfed).then_some(second))
+}
+
+/// The lowest box above `first`'s (at most [`WIDEN_LEVELS`] up) that holds the headline
+/// block, read whole, if it is not mostly links and its text is not many times longer
+/// than `first`'s.
+fn widen(
+    doc: &Doc,
+    page: &Page,
+    first: &Reading,
+    headline: usize,
+    titles: &[&str],
+) -> Option<Reading> {
+    let mut up = doc.elems[first.container.elem].parent;
+    for _ in 0..WIDEN_LEVELS {
+        if up == NONE {
+            return None;
+        }
+        let e = &doc.elems[up as usize];
+        let (from, to) = (e.block_start as usize, e.block_end as usize);
+        if (from..to).contains(&headline) {
+            let blocks = &doc.blocks[from..to];
+            let chars: u64 = blocks.iter().map(|b| u64::from(b.chars)).sum();
+            let links: u64 = blocks.iter().map(|b| u64::from(b.link_chars)).sum();
+            if links as f64 > chars as f64 * WIDEN_MAX_LINKS {
+                return None;
+            }
+            let c = Container { elem: up as usize, from, to };
+            let wider = Reading::of(doc, page, c, titles);
+            let bounded = wider.text.len() <= first.text.len() * WIDEN_MAX_GROWTH;
+            return bounded.then_some(wider);
+        }
+        up = e.parent;
+    }
+    None
 }
 
 /// True when element `i` or one above it is named as furniture (an `<aside>`, a
@@ -394,6 +443,28 @@ mod tests {
         );
         let body = read(&html, &["Garlic planted at last"], None);
         assert_eq!(body.text, format!("{POST} {POST}"));
+        assert!(body.second_reading);
+    }
+
+    #[test]
+    fn a_short_text_is_widened_to_the_box_that_holds_its_headline() {
+        // The links between the paragraph and the list cut the list off the text's box;
+        // the box that holds the headline holds both.
+        let html = format!(
+            "<div class=post><h1>Garlic planted at last</h1><div class=story>\
+             <div class=intro><p>{POST} {POST}</p></div>\
+             <p><a href=/a>Older posts</a> <a href=/b>Newer posts</a> <a href=/c>Home</a> \
+             <a href=/d>All garlic posts</a> <a href=/e>All onion posts</a> \
+             <a href=/f>All leek posts</a> <a href=/g>Contact us</a></p>\
+             <ul><li>Seed garlic, two kilos</li><li>Straw for the mulch</li></ul></div></div>"
+        );
+        let body = read(&html, &["Garlic planted at last"], None);
+        let post = format!("{POST} {POST}");
+        assert_eq!(
+            body.text,
+            [post.as_str(), "Seed garlic, two kilos", "Straw for the mulch"].join("\n\n")
+        );
+        assert!(body.doubts.contains(&Doubt::Short), "{:?}", body.doubts);
         assert!(body.second_reading);
     }
 
