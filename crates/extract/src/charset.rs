@@ -40,6 +40,10 @@ pub(crate) fn decode<'a>(
     }
     let utf8 = utf8_evidence(bytes);
     let enc = match declared {
+        // Declared UTF-8 and mostly well-formed: the stray bad bytes are the page's own
+        // damage (a pasted fragment, a half-escaped character), not another encoding;
+        // Windows-1252 text almost never forms a valid UTF-8 sequence at all.
+        Some(enc) if enc == UTF_8 && utf8.multibyte > utf8.invalid => UTF_8,
         Some(enc) if enc == UTF_8 || enc.is_ascii_compatible() && utf8.invalid == 0 => {
             if utf8.plausible() { UTF_8 } else { guess(bytes, tld) }
         }
@@ -271,6 +275,25 @@ mod tests {
         let text = decode(&page, None, Some("de"));
         assert!(text.contains("Der Bürgermeister eröffnete die Brücke über den Fluss"), "{text}");
         assert!(text.contains("Straße"), "{text}");
+    }
+
+    #[test]
+    fn utf8_label_on_mostly_good_utf8_with_damage_is_kept() {
+        // A page in UTF-8 whose metadata carries half-escaped characters ("&acirc;" then
+        // the raw continuation bytes): a quarter of its sequences are broken, the rest
+        // are curly quotes in UTF-8. Read as Windows-1252, every quote would be garbled.
+        let mut page = b"<meta charset=\"utf-8\"><meta name=description content=\"".to_vec();
+        for _ in 0..4 {
+            page.extend(b"NBC&acirc;\x80\x99s ");
+        }
+        page.extend(b"\"><p>");
+        for _ in 0..6 {
+            page.extend("NBC’s “new” sport — archery. ".as_bytes());
+        }
+        page.extend(b"</p>");
+        let text = decode(&page, None, None);
+        assert!(text.contains("NBC’s “new” sport — archery."), "{text}");
+        assert!(!text.contains("â€"), "{text}");
     }
 
     #[test]
