@@ -43,6 +43,9 @@ const LINK_HEAVY: f64 = 0.3;
 const FAR_FROM_SUMMARY: f64 = 0.3;
 const SUMMARY_ON_PAGE: f64 = 0.6;
 
+/// How many of a summary's three-word runs are compared.
+const SUMMARY_RUNS: usize = 200;
+
 /// The first reading stands when it is this many times longer than the second.
 const DWARFS: usize = 5;
 
@@ -106,7 +109,7 @@ pub(super) fn opinion(
         doubts.push(Doubt::Captions);
     }
     let summary = summary(doc, clues, &first.text);
-    if summary.as_ref().is_some_and(|s| s.coverage(&first.text) < FAR_FROM_SUMMARY) {
+    if summary.as_ref().is_some_and(|s| !s.shown_in(&first.text, FAR_FROM_SUMMARY)) {
         doubts.push(Doubt::FarFromSummary);
     }
     let Some(headline) = headline_block(doc, clues.titles) else {
@@ -299,8 +302,9 @@ impl Summary {
 /// where the article is). The page is searched only when `text` does not hold the
 /// description already.
 fn summary(doc: &Doc, clues: &Clues<'_>, text: &str) -> Option<Summary> {
+    // The start of a long body says where it is as well as the whole does.
     let make = |s: &str| {
-        let runs: Runs = runs(s).collect();
+        let runs: Runs = runs(s).take(SUMMARY_RUNS).collect();
         (runs.len() >= 3).then_some(Summary { runs })
     };
     if let Some(body) = clues.ld_body.and_then(make) {
