@@ -41,7 +41,7 @@ pub struct ExportRow {
     pub fetched_at: Option<Timestamp>,
     /// What produced the text.
     pub extractor: String,
-    /// Page flags that are set (`paywalled`, `consent_wall`, `not_article`).
+    /// Page flags that are set (`paywalled`, `consent_wall`, `not_article`, `uncertain`).
     pub flags: Vec<String>,
 }
 
