@@ -67,7 +67,7 @@ fn export_streams_every_article_in_arrival_order() {
     assert_eq!(json["published_source"], "json_ld");
     assert_eq!(json["event"], 2);
     assert_eq!(json["duplicate_of"], serde_json::Value::Null);
-    assert_eq!(json["flags"], serde_json::json!(["paywalled"]));
+    assert_eq!(json["flags"], serde_json::json!(["paywalled", "uncertain"]));
     assert_eq!(json["url"], "https://www.harbor-gazette.test/world/troops?utm_source=rss");
 }
 

@@ -42,7 +42,7 @@ pub(crate) fn fetched(outlet: &str, slug: &str, event: i64, published: &str) -> 
             modified: Some(ts(published) + chrono::Duration::minutes(5)),
             language: Some("en".to_owned()),
             fetched_at: Some(ts(published) + chrono::Duration::minutes(30)),
-            flags: PageFlags { paywalled: true, ..PageFlags::default() },
+            flags: PageFlags { paywalled: true, uncertain: true, ..PageFlags::default() },
             extractor: "chorus-extract 0.1.0".to_owned(),
         },
         key: key.parse().unwrap(),
