@@ -78,7 +78,14 @@ pub(super) fn text(
     let mut first = None;
     let mut last_row = NONE;
     let in_run = |bi: &usize| (container.from..container.to).contains(bi);
-    for ((bi, _), _) in seq.iter().zip(&keep).filter(|((bi, _), k)| **k && in_run(bi)) {
+    let mut kept: Vec<usize> = seq
+        .iter()
+        .zip(&keep)
+        .filter(|((bi, _), k)| **k && in_run(bi))
+        .map(|((bi, _), _)| *bi)
+        .collect();
+    drop_second_copy(doc, &mut kept);
+    for bi in &kept {
         let b = &doc.blocks[*bi];
         let owner = &doc.elems[b.owner as usize];
         let row = if owner.tag == Tag::Cell { owner.parent } else { NONE };
@@ -93,6 +100,22 @@ pub(super) fn text(
         last_row = row;
     }
     (text, first)
+}
+
+/// Removes a second copy of the article's opening (a preview above a subscription box, a
+/// print or mobile copy next to the screen one): where the text starts over with its first
+/// two paragraphs, the paragraphs that repeat the opening go.
+fn drop_second_copy(doc: &Doc, kept: &mut Vec<usize>) {
+    let text = |i: usize| doc.block_text(&doc.blocks[kept[i]]);
+    if kept.len() < 4 || text(0) == text(1) {
+        return;
+    }
+    let Some(k) = (2..kept.len() - 1).find(|&k| text(k) == text(0) && text(k + 1) == text(1))
+    else {
+        return;
+    };
+    let copied = (0..kept.len() - k).take_while(|&i| i < k && text(k + i) == text(i)).count();
+    kept.drain(k..k + copied);
 }
 
 /// Which blocks of the container to keep. Prose stays and link lists go. A short block is

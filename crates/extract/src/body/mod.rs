@@ -236,6 +236,18 @@ mod tests {
     }
 
     #[test]
+    fn a_second_copy_of_the_article_is_left_out() {
+        // A preview of the story above a subscription box, then the story again in full.
+        let q = "Ferries will run every half hour from the new pier once it opens, the harbor \
+                 master said, twice as often as from the old one.";
+        let html = format!(
+            "<div class=story><div class=preview><p>{P}</p><p>{q}</p></div>\
+             <div class=full><p>{P}</p><p>{q}</p><p>{P} Later, more.</p></div></div>"
+        );
+        assert_eq!(text(&html), [P, q, &format!("{P} Later, more.")].join("\n\n"));
+    }
+
+    #[test]
     fn teaser_cards_count_once_and_stay_out() {
         let teaser = "<article class=card><h3><a href=/x>Other story headline here</a></h3>\
                       <p>A teaser paragraph long enough to look like prose, but it is one of many cards on the page.</p></article>";

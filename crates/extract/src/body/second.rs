@@ -397,6 +397,12 @@ mod tests {
                            <li><a href=/2012/08>August 2012</a></li><li><a href=/2012/07>July 2012</a></li>\
                            <li><a href=/2012/06>June 2012</a></li><li><a href=/2012/05>May 2012</a></li>";
 
+    /// `n` paragraphs of the blurb, each told apart by its number (a paragraph said twice
+    /// is kept once).
+    fn paragraphs(n: usize) -> Vec<String> {
+        (1..=n).map(|i| format!("{ABOUT} Part {i}.")).collect()
+    }
+
     fn read(html: &str, titles: &[&str], description: Option<&str>) -> super::super::Body {
         let doc = Doc::build(&scraper::Html::parse_document(html));
         extract(&doc, &Clues { titles, description, ld_body: None })
@@ -422,12 +428,11 @@ mod tests {
     fn a_long_article_is_not_outvoted_by_a_teaser_under_a_matching_heading() {
         // A heading repeating part of the title over a teaser box: position agrees with
         // it, but the article elsewhere is many times longer.
-        let para = format!("<p>{ABOUT}</p>");
+        let main: String = paragraphs(6).iter().map(|p| format!("<p>{p}</p>")).collect();
         let html = format!(
-            "<div class=main>{}</div>\
+            "<div class=main>{main}</div>\
              <div id=archive><h2>Archive</h2><ul>{ARCHIVE}{ARCHIVE}{ARCHIVE}</ul></div>\
-             <div class=teaser><h2>Garlic at last</h2><div>{POST} {POST}</div></div>",
-            para.repeat(6)
+             <div class=teaser><h2>Garlic at last</h2><div>{POST} {POST}</div></div>"
         );
         let body = read(&html, &["Garlic at last"], None);
         assert!(body.text.starts_with(ABOUT), "{}", body.text);
@@ -439,7 +444,7 @@ mod tests {
     fn a_sidebar_does_not_outvote_the_headline_by_size_alone() {
         // The sponsors' blurbs in the sidebar are many times the post's length, but they
         // sit in an <aside>: size alone does not make them the article.
-        let blurbs = format!("<p>{ABOUT}</p>").repeat(8);
+        let blurbs: String = paragraphs(8).iter().map(|p| format!("<p>{p}</p>")).collect();
         let html = format!(
             "<div class=post><h2>Garlic planted at last</h2><p>{POST} {POST}</p></div>\
              <div id=archive><ul>{ARCHIVE}{ARCHIVE}{ARCHIVE}</ul></div>\
@@ -474,15 +479,15 @@ mod tests {
 
     #[test]
     fn a_clear_page_raises_no_doubt() {
-        let para = format!("<p>{ABOUT}</p>");
+        let paras = paragraphs(3);
+        let article: String = paras.iter().map(|p| format!("<p>{p}</p>")).collect();
         let html = format!(
             "<nav><a href=/>Home</a> <a href=/a>About</a></nav>\
-             <article><h1>Our year on the farm</h1>{}</article>",
-            para.repeat(3)
+             <article><h1>Our year on the farm</h1>{article}</article>"
         );
         let description = "This blog is written by a family of four who moved from the city";
         let body = read(&html, &["Our year on the farm"], Some(description));
-        assert_eq!(body.text, [ABOUT, ABOUT, ABOUT].join("\n\n"));
+        assert_eq!(body.text, paras.join("\n\n"));
         assert!(body.doubts.is_empty(), "{:?}", body.doubts);
     }
 
