@@ -18,7 +18,10 @@
 //! that holds prose. A short text whose box lies under that element but misses the
 //! headline was cut too tight (a gallery's captions, a list under one paragraph): it is
 //! widened to the lowest box above it that holds the headline, unless that box is mostly
-//! links or many times longer. The two readings are then weighed by how well each agrees with the
+//! links or many times longer. A short text is also weighed against the page read with
+//! captions and sidebars counted as text: when that reading holds the short one whole and
+//! goes on from it after the headline, the two agree and the longer is the story (a photo
+//! story told in captions). The two readings are then weighed by how well each agrees with the
 //! page's other signals: following the headline, and holding the page's summary. The
 //! second replaces the first only when it agrees better and is not dwarfed by it (a
 //! fifth of its length at least): position and summaries outvote size, but only up to a
@@ -54,6 +57,9 @@ const DWARFS: usize = 5;
 const WIDEN_LEVELS: usize = 3;
 const WIDEN_MAX_LINKS: f64 = 0.5;
 const WIDEN_MAX_GROWTH: usize = 4;
+
+/// How many times longer than a short text the reading that counts captions may be.
+const LOOSE_MAX_GROWTH: usize = 8;
 
 /// The element around the headline that is searched must hold this much prose.
 const SCOPE_MIN_PROSE: u64 = 150;
@@ -112,7 +118,17 @@ pub(super) fn opinion(
     if summary.as_ref().is_some_and(|s| !s.shown_in(&first.text, FAR_FROM_SUMMARY)) {
         doubts.push(Doubt::FarFromSummary);
     }
-    let Some(headline) = headline_block(doc, clues.titles) else {
+    let headline = headline_block(doc, clues.titles);
+    // A short text may be the one paragraph outside the captions of a photo story: read
+    // the page again with captions, bylines and sidebars counting as text, and take that
+    // reading when it holds the first one whole and goes on from it (the two agree), after
+    // the headline, without running many times longer.
+    if doubts.contains(&Doubt::Short)
+        && let Some(loose) = loose_reading(doc, first, headline, clues.titles)
+    {
+        return (doubts, Some(loose));
+    }
+    let Some(headline) = headline else {
         return (doubts, None);
     };
     // A headline inside the text's own box agrees with it (the box around the headline
@@ -147,6 +163,24 @@ pub(super) fn opinion(
     let dwarfed = second.text.len() * DWARFS < first.text.len() && !in_named_box(doc, c.elem);
     let better = agreement(&second, true) > agreement(first, false);
     (doubts, (better && !dwarfed).then_some(second))
+}
+
+/// The page read with only strong names trusted, if that reading holds `first`'s text,
+/// at least twice as long and at most [`LOOSE_MAX_GROWTH`] times, and does not start
+/// before the headline.
+fn loose_reading(
+    doc: &Doc,
+    first: &Reading,
+    headline: Option<usize>,
+    titles: &[&str],
+) -> Option<Reading> {
+    let loose = Page::analyse(doc, Hints::StrongOnly);
+    let r = loose.container(doc).map(|c| Reading::of(doc, &loose, c, titles))?;
+    let (from, to) = (r.container.from, r.container.to);
+    let after_headline = headline.is_none_or(|h| from >= h || (from..to).contains(&h));
+    let grows =
+        (first.text.len() * 2..=first.text.len() * LOOSE_MAX_GROWTH).contains(&r.text.len());
+    (after_headline && grows && r.text.contains(first.text.as_str())).then_some(r)
 }
 
 /// The lowest box above `first`'s (at most [`WIDEN_LEVELS`] up) that holds the headline
@@ -474,6 +508,28 @@ mod tests {
             [post.as_str(), "Seed garlic, two kilos", "Straw for the mulch"].join("\n\n")
         );
         assert!(body.doubts.contains(&Doubt::Short), "{:?}", body.doubts);
+        assert!(body.second_reading);
+    }
+
+    #[test]
+    fn a_photo_story_told_in_captions_is_read_whole() {
+        // One line of standfirst, then the story in the photos' captions.
+        let caption = |i: usize| {
+            format!(
+                "<div class=slide><div class=caption>{POST} Photo {i}.</div>\
+                 <span class=credit>(Farm Photos)</span></div>"
+            )
+        };
+        let slides: String = (1..=2).map(caption).collect();
+        let html = format!(
+            "<div id=nav><a href=/>Home</a> <a href=/p>Photos</a> <a href=/a>About</a></div>\
+             <div class=gallery><h1>A year on the farm</h1>\
+             <div class=dek><p>Twelve months of mud and harvests, in pictures.</p></div>\
+             {slides}</div>"
+        );
+        let body = read(&html, &["A year on the farm"], None);
+        assert!(body.text.starts_with("Twelve months of mud"), "{}", body.text);
+        assert!(body.text.contains(&format!("{POST} Photo 2.")), "{}", body.text);
         assert!(body.second_reading);
     }
 
