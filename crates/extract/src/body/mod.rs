@@ -248,6 +248,22 @@ mod tests {
     }
 
     #[test]
+    fn a_promotion_longer_than_the_article_stays_out() {
+        // A promotion box inside the story holds a whole other feature, twice as long as
+        // the story: its name says what it is, and it does not wrap the story.
+        let other = "Another feature entirely: the history of the old ferry line, its boats, \
+                     its captains and the storms that closed it for good in the winter of 1962.";
+        let promo: String = (1..=6).map(|i| format!("<li><p>{other} Part {i}.</p></li>")).collect();
+        let html = format!(
+            "<div class=story><p>{P}</p><p>{P} Again.</p><p>{P} Once more.</p>\
+             <div class=promo_holder><ul>{promo}</ul></div></div>"
+        );
+        let got = text(&html);
+        assert!(got.starts_with(P), "{got}");
+        assert!(!got.contains("ferry line"), "{got}");
+    }
+
+    #[test]
     fn teaser_cards_count_once_and_stay_out() {
         let teaser = "<article class=card><h3><a href=/x>Other story headline here</a></h3>\
                       <p>A teaser paragraph long enough to look like prose, but it is one of many cards on the page.</p></article>";

@@ -11,10 +11,12 @@ const NOISE_WEIGHT: f64 = 2.0;
 
 /// A hinted element holding this share of the page's prose (in at least
 /// [`WRAPPER_MIN_PARAGRAPHS`] paragraphs) is a layout wrapper, not furniture. Strong hints
-/// ("related", "share") need more. A short article (one or two paragraphs) in a wrapper
-/// must hold nearly all the prose: a long footer paragraph can outweigh a brief's text.
+/// ("related", "share", "promo") need nearly all of it: a promotion box can hold a whole
+/// other story, longer than the article it sits in. A short article (one or two
+/// paragraphs) in a wrapper must hold nearly all the prose: a long footer paragraph can
+/// outweigh a brief's text.
 const WRAPPER_SHARE_WEAK: f64 = 0.4;
-const WRAPPER_SHARE_STRONG: f64 = 0.6;
+const WRAPPER_SHARE_STRONG: f64 = 0.8;
 const WRAPPER_MIN_PARAGRAPHS: u64 = 3;
 const WRAPPER_SHARE_SHORT: f64 = 0.8;
 
