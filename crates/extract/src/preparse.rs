@@ -100,10 +100,9 @@ pub(crate) struct Prepared<'a> {
 }
 
 /// The page without script and style bodies, SVG and MathML content, comments, nesting
-/// past [`MAX_DEPTH`], and
-/// anything from the start tag past `max_elements` on; an unclosed `<title>` closed and a
-/// frameset replaced by its `<noframes>` content. Borrowed (no copy) when nothing is
-/// removed from its middle or added.
+/// past [`MAX_DEPTH`], and anything from the start tag past `max_elements` on; an unclosed
+/// `<title>` closed and a frameset replaced by its `<noframes>` content. Borrowed (no copy)
+/// when nothing is removed from its middle or added.
 pub(crate) fn prepare(html: &str, max_elements: usize) -> Prepared<'_> {
     let bytes = html.as_bytes();
     let mut depth = [0u32; 2];
@@ -801,7 +800,8 @@ mod tests {
 
     #[test]
     fn text_after_a_broken_svg_is_read() {
-        // The SVG <title> is never closed: the parser would keep every later tag in it.
+        // The SVG <title>s are never closed; the `</title>` far below (in a comment) is not
+        // theirs. Read as it is, the page has every later tag inside the first icon.
         let page = "<html><body><p>The pier opens in April.</p>\
                     <svg><title>share<path d=\"M1 1\"/></svg>\
                     <svg><title>print<path d=\"M2 2\"/></svg>\
