@@ -9,6 +9,13 @@
 //!   takes minutes to parse. Real pages nest a few dozen deep. Past the limit, start tags
 //!   are dropped, with as many end tags after them; the text stays.
 //!
+//! - SVG and MathML content. The extractor never reads it, and an icon whose SVG `<title>`
+//!   is left open (`<svg><title>icon<path d="…"/></svg>`) makes the parser read the
+//!   `</svg>` as nothing and nest every later icon inside it: a page of thousands of them
+//!   takes time in the square of their count, and the article after them ends up inside an
+//!   icon. The `<svg>` and `<math>` elements stay, empty; one never closed ends where the
+//!   parser would leave it for HTML, or at the end of the page (see [`foreign_end`]).
+//!
 //! - Everything past [`ExtractConfig::max_html_bytes`](crate::ExtractConfig) bytes
 //!   ([`cap_bytes`], before decoding) or past
 //!   [`ExtractConfig::max_elements`](crate::ExtractConfig) start tags. Parsing costs time
@@ -92,10 +99,10 @@ pub(crate) struct Prepared<'a> {
     pub(crate) elements_capped: bool,
 }
 
-/// The page without script and style bodies, comments, nesting past [`MAX_DEPTH`], and
-/// anything from the start tag past `max_elements` on; an unclosed `<title>` closed and a
-/// frameset replaced by its `<noframes>` content. Borrowed (no copy) when nothing is
-/// removed from its middle or added.
+/// The page without script and style bodies, SVG and MathML content, comments, nesting
+/// past [`MAX_DEPTH`], and anything from the start tag past `max_elements` on; an unclosed
+/// `<title>` closed and a frameset replaced by its `<noframes>` content. Borrowed (no copy)
+/// when nothing is removed from its middle or added.
 pub(crate) fn prepare(html: &str, max_elements: usize) -> Prepared<'_> {
     let bytes = html.as_bytes();
     let mut depth = [0u32; 2];
@@ -164,6 +171,26 @@ pub(crate) fn prepare(html: &str, max_elements: usize) -> Prepared<'_> {
         if frameset && is_frame_tag(name) {
             // The frames are other pages; the noframes content becomes the body.
             cuts.push((start, end, ""));
+            continue;
+        }
+        if !closing && is_foreign_root(bytes, name_at) {
+            // The tag may hold a quoted `>`: where it really ends decides what is content.
+            let Some(end) = tag_end(bytes, name_at + name_len) else { break };
+            i = end;
+            if bytes[end - 2] != b'/' {
+                // The element stays, empty; a missing end tag is put where the parser
+                // would have left it (or should have: see `foreign_end`).
+                let (at, closed) = foreign_end(bytes, end, name);
+                let put = match (closed, name[0].to_ascii_lowercase()) {
+                    (true, _) => "",
+                    (false, b's') => "</svg>",
+                    (false, _) => "</math>",
+                };
+                if at > end || !closed {
+                    cuts.push((end, at, put));
+                }
+                i = at;
+            }
             continue;
         }
         if class == Class::RawText && !closing {
@@ -255,6 +282,164 @@ fn frameset_follows(bytes: &[u8], from: usize) -> bool {
 /// Tags of a frameset page that go, so that its `<noframes>` content is read as its body.
 fn is_frame_tag(name: &[u8]) -> bool {
     [&b"frameset"[..], b"frame", b"noframes"].iter().any(|n| name.eq_ignore_ascii_case(n))
+}
+
+/// Whether the start tag whose name begins at `at` opens an SVG or MathML island.
+fn is_foreign_root(bytes: &[u8], at: usize) -> bool {
+    tag_named(bytes, at, b"svg") || tag_named(bytes, at, b"math")
+}
+
+/// Just past the `>` that ends the tag whose name ends at `from`, reading a quoted
+/// attribute value whole as the tokenizer does (`aria-label="a > b"`). A quote left open
+/// is not followed to the end of the page: the tag then ends at the first `>` after it.
+/// `None` if no `>` follows.
+fn tag_end(bytes: &[u8], from: usize) -> Option<usize> {
+    let mut i = from;
+    loop {
+        let at = i + memchr::memchr3(b'>', b'"', b'\'', &bytes[i..])?;
+        let quote = bytes[at];
+        if quote == b'>' {
+            return Some(at + 1);
+        }
+        i = at + 1;
+        // A quote opens a value only right after `=` (spaces allowed between).
+        if bytes[from..at].trim_ascii_end().ends_with(b"=") {
+            match memchr::memchr(quote, &bytes[i..]) {
+                Some(close) => i += close + 1,
+                None => return memchr::memchr(b'>', &bytes[i..]).map(|g| i + g + 1),
+            }
+        }
+    }
+}
+
+/// Start tags that end SVG and MathML content: the HTML standard's list of tags the parser
+/// takes out of foreign content (`<font>` only with `color`, `face` or `size`, as there).
+fn breaks_out(name: &[u8], tag: &[u8]) -> bool {
+    const NAMES: &[&[u8]] = &[
+        b"b",
+        b"big",
+        b"blockquote",
+        b"body",
+        b"br",
+        b"center",
+        b"code",
+        b"dd",
+        b"div",
+        b"dl",
+        b"dt",
+        b"em",
+        b"embed",
+        b"h1",
+        b"h2",
+        b"h3",
+        b"h4",
+        b"h5",
+        b"h6",
+        b"head",
+        b"hr",
+        b"i",
+        b"img",
+        b"li",
+        b"listing",
+        b"menu",
+        b"meta",
+        b"nobr",
+        b"ol",
+        b"p",
+        b"pre",
+        b"ruby",
+        b"s",
+        b"small",
+        b"span",
+        b"strong",
+        b"strike",
+        b"sub",
+        b"sup",
+        b"table",
+        b"tt",
+        b"u",
+        b"ul",
+        b"var",
+    ];
+    if name.eq_ignore_ascii_case(b"font") {
+        return [&b"color"[..], b"face", b"size"].iter().any(|a| find_ci(tag, a).is_some());
+    }
+    NAMES.iter().any(|n| name.eq_ignore_ascii_case(n))
+}
+
+/// Where the content of an `<svg>` or `<math>` element (`root`) whose content starts at
+/// `from` ends, and whether its own end tag is there (`true`: the `</svg>` starts there).
+///
+/// The content ends at the first of:
+/// - its end tag, nested elements of the same name counted;
+/// - a start tag of the HTML standard's list that ends foreign content (`<p>`, `<div>`,
+///   `<h2>`, `<ul>`, …), or `</p>` or `</br>`, where the parser ends it too;
+/// - the end of the page: an island never closed and followed by no such tag holds, for
+///   the parser, everything after it, none of which is read.
+///
+/// Unlike the parser, a tag of that list ends the island even inside an SVG `<title>`,
+/// `<desc>` or `<foreignObject>` (or a MathML text element), where the parser reads HTML
+/// on. A `<title>` left open in an icon is how pages nest thousands of icons inside one
+/// another and bury the article after them; HTML inside `<foreignObject>` is rare on news
+/// pages, and reading it as page text costs less than losing the article.
+///
+/// Comments, `<![CDATA[…]]>` sections and `<script>` and `<style>` bodies are passed over
+/// whole, as everywhere else on the page: the parser reads the last two as markup inside
+/// SVG, but a `<div>` in a style sheet is no more the page going on there than elsewhere.
+/// One pass: the scan never goes back, and the main scan resumes where this one stopped.
+fn foreign_end(bytes: &[u8], from: usize, root: &[u8]) -> (usize, bool) {
+    let mut nested = 0u32;
+    let mut i = from;
+    while let Some(off) = memchr::memchr(b'<', &bytes[i..]) {
+        let at = i + off;
+        let rest = &bytes[at + 1..];
+        if rest.starts_with(b"!--") {
+            i = memchr::memmem::find(rest, b"-->").map_or(bytes.len(), |e| at + 1 + e + 3);
+            continue;
+        }
+        if rest.starts_with(b"![CDATA[") {
+            i = memchr::memmem::find(rest, b"]]>").map_or(bytes.len(), |e| at + 1 + e + 3);
+            continue;
+        }
+        let closing = rest.first() == Some(&b'/');
+        let name_at = at + 1 + usize::from(closing);
+        if !bytes.get(name_at).is_some_and(u8::is_ascii_alphabetic) {
+            i = at + 1;
+            continue;
+        }
+        // The tokenizer's tag name: up to a space, `/` or `>` (`svg:path` is not `svg`).
+        let name_len = bytes[name_at..]
+            .iter()
+            .position(|b| matches!(b, b'\t' | b'\n' | b'\x0c' | b'\r' | b' ' | b'/' | b'>'))
+            .unwrap_or(bytes.len() - name_at);
+        let name = &bytes[name_at..name_at + name_len];
+        let Some(end) = tag_end(bytes, name_at + name_len) else {
+            // A tag cut off by the end of the page: the parser drops it.
+            return (bytes.len(), false);
+        };
+        if closing {
+            if name.eq_ignore_ascii_case(root) {
+                if nested == 0 {
+                    return (at, true);
+                }
+                nested -= 1;
+            } else if name.eq_ignore_ascii_case(b"p") || name.eq_ignore_ascii_case(b"br") {
+                return (at, false);
+            }
+        } else if breaks_out(name, &bytes[at..end]) {
+            return (at, false);
+        } else if bytes[end - 2] == b'/' {
+            // Self-closing: nothing opens.
+        } else if name.eq_ignore_ascii_case(root) {
+            nested += 1;
+        } else if name.eq_ignore_ascii_case(b"script") || name.eq_ignore_ascii_case(b"style") {
+            // Read as the rest of the page reads them: their bodies are never text.
+            i = skip_raw_text(bytes, end, name);
+            continue;
+        }
+        i = end;
+    }
+    (bytes.len(), false)
 }
 
 /// The next `</title>`, `</head>` and `<body>` of the page, each remembered from one
@@ -569,6 +754,72 @@ mod tests {
             let out = prepare(page, 100).html;
             assert!(out.contains("<frameset><noframes></noframes></frameset>"), "{out}");
         }
+    }
+
+    #[test]
+    fn svg_and_math_content_goes_and_the_elements_stay() {
+        let cases = [
+            // Closed: emptied, the end tag kept.
+            (
+                "<p>a</p><svg viewBox=\"0 0 9 9\"><path d=\"M1\"/></svg><p>b</p>",
+                "<p>a</p><svg viewBox=\"0 0 9 9\"></svg><p>b</p>",
+            ),
+            // Nested: the inner end tag does not end the outer one.
+            ("<svg><g><svg><rect/></svg><circle/></g></svg><p>b</p>", "<svg></svg><p>b</p>"),
+            // Any case.
+            ("<SVG><Title>icon</TITLE><PATH/></Svg><p>b</p>", "<SVG></Svg><p>b</p>"),
+            ("<math><mi>x</mi><MATH>y</MATH></MATH><p>b</p>", "<math></MATH><p>b</p>"),
+            // A quoted `>` does not end a tag, in the root or inside it.
+            (
+                "<svg aria-label=\"a > b <p>\"><text class='x>y <p>'>1</text></svg><p>b</p>",
+                "<svg aria-label=\"a > b <p>\"></svg><p>b</p>",
+            ),
+            // Comments, CDATA sections and style sheets hold no tags.
+            (
+                "<svg><!-- </svg> <p> --><![CDATA[ </svg> <p> ]]><style>p > a {}</style></svg><p>b</p>",
+                "<svg></svg><p>b</p>",
+            ),
+            // Never closed: ends where the page goes on as HTML, with its end tag put there.
+            ("<svg><title>icon<path d=\"M1\"/><p>b</p>", "<svg></svg><p>b</p>"),
+            ("<svg><title>icon<path/><div>b</div></svg>", "<svg></svg><div>b</div></svg>"),
+            ("<svg><g>x</p>b", "<svg></svg></p>b"),
+            ("<svg><font color=red>b</font>", "<svg></svg><font color=red>b</font>"),
+            // ... or at the end of the page, where everything after it is SVG to the parser.
+            ("<p>b</p><svg><g><text>chart", "<p>b</p><svg></svg>"),
+            ("<p>b</p><svg><g><text", "<p>b</p><svg></svg>"),
+            // A self-closed root, and `<svg:…>` names, which are not `<svg>`.
+            ("<svg/><p>b</p>", "<svg/><p>b</p>"),
+            ("<svg><svg:g></svg><p>b</p>", "<svg></svg><p>b</p>"),
+        ];
+        for (page, want) in cases {
+            assert_eq!(prepare(page, 100).html, want, "{page}");
+        }
+        // An empty one is left alone, page not copied.
+        assert!(matches!(prepare("<p>a</p><svg></svg>", 100).html, Cow::Borrowed(_)));
+    }
+
+    #[test]
+    fn text_after_a_broken_svg_is_read() {
+        // The SVG <title>s are never closed; the `</title>` far below (in a comment) is not
+        // theirs. Read as it is, the page has every later tag inside the first icon.
+        let page = "<html><body><p>The pier opens in April.</p>\
+                    <svg><title>share<path d=\"M1 1\"/></svg>\
+                    <svg><title>print<path d=\"M2 2\"/></svg>\
+                    <p>The ferry runs until then.</p></body></html>\
+                    <!-- </title> -->";
+        let (_, text) = title_and_text(page);
+        assert!(text.contains("The pier opens in April."), "{text:?}");
+        assert!(text.contains("The ferry runs until then."), "{text:?}");
+        assert!(!text.contains("share") && !text.contains("print"), "{text:?}");
+    }
+
+    #[test]
+    fn svg_content_does_not_count_as_elements() {
+        let icon = "<svg><g><path d=\"M1\"/><circle r=1/></g></svg>";
+        let page = format!("<body>{}<p>end</p></body>", icon.repeat(2000));
+        let out = prepare(&page, 2002);
+        assert!(!out.elements_capped);
+        assert!(out.html.ends_with("<p>end</p></body>"));
     }
 
     #[test]

@@ -185,6 +185,23 @@ fn unclosed_title_loses_neither_body_nor_title() {
     assert!(!a.title.contains('<') && !a.title.contains("Harbor Ledger"), "{}", a.title);
 }
 
+/// An article with an inline SVG chart, and icons whose SVG `<title>` is left open: the
+/// parser would nest everything after the first such icon inside it. Every paragraph,
+/// before and after the chart, is kept, and nothing of the SVGs is read.
+#[test]
+fn inline_svg_chart_keeps_every_paragraph() {
+    let a = extract_page("inline_svg_chart.html");
+    let paragraphs: Vec<&str> = a.text.split("\n\n").collect();
+    assert_eq!(paragraphs.len(), 5, "{}", a.text);
+    assert!(paragraphs[0].starts_with("More than two thousand people"), "{}", a.text);
+    assert!(paragraphs[2].starts_with("Officials had expected"), "{}", a.text);
+    assert!(paragraphs[4].ends_with("That is a good problem to have.\u{201d}"), "{}", a.text);
+    for svg_text in ["Daily riders by month", "Jan", "Apr", "Mail", "Print", "fill:"] {
+        assert!(!a.text.contains(svg_text), "{svg_text:?} in {}", a.text);
+    }
+    assert_eq!(a.title, "Ferry ridership doubles in a year");
+}
+
 /// Labels that lie about the bytes: a Latin-1 label on UTF-8 bytes and a UTF-8 label on
 /// Windows-1252 bytes. Read as labelled, the first turns every accent into two
 /// characters ("Ã©") and the second into replacement characters.

@@ -165,6 +165,26 @@ fn a_hundred_thousand_unclosed_titles() {
     assert_eq!(article.text, format!("{PARAGRAPH}\n\n{PARAGRAPH}"));
 }
 
+/// Icons whose SVG `<title>` is never closed, with a `</title>` far below: the parser reads
+/// each `</svg>` as nothing and nests every icon inside the one before, in time growing
+/// with the square of their count, and the article after them inside the icons.
+#[test]
+fn twenty_thousand_svg_icons_with_unclosed_titles() {
+    let icon = "<a href=/s><svg class=icon viewBox=\"0 0 24 24\"><title>share\
+                <path d=\"M12 2L2 7l10 5 10-5-10-5z\"/></svg></a>";
+    let mut html = format!("<p>{PARAGRAPH}</p>");
+    for _ in 0..10_000 {
+        html.push_str(icon);
+    }
+    html.push_str(&format!("<p>{PARAGRAPH}</p>"));
+    for _ in 0..10_000 {
+        html.push_str(icon);
+    }
+    html.push_str(&format!("<p>{PARAGRAPH}</p></title>"));
+    let article = extract_html(html.as_bytes(), None, None, &ExtractSettings::default());
+    assert_eq!(article.text, [PARAGRAPH; 3].join("\n\n"));
+}
+
 #[test]
 fn truncated_and_malformed_markup() {
     let cases: [&[u8]; 11] = [
