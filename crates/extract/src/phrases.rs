@@ -21,6 +21,7 @@ pub(crate) fn is_furniture(text: &str, titles: &[&str]) -> bool {
     }
     let lower = t.to_lowercase();
     is_stock_phrase(&lower)
+        || is_post_footer(&lower)
         || is_plug(&lower)
         || is_frames_notice(&lower)
         || is_byline(t)
@@ -142,6 +143,21 @@ fn is_stock_phrase(lower: &str) -> bool {
         "watch",
     ];
     PHRASES.contains(&t)
+}
+
+/// The line blog themes print under every post: "This entry was posted on … and is filed
+/// under …. You can follow any responses to this entry through the RSS 2.0 feed."
+pub(crate) fn is_post_footer(lower: &str) -> bool {
+    const CUES: &[&str] = &[
+        "you can follow any responses to this entry",
+        "you can leave a response, or trackback",
+        "both comments and pings are currently closed",
+        "comments and pings are currently closed",
+        "responses are currently closed",
+    ];
+    CUES.iter().any(|c| lower.contains(c))
+        || lower.starts_with("this entry was posted")
+            && (lower.contains("filed under") || lower.contains("tagged"))
 }
 
 /// Newsletter, subscription and follow-us plugs.
@@ -359,6 +375,17 @@ mod tests {
         ] {
             assert!(!is_furniture(line, &[]), "{line}");
         }
+    }
+
+    #[test]
+    fn blog_post_footers_are_furniture() {
+        let footer = "This entry was posted on Saturday, August 25th, 2012 at 12:23 am and is \
+                      filed under Robots. You can follow any responses to this entry through the \
+                      RSS 2.0 feed. You can leave a response, or trackback from your own site.";
+        assert!(is_furniture(footer, &[]));
+        assert!(is_furniture("This entry was posted in Garden and tagged garlic, mulch.", &[]));
+        // A sentence about an entry in a register is not a blog's footer.
+        assert!(!is_furniture("This entry was posted to the parish register in 1862.", &[]));
     }
 
     #[test]

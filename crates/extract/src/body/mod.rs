@@ -68,10 +68,14 @@ pub(crate) fn kind(doc: &Doc, b: &Block) -> Kind {
     if f64::from(b.link_chars) > chars * LINK_DENSE && b.chars - b.link_chars < PROSE_CHARS {
         return Kind::Links;
     }
-    if b.chars >= PROSE_CHARS {
-        return Kind::Prose;
-    }
     let text = doc.block_text(b);
+    if b.chars >= PROSE_CHARS {
+        // A blog theme's line under every post reads like a sentence but says nothing.
+        let footer = b.chars < 400
+            && (text.contains("ntry") || text.contains("esponse") || text.contains("pings"))
+            && crate::phrases::is_post_footer(&text.to_lowercase());
+        return if footer { Kind::Short } else { Kind::Prose };
+    }
     let sentence_end = text
         .trim_end_matches(['"', '\'', '”', '’', ')', '»'])
         .ends_with(['.', '!', '?', '。', '！', '？', ':', ';']);
