@@ -268,6 +268,20 @@ mod tests {
     }
 
     #[test]
+    fn a_blog_themes_post_footer_is_not_the_text() {
+        // The theme's footer line is longer than the post's one short paragraph; it must
+        // not draw the container to itself.
+        let html = format!(
+            "<div class=post><h2>Pier delayed</h2><p>{P}</p></div>\
+             <div><a href=/older>Older</a> <a href=/newer>Newer</a></div>\
+             <div class=postmetadata><p>This entry was posted on Monday, October 1st, 2012 at \
+             9:00 am and is filed under Harbor, Steel, Ferries. You can follow any responses to \
+             this entry through the RSS 2.0 feed.</p></div>"
+        );
+        assert_eq!(text(&html), P);
+    }
+
+    #[test]
     fn teaser_cards_count_once_and_stay_out() {
         let teaser = "<article class=card><h3><a href=/x>Other story headline here</a></h3>\
                       <p>A teaser paragraph long enough to look like prose, but it is one of many cards on the page.</p></article>";
