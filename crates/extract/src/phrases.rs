@@ -69,6 +69,7 @@ pub(crate) fn is_comments_heading(text: &str) -> bool {
         "add a comment",
         "add your comment",
         "join the discussion",
+        "trackback",
         "trackbacks",
         "pingbacks",
         "trackbacks/pingbacks",
@@ -154,6 +155,8 @@ pub(crate) fn is_post_footer(lower: &str) -> bool {
         "both comments and pings are currently closed",
         "comments and pings are currently closed",
         "responses are currently closed",
+        "trackback url for this entry",
+        "listed below are links to weblogs that reference",
     ];
     CUES.iter().any(|c| lower.contains(c))
         || lower.starts_with("this entry was posted")
@@ -399,6 +402,7 @@ mod tests {
             "5 thoughts on “Garlic at last”",
             "3 Responses to \"Garlic at last\"",
             "Post a Comment",
+            "TrackBack",
         ] {
             assert!(is_comments_heading(heading), "{heading}");
         }
