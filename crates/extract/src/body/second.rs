@@ -136,13 +136,18 @@ pub(super) fn opinion(
     if (c.from..c.to).contains(&headline) {
         return (doubts, None);
     }
-    let Some(second) = headline_reading(doc, page, headline, clues.titles) else {
+    let Some(scope) = headline_scope(doc, page, headline) else {
         return (doubts, None);
     };
-    let apart = |r: &Reading| {
+    // The element around the headline holds the text's box: the best box inside it is
+    // that box again, and the two agree.
+    let s = &doc.elems[scope];
+    let holds_first = s.block_start as usize <= c.from && c.to <= s.block_end as usize;
+    let second = if holds_first { None } else { headline_reading(doc, page, scope, clues.titles) };
+    let apart = |r: &Reading, second: &Reading| {
         r.container.to <= second.container.from || second.container.to <= r.container.from
     };
-    if !apart(first) {
+    let Some(second) = second.filter(|second| apart(first, second)) else {
         // A short text under the headline's box, in a box that misses the headline: the
         // box was drawn too tight (a gallery's captions, a list below one paragraph).
         let widened = doubts
@@ -150,7 +155,7 @@ pub(super) fn opinion(
             .then(|| widen(doc, page, first, headline, clues.titles))
             .flatten();
         return (doubts, widened);
-    }
+    };
     doubts.push(Doubt::ApartFromHeadline);
     // Agreement: following the headline counts one, holding the summary up to one.
     let follows = |r: &Reading| r.container.from >= headline || r.container.to > headline;
@@ -247,18 +252,19 @@ fn in_caption(doc: &Doc, mut i: usize) -> bool {
     false
 }
 
-/// The best reading near the headline: the best box inside the lowest element around
-/// headline block `h` that holds some prose, read by its names and, if they leave nothing,
-/// by its strong names only, then by its text alone.
-fn headline_reading(doc: &Doc, page: &Page, h: usize, titles: &[&str]) -> Option<Reading> {
+/// The lowest element around headline block `h` that holds some prose.
+fn headline_scope(doc: &Doc, page: &Page, h: usize) -> Option<usize> {
     let mut scope = doc.blocks[h].owner;
     while scope != NONE && doc.sum(&page.prose, scope as usize) < SCOPE_MIN_PROSE {
         scope = doc.elems[scope as usize].parent;
     }
-    if scope == NONE {
-        return None;
-    }
-    let scope = scope as usize;
+    (scope != NONE).then_some(scope as usize)
+}
+
+/// The best reading near the headline: the best box inside `scope` (see
+/// [`headline_scope`]), read by its names and, if they leave nothing, by its strong names
+/// only, then by its text alone.
+fn headline_reading(doc: &Doc, page: &Page, scope: usize, titles: &[&str]) -> Option<Reading> {
     let found = page
         .container_within(doc, scope)
         .map(|c| Reading::of(doc, page, c, titles))
