@@ -25,7 +25,6 @@ for set in dev dragnet; do
   dir=$BENCH/$set
   [ -d "$dir/html" ] || continue
   echo "== extract/$set"
-  pages=$(ls "$dir"/html/*.html* | wc -l)
   "${pin[@]}" target/release/examples/bench_dev "$dir/html" "$out/$set.json" 3
   python3 "$BENCH/score.py" --gt "$dir/ground-truth.json" "$out/$set.json"
   python3 - "$out/$set.json" <<'PY'

@@ -7,7 +7,7 @@ use std::process::ExitCode;
 use std::sync::Mutex;
 
 use anyhow::Context;
-use chorus_extract::{ExtractSettings, Extraction, explain_html, extract as extract_page};
+use chorus_extract::{ExtractSettings, Extraction, explain, explain_html};
 use chorus_fetch::{FetchSettings, Fetcher};
 use chorus_model::Article;
 use serde::Serialize;
@@ -77,32 +77,27 @@ pub(crate) fn extract(args: ExtractArgs) -> anyhow::Result<ExitCode> {
     let Some(file) = &args.file else {
         anyhow::bail!("give a FILE, a URL, or --html-dir DIR --out FILE")
     };
-    let (article, doubts) = match file
+    let extraction = match file
         .to_str()
         .filter(|f| f.starts_with("http://") || f.starts_with("https://"))
     {
         Some(address) => {
             let url = Url::parse(address).with_context(|| format!("{address} is not a URL"))?;
-            (download_and_extract(&url, &fetch, &cfg)?, Vec::new())
+            download_and_extract(&url, &fetch, &cfg)?
         }
         None => {
             let url =
                 args.url.as_deref().map(Url::parse).transpose().context("--url is not a URL")?;
-            let e = explain_html(&read_page(file)?, url.as_ref(), None, &cfg);
-            if args.json {
-                let mut out = std::io::stdout().lock();
-                writeln!(out, "{}", serde_json::to_string_pretty(&PageResult::from(e))?)?;
-                return Ok(ExitCode::SUCCESS);
-            }
-            let doubts: Vec<&str> = e.doubts.iter().map(|d| d.name()).collect();
-            (e.article, doubts)
+            explain_html(&read_page(file)?, url.as_ref(), None, &cfg)
         }
     };
     let mut out = std::io::stdout().lock();
     if args.json {
-        writeln!(out, "{}", serde_json::to_string_pretty(&PageResult::from(article))?)?;
+        writeln!(out, "{}", serde_json::to_string_pretty(&PageResult::from(extraction))?)?;
         return Ok(ExitCode::SUCCESS);
     }
+    let doubts: Vec<&str> = extraction.doubts.iter().map(|d| d.name()).collect();
+    let article = extraction.article;
     writeln!(out, "title:     {}", article.title)?;
     writeln!(out, "authors:   {}", article.authors.join(", "))?;
     let source =
@@ -124,14 +119,14 @@ fn download_and_extract(
     url: &Url,
     fetch: &FetchSettings,
     cfg: &ExtractSettings,
-) -> anyhow::Result<Article> {
+) -> anyhow::Result<Extraction> {
     let fetcher = Fetcher::new(fetch)?;
     let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
     let outlet = url.host_str().unwrap_or_default();
     let page = runtime
         .block_on(fetcher.fetch_page(url, outlet, None))
         .map_err(|err| crate::output::fetch_error("downloading", url, err))?;
-    extract_page(&page, cfg).with_context(|| format!("extracting {url}"))
+    explain(&page, cfg).with_context(|| format!("extracting {url}"))
 }
 
 /// Every `*.html` and `*.html.gz` in `dir`, extracted by `jobs` threads into one JSON object.

@@ -173,8 +173,9 @@ fn utf8_evidence(bytes: &[u8]) -> Utf8Evidence {
                     Some(len) => {
                         ev.invalid += 1;
                         rest = &rest[good + len..];
-                        // Many errors already: the verdict will not change.
-                        if ev.invalid > 64 && ev.multibyte < 20 * ev.invalid {
+                        // Many errors, more than good characters: no verdict (neither
+                        // `plausible` nor a majority of good sequences) can change.
+                        if ev.invalid > 64 && ev.multibyte < ev.invalid {
                             return ev;
                         }
                     }

@@ -21,8 +21,9 @@
 //! 2. **Parse.** Script and style bodies are cut and pathological nesting flattened first
 //!    (the parser pays for every byte, and is quadratic in nesting), an unclosed `<title>`
 //!    is closed (else the parser reads the whole page as title) and a frameset page is
-//!    opened onto its `<noframes>` text; then `scraper` builds the tree. Only the first [`ExtractConfig::max_html_bytes`] bytes and
-//!    [`ExtractConfig::max_elements`] start tags of a page are read (20 MB and 200,000 by
+//!    opened onto its `<noframes>` text; then `scraper` builds the tree. Only the first
+//!    [`ExtractConfig::max_html_bytes`] bytes and [`ExtractConfig::max_elements`] start
+//!    tags of a page are read (20 MB and 200,000 by
 //!    default, far past any real article page): time and memory are bounded whatever the
 //!    input, and a page cut short is logged as a warning.
 //! 3. **Flatten.** One iterative walk turns the tree into an arena of elements in
@@ -108,8 +109,13 @@ pub fn extract(page: &RawPage, cfg: &ExtractSettings) -> Result<Article, Extract
     extract_page(page, cfg).map(|e| e.article)
 }
 
-/// [`extract`], saying also whether the page was cut to its start (past
-/// `extract.max_html_bytes` or `extract.max_elements`).
+/// [`extract`], with what was noted on the way: whether the page was cut to its start,
+/// the doubts about its text, and whether the second reading was taken.
+pub fn explain(page: &RawPage, cfg: &ExtractSettings) -> Result<Extraction, ExtractError> {
+    extract_page(page, cfg)
+}
+
+/// See [`explain`].
 pub(crate) fn extract_page(
     page: &RawPage,
     cfg: &ExtractSettings,

@@ -9,8 +9,8 @@ use tracing::{debug, info, warn};
 
 use crate::{ExtractError, ExtractSettings, Extraction, extract_page};
 
-/// What one extraction task hands back to the stage loop: the article and whether its page
-/// was cut to its start, or why there is none.
+/// What one extraction task hands back to the stage loop: the article with what was noted
+/// on the way (cut to its start, doubts, second reading), or why there is none.
 type Outcome = Result<Extraction, ExtractError>;
 
 /// Runs the stage until `pages` closes and every page in flight is done.

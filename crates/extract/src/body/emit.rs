@@ -46,6 +46,7 @@ pub(super) fn text(
     // The whole element is read, so that the blocks at the run's edges are judged by
     // their real neighbours; only the run's blocks are kept.
     let el = &doc.elems[c];
+    let mut prose_seen = false;
     for (bi, b) in
         doc.blocks.iter().enumerate().take(el.block_end as usize).skip(el.block_start as usize)
     {
@@ -61,7 +62,7 @@ pub(super) fn text(
         let heading = matches!(doc.elems[owner].tag, Tag::H(_));
         if heading
             && (container.from..container.to).contains(&bi)
-            && seq.iter().any(|(_, k)| *k == Kind::Prose)
+            && prose_seen
             && phrases::is_comments_heading(doc.block_text(b))
         {
             break;
@@ -69,7 +70,9 @@ pub(super) fn text(
         if phrases::is_furniture(doc.block_text(b), titles) {
             continue;
         }
-        seq.push((bi, list_kind(doc, b, page.kinds[bi], &mut lists)));
+        let kind = list_kind(doc, b, page.kinds[bi], &mut lists);
+        prose_seen |= kind == Kind::Prose;
+        seq.push((bi, kind));
     }
     let keep = keep_in_context(doc, &seq);
 
@@ -84,7 +87,7 @@ pub(super) fn text(
         .filter(|((bi, _), k)| **k && in_run(bi))
         .map(|((bi, _), _)| *bi)
         .collect();
-    drop_second_copy(doc, &mut kept);
+    drop_second_copy(doc, page, &mut kept);
     for bi in &kept {
         let b = &doc.blocks[*bi];
         let owner = &doc.elems[b.owner as usize];
@@ -105,9 +108,12 @@ pub(super) fn text(
 /// Removes a second copy of the article's opening (a preview above a subscription box, a
 /// print or mobile copy next to the screen one): where the text starts over with its first
 /// two paragraphs, the paragraphs that repeat the opening go.
-fn drop_second_copy(doc: &Doc, kept: &mut Vec<usize>) {
+fn drop_second_copy(doc: &Doc, page: &Page, kept: &mut Vec<usize>) {
     let text = |i: usize| doc.block_text(&doc.blocks[kept[i]]);
-    if kept.len() < 4 || text(0) == text(1) {
+    // An opening of two different paragraphs: a refrain or a repeated pair of labels is
+    // not a copy of the article.
+    let prose = |i: usize| page.kinds[kept[i]] == Kind::Prose;
+    if kept.len() < 4 || !prose(0) || !prose(1) || text(0) == text(1) {
         return;
     }
     let Some(k) = (2..kept.len() - 1).find(|&k| text(k) == text(0) && text(k + 1) == text(1))

@@ -71,9 +71,7 @@ pub(crate) fn kind(doc: &Doc, b: &Block) -> Kind {
     let text = doc.block_text(b);
     if b.chars >= PROSE_CHARS {
         // A blog theme's line under every post reads like a sentence but says nothing.
-        let footer = b.chars < 400
-            && (text.contains("ntry") || text.contains("esponse") || text.contains("pings"))
-            && crate::phrases::is_post_footer(&text.to_lowercase());
+        let footer = b.chars < 400 && crate::phrases::is_post_footer(&text.to_lowercase());
         return if footer { Kind::Short } else { Kind::Prose };
     }
     let sentence_end = text
@@ -118,22 +116,23 @@ pub(crate) fn extract(doc: &Doc, clues: &Clues<'_>) -> Body {
     if doc.elems.is_empty() || doc.blocks.is_empty() {
         return body;
     }
-    let page = score::Page::analyse(doc, Hints::All);
+    let mut page = score::Page::analyse(doc, Hints::All);
     let mut found = page.container(doc).map(|c| Reading::of(doc, &page, c, titles));
     // Names are the noisiest signal: a blog platform's post wrapper called `widget`, a
     // post classed `author-jane` or `category-advertising`, can make every paragraph read
     // as furniture. When the names leave nothing while the page has prose, read it again
     // with only the strong names (comments, menus), then by its text alone, rather than
     // return an empty article.
-    let has_prose = doc.blocks.iter().any(|b| kind(doc, b) == Kind::Prose);
-    for fallback in [Hints::StrongOnly, Hints::None] {
+    let has_prose = page.kinds.contains(&Kind::Prose);
+    for fallback in [Hints::StrongOnly, Hints::TextOnly] {
         if found.as_ref().is_some_and(|r| !r.is_empty()) || !has_prose {
             break;
         }
-        let page = score::Page::analyse(doc, fallback);
+        page = score::Page::analyse(doc, fallback);
         found = page.container(doc).map(|c| Reading::of(doc, &page, c, titles));
     }
     let Some(mut reading) = found else { return body };
+    // The second opinion reads the page as the first reading did.
     let (doubts, other) = second::opinion(doc, &page, &reading, clues);
     body.doubts = doubts;
     if let Some(other) = other {
@@ -224,9 +223,13 @@ mod tests {
     fn a_post_set_beside_its_comments_in_one_box_is_cut_from_them() {
         // The post's paragraphs and the comment thread are siblings in one box, with no
         // element around the post alone: the best run of children is the post.
-        let comment = "<div class=comment><p>Great post, I had the same trouble with my own                        pier last year and the steel was late for us too, thanks!</p>                       <a href=/u/1>Reader</a></div>";
+        let comment = "<div class=comment><p>Great post, I had the same trouble with my own \
+                       pier last year and the steel was late for us too, thanks!</p>\
+                       <a href=/u/1>Reader</a></div>";
         let html = format!(
-            "<div id=main><h1>Pier delayed</h1><p>{P}</p><p>{P}</p><p>{P}</p>             <h3>Related</h3><ul><li><a href=/r/1>Another story from the harbor today</a></li></ul>             {}</div>",
+            "<div id=main><h1>Pier delayed</h1><p>{P}</p><p>{P}</p><p>{P}</p>\
+             <h3>Related</h3><ul><li><a href=/r/1>Another story from the harbor today</a></li></ul>\
+             {}</div>",
             comment.repeat(12)
         );
         assert_eq!(text(&html), [P, P, P].join("\n\n"));

@@ -40,8 +40,9 @@ pub(super) struct Page {
     pub(super) strong: Vec<bool>,
     /// Per element: inside strong furniture.
     in_strong: Vec<bool>,
-    /// Prefix sums over blocks of prose characters and of prose blocks.
+    /// Prefix sums over blocks of prose characters.
     pub(super) prose: Vec<u64>,
+    /// Prefix sums over blocks of prose blocks (paragraphs).
     pub(super) paragraphs: Vec<u64>,
     /// Per element: prose outside any `<article>` below it; the value of the best
     /// `<article>` below it; and the summed value of the substantial ones (the posts of a
@@ -66,8 +67,8 @@ pub(super) enum Hints {
     /// widgets, date lines and captions count as text. Blog platforms wrap posts in boxes
     /// with such names; comments and menus are named reliably.
     StrongOnly,
-    /// None: the page is read by its text and links alone.
-    None,
+    /// None of them: the page is read by its text and links alone.
+    TextOnly,
 }
 
 /// Where the article is: an element, and the run of its blocks that holds the article (all
@@ -75,6 +76,7 @@ pub(super) enum Hints {
 /// menu when no element holds the article alone).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(super) struct Container {
+    /// The element.
     pub(super) elem: usize,
     /// Block range `blocks[from..to]`, inside the element's own range.
     pub(super) from: usize,
@@ -82,8 +84,9 @@ pub(super) struct Container {
 }
 
 impl Page {
-    /// Judges the page. With `trust_hints` off, class and id names are not read at all:
-    /// the container is found by prose and links alone (see [`super::extract`]).
+    /// Judges the page, trusting the class and id names that `hints_read` says (with
+    /// [`Hints::TextOnly`] the container is found by prose and links alone; see
+    /// [`super::extract`]).
     pub(super) fn analyse(doc: &Doc, hints_read: Hints) -> Page {
         let n = doc.elems.len();
         let kinds: Vec<Kind> = doc.blocks.iter().map(|b| kind(doc, b)).collect();
@@ -118,7 +121,7 @@ impl Page {
             let skip = match hints_read {
                 Hints::All => false,
                 Hints::StrongOnly => e.hint & hints::STRONG == 0,
-                Hints::None => true,
+                Hints::TextOnly => true,
             };
             if skip
                 || e.hint & hints::BOILERPLATE == 0
@@ -173,12 +176,11 @@ impl Page {
                     Kind::Links => (0, chars),
                 }
             };
-            let good_chars = good;
             if b.owner != NONE {
                 plain[o] += good;
             }
             bad[i + 1] = bad[i] + noise;
-            good_sum[i + 1] = good_sum[i] + good_chars;
+            good_sum[i + 1] = good_sum[i] + good;
         }
 
         // Each <article> is one story: a box holding several teaser cards is worth only
@@ -335,32 +337,6 @@ impl Page {
             }
         }
         let best = best?;
-        if std::env::var_os("XDBG").is_some() {
-            // XDBG
-            eprintln!("best {best:?}"); // XDBG
-            let mut up = best.elem as u32; // XDBG
-            while up != NONE {
-                // XDBG
-                let i = up as usize; // XDBG
-                let e = &doc.elems[i]; // XDBG
-                let first =
-                    doc.blocks.get(e.block_start as usize).map(|b| doc.block_text(b)).unwrap_or(""); // XDBG
-                let first: String = first.chars().take(50).collect(); // XDBG
-                eprintln!(
-                    "  up {i} {:?} hint={:#x} value={} bad={} good={} blocks={}..{} furn={} strong={} | {first}",
-                    e.tag,
-                    e.hint,
-                    self.value(i),
-                    doc.sum(&self.bad, i),
-                    doc.sum(&self.good, i),
-                    e.block_start,
-                    e.block_end,
-                    self.furniture[i],
-                    self.in_strong[i]
-                ); // XDBG
-                up = e.parent; // XDBG
-            } // XDBG
-        } // XDBG
         if best.from != doc.elems[best.elem].block_start as usize
             || best.to != doc.elems[best.elem].block_end as usize
         {

@@ -24,8 +24,9 @@
 //! story told in captions). The two readings are then weighed by how well each agrees with the
 //! page's other signals: following the headline, and holding the page's summary. The
 //! second replaces the first only when it agrees better and is not dwarfed by it (a
-//! fifth of its length at least): position and summaries outvote size, but only up to a
-//! point, since a heading that matches the title can also sit over a teaser.
+//! fifth of its length at least, unless the first sits in a box named as an aside or a
+//! sidebar): position and summaries outvote size, but only up to a point, since a
+//! heading that matches the title can also sit over a teaser.
 
 use std::collections::HashSet;
 use std::hash::{BuildHasherDefault, Hasher};
@@ -102,6 +103,9 @@ pub(super) fn opinion(
 ) -> (Vec<Doubt>, Option<Reading>) {
     let mut doubts = Vec::new();
     let c = first.container;
+    if first.is_empty() {
+        return (doubts, None);
+    }
     if first.text.chars().count() < SHORT_CHARS {
         doubts.push(Doubt::Short);
     }
@@ -157,14 +161,16 @@ pub(super) fn opinion(
         return (doubts, widened);
     };
     doubts.push(Doubt::ApartFromHeadline);
-    // Agreement: following the headline counts one, holding the summary up to one.
-    let follows = |r: &Reading| r.container.from >= headline || r.container.to > headline;
+    // Agreement: the second reading follows the headline by construction and counts one
+    // for it; the first lies apart from the headline's box and counts none. Holding the
+    // summary counts up to one for either.
     let agreement = |r: &Reading, near_headline: bool| {
-        f64::from(u8::from(near_headline && follows(r)))
-            + summary.as_ref().map_or(0.0, |s| s.coverage(&r.text))
+        let follows = near_headline && r.container.to > headline;
+        f64::from(u8::from(follows)) + summary.as_ref().map_or(0.0, |s| s.coverage(&r.text))
     };
-    // Size outvotes position only for a text in a box named as the article's own: one in
-    // a sidebar or an aside (kept as a wrapper for the prose it holds) has no such claim.
+    // Size outvotes position, but not for a text in a box named as furniture (an aside or
+    // a sidebar kept as a wrapper for the prose it holds): such a box has no claim to be
+    // the article by size alone.
     let dwarfed = second.text.len() * DWARFS < first.text.len() && !in_named_box(doc, c.elem);
     let better = agreement(&second, true) > agreement(first, false);
     (doubts, (better && !dwarfed).then_some(second))
@@ -185,7 +191,8 @@ fn loose_reading(
     let after_headline = headline.is_none_or(|h| from >= h || (from..to).contains(&h));
     let grows =
         (first.text.len() * 2..=first.text.len() * LOOSE_MAX_GROWTH).contains(&r.text.len());
-    (after_headline && grows && r.text.contains(first.text.as_str())).then_some(r)
+    let holds_first = !r.is_empty() && r.text.contains(first.text.as_str());
+    (after_headline && grows && holds_first).then_some(r)
 }
 
 /// The lowest box above `first`'s (at most [`WIDEN_LEVELS`] up) that holds the headline
@@ -214,8 +221,9 @@ fn widen(
             }
             let c = Container { elem: up as usize, from, to };
             let wider = Reading::of(doc, page, c, titles);
-            let bounded = wider.text.len() <= first.text.len() * WIDEN_MAX_GROWTH;
-            return bounded.then_some(wider);
+            let grows = (first.text.len() + 1..=first.text.len() * WIDEN_MAX_GROWTH)
+                .contains(&wider.text.len());
+            return grows.then_some(wider);
         }
         up = e.parent;
     }
@@ -270,7 +278,7 @@ fn headline_reading(doc: &Doc, page: &Page, scope: usize, titles: &[&str]) -> Op
         .map(|c| Reading::of(doc, page, c, titles))
         .filter(|r| !r.is_empty());
     let found = found.or_else(|| {
-        [Hints::StrongOnly, Hints::None].into_iter().find_map(|hints_read| {
+        [Hints::StrongOnly, Hints::TextOnly].into_iter().find_map(|hints_read| {
             let page = Page::analyse(doc, hints_read);
             page.container_within(doc, scope)
                 .map(|c| Reading::of(doc, &page, c, titles))
