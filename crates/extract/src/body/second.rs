@@ -47,6 +47,10 @@ const LINK_HEAVY: f64 = 0.3;
 const FAR_FROM_SUMMARY: f64 = 0.3;
 const SUMMARY_ON_PAGE: f64 = 0.6;
 
+/// A description shown at most this many blocks above the text is its standfirst
+/// (headline, standfirst, byline, date and a caption may stand between).
+const STANDFIRST_BLOCKS: usize = 6;
+
 /// How many of a summary's three-word runs are compared.
 const SUMMARY_RUNS: usize = 200;
 
@@ -119,7 +123,13 @@ pub(super) fn opinion(
         doubts.push(Doubt::Captions);
     }
     let summary = summary(doc, clues, &first.text);
-    if summary.as_ref().is_some_and(|s| !s.shown_in(&first.text, FAR_FROM_SUMMARY)) {
+    // A description shown just above the text is its standfirst: the text agrees with it.
+    let standfirst =
+        |s: &Summary| s.shown_at.is_some_and(|at| at < c.to && at + STANDFIRST_BLOCKS >= c.from);
+    if summary
+        .as_ref()
+        .is_some_and(|s| !standfirst(s) && !s.shown_in(&first.text, FAR_FROM_SUMMARY))
+    {
         doubts.push(Doubt::FarFromSummary);
     }
     let headline = headline_block(doc, clues.titles);
@@ -291,6 +301,8 @@ fn headline_reading(doc: &Doc, page: &Page, scope: usize, titles: &[&str]) -> Op
 /// The page's own summary of its article, as three-word runs.
 struct Summary {
     runs: Runs,
+    /// For a description shown on the page outside the text: the block that shows it.
+    shown_at: Option<usize>,
 }
 
 /// Hashed three-word runs. The hashes are already well mixed, so the set uses them as they
@@ -347,21 +359,25 @@ impl Summary {
 
 /// JSON-LD `articleBody` if the page has one; else its description, if the page also
 /// shows it as text (a description written only for search results says nothing about
-/// where the article is). The page is searched only when `text` does not hold the
-/// description already.
+/// where the article is), with the block that shows it. The page is searched only when
+/// `text` does not hold the description already.
 fn summary(doc: &Doc, clues: &Clues<'_>, text: &str) -> Option<Summary> {
     // The start of a long body says where it is as well as the whole does.
     let make = |s: &str| {
         let runs: Runs = runs(s).take(SUMMARY_RUNS).collect();
-        (runs.len() >= 3).then_some(Summary { runs })
+        (runs.len() >= 3).then_some(Summary { runs, shown_at: None })
     };
     if let Some(body) = clues.ld_body.and_then(make) {
         return Some(body);
     }
-    let description = clues.description.and_then(make)?;
-    let shown = description.shown_in(text, SUMMARY_ON_PAGE)
-        || description.shown_in(&doc.text, SUMMARY_ON_PAGE);
-    shown.then_some(description)
+    let mut description = clues.description.and_then(make)?;
+    if description.shown_in(text, SUMMARY_ON_PAGE) {
+        return Some(description);
+    }
+    let at =
+        doc.blocks.iter().position(|b| description.shown_in(doc.block_text(b), SUMMARY_ON_PAGE))?;
+    description.shown_at = Some(at);
+    Some(description)
 }
 
 /// The runs of three consecutive words of a text, lower-cased, each run hashed.
@@ -588,6 +604,17 @@ mod tests {
         let body =
             read(&html, &["Garlic"], Some("Garlic planted late after weeks of rain on the farm."));
         assert!(body.doubts.contains(&Doubt::FarFromSummary), "{:?}", body.doubts);
+        // A description shown as the standfirst just above the text agrees with it.
+        let html = format!(
+            "<ul>{ARCHIVE}</ul><h1>Garlic</h1>\
+             <p class=standfirst>Garlic planted late after weeks of rain on the farm.</p>\
+             <div class=share><a href=/f>Facebook</a> <a href=/t>Twitter</a> <a href=/e>Email</a> \
+             <a href=/r>Reddit</a> <a href=/l>LinkedIn</a> <a href=/p>Pinterest</a></div>\
+             <div class=post><p>{ABOUT}</p></div>"
+        );
+        let body =
+            read(&html, &["Garlic"], Some("Garlic planted late after weeks of rain on the farm."));
+        assert!(!body.doubts.contains(&Doubt::FarFromSummary), "{:?}", body.doubts);
         // A description never shown on the page says nothing about where the text is.
         let body =
             read(&html, &["Garlic"], Some("Our news from the hills, every week of the year."));
