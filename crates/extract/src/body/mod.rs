@@ -69,6 +69,10 @@ pub(crate) fn kind(doc: &Doc, b: &Block) -> Kind {
         return Kind::Links;
     }
     let text = doc.block_text(b);
+    // A teaser: the start of another story, cut off and pointing to the rest.
+    if b.link_chars > 0 && is_teaser(text) {
+        return Kind::Links;
+    }
     if b.chars >= PROSE_CHARS {
         // A blog theme's line under every post reads like a sentence but says nothing.
         let footer = b.chars < 400 && crate::phrases::is_post_footer(&text.to_lowercase());
@@ -82,6 +86,18 @@ pub(crate) fn kind(doc: &Doc, b: &Block) -> Kind {
     } else {
         Kind::Short
     }
+}
+
+/// True for text that ends the way a teaser does: "[...]", "Read more", "Continue
+/// reading".
+fn is_teaser(text: &str) -> bool {
+    let end = text.trim_end();
+    if end.ends_with("[...]") || end.ends_with("[…]") {
+        return true;
+    }
+    let end = end.trim_end_matches(['.', '…', '»', '›', '→', ' ']);
+    let tail = end[end.floor_char_boundary(end.len().saturating_sub(20))..].to_ascii_lowercase();
+    tail.ends_with("read more") || tail.ends_with("continue reading")
 }
 
 /// Chinese, Japanese or Korean text, where sentences are short in characters and words
@@ -282,6 +298,24 @@ mod tests {
              this entry through the RSS 2.0 feed.</p></div>"
         );
         assert_eq!(text(&html), P);
+    }
+
+    #[test]
+    fn teasers_that_point_elsewhere_stay_out() {
+        // Excerpts of other posts under the post, each cut off with a link to the rest.
+        let teaser = |i: usize| {
+            format!(
+                "<div class=excerpt><p>The council met again on Thursday to argue about the \
+                 ferry timetable and the cost of new ropes for the pier, story {i} \
+                 <a href=/s/{i}>[...]</a></p></div>"
+            )
+        };
+        let teasers: String = (1..=4).map(teaser).collect();
+        let html = format!("<div class=post><p>{P}</p><p>{P} Again.</p>{teasers}</div>");
+        assert_eq!(text(&html), [P, &format!("{P} Again.")].join("\n\n"));
+        assert!(is_teaser("The council met on Thursday. Read more »"));
+        assert!(is_teaser("The council met on Thursday [...]"));
+        assert!(!is_teaser("He told me to read more, and I did."));
     }
 
     #[test]
