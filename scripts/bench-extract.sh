@@ -3,8 +3,8 @@
 # the benchmark's scorer; pages/s and MB/s of whole extraction (charset decoding, parsing,
 # body and metadata) on one thread, against parsing alone in the same process; how many
 # pages the extractor doubted and how many took the second reading; and per set a list of
-# the pages scoring below F1 0.8 (ids and figures only, never page text) in
-# target/bench-extract/SET-below-0.8.tsv.
+# the pages scoring below F1 0.8 (ids, figures, and the extractor's doubts about each;
+# never page text) in target/bench-extract/SET-below-0.8.tsv.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 SHARED=${1:-../shared}
@@ -53,13 +53,18 @@ for page in sorted(gt):
     r = tp / (tp + fn) if tp + fn else 0.0
     f1 = 2 * p * r / (p + r) if p + r else 0.0
     if f1 < 0.8:
-        rows.append((f1, page, p, r, "empty" if not got.strip() else ""))
+        entry = pred.get(page) or {}
+        notes = ["empty"] if not got.strip() else []
+        notes += entry.get("doubts") or []
+        if entry.get("second_reading"):
+            notes.append("second_reading")
+        rows.append((f1, page, p, r, ",".join(notes)))
 rows.sort()
 with open(sys.argv[4], "w") as f:
-    f.write("page\tf1\tprecision\trecall\tnote\n")
+    f.write("page\tf1\tprecision\trecall\tnotes (empty, doubts, second_reading)\n")
     for f1, page, p, r, note in rows:
         f.write(f"{page}\t{f1:.3f}\t{p:.3f}\t{r:.3f}\t{note}\n")
-empty = sum(1 for row in rows if row[4])
+empty = sum(1 for row in rows if row[4].startswith("empty"))
 print(f"below F1 0.8: {len(rows)} pages ({empty} empty), listed in {sys.argv[4]}")
 PY
 done
