@@ -111,7 +111,7 @@ fn word(w: &[u8]) -> u16 {
         b"ad" | b"ads" | b"widget" | b"widgets" | b"sidebar" | b"rail" | b"aside" | b"header"
         | b"masthead" | b"footer" | b"banner" | b"popup" | b"modal" | b"overlay" | b"meta"
         | b"postmeta" | b"entrymeta" | b"date" | b"dates" | b"time" | b"timestamp"
-        | b"published" | b"updated" | b"dateline" | b"print" => WEAK,
+        | b"published" | b"updated" | b"dateline" | b"print" | b"copyright" => WEAK,
         b"byline" | b"bylines" | b"author" | b"authors" | b"writer" | b"contributor"
         | b"auteur" | b"auteurs" | b"autor" | b"autoren" | b"autores" | b"autore" | b"autori" => {
             WEAK | BYLINE
@@ -276,6 +276,14 @@ mod tests {
         assert_eq!(from_names("entry-content") & CONTENT, CONTENT);
         assert_eq!(from_names("storyContent") & CONTENT, CONTENT);
         assert_eq!(from_names("sr-only"), HIDDEN);
+    }
+
+    #[test]
+    fn copyright_boxes_and_print_sections_are_weak() {
+        // A site's copyright notice is furniture, but only weakly named: a box that holds
+        // most of the prose is still read (a recipe's print section is its content).
+        assert_eq!(from_names("c_copyright"), WEAK);
+        assert_eq!(from_names("print-this-content"), WEAK);
     }
 
     #[test]

@@ -319,6 +319,18 @@ mod tests {
     }
 
     #[test]
+    fn a_long_copyright_notice_below_the_story_stays_out() {
+        let notice = "Harbor News is the official site of the Harbor League. The Harbor League \
+                      Shield, the word mark and image of the Harbor Cup and the League logos are \
+                      trademarks of the Harbor League and may not be reproduced without consent.";
+        let html = format!(
+            "<div id=page><div class=story><p>{P}</p><p>{P} Again.</p></div>\
+             <div id=c_copyright><div id=copyright>{notice}</div></div></div>"
+        );
+        assert_eq!(text(&html), [P, &format!("{P} Again.")].join("\n\n"));
+    }
+
+    #[test]
     fn teaser_cards_count_once_and_stay_out() {
         let teaser = "<article class=card><h3><a href=/x>Other story headline here</a></h3>\
                       <p>A teaser paragraph long enough to look like prose, but it is one of many cards on the page.</p></article>";
