@@ -21,7 +21,7 @@ const TEXT_LIST_MAX_LINKS: f64 = 0.3;
 /// The container's text, and the index of its first block.
 pub(super) fn text(
     doc: &Doc,
-    page: &Page,
+    page: &Page<'_>,
     container: Container,
     titles: &[&str],
 ) -> (String, Option<usize>) {
@@ -70,7 +70,7 @@ pub(super) fn text(
         if phrases::is_furniture(doc.block_text(b), titles) {
             continue;
         }
-        let kind = list_kind(doc, b, page.kinds[bi], &mut lists);
+        let kind = list_kind(doc, b, page.layout.kinds[bi], &mut lists);
         prose_seen |= kind == Kind::Prose;
         seq.push((bi, kind));
     }
@@ -108,11 +108,11 @@ pub(super) fn text(
 /// Removes a second copy of the article's opening (a preview above a subscription box, a
 /// print or mobile copy next to the screen one): where the text starts over with its first
 /// two paragraphs, the paragraphs that repeat the opening go.
-fn drop_second_copy(doc: &Doc, page: &Page, kept: &mut Vec<usize>) {
+fn drop_second_copy(doc: &Doc, page: &Page<'_>, kept: &mut Vec<usize>) {
     let text = |i: usize| doc.block_text(&doc.blocks[kept[i]]);
     // An opening of two different paragraphs: a refrain or a repeated pair of labels is
     // not a copy of the article.
-    let prose = |i: usize| page.kinds[kept[i]] == Kind::Prose;
+    let prose = |i: usize| page.layout.kinds[kept[i]] == Kind::Prose;
     if kept.len() < 4 || !prose(0) || !prose(1) || text(0) == text(1) {
         return;
     }
@@ -241,7 +241,7 @@ enum Story {
 /// Marks the subtree of container `c` (indexed from `c`): which elements lie in the
 /// stories kept (the best `<article>`, or every substantial one when they add up) and
 /// which in the others.
-fn best_story(doc: &Doc, page: &Page, c: usize) -> Vec<Story> {
+fn best_story(doc: &Doc, page: &Page<'_>, c: usize) -> Vec<Story> {
     let end = doc.elems[c].end as usize;
     let add_up = page.stories_add_up(c);
     // The outermost <article> above each element, below c.

@@ -132,19 +132,20 @@ pub(crate) fn extract(doc: &Doc, clues: &Clues<'_>) -> Body {
     if doc.elems.is_empty() || doc.blocks.is_empty() {
         return body;
     }
-    let mut page = score::Page::analyse(doc, Hints::All);
+    let layout = score::Layout::new(doc);
+    let mut page = score::Page::analyse(doc, &layout, Hints::All);
     let mut found = page.container(doc).map(|c| Reading::of(doc, &page, c, titles));
     // Names are the noisiest signal: a blog platform's post wrapper called `widget`, a
     // post classed `author-jane` or `category-advertising`, can make every paragraph read
     // as furniture. When the names leave nothing while the page has prose, read it again
     // with only the strong names (comments, menus), then by its text alone, rather than
     // return an empty article.
-    let has_prose = page.kinds.contains(&Kind::Prose);
+    let has_prose = layout.kinds.contains(&Kind::Prose);
     for fallback in [Hints::StrongOnly, Hints::TextOnly] {
         if found.as_ref().is_some_and(|r| !r.is_empty()) || !has_prose {
             break;
         }
-        page = score::Page::analyse(doc, fallback);
+        page = score::Page::analyse(doc, &layout, fallback);
         found = page.container(doc).map(|c| Reading::of(doc, &page, c, titles));
     }
     let Some(mut reading) = found else { return body };
@@ -170,7 +171,7 @@ struct Reading {
 }
 
 impl Reading {
-    fn of(doc: &Doc, page: &score::Page, container: score::Container, titles: &[&str]) -> Self {
+    fn of(doc: &Doc, page: &score::Page<'_>, container: score::Container, titles: &[&str]) -> Self {
         let (text, first) = emit::text(doc, page, container, titles);
         Reading { text, first, container }
     }

@@ -31,9 +31,44 @@ const RUN_MAX_LEFT_OUT: f64 = 0.25;
 /// How far above the best box to look for one named as the article body.
 const CONTENT_LOOKUP_LEVELS: usize = 5;
 
-/// What the page looks like once every block is judged and every hint resolved.
-pub(super) struct Page {
+/// What the page is whatever names are trusted: each block's kind and each element's
+/// children. Worked out once per page and shared by every reading of it.
+pub(super) struct Layout {
     pub(super) kinds: Vec<Kind>,
+    /// Children in document order, as first-child and next-sibling links.
+    first_child: Vec<u32>,
+    next_sibling: Vec<u32>,
+}
+
+impl Layout {
+    pub(super) fn new(doc: &Doc) -> Layout {
+        let n = doc.elems.len();
+        let mut first_child = vec![NONE; n];
+        let mut next_sibling = vec![NONE; n];
+        let mut last_child = vec![NONE; n];
+        for (i, e) in doc.elems.iter().enumerate() {
+            let p = e.parent;
+            if p == NONE {
+                continue;
+            }
+            let p = p as usize;
+            match last_child[p] {
+                NONE => first_child[p] = i as u32,
+                l => next_sibling[l as usize] = i as u32,
+            }
+            last_child[p] = i as u32;
+        }
+        Layout {
+            kinds: doc.blocks.iter().map(|b| kind(doc, b)).collect(),
+            first_child,
+            next_sibling,
+        }
+    }
+}
+
+/// What the page looks like once every block is judged and every hint resolved.
+pub(super) struct Page<'a> {
+    pub(super) layout: &'a Layout,
     /// Per element: furniture by its own hint (after the wrapper overrides).
     pub(super) furniture: Vec<bool>,
     /// Per element: furniture by a strong hint (navigation, related lists, comments).
@@ -83,19 +118,19 @@ pub(super) struct Container {
     pub(super) to: usize,
 }
 
-impl Page {
+impl<'a> Page<'a> {
     /// Judges the page, trusting the class and id names that `hints_read` says (with
     /// [`Hints::TextOnly`] the container is found by prose and links alone; see
     /// [`super::extract`]).
-    pub(super) fn analyse(doc: &Doc, hints_read: Hints) -> Page {
+    pub(super) fn analyse(doc: &Doc, layout: &'a Layout, hints_read: Hints) -> Page<'a> {
         let n = doc.elems.len();
-        let kinds: Vec<Kind> = doc.blocks.iter().map(|b| kind(doc, b)).collect();
+        let kinds = &layout.kinds;
 
         // Prefix sums over blocks: an element's blocks are one contiguous range, so any
         // sum over its subtree is one subtraction.
         let mut prose = vec![0u64; doc.blocks.len() + 1];
         let mut paragraphs = vec![0u64; doc.blocks.len() + 1];
-        for (i, (b, k)) in doc.blocks.iter().zip(&kinds).enumerate() {
+        for (i, (b, k)) in doc.blocks.iter().zip(kinds).enumerate() {
             let is_prose = *k == Kind::Prose;
             prose[i + 1] = prose[i] + if is_prose { u64::from(b.chars) } else { 0 };
             paragraphs[i + 1] = paragraphs[i] + u64::from(is_prose);
@@ -155,7 +190,7 @@ impl Page {
         // Short lines between paragraphs (subheads, list items, captions) are part of the
         // text; those before the first paragraph (headline, byline, date) are not counted.
         let mut after_prose = false;
-        for (i, (b, k)) in doc.blocks.iter().zip(&kinds).enumerate() {
+        for (i, (b, k)) in doc.blocks.iter().zip(kinds).enumerate() {
             let o = b.owner as usize;
             let chars = u64::from(b.chars);
             let follows_prose = after_prose;
@@ -214,7 +249,7 @@ impl Page {
             }
         }
         Page {
-            kinds,
+            layout,
             furniture,
             strong,
             in_strong,
@@ -256,23 +291,7 @@ impl Page {
     /// [`Page::container`] among element `root` and its descendants.
     pub(super) fn container_within(&self, doc: &Doc, root: usize) -> Option<Container> {
         let subtree = root..doc.elems.get(root).map_or(root, |e| e.end as usize);
-        let n = doc.elems.len();
-        // Children in document order, as first-child and next-sibling links.
-        let mut first_child = vec![NONE; n];
-        let mut next_sibling = vec![NONE; n];
-        let mut last_child = vec![NONE; n];
-        for (i, e) in doc.elems.iter().enumerate() {
-            let p = e.parent;
-            if p == NONE {
-                continue;
-            }
-            let p = p as usize;
-            match last_child[p] {
-                NONE => first_child[p] = i as u32,
-                l => next_sibling[l as usize] = i as u32,
-            }
-            last_child[p] = i as u32;
-        }
+        let (first_child, next_sibling) = (&self.layout.first_child, &self.layout.next_sibling);
         let mut best: Option<Container> = None;
         let mut best_score = 0.0f64;
         let mut units: Vec<(usize, usize)> = Vec::new();

@@ -31,7 +31,7 @@
 use std::collections::HashSet;
 use std::hash::{BuildHasherDefault, Hasher};
 
-use super::score::{Container, Hints, Page};
+use super::score::{Container, Hints, Layout, Page};
 use super::{Clues, Reading};
 use crate::dom::{Doc, NONE, Tag};
 use crate::hints;
@@ -101,7 +101,7 @@ impl Doubt {
 /// differs.
 pub(super) fn opinion(
     doc: &Doc,
-    page: &Page,
+    page: &Page<'_>,
     first: &Reading,
     clues: &Clues<'_>,
 ) -> (Vec<Doubt>, Option<Reading>) {
@@ -138,7 +138,7 @@ pub(super) fn opinion(
     // reading when it holds the first one whole and goes on from it (the two agree), after
     // the headline, without running many times longer.
     if doubts.contains(&Doubt::Short)
-        && let Some(loose) = loose_reading(doc, first, headline, clues.titles)
+        && let Some(loose) = loose_reading(doc, page.layout, first, headline, clues.titles)
     {
         return (doubts, Some(loose));
     }
@@ -191,11 +191,12 @@ pub(super) fn opinion(
 /// before the headline.
 fn loose_reading(
     doc: &Doc,
+    layout: &Layout,
     first: &Reading,
     headline: Option<usize>,
     titles: &[&str],
 ) -> Option<Reading> {
-    let loose = Page::analyse(doc, Hints::StrongOnly);
+    let loose = Page::analyse(doc, layout, Hints::StrongOnly);
     let r = loose.container(doc).map(|c| Reading::of(doc, &loose, c, titles))?;
     let (from, to) = (r.container.from, r.container.to);
     let after_headline = headline.is_none_or(|h| from >= h || (from..to).contains(&h));
@@ -210,7 +211,7 @@ fn loose_reading(
 /// than `first`'s.
 fn widen(
     doc: &Doc,
-    page: &Page,
+    page: &Page<'_>,
     first: &Reading,
     headline: usize,
     titles: &[&str],
@@ -271,7 +272,7 @@ fn in_caption(doc: &Doc, mut i: usize) -> bool {
 }
 
 /// The lowest element around headline block `h` that holds some prose.
-fn headline_scope(doc: &Doc, page: &Page, h: usize) -> Option<usize> {
+fn headline_scope(doc: &Doc, page: &Page<'_>, h: usize) -> Option<usize> {
     let mut scope = doc.blocks[h].owner;
     while scope != NONE && doc.sum(&page.prose, scope as usize) < SCOPE_MIN_PROSE {
         scope = doc.elems[scope as usize].parent;
@@ -282,14 +283,14 @@ fn headline_scope(doc: &Doc, page: &Page, h: usize) -> Option<usize> {
 /// The best reading near the headline: the best box inside `scope` (see
 /// [`headline_scope`]), read by its names and, if they leave nothing, by its strong names
 /// only, then by its text alone.
-fn headline_reading(doc: &Doc, page: &Page, scope: usize, titles: &[&str]) -> Option<Reading> {
+fn headline_reading(doc: &Doc, page: &Page<'_>, scope: usize, titles: &[&str]) -> Option<Reading> {
     let found = page
         .container_within(doc, scope)
         .map(|c| Reading::of(doc, page, c, titles))
         .filter(|r| !r.is_empty());
     let found = found.or_else(|| {
         [Hints::StrongOnly, Hints::TextOnly].into_iter().find_map(|hints_read| {
-            let page = Page::analyse(doc, hints_read);
+            let page = Page::analyse(doc, page.layout, hints_read);
             page.container_within(doc, scope)
                 .map(|c| Reading::of(doc, &page, c, titles))
                 .filter(|r| !r.is_empty())
