@@ -317,15 +317,19 @@ fn is_url_dump(text: &str) -> bool {
 }
 
 /// The same words, ignoring case and punctuation.
-pub(crate) fn same_words(a: &str, b: &str) -> bool {
-    let words = |s: &str| {
-        s.split(|c: char| !c.is_alphanumeric())
-            .filter(|w| !w.is_empty())
-            .map(str::to_lowercase)
-            .collect::<Vec<_>>()
-    };
-    let (wa, wb) = (words(a), words(b));
+fn same_words(a: &str, b: &str) -> bool {
+    let (wa, wb) = (lower_words(a), lower_words(b));
     !wa.is_empty() && wa == wb
+}
+
+/// The words of a text: runs of letters and digits, punctuation and spaces dropped.
+pub(crate) fn words(text: &str) -> impl Iterator<Item = &str> {
+    text.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty())
+}
+
+/// [`words`], lower-cased.
+pub(crate) fn lower_words(text: &str) -> Vec<String> {
+    words(text).map(str::to_lowercase).collect()
 }
 
 #[cfg(test)]

@@ -34,7 +34,7 @@ use std::hash::{BuildHasherDefault, Hasher};
 use super::score::{Container, Hints, Layout, Page};
 use super::{Clues, Reading};
 use crate::dom::{Doc, NONE, Tag};
-use crate::hints;
+use crate::{hints, phrases};
 
 /// Below this many characters, a text is short enough to doubt.
 const SHORT_CHARS: usize = 400;
@@ -385,7 +385,7 @@ fn summary(doc: &Doc, clues: &Clues<'_>, text: &str) -> Option<Summary> {
 fn runs(text: &str) -> impl Iterator<Item = u64> + '_ {
     let mut window = [0u64; 3];
     let mut n = 0usize;
-    text.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).filter_map(move |w| {
+    phrases::words(text).filter_map(move |w| {
         // FNV-1a: words are short, and a run of three is compared as a whole.
         let mut h = 0xcbf2_9ce4_8422_2325u64;
         for c in w.chars().flat_map(char::to_lowercase) {
@@ -406,12 +406,7 @@ fn runs(text: &str) -> impl Iterator<Item = u64> + '_ {
 /// name: Headline"). A site's name in a logo heading matches fewer words than the story's
 /// headline.
 pub(super) fn headline_block(doc: &Doc, titles: &[&str]) -> Option<usize> {
-    let words = |s: &str| -> Vec<String> {
-        s.split(|c: char| !c.is_alphanumeric())
-            .filter(|w| !w.is_empty())
-            .map(str::to_lowercase)
-            .collect()
-    };
+    let words = phrases::lower_words;
     let headings: Vec<(usize, Vec<String>)> = doc
         .blocks
         .iter()
