@@ -178,6 +178,21 @@ impl Doc {
         prefix[el.block_end as usize] - prefix[el.block_start as usize]
     }
 
+    /// Element `i` and the elements above it, innermost first.
+    pub(crate) fn up_from(&self, i: usize) -> impl Iterator<Item = usize> + '_ {
+        std::iter::successors(Some(i), |&i| {
+            let p = self.elems[i].parent;
+            (p != NONE).then_some(p as usize)
+        })
+    }
+
+    /// Characters of text in blocks `from..to`, and of those inside links.
+    pub(crate) fn chars_and_links(&self, from: usize, to: usize) -> (u64, u64) {
+        self.blocks[from..to]
+            .iter()
+            .fold((0, 0), |(c, l), b| (c + u64::from(b.chars), l + u64::from(b.link_chars)))
+    }
+
     /// The text of one block.
     pub(crate) fn block_text(&self, b: &Block) -> &str {
         self.text.get(b.start as usize..b.end as usize).unwrap_or("")

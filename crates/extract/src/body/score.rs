@@ -40,6 +40,14 @@ pub(super) struct Layout {
     next_sibling: Vec<u32>,
 }
 
+impl Container {
+    /// All of element `i`'s blocks.
+    pub(super) fn whole(doc: &Doc, i: usize) -> Container {
+        let e = &doc.elems[i];
+        Container { elem: i, from: e.block_start as usize, to: e.block_end as usize }
+    }
+}
+
 impl Layout {
     pub(super) fn new(doc: &Doc) -> Layout {
         let n = doc.elems.len();
@@ -356,36 +364,25 @@ impl<'a> Page<'a> {
             }
         }
         let best = best?;
-        if best.from != doc.elems[best.elem].block_start as usize
-            || best.to != doc.elems[best.elem].block_end as usize
-        {
+        if best != Container::whole(doc, best.elem) {
             return Some(best);
         }
         let best = best.elem;
         // A box named as the article body just above the best one (the best one being its
         // longest run of paragraphs, split off by a tag list or a share bar) is the real
         // body, as long as it brings in little prose from elsewhere.
-        let mut up = doc.elems[best].parent;
-        let whole = |i: usize| Container {
-            elem: i,
-            from: doc.elems[i].block_start as usize,
-            to: doc.elems[i].block_end as usize,
-        };
-        for _ in 0..CONTENT_LOOKUP_LEVELS {
-            if up == NONE {
-                break;
+        let named = doc
+            .up_from(best)
+            .skip(1)
+            .take(CONTENT_LOOKUP_LEVELS)
+            .find(|&a| doc.elems[a].hint & hints::CONTENT != 0);
+        if let Some(a) = named {
+            let little_more = self.value(a) as f64 <= self.value(best) as f64 * 1.3 + 100.0;
+            if !self.in_strong[a] && little_more {
+                return Some(Container::whole(doc, a));
             }
-            let a = up as usize;
-            if doc.elems[a].hint & hints::CONTENT != 0 {
-                let little_more = self.value(a) as f64 <= self.value(best) as f64 * 1.3 + 100.0;
-                if !self.in_strong[a] && little_more {
-                    return Some(whole(a));
-                }
-                break;
-            }
-            up = doc.elems[a].parent;
         }
-        Some(whole(best))
+        Some(Container::whole(doc, best))
     }
 
     /// The consecutive units (block ranges) with the largest score, widened over the

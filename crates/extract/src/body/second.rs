@@ -113,9 +113,7 @@ pub(super) fn opinion(
     if first.text.chars().count() < SHORT_CHARS {
         doubts.push(Doubt::Short);
     }
-    let blocks = &doc.blocks[c.from..c.to];
-    let chars: u64 = blocks.iter().map(|b| u64::from(b.chars)).sum();
-    let links: u64 = blocks.iter().map(|b| u64::from(b.link_chars)).sum();
+    let (chars, links) = doc.chars_and_links(c.from, c.to);
     if links as f64 > chars as f64 * LINK_HEAVY {
         doubts.push(Doubt::LinkHeavy);
     }
@@ -216,68 +214,43 @@ fn widen(
     headline: usize,
     titles: &[&str],
 ) -> Option<Reading> {
-    let mut up = doc.elems[first.container.elem].parent;
-    for _ in 0..WIDEN_LEVELS {
-        if up == NONE {
-            return None;
-        }
-        let e = &doc.elems[up as usize];
-        let (from, to) = (e.block_start as usize, e.block_end as usize);
-        if (from..to).contains(&headline) {
-            let blocks = &doc.blocks[from..to];
-            let chars: u64 = blocks.iter().map(|b| u64::from(b.chars)).sum();
-            let links: u64 = blocks.iter().map(|b| u64::from(b.link_chars)).sum();
-            if links as f64 > chars as f64 * WIDEN_MAX_LINKS {
-                return None;
-            }
-            let c = Container { elem: up as usize, from, to };
-            let wider = Reading::of(doc, page, c, titles);
-            let grows = (first.text.len() + 1..=first.text.len() * WIDEN_MAX_GROWTH)
-                .contains(&wider.text.len());
-            return grows.then_some(wider);
-        }
-        up = e.parent;
+    let up = doc
+        .up_from(first.container.elem)
+        .skip(1)
+        .take(WIDEN_LEVELS)
+        .map(|a| Container::whole(doc, a))
+        .find(|c| (c.from..c.to).contains(&headline))?;
+    let (chars, links) = doc.chars_and_links(up.from, up.to);
+    if links as f64 > chars as f64 * WIDEN_MAX_LINKS {
+        return None;
     }
-    None
+    let wider = Reading::of(doc, page, up, titles);
+    let grows =
+        (first.text.len() + 1..=first.text.len() * WIDEN_MAX_GROWTH).contains(&wider.text.len());
+    grows.then_some(wider)
 }
 
 /// True when element `i` or one above it is named as furniture (an `<aside>`, a
 /// sidebar), though it holds prose enough to be read as a wrapper.
-fn in_named_box(doc: &Doc, mut i: usize) -> bool {
-    loop {
-        let e = &doc.elems[i];
-        if e.hint & hints::BOILERPLATE != 0 && e.tag != Tag::Root {
-            return true;
-        }
-        if e.parent == NONE {
-            return false;
-        }
-        i = e.parent as usize;
-    }
+fn in_named_box(doc: &Doc, i: usize) -> bool {
+    doc.up_from(i)
+        .any(|a| doc.elems[a].hint & hints::BOILERPLATE != 0 && doc.elems[a].tag != Tag::Root)
 }
 
 /// True when element `i` or one above it is named as a caption.
-fn in_caption(doc: &Doc, mut i: usize) -> bool {
-    for _ in 0..8 {
-        let e = &doc.elems[i];
-        if e.hint & hints::CAPTION != 0 || e.tag == Tag::Figcaption {
-            return true;
-        }
-        if e.parent == NONE {
-            return false;
-        }
-        i = e.parent as usize;
-    }
-    false
+fn in_caption(doc: &Doc, i: usize) -> bool {
+    doc.up_from(i)
+        .take(8)
+        .any(|a| doc.elems[a].hint & hints::CAPTION != 0 || doc.elems[a].tag == Tag::Figcaption)
 }
 
 /// The lowest element around headline block `h` that holds some prose.
 fn headline_scope(doc: &Doc, page: &Page<'_>, h: usize) -> Option<usize> {
-    let mut scope = doc.blocks[h].owner;
-    while scope != NONE && doc.sum(&page.prose, scope as usize) < SCOPE_MIN_PROSE {
-        scope = doc.elems[scope as usize].parent;
+    let owner = doc.blocks[h].owner;
+    if owner == NONE {
+        return None;
     }
-    (scope != NONE).then_some(scope as usize)
+    doc.up_from(owner as usize).find(|&e| doc.sum(&page.prose, e) >= SCOPE_MIN_PROSE)
 }
 
 /// The best reading near the headline: the best box inside `scope` (see
