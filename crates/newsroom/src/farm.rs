@@ -205,12 +205,7 @@ impl FeedFarm {
 
     /// Stops the listeners, letting requests in flight finish for up to two seconds.
     pub async fn shutdown(mut self) {
-        let _ = self.stop.send(true);
-        let mut tasks = std::mem::take(&mut self.tasks);
-        let drained = async { while tasks.join_next().await.is_some() {} };
-        if tokio::time::timeout(Duration::from_secs(2), drained).await.is_err() {
-            tasks.abort_all();
-        }
+        crate::server::stop_listeners(&self.stop, std::mem::take(&mut self.tasks)).await;
     }
 }
 

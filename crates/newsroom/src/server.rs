@@ -172,27 +172,24 @@ impl Newsroom {
 
     /// Every outlet's feed, in catalog order.
     pub fn feeds(&self) -> Vec<NewsroomFeed> {
-        catalog()
-            .outlets
-            .iter()
-            .zip(&self.site.bases)
-            .map(|(outlet, base)| NewsroomFeed {
-                outlet: outlet.name.to_owned(),
-                url: join(base, outlet.feed_path),
-            })
-            .collect()
+        self.per_outlet(|outlet| outlet.feed_path.to_owned())
     }
 
     /// Every outlet's Google News sitemap (the same shape as [`Newsroom::feeds`]), in
     /// catalog order; each outlet's `robots.txt` names its own.
     pub fn news_sitemaps(&self) -> Vec<NewsroomFeed> {
+        self.per_outlet(news_sitemap_path)
+    }
+
+    /// One address per outlet, in catalog order: `path` joined to the outlet's base.
+    fn per_outlet(&self, path: impl Fn(&Outlet) -> String) -> Vec<NewsroomFeed> {
         catalog()
             .outlets
             .iter()
             .zip(&self.site.bases)
             .map(|(outlet, base)| NewsroomFeed {
                 outlet: outlet.name.to_owned(),
-                url: join(base, &news_sitemap_path(outlet)),
+                url: join(base, &path(outlet)),
             })
             .collect()
     }
@@ -252,12 +249,7 @@ impl Newsroom {
     /// Stops accepting connections, lets requests in flight finish for up to two
     /// seconds, then aborts whatever is left (a stalled hostile response, say).
     pub async fn shutdown(mut self) {
-        let _ = self.stop.send(true);
-        let mut tasks = std::mem::take(&mut self.tasks);
-        let drained = async { while tasks.join_next().await.is_some() {} };
-        if tokio::time::timeout(Duration::from_secs(2), drained).await.is_err() {
-            tasks.abort_all();
-        }
+        stop_listeners(&self.stop, std::mem::take(&mut self.tasks)).await;
         tracing::info!("newsroom stopped");
     }
 }
@@ -306,6 +298,16 @@ impl Site {
 
     fn link(&self, story: &'static Story) -> Link {
         Link { title: story.title, url: self.article_url(story).into(), published: story.published }
+    }
+}
+
+/// Tells the listeners to stop, lets requests in flight finish for up to two seconds, then
+/// aborts whatever is left (a stalled hostile response, say).
+pub(crate) async fn stop_listeners(stop: &watch::Sender<bool>, mut tasks: JoinSet<()>) {
+    let _ = stop.send(true);
+    let drained = async { while tasks.join_next().await.is_some() {} };
+    if tokio::time::timeout(Duration::from_secs(2), drained).await.is_err() {
+        tasks.abort_all();
     }
 }
 
