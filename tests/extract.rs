@@ -88,18 +88,11 @@ async fn one_page_prints_text_and_metadata() {
     assert!(json["articleBody"].as_str().unwrap().starts_with("The harbour at Port Calder"));
 }
 
-/// A config letting the download reach the newsroom on loopback.
-fn loopback_config(ws: &Workspace) -> String {
-    let path = ws.path("fetch.toml");
-    std::fs::write(&path, crate::util::LOOPBACK_FETCH).unwrap();
-    path.to_str().unwrap().to_owned()
-}
-
 #[tokio::test(flavor = "multi_thread")]
 async fn a_url_is_downloaded_and_extracted_like_a_feed_page() {
     let news = crate::util::newsroom(std::time::Duration::ZERO).await;
     let ws = Workspace::new();
-    let config = loopback_config(&ws);
+    let config = ws.loopback_config();
     let story = &chorus_newsroom::catalog().stories[0];
     let url = news.article_url(story);
     let json: Value = serde_json::from_str(

@@ -8,7 +8,7 @@ use chorus_newsroom::catalog;
 use serde_json::Value;
 use url::Url;
 
-use crate::util::{LOOPBACK_FETCH, Workspace, newsroom, run, run_ok};
+use crate::util::{Workspace, newsroom, run, run_ok};
 
 fn canonical(entries: &Value) -> Vec<String> {
     let mut urls: Vec<String> = entries
@@ -25,13 +25,11 @@ fn canonical(entries: &Value) -> Vec<String> {
 async fn a_feed_reads_the_same_from_its_url_and_from_a_saved_file() {
     let news = newsroom(Duration::ZERO).await;
     let ws = Workspace::new();
-    let config = ws.path("fetch.toml");
-    std::fs::write(&config, LOOPBACK_FETCH).unwrap();
+    let config = ws.loopback_config();
     let outlet = &catalog().outlets[0];
     let feed = news.feeds().into_iter().find(|f| f.outlet == outlet.name).unwrap();
 
-    let out =
-        run_ok(&["probe", feed.url.as_str(), "--json", "--config", config.to_str().unwrap()]).await;
+    let out = run_ok(&["probe", feed.url.as_str(), "--json", "--config", &config]).await;
     let web: Value = serde_json::from_str(&out).unwrap();
     assert_eq!(web["status"], 200);
     assert!(web["etag"].is_string(), "the newsroom sends validators: {web}");
@@ -68,9 +66,8 @@ async fn a_feed_reads_the_same_from_its_url_and_from_a_saved_file() {
 async fn broken_and_mislabelled_feeds_give_what_can_be_read() {
     let news = newsroom(Duration::ZERO).await;
     let ws = Workspace::new();
-    let config = ws.path("fetch.toml");
-    std::fs::write(&config, LOOPBACK_FETCH).unwrap();
-    let config = config.to_str().unwrap();
+    let config = ws.loopback_config();
+    let config = config.as_str();
 
     // Cut off in the middle of its second item: the first is read, the second counted.
     let out = run_ok(&[
@@ -119,9 +116,8 @@ async fn nothing_read_is_a_failure_that_says_why() {
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("allow_private_networks"), "{err}");
 
-    let config = ws.path("fetch.toml");
-    std::fs::write(&config, LOOPBACK_FETCH).unwrap();
-    let config = config.to_str().unwrap();
+    let config = ws.loopback_config();
+    let config = config.as_str();
     for path in ["not-a-feed", "status/404"] {
         let out = run(&["probe", news.hostile_url(path).as_str(), "--config", config]).await;
         assert!(!out.status.success(), "{path}");

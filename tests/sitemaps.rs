@@ -11,19 +11,6 @@ use serde_json::Value;
 
 use crate::util::{LOOPBACK_FETCH, Workspace, export, run, run_ok};
 
-/// A config that lets the fetcher reach the loopback test servers, and nothing else; its
-/// path. Written once per test process.
-fn loopback() -> String {
-    static PATH: std::sync::OnceLock<std::path::PathBuf> = std::sync::OnceLock::new();
-    let path = PATH.get_or_init(|| {
-        let path =
-            std::env::temp_dir().join(format!("chorus-loopback-{}.toml", std::process::id()));
-        std::fs::write(&path, LOOPBACK_FETCH).expect("write the loopback config");
-        path
-    });
-    path.display().to_string()
-}
-
 /// A site on loopback: fixed bodies by path (with query), and the log of paths asked for.
 struct Site {
     addr: SocketAddr,
@@ -194,8 +181,10 @@ async fn full_site() -> Site {
 #[tokio::test(flavor = "multi_thread")]
 async fn discover_finds_linked_and_common_path_feeds_and_the_robots_sitemap() {
     let site = full_site().await;
+    let ws = Workspace::new();
+    let loopback = ws.loopback_config();
     let out: Value = serde_json::from_str(
-        &run_ok(&["discover", &site.url("/"), "--json", "--config", &loopback()]).await,
+        &run_ok(&["discover", &site.url("/"), "--json", "--config", &loopback]).await,
     )
     .unwrap();
     let feeds: Vec<(&str, &str)> = out["feeds"]
@@ -221,7 +210,7 @@ async fn discover_finds_linked_and_common_path_feeds_and_the_robots_sitemap() {
     // Probed, and dropped for not being a feed.
     assert_eq!(site.hits("/feed"), 1);
 
-    let text = run_ok(&["discover", &site.url("/"), "--config", &loopback()]).await;
+    let text = run_ok(&["discover", &site.url("/"), "--config", &loopback]).await;
     assert!(
         text.contains(&format!("[[feeds]]\nurl = \"{rss}\"\noutlet = \"Harbor Post\"")),
         "{text}"
@@ -233,11 +222,13 @@ async fn discover_finds_linked_and_common_path_feeds_and_the_robots_sitemap() {
 async fn discover_fails_when_nothing_is_found_or_the_site_cannot_be_read() {
     let site =
         Site::start(vec![("/", HTML, "<html><body>No feeds</body></html>".to_owned())]).await;
-    let out = run(&["discover", &site.url("/"), "--config", &loopback()]).await;
+    let ws = Workspace::new();
+    let loopback = ws.loopback_config();
+    let out = run(&["discover", &site.url("/"), "--config", &loopback]).await;
     assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&out.stderr).contains("no feed or sitemap found"));
 
-    let out = run(&["discover", &site.url("/missing"), "--config", &loopback()]).await;
+    let out = run(&["discover", &site.url("/missing"), "--config", &loopback]).await;
     assert_eq!(out.status.code(), Some(1));
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(stderr.contains("cannot read") && stderr.contains("404"), "{stderr}");
@@ -249,7 +240,7 @@ async fn backfill_from_a_sitemap_index_stores_exactly_the_articles_in_the_window
     let ws = Workspace::new();
     let db = ws.path("chorus.db");
     let index = site.url("/maps/index.xml");
-    let loopback = loopback();
+    let loopback = ws.loopback_config();
     let args = [
         "backfill",
         "--sitemap",
@@ -334,6 +325,7 @@ async fn sitemap_and_jsonl_together_is_a_usage_error() {
 async fn a_url_list_downloads_each_page_listed() {
     let site = full_site().await;
     let ws = Workspace::new();
+    let loopback = ws.loopback_config();
     let db = ws.path("chorus.db");
     let list = ws.path("urls.txt");
     let text = format!(
@@ -343,32 +335,23 @@ async fn a_url_list_downloads_each_page_listed() {
         site.url("/a/1")
     );
     std::fs::write(&list, text).unwrap();
-    run_ok(&[
+    let args = [
         "backfill",
         "--urls",
         list.to_str().unwrap(),
         "--db",
         db.to_str().unwrap(),
         "--config",
-        &loopback(),
-    ])
-    .await;
+        &loopback,
+    ];
+    run_ok(&args).await;
     let urls: BTreeSet<String> =
         export(&db).await.iter().map(|r| r["url"].as_str().unwrap().to_owned()).collect();
     assert_eq!(urls, BTreeSet::from([site.url("/a/1"), site.url("/a/2")]));
     assert_eq!(site.hits("/a/1"), 1, "a page listed twice was fetched twice");
 
     std::fs::write(&list, format!("{}\nnot a url\n", site.url("/a/3"))).unwrap();
-    let out = run(&[
-        "backfill",
-        "--urls",
-        list.to_str().unwrap(),
-        "--db",
-        db.to_str().unwrap(),
-        "--config",
-        &loopback(),
-    ])
-    .await;
+    let out = run(&args).await;
     assert_eq!(out.status.code(), Some(1));
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(stderr.contains("urls.txt:2: not an http(s) URL"), "{stderr}");
@@ -384,9 +367,11 @@ async fn the_newsroom_outlets_are_discovered_and_backfilled_from_their_news_site
     let outlet = &catalog.outlets[i];
     let (feed, sitemap) = (&news.feeds()[i].url, &news.news_sitemaps()[i].url);
     let front = feed.join(&outlet.front_path()).unwrap();
+    let ws = Workspace::new();
+    let loopback = ws.loopback_config();
 
     let found: Value = serde_json::from_str(
-        &run_ok(&["discover", front.as_str(), "--json", "--config", &loopback()]).await,
+        &run_ok(&["discover", front.as_str(), "--json", "--config", &loopback]).await,
     )
     .unwrap();
     assert_eq!(found["feeds"][0]["url"], feed.as_str(), "{found}");
@@ -395,7 +380,6 @@ async fn the_newsroom_outlets_are_discovered_and_backfilled_from_their_news_site
     assert_eq!(found["sitemaps"][0]["kind"], "news_sitemap", "{found}");
     assert_eq!(found["sitemaps"][0]["found_by"], "robots.txt", "{found}");
 
-    let ws = Workspace::new();
     let db = ws.path("chorus.db");
     let day = "2025-09-04";
     run_ok(&[
@@ -409,7 +393,7 @@ async fn the_newsroom_outlets_are_discovered_and_backfilled_from_their_news_site
         "--db",
         db.to_str().unwrap(),
         "--config",
-        &loopback(),
+        &loopback,
     ])
     .await;
     let rows = export(&db).await;

@@ -52,6 +52,14 @@ impl Workspace {
         self.dir.path().join(name)
     }
 
+    /// Writes `fetch.toml` in this dir, `LOOPBACK_FETCH` alone (the fetcher may reach the
+    /// loopback test servers, and nothing else), and returns its path for `--config`.
+    pub(crate) fn loopback_config(&self) -> String {
+        let path = self.path("fetch.toml");
+        std::fs::write(&path, LOOPBACK_FETCH).expect("write the loopback config");
+        path.to_str().expect("temp path is UTF-8").to_owned()
+    }
+
     /// Writes a config for `newsroom`'s feeds with a database `db` in this dir, plus
     /// `extra` TOML appended; returns its path. The newsroom is on loopback, so the config
     /// starts `[fetch]` with `LOOPBACK_FETCH` (loopback allowed, no gap between requests to
