@@ -106,20 +106,12 @@ pub const VERSION: &str = concat!("chorus-extract ", env!("CARGO_PKG_VERSION"));
 /// body). A page with no article text is not an error: it comes back with empty `text`,
 /// and usually a flag saying why.
 pub fn extract(page: &RawPage, cfg: &ExtractSettings) -> Result<Article, ExtractError> {
-    extract_page(page, cfg).map(|e| e.article)
+    explain(page, cfg).map(|e| e.article)
 }
 
 /// [`extract`], with what was noted on the way: whether the page was cut to its start,
 /// the doubts about its text, and whether the second reading was taken.
 pub fn explain(page: &RawPage, cfg: &ExtractSettings) -> Result<Extraction, ExtractError> {
-    extract_page(page, cfg)
-}
-
-/// See [`explain`].
-pub(crate) fn extract_page(
-    page: &RawPage,
-    cfg: &ExtractSettings,
-) -> Result<Extraction, ExtractError> {
     sniff::check(page)?;
     let context = Context {
         url: Some(&page.final_url),

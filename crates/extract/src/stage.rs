@@ -7,7 +7,7 @@ use tokio::sync::mpsc;
 use tokio::task::JoinSet;
 use tracing::{debug, info, warn};
 
-use crate::{ExtractError, ExtractSettings, Extraction, extract_page};
+use crate::{ExtractError, ExtractSettings, Extraction, explain};
 
 /// What one extraction task hands back to the stage loop: the article with what was noted
 /// on the way (cut to its start, doubts, second reading), or why there is none.
@@ -41,7 +41,7 @@ pub async fn run(
                     let cfg = Arc::clone(&cfg);
                     // The blocking thread logs inside the stage's span too.
                     let span = tracing::Span::current();
-                    tasks.spawn_blocking(move || span.in_scope(|| extract_page(&page, &cfg)));
+                    tasks.spawn_blocking(move || span.in_scope(|| explain(&page, &cfg)));
                 }
                 None => open = false,
             },
