@@ -221,10 +221,8 @@ fn enclosing_list(doc: &Doc, owner: u32) -> Option<u32> {
 /// A list of written items (steps, points, a quoted list) rather than of links.
 fn is_text_list(doc: &Doc, list: u32) -> bool {
     let e = &doc.elems[list as usize];
-    let blocks = &doc.blocks[e.block_start as usize..e.block_end as usize];
-    let chars: u32 = blocks.iter().map(|b| b.chars).sum();
-    let links: u32 = blocks.iter().map(|b| b.link_chars).sum();
-    chars > 0 && f64::from(links) < f64::from(chars) * TEXT_LIST_MAX_LINKS
+    let (chars, links) = doc.chars_and_links(e.block_start as usize, e.block_end as usize);
+    chars > 0 && (links as f64) < chars as f64 * TEXT_LIST_MAX_LINKS
 }
 
 /// Where an element of the container stands among the container's `<article>`s.

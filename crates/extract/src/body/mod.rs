@@ -124,11 +124,8 @@ pub(crate) struct Clues<'a> {
 /// Finds the article text of a flattened page.
 pub(crate) fn extract(doc: &Doc, clues: &Clues<'_>) -> Body {
     let titles = clues.titles;
-    let mut body = Body {
-        page_chars: doc.blocks.iter().map(|b| u64::from(b.chars)).sum(),
-        page_link_chars: doc.blocks.iter().map(|b| u64::from(b.link_chars)).sum(),
-        ..Body::default()
-    };
+    let (page_chars, page_link_chars) = doc.chars_and_links(0, doc.blocks.len());
+    let mut body = Body { page_chars, page_link_chars, ..Body::default() };
     if doc.elems.is_empty() || doc.blocks.is_empty() {
         return body;
     }
