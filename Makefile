@@ -4,7 +4,7 @@ CARGO ?= cargo
 SHARED ?= ../shared
 
 .DEFAULT_GOAL := help
-.PHONY: help run test check fmt lint doc bench bench-extract bench-cluster bench-fetch bless clean-demo
+.PHONY: help run test check fmt lint doc bench bench-extract bench-extract-peers bench-cluster bench-fetch bless clean-demo
 
 help: ## Show this help
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -36,6 +36,9 @@ bench: ## Criterion benches (release build)
 
 bench-extract: ## Extraction F1 and speed on $(SHARED)/bench/extract/dev, when present
 	@bash scripts/bench-extract.sh "$(SHARED)"
+
+bench-extract-peers: ## trafilatura and readability on the same pages and scorers (pip install trafilatura readability-lxml)
+	@bash scripts/bench-extract-peers.sh "$(SHARED)"
 
 bench-cluster: ## Clustering scores and speed on $(SHARED)/bench/cluster/dev, when present
 	@bash scripts/bench-cluster.sh "$(SHARED)"

@@ -4,7 +4,9 @@
 # body and metadata) on one thread, against parsing alone in the same process; how many
 # pages the extractor doubted and how many took the second reading; and per set a list of
 # the pages scoring below F1 0.8 (ids, figures, and the extractor's doubts about each;
-# never page text) in target/bench-extract/SET-below-0.8.tsv.
+# never page text) in target/bench-extract/SET-below-0.8.tsv. Each set is also scored on
+# the article text alone (scripts/extract_body_score.py), since dragnet/'s truth keeps the
+# headline and byline lines that Chorus keeps apart from the text.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 SHARED=${1:-../shared}
@@ -27,6 +29,7 @@ for set in dev dragnet; do
   echo "== extract/$set"
   "${pin[@]}" target/release/examples/bench_dev "$dir/html" "$out/$set.json" 3
   python3 "$BENCH/score.py" --gt "$dir/ground-truth.json" "$out/$set.json"
+  python3 scripts/extract_body_score.py "$BENCH" "$dir/ground-truth.json" "chorus=$out/$set.json"
   python3 - "$out/$set.json" <<'PY'
 # The second opinion: pages in doubt, by reason, and pages whose text it changed.
 import collections, json, sys

@@ -306,8 +306,15 @@ fn is_caption(lower: &str) -> bool {
     let Some(open) = lower.trim_end().strip_suffix(')').and_then(|l| l.rfind('(')) else {
         return false;
     };
+    // A credit names its source in a few words; a parenthesis that goes on as a clause
+    // ("(it's a .m4r file; Apple's own format.)") is part of a sentence.
     let credit = &lower[open..];
-    credit.len() < 80 && CREDIT_WORDS.iter().any(|w| credit.contains(w))
+    credit.len() < 80
+        && !credit.contains(';')
+        && !credit.trim_end_matches(')').ends_with('.')
+        && credit
+            .split(|c: char| !c.is_alphanumeric() && c != '/')
+            .any(|w| CREDIT_WORDS.iter().any(|c| w.starts_with(c)))
 }
 
 /// Leftovers of hidden structured data: a run of URLs with sizes and user names.
@@ -351,6 +358,8 @@ mod tests {
             "November 18, 2019",
             "Published: 2019-11-18 10:02",
             "The rocket stage after its four engines were installed. (credit: NASA/J. Roe)",
+            "Pilgrims at dawn. (Jane Roe — AFP/Getty Images)",
+            "The old mill before the fire. (AP Photo/Jane Roe, File)",
             "Photo: Jane Roe",
             "This page uses frames, but your browser does not support them.",
             "Your browser does not support frames. Go to the menu.",
@@ -379,6 +388,9 @@ mod tests {
             "By Tuesday, the council will vote on the plan.",
             "By the numbers",
             "by the harbor",
+            // A parenthesis that goes on as a clause, not a photo credit.
+            "Unzip the archive (it holds one .wav file; play it at full volume.)",
+            "The trial moved to Belfast (a profile of the judge appeared on Monday)",
         ] {
             assert!(!is_furniture(line, &[]), "{line}");
         }

@@ -54,7 +54,8 @@ pub(super) fn text(
         if b.owner == NONE || owner < c || owner >= end || inside[owner] {
             continue;
         }
-        if story[owner - c] == Story::Other || doc.elems[owner].tag == Tag::H(1) {
+        // An <h1> above the text is the headline; one after prose is a subheading.
+        if story[owner - c] == Story::Other || doc.elems[owner].tag == Tag::H(1) && !prose_seen {
             continue;
         }
         // A heading announcing the readers' comments ends the article, whatever follows
@@ -182,12 +183,19 @@ const LINK_LIST_ITEM_LINKS: f64 = 0.25;
 /// fair share of link text is one more link.
 fn list_kind(doc: &Doc, b: &Block, kind: Kind, lists: &mut ListCache) -> Kind {
     let linky = f64::from(b.link_chars) >= f64::from(b.chars) * LINK_LIST_ITEM_LINKS;
-    if kind != Kind::Links && linky && lists.is_text_list(doc, b.owner) == Some(false) {
-        Kind::Links
-    } else {
-        kind
+    match lists.is_text_list(doc, b.owner) {
+        Some(false) if kind != Kind::Links && linky => Kind::Links,
+        // A step of a written list that links its object ("Download <a>the app</a> as a
+        // zip file.") is still a step, when words of its own surround the link.
+        Some(true) if kind == Kind::Links && b.chars - b.link_chars >= OWN_WORDS_CHARS => {
+            Kind::Short
+        }
+        _ => kind,
     }
 }
+
+/// Characters outside links that make a linked item of a written list one of its steps.
+const OWN_WORDS_CHARS: u32 = 15;
 
 /// Whether the list around a block is a written list, remembered for the run of items of
 /// one list.

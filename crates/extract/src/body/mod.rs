@@ -257,6 +257,25 @@ mod tests {
     }
 
     #[test]
+    fn a_how_to_keeps_its_subheadings_and_linked_steps() {
+        // A post that sets its subheading as an <h1> below the first paragraphs, and a list
+        // of steps where one step links the file it names.
+        let html = format!(
+            "<div class=post><h1>Pier delayed</h1><p>{P}</p><p>{P}</p>\
+             <h1>How to reach the new pier</h1><ol>\
+             <li>Take the ferry from the old harbor to the island.</li>\
+             <li>Download <a href=/map.pdf>the map of the new pier</a> as a PDF file.</li>\
+             <li>Walk along the quay until you see the crane.</li></ol><p>{P}</p></div>"
+        );
+        let got = text(&html);
+        assert!(!got.starts_with("Pier delayed"), "{got}");
+        for part in ["How to reach the new pier", "Download the map of the new pier as a PDF file."]
+        {
+            assert!(got.contains(part), "{part} missing from {got}");
+        }
+    }
+
+    #[test]
     fn a_second_copy_of_the_article_is_left_out() {
         // A preview of the story above a subscription box, then the story again in full.
         let q = "Ferries will run every half hour from the new pier once it opens, the harbor \

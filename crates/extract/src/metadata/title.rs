@@ -65,15 +65,17 @@ pub(crate) fn pick(clues: &TitleClues<'_>) -> String {
     if let Some(h) = h1.iter().find(|h| !title.is_empty() && title.contains(h.as_str())) {
         return h.clone();
     }
-    // With no <h1> but a logo, the post's title is the <h2> that the <title> contains
-    // (the longest: the logo may be an <h2> too).
-    if h1.is_empty()
-        && let Some(h) = clues
-            .h2
-            .iter()
-            .map(|h| squash(h))
-            .filter(|h| h.contains(' ') && title.contains(h.as_str()) && !is_site_name(h, clues))
-            .max_by_key(String::len)
+    // Failing that, the post's title is the <h2> that the <title> contains (the longest:
+    // the logo may be an <h2> too). Beside an <h1> the <title> does not contain (a logo,
+    // or a subheading set as <h1> inside the post) it must be most of the <title>, not a
+    // section name.
+    if let Some(h) = clues
+        .h2
+        .iter()
+        .map(|h| squash(h))
+        .filter(|h| h.contains(' ') && title.contains(h.as_str()) && !is_site_name(h, clues))
+        .filter(|h| h1.is_empty() || h.len() * 2 >= title.len())
+        .max_by_key(String::len)
     {
         return h;
     }
@@ -285,6 +287,22 @@ mod tests {
         assert_eq!(pick(&c), "Bridge reopens after repairs");
         let c = clues(Some("Harbor Gazette"), Some("Bridge reopens after repairs"), &[]);
         assert_eq!(pick(&c), "Bridge reopens after repairs");
+    }
+
+    #[test]
+    fn a_subheading_h1_does_not_beat_the_h2_the_title_names() {
+        // The post's title is an <h2>; an <h1> further down is one of its subheadings.
+        let mut c = clues(
+            None,
+            Some("Call your phone to start the camera | Gadget Blog"),
+            &["How to start the camera by calling your phone"],
+        );
+        c.h2 = vec!["Call your phone to start the camera".into()];
+        assert_eq!(pick(&c), "Call your phone to start the camera");
+        // A section name in an <h2> is too small a part of the <title> to be the headline.
+        c.h2 = vec!["Gadget news".into()];
+        c.title_tag = Some("Call your phone to start the camera | Gadget news | Gadget Blog");
+        assert_ne!(pick(&c), "Gadget news");
     }
 
     #[test]
