@@ -7,7 +7,7 @@ use std::process::ExitCode;
 use anyhow::Context;
 use chorus_dedup::CoverageInput;
 use chorus_model::EventId;
-use chorus_store::EventOrder;
+use chorus_store::{EventOrder, Meaning, RunMeaning};
 
 use crate::args::{EventArgs, EventSort, EventsArgs, ExportArgs, FeedsArgs, Global, SearchArgs};
 use crate::output::{clip, db_path, open, time, wrap};
@@ -185,6 +185,16 @@ pub(crate) fn feeds(global: &Global, args: FeedsArgs) -> anyhow::Result<ExitCode
             writeln!(out, "{}", serde_json::to_string(f)?)?;
         }
         return Ok(ExitCode::SUCCESS);
+    }
+    // Whether the last run could recognise the same statement in other words.
+    match store.meaning()? {
+        Some(RunMeaning { meaning: Meaning::Model(id), started_at }) => {
+            writeln!(out, "sentence meaning: model {id} (run of {started_at})")?;
+        }
+        Some(RunMeaning { meaning: Meaning::WordsOnly(why), started_at }) => {
+            writeln!(out, "sentence meaning: words only, no model (run of {started_at}): {why}")?;
+        }
+        None => {}
     }
     if feeds.is_empty() {
         writeln!(out, "no feed polled yet")?;

@@ -74,7 +74,7 @@ pub use config::{StoreConfig, StoreSettings};
 pub use error::StoreError;
 pub use export::ExportRow;
 pub use query::{EventDetail, EventOrder, EventSummary, FeedHealth, Stats, StoredArticle};
-pub use runs::{LastRun, RunId, WriterLock};
+pub use runs::{LastRun, Meaning, RunId, RunMeaning, WriterLock};
 pub use search::{MATCH_END, MATCH_START, SearchHit};
 pub use write::WriteCounts;
 pub use writer::spawn_writer;

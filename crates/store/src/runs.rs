@@ -4,7 +4,7 @@ use std::fs::{File, TryLockError};
 use std::path::{Path, PathBuf};
 
 use chorus_model::RunKind;
-use rusqlite::{TransactionBehavior, params};
+use rusqlite::{OptionalExtension, TransactionBehavior, params};
 
 use crate::rows::{format_time, now};
 use crate::{Store, StoreError};
@@ -86,6 +86,67 @@ impl Store {
     }
 }
 
+/// What a run compared and clustered sentences with: a sentence-embedding model, or the
+/// words alone and why.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Meaning {
+    /// The model's id.
+    Model(String),
+    /// No model; the reason, fit to show users.
+    WordsOnly(String),
+}
+
+/// The [`Meaning`] of the latest run that recorded one, and when that run started.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RunMeaning {
+    /// The model, or why there was none.
+    pub meaning: Meaning,
+    /// RFC 3339 UTC.
+    pub started_at: String,
+}
+
+impl Store {
+    /// Records what `run` compares and clusters sentences with.
+    pub fn record_meaning(&self, run: RunId, meaning: &Meaning) -> Result<(), StoreError> {
+        let (model, note) = match meaning {
+            Meaning::Model(id) => (Some(id.as_str()), None),
+            Meaning::WordsOnly(why) => (None, Some(why.as_str())),
+        };
+        self.conn.execute(
+            "UPDATE runs SET meaning_model = ?1, meaning_note = ?2 WHERE id = ?3",
+            params![model, note, run.0],
+        )?;
+        Ok(())
+    }
+
+    /// What the latest run that said so compared and clustered with; `None` before any did.
+    pub fn meaning(&self) -> Result<Option<RunMeaning>, StoreError> {
+        let row = self
+            .conn
+            .query_row(
+                "SELECT meaning_model, meaning_note, started_at FROM runs
+                 WHERE meaning_model IS NOT NULL OR meaning_note IS NOT NULL
+                 ORDER BY id DESC LIMIT 1",
+                [],
+                |r| {
+                    Ok((
+                        r.get::<_, Option<String>>(0)?,
+                        r.get::<_, Option<String>>(1)?,
+                        r.get::<_, String>(2)?,
+                    ))
+                },
+            )
+            .optional()?;
+        Ok(row.map(|(model, note, started_at)| RunMeaning {
+            meaning: match model {
+                Some(id) => Meaning::Model(id),
+                None => Meaning::WordsOnly(note.unwrap_or_default()),
+            },
+            started_at,
+        }))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -107,6 +168,26 @@ mod tests {
         store.finish_run(jsonl).unwrap();
         let (_, last) = store.begin_run(RunKind::Daemon).unwrap();
         assert_eq!(last, LastRun::Clean, "it is reported once, not forever");
+    }
+
+    #[test]
+    fn the_latest_run_says_what_it_compared_with() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("runs.db");
+        let mut store = Store::open(&path).unwrap();
+        assert_eq!(store.meaning().unwrap(), None, "no run yet");
+        let (first, _) = store.begin_run(RunKind::Daemon).unwrap();
+        store.record_meaning(first, &Meaning::Model("all-MiniLM-L6-v2@1a2b".into())).unwrap();
+        store.finish_run(first).unwrap();
+        let (second, _) = store.begin_run(RunKind::Backfill).unwrap();
+        let words = Meaning::WordsOnly("no model: run `make model`".into());
+        store.record_meaning(second, &words).unwrap();
+        assert_eq!(store.meaning().unwrap().unwrap().meaning, words);
+        // A run that has not said yet does not hide the last one that did.
+        store.begin_run(RunKind::Jsonl).unwrap();
+        drop(store);
+        let store = Store::open(&path).unwrap();
+        assert_eq!(store.meaning().unwrap().unwrap().meaning, words);
     }
 
     #[test]

@@ -32,6 +32,7 @@ pub(crate) const MIGRATIONS: &[Migration] = &[
         name: "feed_schedule",
         sql: include_str!("migrations/0003_feed_schedule.sql"),
     },
+    Migration { version: 4, name: "meaning", sql: include_str!("migrations/0004_meaning.sql") },
 ];
 
 /// The schema version this build writes.
