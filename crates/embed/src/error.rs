@@ -107,8 +107,6 @@ pub enum EmbedError {
 
 impl EmbedError {
     pub(crate) fn inference(err: candle_core::Error) -> Self {
-        EmbedError::Inference {
-            message: err.to_string(),
-        }
+        EmbedError::Inference { message: err.to_string() }
     }
 }

@@ -81,14 +81,9 @@ pub(crate) struct FolderConfig {
 pub(crate) fn read(path: &Path) -> Result<Vec<u8>, EmbedError> {
     std::fs::read(path).map_err(|source| {
         if source.kind() == std::io::ErrorKind::NotFound {
-            EmbedError::MissingFile {
-                path: path.to_owned(),
-            }
+            EmbedError::MissingFile { path: path.to_owned() }
         } else {
-            EmbedError::Read {
-                path: path.to_owned(),
-                source,
-            }
+            EmbedError::Read { path: path.to_owned(), source }
         }
     })
 }
@@ -103,19 +98,15 @@ fn read_optional(path: &Path) -> Result<Option<Vec<u8>>, EmbedError> {
 }
 
 fn parse<T: for<'de> Deserialize<'de>>(path: &Path, bytes: &[u8]) -> Result<T, EmbedError> {
-    serde_json::from_slice(bytes).map_err(|err| EmbedError::BadJson {
-        path: path.to_owned(),
-        message: err.to_string(),
-    })
+    serde_json::from_slice(bytes)
+        .map_err(|err| EmbedError::BadJson { path: path.to_owned(), message: err.to_string() })
 }
 
 /// Reads and checks `config.json`, `sentence_bert_config.json` and
 /// `1_Pooling/config.json`.
 pub(crate) fn read_config(dir: &Path) -> Result<FolderConfig, EmbedError> {
     if !dir.is_dir() {
-        return Err(EmbedError::MissingFolder {
-            dir: dir.to_owned(),
-        });
+        return Err(EmbedError::MissingFolder { dir: dir.to_owned() });
     }
     let config_path = dir.join("config.json");
     let config_bytes = read(&config_path)?;
@@ -128,9 +119,8 @@ pub(crate) fn read_config(dir: &Path) -> Result<FolderConfig, EmbedError> {
         None => None,
     };
     // The position table bounds what the model can read, whatever the folder declares.
-    let max_tokens = declared_max
-        .unwrap_or(bert.max_position_embeddings)
-        .min(bert.max_position_embeddings);
+    let max_tokens =
+        declared_max.unwrap_or(bert.max_position_embeddings).min(bert.max_position_embeddings);
     if max_tokens < 2 {
         return Err(EmbedError::BadJson {
             path: sbert_path,
@@ -151,12 +141,7 @@ pub(crate) fn read_config(dir: &Path) -> Result<FolderConfig, EmbedError> {
         identity.push(0);
         identity.extend_from_slice(&part);
     }
-    Ok(FolderConfig {
-        bert,
-        pooling,
-        max_tokens,
-        identity,
-    })
+    Ok(FolderConfig { bert, pooling, max_tokens, identity })
 }
 
 fn bert_config(path: &Path, bytes: &[u8]) -> Result<bert::Config, EmbedError> {
@@ -185,10 +170,7 @@ fn bert_config(path: &Path, bytes: &[u8]) -> Result<bert::Config, EmbedError> {
             None if architectures.is_empty() => "a config without model_type".to_owned(),
             None => format!("architectures {architectures:?}"),
         };
-        return Err(EmbedError::Unsupported {
-            path: path.to_owned(),
-            what,
-        });
+        return Err(EmbedError::Unsupported { path: path.to_owned(), what });
     }
     let config: bert::Config = parse(path, bytes)?;
     let mut problems = Vec::new();
@@ -209,10 +191,7 @@ fn bert_config(path: &Path, bytes: &[u8]) -> Result<bert::Config, EmbedError> {
     if problems.is_empty() {
         Ok(config)
     } else {
-        Err(EmbedError::BadJson {
-            path: path.to_owned(),
-            message: problems.join("; "),
-        })
+        Err(EmbedError::BadJson { path: path.to_owned(), message: problems.join("; ") })
     }
 }
 
@@ -223,7 +202,9 @@ fn pooling(path: &Path, bytes: &[u8], hidden: usize) -> Result<Pooling, EmbedErr
     {
         return Err(EmbedError::BadJson {
             path: path.to_owned(),
-            message: format!("word_embedding_dimension {dim} but the model's hidden_size is {hidden}"),
+            message: format!(
+                "word_embedding_dimension {dim} but the model's hidden_size is {hidden}"
+            ),
         });
     }
     let modes = [

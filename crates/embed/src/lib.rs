@@ -118,10 +118,8 @@ impl Embedder {
 
         let tokenizer_path = dir.join("tokenizer.json");
         let tokenizer_bytes = folder::read(&tokenizer_path)?;
-        let tokenizer_error = |message: String| EmbedError::Tokenizer {
-            path: tokenizer_path.clone(),
-            message,
-        };
+        let tokenizer_error =
+            |message: String| EmbedError::Tokenizer { path: tokenizer_path.clone(), message };
         let mut tokenizer =
             Tokenizer::from_bytes(&tokenizer_bytes).map_err(|e| tokenizer_error(e.to_string()))?;
         // The saved tokenizer pads everything to 128 tokens; batches pad themselves to
@@ -187,10 +185,7 @@ impl Embedder {
             .num_threads(threads.get())
             .thread_name(|i| format!("embed-{i}"))
             .build()
-            .map_err(|e| EmbedError::Threads {
-                threads: threads.get(),
-                message: e.to_string(),
-            })?;
+            .map_err(|e| EmbedError::Threads { threads: threads.get(), message: e.to_string() })?;
         self.pool = Some(pool);
         Ok(self)
     }
@@ -237,22 +232,16 @@ impl Embedder {
     /// between 2 and [`max_tokens`](Self::max_tokens). (0 only if the tokenizer rejects
     /// the text, which [`embed`](Self::embed) reports as an error.)
     pub fn count_tokens(&self, text: &str) -> usize {
-        self.tokenizer
-            .encode(text, true)
-            .map(|e| e.len())
-            .unwrap_or(0)
+        self.tokenizer.encode(text, true).map(|e| e.len()).unwrap_or(0)
     }
 
     fn embed_here(&self, texts: &[&str]) -> Result<Vec<Vec<f32>>, EmbedError> {
         let mut ids = Vec::with_capacity(texts.len());
         for (index, text) in texts.iter().enumerate() {
-            let encoding =
-                self.tokenizer
-                    .encode(*text, true)
-                    .map_err(|e| EmbedError::Tokenize {
-                        index,
-                        message: e.to_string(),
-                    })?;
+            let encoding = self
+                .tokenizer
+                .encode(*text, true)
+                .map_err(|e| EmbedError::Tokenize { index, message: e.to_string() })?;
             ids.push(encoding.get_ids().to_vec());
         }
         let mut order: Vec<usize> = (0..texts.len()).collect();
@@ -363,7 +352,8 @@ mod tests {
         let cut = batches(&order, |i| lens[i]);
         assert_eq!(cut.iter().map(|b| b.len()).collect::<Vec<_>>(), [32, 32, 6]);
 
-        let lens = [200usize, 200, 300, 300, 300, 300, 300, 300, 300, 300, 300, 300, 300, 300, 300, 300];
+        let lens =
+            [200usize, 200, 300, 300, 300, 300, 300, 300, 300, 300, 300, 300, 300, 300, 300, 300];
         let order: Vec<usize> = (0..lens.len()).collect();
         let cut = batches(&order, |i| lens[i]);
         for b in &cut {
