@@ -176,7 +176,7 @@ fn bert_config(path: &Path, bytes: &[u8]) -> Result<bert::Config, EmbedError> {
     let mut problems = Vec::new();
     if config.hidden_size == 0 || config.num_attention_heads == 0 {
         problems.push("hidden_size and num_attention_heads must be positive".to_owned());
-    } else if config.hidden_size % config.num_attention_heads != 0 {
+    } else if !config.hidden_size.is_multiple_of(config.num_attention_heads) {
         problems.push(format!(
             "hidden_size {} is not a multiple of num_attention_heads {}",
             config.hidden_size, config.num_attention_heads

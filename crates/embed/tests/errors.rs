@@ -204,7 +204,7 @@ fn prefixed(bytes: &[u8], prefix: &str) -> Vec<u8> {
         .collect();
     let mut json = serde_json::to_vec(&renamed).unwrap();
     // The data must start on an eight-byte boundary.
-    while json.len() % 8 != 0 {
+    while !json.len().is_multiple_of(8) {
         json.push(b' ');
     }
     let mut out = (json.len() as u64).to_le_bytes().to_vec();
