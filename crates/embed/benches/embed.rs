@@ -34,10 +34,7 @@ fn embed(c: &mut Criterion) {
         });
         group.bench_function(format!("one-at-a-time/{threads}-thread"), |b| {
             b.iter(|| {
-                texts
-                    .iter()
-                    .map(|t| embedder.embed(&[t]).expect("embeds"))
-                    .collect::<Vec<_>>()
+                texts.iter().map(|t| embedder.embed(&[t]).expect("embeds")).collect::<Vec<_>>()
             })
         });
     }
@@ -47,10 +44,7 @@ fn embed(c: &mut Criterion) {
     let (rows, hidden, inner) = (32 * 30, 384, 1536);
     let a = Tensor::randn(0f32, 1.0, (rows, hidden), &Device::Cpu).expect("tensor");
     let w = Tensor::randn(0f32, 1.0, (hidden, inner), &Device::Cpu).expect("tensor");
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(1)
-        .build()
-        .expect("a thread");
+    let pool = rayon::ThreadPoolBuilder::new().num_threads(1).build().expect("a thread");
     let mut group = c.benchmark_group("matmul");
     group.throughput(Throughput::Elements(2 * (rows * hidden * inner) as u64));
     group.bench_function("960x384x1536/1-thread", |b| {
