@@ -36,10 +36,10 @@
 //! # Batching and threads
 //!
 //! [`Embedder::embed`] sorts its texts by token count, cuts them into batches of similar
-//! length (at most [`MAX_BATCH_TEXTS`] texts and [`MAX_BATCH_TOKENS`] padded tokens), pads
-//! each batch to its longest text, and masks the padding out of both attention and
-//! pooling, so a text's vector does not depend on what it was batched with (to well
-//! within 1e-5).
+//! length (at most [`MAX_BATCH_TEXTS`] texts, [`MAX_BATCH_TOKENS`] padded tokens and
+//! [`MAX_BATCH_ATTENTION`] pairs of tokens), pads each batch to its longest text, and
+//! masks the padding out of both attention and pooling, so a text's vector does not
+//! depend on what it was batched with (to well within 1e-5).
 //!
 //! All the work runs on a rayon thread pool: rayon's global pool by default (sized by
 //! `RAYON_NUM_THREADS`, else the number of cores), or a pool of its own with
@@ -88,6 +88,12 @@ pub const MAX_BATCH_TEXTS: usize = 32;
 /// longer). Past a few thousand tokens a bigger batch is no faster per text and only
 /// holds more memory.
 pub const MAX_BATCH_TOKENS: usize = 4096;
+
+/// The most token pairs one forward pass's attention covers: texts × width². Attention
+/// scores take `heads × width²` floats per text (3 MB for a text of 256 tokens in
+/// all-MiniLM-L6-v2), and batches run side by side, one per thread; this keeps batches
+/// of long texts to a few texts, so memory stays in the tens of megabytes per thread.
+pub const MAX_BATCH_ATTENTION: usize = 1 << 18;
 
 /// A loaded model: turns texts into unit vectors.
 ///
@@ -327,6 +333,7 @@ fn batches(order: &[usize], len: impl Fn(usize) -> usize) -> Vec<&[usize]> {
         while end < order.len()
             && end - start < MAX_BATCH_TEXTS
             && (end - start + 1) * len(order[end]) <= MAX_BATCH_TOKENS
+            && (end - start + 1) * len(order[end]).pow(2) <= MAX_BATCH_ATTENTION
         {
             end += 1;
         }
@@ -375,8 +382,10 @@ mod tests {
         let cut = batches(&order, |i| lens[i]);
         for b in &cut {
             let width = lens[*b.last().unwrap()];
-            assert!(b.len() == 1 || b.len() * width <= MAX_BATCH_TOKENS);
+            assert!(b.len() * width <= MAX_BATCH_TOKENS);
+            assert!(b.len() * width * width <= MAX_BATCH_ATTENTION);
         }
+        assert_eq!(cut.iter().map(|b| b.len()).collect::<Vec<_>>(), [2, 2, 2, 2, 2, 2, 2, 2]);
         assert_eq!(cut.concat(), order);
 
         // One text longer than the token budget still gets a batch of its own.
