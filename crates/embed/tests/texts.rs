@@ -114,3 +114,17 @@ fn one_thread_gives_the_same_vectors() {
     }
     assert_eq!(single.model_id(), embedder().model_id());
 }
+
+#[test]
+fn hostile_lengths_are_cut_not_refused() {
+    let embedder = embedder();
+    // One "word" far past WordPiece's 100-character limit becomes a single [UNK].
+    let one_word = "x".repeat(100_000);
+    assert_eq!(embedder.count_tokens(&one_word), 3);
+    // 100 kB of punctuation: every mark is a token, cut at the maximum.
+    let marks = "!?".repeat(50_000);
+    assert_eq!(embedder.count_tokens(&marks), embedder.max_tokens());
+    let v = embedder.embed(&[&one_word, &marks]).unwrap();
+    assert_unit(&v[0], "one word");
+    assert_unit(&v[1], "marks");
+}
