@@ -66,8 +66,12 @@ pub(crate) fn sentences(embedder: &Embedder, n: usize, tokens: usize) -> Vec<Str
         let mut words = Vec::new();
         while embedder.count_tokens(&format!("{text}.")) < tokens {
             if words.is_empty() {
+                let mut tail = pick(TAILS);
+                while text.contains(tail) && TAILS.iter().any(|t| !text.contains(t)) {
+                    tail = pick(TAILS);
+                }
                 text.push(',');
-                words = pick(TAILS).split(' ').rev().collect();
+                words = tail.split(' ').rev().collect();
             }
             text.push(' ');
             text.push_str(words.pop().unwrap_or_default());
