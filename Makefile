@@ -4,7 +4,7 @@ CARGO ?= cargo
 SHARED ?= ../shared
 
 .DEFAULT_GOAL := help
-.PHONY: help model run test check fmt lint doc bench bench-extract bench-extract-peers bench-cluster bench-fetch bless clean-demo
+.PHONY: help model run test check fmt lint doc bench bench-extract bench-extract-peers bench-cluster bench-fetch bench-embed bless clean-demo
 
 help: ## Show this help
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -48,6 +48,9 @@ bench-cluster: ## Clustering scores and speed on $(SHARED)/bench/cluster/dev, wh
 
 bench-fetch: ## Feed polls per second, peak memory and politeness: 2,000 feeds over 100 loopback hosts
 	@$(CARGO) run --quiet --release -p chorus-fetch --example bench_fetch -- $(BENCH_FETCH_ARGS)
+
+bench-embed: model ## Sentences per second embedded, 1 thread and all, beside the machine's matmul GFLOP/s
+	@$(CARGO) run --quiet --release -p chorus-embed --example bench_embed -- $(BENCH_EMBED_ARGS)
 
 bless: ## Regenerate golden files (review the diff before committing)
 	CHORUS_BLESS=1 $(CARGO) test --workspace --all-targets -- golden
