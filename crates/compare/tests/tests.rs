@@ -1,0 +1,4 @@
+//! The matcher on the project's own texts.
+
+mod encoder;
+mod seeds;
