@@ -10,11 +10,13 @@
 //!   years), length.
 //! - [`Idf`]: how rare each word is among the sentences being compared.
 //! - [`Features`]: what the decision rests on, each one explainable: the embedding
-//!   cosine, the TF-IDF cosine, the share of rare words in common, names only one
-//!   sentence has, figures that agree or differ, relative length, words in the same order.
+//!   cosine, the TF-IDF cosine, the share of rare words in common, figures of one kind
+//!   that differ, relative length, words in the same order.
 //! - [`Matcher`]: a logistic model over the features, with two weight sets fitted on
 //!   people's judgements of news sentence pairs: [`COMBINED`] (with the embedding) and
 //!   [`LEXICAL`] (without a model). `make bench-compare` fits and checks them.
+//!   [`Matcher::same`] asks whether two sentences are equivalent; [`align`] asks, at the
+//!   lower [`Matcher::RESTATES`], whether a sentence restates another's claim.
 //!
 //! The library loads no model: the caller implements [`Encoder`] for the one it has.
 //!
