@@ -24,13 +24,15 @@ impl EncodeError {
     }
 }
 
-/// The cosine of two vectors: 0 when either is all zeros or their lengths differ.
+/// The cosine of two vectors: 0 when either is all zeros, holds a value that is not a
+/// finite number, or their lengths differ.
 ///
 /// ```
 /// use chorus_compare::cosine;
 /// assert!((cosine(&[1.0, 0.0], &[2.0, 0.0]) - 1.0).abs() < 1e-6);
 /// assert_eq!(cosine(&[1.0, 0.0], &[0.0, 3.0]), 0.0);
 /// assert_eq!(cosine(&[1.0], &[1.0, 0.0]), 0.0);
+/// assert_eq!(cosine(&[f32::NAN, 1.0], &[1.0, 1.0]), 0.0);
 /// ```
 pub fn cosine(a: &[f32], b: &[f32]) -> f32 {
     if a.len() != b.len() {
@@ -42,5 +44,7 @@ pub fn cosine(a: &[f32], b: &[f32]) -> f32 {
         na += x * x;
         nb += y * y;
     }
-    if na > 0.0 && nb > 0.0 { (dot / (na.sqrt() * nb.sqrt())).clamp(-1.0, 1.0) } else { 0.0 }
+    let c = dot / (na.sqrt() * nb.sqrt());
+    // A vector with a NaN or an infinity in it says nothing.
+    if na > 0.0 && nb > 0.0 && c.is_finite() { c.clamp(-1.0, 1.0) } else { 0.0 }
 }

@@ -59,6 +59,9 @@ impl Features {
     /// Added to the word-overlap measures before their logarithm, so that no overlap at
     /// all is a large but finite penalty.
     pub const OVERLAP_FLOOR: f32 = 0.05;
+    /// The content words of each sentence the in-order measure ([`Features::sequence`])
+    /// reads: far more than any real sentence has.
+    pub const MAX_SEQUENCE: usize = 200;
 
     /// Computes the features of a pair. `cosine` is the embedding cosine, when a model
     /// gave one.
@@ -87,12 +90,15 @@ impl Features {
 
         let differ = numbers_differ(a.numbers(), b.numbers());
         let (la, lb) = (a.words().max(1) as f32, b.words().max(1) as f32);
-        let shorter = a.sequence().len().min(b.sequence().len());
-        let sequence = if shorter > 0 {
-            common_subsequence(a.sequence(), b.sequence()) as f32 / shorter as f32
-        } else {
-            0.0
-        };
+        // The common subsequence takes time in the product of the lengths: a "sentence"
+        // of a whole unpunctuated page is read up to a sentence's worth of words.
+        let (sa, sb) = (
+            &a.sequence()[..a.sequence().len().min(Features::MAX_SEQUENCE)],
+            &b.sequence()[..b.sequence().len().min(Features::MAX_SEQUENCE)],
+        );
+        let shorter = sa.len().min(sb.len());
+        let sequence =
+            if shorter > 0 { common_subsequence(sa, sb) as f32 / shorter as f32 } else { 0.0 };
         Features {
             cosine,
             tfidf,
@@ -219,8 +225,11 @@ impl Matcher {
     }
 
     /// How likely (0 to 1) the two sentences state the same thing: the [`COMBINED`]
-    /// weights when an embedding cosine is given, the [`LEXICAL`] ones when not.
+    /// weights when an embedding cosine is given, the [`LEXICAL`] ones when not (or when
+    /// it is not a finite number).
     pub fn score(&self, a: &SentenceInfo, b: &SentenceInfo, cosine: Option<f32>) -> f32 {
+        // A broken vector gives no cosine, not a broken score.
+        let cosine = cosine.filter(|c| c.is_finite());
         let weights = if cosine.is_some() { &COMBINED } else { &LEXICAL };
         weights.score(&self.features(a, b, cosine))
     }
