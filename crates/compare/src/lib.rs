@@ -11,7 +11,7 @@
 //! - [`Idf`]: how rare each word is among the sentences being compared.
 //! - [`Features`]: what the decision rests on, each one explainable: the embedding
 //!   cosine, the TF-IDF cosine, the share of rare words in common, figures of one kind
-//!   that differ, relative length, words in the same order.
+//!   that differ, relative length, words in the same order, adjacent word pairs kept.
 //! - [`Matcher`]: a logistic model over the features, with two weight sets fitted on
 //!   people's judgements of news sentence pairs: [`COMBINED`] (with the embedding) and
 //!   [`LEXICAL`] (without a model). `make bench-compare` fits and checks them.

@@ -124,6 +124,7 @@ fn check(encoder: Option<&dyn Encoder>) -> Outcome {
 fn the_combined_matcher_pairs_retold_sentences_and_leaves_the_allegations_alone() {
     let fixture = Fixture::load();
     let o = check(Some(&fixture));
+    eprintln!("combined: {} of 10 restatements paired\n{}", o.restated, o.report);
     assert!(o.restated >= 8, "{} of 10 restatements paired:\n{}", o.restated, o.report);
     assert_eq!(o.allegations_paired, 0, "allegations paired:\n{}", o.report);
 }
@@ -131,6 +132,7 @@ fn the_combined_matcher_pairs_retold_sentences_and_leaves_the_allegations_alone(
 #[test]
 fn without_a_model_the_lexical_matcher_does_as_well_on_the_seeds() {
     let o = check(None);
+    eprintln!("lexical: {} of 10 restatements paired\n{}", o.restated, o.report);
     assert!(o.restated >= 8, "{} of 10 restatements paired:\n{}", o.restated, o.report);
     assert_eq!(o.allegations_paired, 0, "allegations paired:\n{}", o.report);
 }
