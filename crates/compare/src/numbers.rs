@@ -158,7 +158,11 @@ pub(crate) fn numbers(tokens: &[Token]) -> Vec<Number> {
             NumberKind::Percent
         } else if money {
             NumberKind::Money
-        } else if !separated && value.fract() == 0.0 && (1800.0..=2100.0).contains(&value) {
+        } else if !separated
+            && scale == 1.0
+            && value.fract() == 0.0
+            && (1800.0..=2100.0).contains(&value)
+        {
             NumberKind::Year
         } else {
             NumberKind::Count
@@ -189,6 +193,7 @@ mod tests {
         assert_eq!(of("in March 2022, one of them"), [(2022.0, Year)]);
         assert_eq!(of("one million people, 2,000 more"), [(1e6, Count), (2000.0, Count)]);
         assert_eq!(of("the 3rd of 5m"), [(3.0, Count), (5e6, Count)]);
+        assert_eq!(of("2k runners in the 1990s"), [(2000.0, Count), (1990.0, Year)]);
         assert!(of("no figures at all").is_empty());
     }
 
