@@ -4,7 +4,7 @@ CARGO ?= cargo
 SHARED ?= ../shared
 
 .DEFAULT_GOAL := help
-.PHONY: help model run test check fmt lint doc bench bench-extract bench-extract-peers bench-cluster bench-fetch bench-embed bless clean-demo
+.PHONY: help model run test check fmt lint doc bench bench-extract bench-extract-peers bench-cluster bench-compare bench-fetch bench-embed bless clean-demo
 
 help: ## Show this help
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -45,6 +45,9 @@ bench-extract-peers: ## trafilatura and readability on the same pages and scorer
 
 bench-cluster: ## Clustering scores and speed on $(SHARED)/bench/cluster/dev, when present
 	@bash scripts/bench-cluster.sh "$(SHARED)"
+
+bench-compare: ## Sentence matcher: cross-validated accuracy on $(SHARED)/bench/paraphrase, when present
+	@bash scripts/bench-compare.sh "$(SHARED)"
 
 bench-fetch: ## Feed polls per second, peak memory and politeness: 2,000 feeds over 100 loopback hosts
 	@$(CARGO) run --quiet --release -p chorus-fetch --example bench_fetch -- $(BENCH_FETCH_ARGS)

@@ -1,0 +1,219 @@
+//! Words of a sentence: tokens with their case and surroundings, a light English stemmer
+//! and a stopword list.
+//!
+//! The stemmer and the stopwords are those of the clusterer (`chorus-dedup`), written
+//! over strings here: the comparison keeps the words themselves, to explain a decision.
+
+use unicode_normalization::UnicodeNormalization;
+
+/// One word of a sentence.
+#[derive(Clone, Debug, PartialEq)]
+pub(crate) struct Token {
+    /// The word in lower case.
+    pub(crate) lower: String,
+    /// Starts with a capital letter.
+    pub(crate) capitalised: bool,
+    /// The first word of the sentence (where every word is capitalised).
+    pub(crate) first: bool,
+    /// A currency sign stands right before it (`$5`).
+    pub(crate) currency: bool,
+    /// A per cent sign follows it (`4.5%`).
+    pub(crate) percent: bool,
+    /// Joined to the word before by a hyphen (`thirty-nine`).
+    pub(crate) hyphenated: bool,
+}
+
+/// Splits a sentence into words: runs of letters and digits, with an apostrophe or a
+/// full stop inside a word ("Italy's", "U.S") and a full stop or comma inside a number
+/// ("4.5", "40,000") kept. The text is brought to NFKC first, so that full-width and
+/// compatibility forms meet their plain forms.
+pub(crate) fn tokens(text: &str) -> Vec<Token> {
+    let chars: Vec<char> = text.nfkc().collect();
+    let mut out: Vec<Token> = Vec::new();
+    let mut i = 0;
+    while i < chars.len() {
+        if !chars[i].is_alphanumeric() {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        while i < chars.len() {
+            let c = chars[i];
+            if c.is_alphanumeric() {
+                i += 1;
+                continue;
+            }
+            let (Some(&before), Some(&after)) = (chars.get(i.wrapping_sub(1)), chars.get(i + 1))
+            else {
+                break;
+            };
+            let letters = before.is_alphabetic() && after.is_alphabetic();
+            let digits = before.is_ascii_digit() && after.is_ascii_digit();
+            let joins = match c {
+                '\'' | '’' | '.' => letters || (c == '.' && digits),
+                ',' => digits,
+                _ => false,
+            };
+            if !joins {
+                break;
+            }
+            i += 1;
+        }
+        let word: String = chars[start..i].iter().collect();
+        let before = start.checked_sub(1).map(|k| chars[k]);
+        out.push(Token {
+            lower: word.to_lowercase(),
+            capitalised: word.chars().next().is_some_and(char::is_uppercase),
+            first: out.is_empty(),
+            currency: matches!(before, Some('$' | '£' | '€' | '¥')),
+            percent: chars.get(i) == Some(&'%'),
+            hyphenated: matches!(before, Some('-' | '‐' | '‑'))
+                && start >= 2
+                && chars[start - 2].is_alphanumeric(),
+        });
+    }
+    out
+}
+
+/// A light English stemmer: folds possessives, plurals and the commonest verb and noun
+/// endings so that "evacuated", "evacuates" and "evacuation" meet. It only strips, with a
+/// minimum stem of four letters, so short words and names stay as they are.
+pub(crate) fn stem(word: &str) -> String {
+    const MIN: usize = 4;
+    let w = word
+        .strip_suffix("'s")
+        .or_else(|| word.strip_suffix("’s"))
+        .or_else(|| word.strip_suffix('\''))
+        .or_else(|| word.strip_suffix('’'))
+        .unwrap_or(word);
+    let mut out = w.to_owned();
+    if w.len() <= MIN || !w.bytes().all(|b| b.is_ascii_lowercase()) {
+        return out;
+    }
+    if out.ends_with('s') {
+        if out.ends_with("ies") {
+            out.truncate(out.len() - 3);
+            out.push('y');
+        } else if ["sses", "xes", "ches", "shes"].iter().any(|s| out.ends_with(s)) {
+            out.truncate(out.len() - 2);
+        } else if !["ss", "us", "is"].iter().any(|s| out.ends_with(s)) {
+            out.pop();
+        }
+    }
+    // "-ation" keeps "at" so that it meets "-ate" and "-ated".
+    let suffix = ["ation", "ion", "ing", "ed", "ment", "ly"].into_iter().find(|s| out.ends_with(s));
+    if let Some(suffix) = suffix
+        && out.len() >= suffix.len() + MIN
+    {
+        out.truncate(out.len() - suffix.len());
+        if suffix == "ation" {
+            out.push_str("at");
+        }
+        // "committed" meets "commit", "planning" meets "plan".
+        let b = out.as_bytes();
+        if matches!(suffix, "ed" | "ing")
+            && b.len() >= 2
+            && b[b.len() - 1] == b[b.len() - 2]
+            && !matches!(b[b.len() - 1], b'l' | b's' | b'z' | b'e' | b'o')
+        {
+            out.pop();
+        }
+    }
+    if out.len() > MIN {
+        if out.ends_with('e') {
+            out.pop();
+        } else if out.ends_with('y') {
+            out.pop();
+            out.push('i');
+        }
+    }
+    out
+}
+
+/// True for function words and for the verbs of attribution and filler words news copy
+/// is full of, which say nothing about what happened.
+pub(crate) fn is_stopword(lower: &str) -> bool {
+    STOPWORDS.binary_search(&lower).is_ok()
+}
+
+/// Kept sorted, for the binary search and to check for repeats.
+#[rustfmt::skip]
+const STOPWORDS: &[&str] = &[
+    "a", "about", "above", "according", "across", "after", "again", "against", "ago", "all",
+    "almost", "along", "already", "also", "although", "always", "am", "among", "an", "and",
+    "another", "any", "are", "around", "as", "at", "be", "became", "because", "become", "been",
+    "before", "being", "below", "between", "both", "but", "by", "can", "could", "did", "do",
+    "does", "doing", "down", "during", "each", "either", "even", "ever", "every", "few", "for",
+    "from", "further", "get", "gets", "got", "had", "has", "have", "having", "he", "her",
+    "here", "hers", "herself", "him", "himself", "his", "how", "however", "i", "if", "in",
+    "including", "into", "is", "it", "it's", "its", "itself", "just", "last", "later", "least",
+    "less", "like", "made", "make", "many", "may", "me", "might", "more", "most", "much",
+    "must", "my", "near", "never", "new", "next", "no", "nor", "not", "now", "of", "off", "on",
+    "once", "one", "only", "or", "other", "others", "our", "ours", "out", "over", "own", "per",
+    "rather", "really", "said", "same", "say", "saying", "says", "see", "she", "should",
+    "since", "so", "some", "still", "such", "than", "that", "that's", "the", "their", "theirs",
+    "them", "themselves", "then", "there", "these", "they", "this", "those", "though",
+    "through", "thus", "to", "told", "too", "under", "until", "up", "upon", "us", "very", "via",
+    "was", "we", "well", "were", "what", "when", "where", "whether", "which", "while", "who",
+    "whom", "whose", "why", "will", "with", "within", "without", "would", "yet", "you", "your",
+    "yours",
+];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn stopwords_are_sorted_and_unique() {
+        assert!(STOPWORDS.windows(2).all(|p| p[0] < p[1]));
+        assert!(is_stopword("the") && is_stopword("said"));
+        assert!(!is_stopword("storm"));
+    }
+
+    #[test]
+    fn stems_fold_inflections_and_leave_short_words_alone() {
+        let same = |a: &str, b: &str| assert_eq!(stem(a), stem(b), "{a} / {b}");
+        same("evacuated", "evacuation");
+        same("evacuating", "evacuations");
+        same("countries", "country");
+        same("italy's", "italy");
+        same("italy’s", "italy");
+        same("tariffs", "tariff");
+        same("committed", "commitment");
+        same("planning", "planned");
+        assert_eq!(stem("called"), "call");
+        assert_eq!(stem("news"), "news");
+        assert_eq!(stem("crisis"), "crisis");
+        assert_ne!(stem("storm"), stem("story"));
+    }
+
+    #[test]
+    fn tokens_keep_inner_apostrophes_stops_and_number_separators() {
+        let t = tokens("Italy’s U.S. allies paid $1,500.50 (4.5%) to thirty-nine firms.");
+        let words: Vec<&str> = t.iter().map(|t| t.lower.as_str()).collect();
+        assert_eq!(
+            words,
+            [
+                "italy’s",
+                "u.s",
+                "allies",
+                "paid",
+                "1,500.50",
+                "4.5",
+                "to",
+                "thirty",
+                "nine",
+                "firms"
+            ]
+        );
+        assert!(t[0].first && t[0].capitalised && !t[1].first);
+        assert!(t[4].currency && !t[4].percent);
+        assert!(t[5].percent && !t[5].currency);
+        assert!(t[8].hyphenated && !t[7].hyphenated);
+    }
+
+    #[test]
+    fn full_width_forms_meet_plain_ones() {
+        assert_eq!(tokens("ＮＡＴＯ")[0].lower, "nato");
+    }
+}

@@ -1,0 +1,5 @@
+//! The matcher on the project's own texts.
+
+mod encoder;
+mod hostile;
+mod seeds;
