@@ -9,6 +9,13 @@ pub trait Encoder {
     fn encode(&self, texts: &[&str]) -> Result<Vec<Vec<f32>>, EncodeError>;
 }
 
+/// The sentence-embedding model of `chorus-embed`.
+impl Encoder for chorus_embed::Embedder {
+    fn encode(&self, texts: &[&str]) -> Result<Vec<Vec<f32>>, EncodeError> {
+        self.embed(texts).map_err(|e| EncodeError::new(e.to_string()))
+    }
+}
+
 /// An [`Encoder`] could not embed some text.
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
 #[error("sentence encoder failed: {reason}")]

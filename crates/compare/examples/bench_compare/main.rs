@@ -2,11 +2,11 @@
 //!
 //! ```text
 //! cargo run --release -p chorus-compare --example bench_compare -- \
-//!     PAIRS.jsonl A.npy B.npy [--pred OUT.jsonl] [--lambda L]
+//!     PAIRS.jsonl [--model DIR] [--pred OUT.jsonl] [--lambda L]
 //! ```
 //!
-//! PAIRS has one `{"id", "a", "b", "same"}` a line; A.npy and B.npy hold the embeddings of
-//! every pair's `a` and `b` sentences, in file order (see `scripts/bench-compare.sh`).
+//! PAIRS has one `{"id", "a", "b", "same"}` a line. Every sentence is embedded with the
+//! model in DIR (default: where `chorus_embed::default_model_dir` finds it), timed.
 //! With 10-fold cross-validation (folds by pair, fixed seed) it prints the accuracy and F1
 //! of "same" for the TF-IDF cosine alone and the embedding cosine alone (each with the
 //! threshold that is best on the training folds), and for the combined and the
@@ -16,7 +16,6 @@
 #![allow(clippy::print_stdout)]
 
 mod fit;
-mod npy;
 
 use std::collections::HashMap;
 use std::io::Write;
@@ -24,7 +23,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use chorus_compare::{
-    COMBINED, EncodeError, Encoder, Features, Idf, LEXICAL, SentenceInfo, Weights, cosine,
+    COMBINED, Encoder, Features, Idf, LEXICAL, SentenceInfo, Weights, cosine,
 };
 use serde::Deserialize;
 
@@ -43,30 +42,9 @@ struct Pair {
     same: bool,
 }
 
-/// Vectors computed ahead of time, looked up by sentence text: the stand-in for the
-/// model itself behind the same [`Encoder`] interface.
-struct Precomputed {
-    vectors: HashMap<String, Vec<f32>>,
-}
-
-impl Encoder for Precomputed {
-    fn encode(&self, texts: &[&str]) -> Result<Vec<Vec<f32>>, EncodeError> {
-        texts
-            .iter()
-            .map(|t| {
-                self.vectors
-                    .get(*t)
-                    .cloned()
-                    .ok_or_else(|| EncodeError::new(format!("no precomputed vector for {t:?}")))
-            })
-            .collect()
-    }
-}
-
 struct Args {
     pairs: PathBuf,
-    a: PathBuf,
-    b: PathBuf,
+    model: Option<PathBuf>,
     pred: Option<PathBuf>,
     lambda: f64,
     /// Features left out of both matchers (their column is zeroed), for ablations.
@@ -76,11 +54,13 @@ struct Args {
 fn args() -> Result<Args, String> {
     let mut positional = Vec::new();
     let mut pred = None;
+    let mut model = None;
     let mut lambda = DEFAULT_LAMBDA;
     let mut drop = Vec::new();
     let mut it = std::env::args().skip(1);
     while let Some(a) = it.next() {
         match a.as_str() {
+            "--model" => model = Some(PathBuf::from(it.next().ok_or("--model needs a path")?)),
             "--pred" => pred = Some(PathBuf::from(it.next().ok_or("--pred needs a path")?)),
             "--lambda" => {
                 lambda = it.next().and_then(|l| l.parse().ok()).ok_or("--lambda needs a number")?
@@ -94,10 +74,10 @@ fn args() -> Result<Args, String> {
             _ => positional.push(PathBuf::from(a)),
         }
     }
-    let [pairs, a, b] = <[PathBuf; 3]>::try_from(positional).map_err(
-        |_| "usage: bench_compare PAIRS.jsonl A.npy B.npy [--pred OUT] [--lambda L] [--drop F,..]",
-    )?;
-    Ok(Args { pairs, a, b, pred, lambda, drop })
+    let [pairs] = <[PathBuf; 1]>::try_from(positional).map_err(|_| {
+        "usage: bench_compare PAIRS.jsonl [--model DIR] [--pred OUT] [--lambda L] [--drop F,..]"
+    })?;
+    Ok(Args { pairs, model, pred, lambda, drop })
 }
 
 fn main() -> ExitCode {
@@ -162,16 +142,26 @@ fn run() -> Result<(), String> {
                 .map_err(|e| format!("{} line {}: {e}", args.pairs.display(), i + 1))
         })
         .collect::<Result<_, _>>()?;
-    let (va, vb) = (npy::read_matrix(&args.a)?, npy::read_matrix(&args.b)?);
-    if va.len() != pairs.len() || vb.len() != pairs.len() {
-        return Err(format!("{} pairs but {} and {} vectors", pairs.len(), va.len(), vb.len()));
-    }
-    let mut vectors = HashMap::new();
-    for (p, (x, y)) in pairs.iter().zip(va.into_iter().zip(vb)) {
-        vectors.insert(p.a.clone(), x);
-        vectors.insert(p.b.clone(), y);
-    }
-    let encoder = Precomputed { vectors };
+    let dir = args
+        .model
+        .clone()
+        .or_else(chorus_embed::default_model_dir)
+        .ok_or("no model found: run `make model` or pass --model DIR")?;
+    let model = chorus_embed::Embedder::load(&dir).map_err(|e| e.to_string())?;
+    let mut unique: Vec<&str> = pairs.iter().flat_map(|p| [p.a.as_str(), p.b.as_str()]).collect();
+    unique.sort_unstable();
+    unique.dedup();
+    let started = std::time::Instant::now();
+    let embedded = model.encode(&unique).map_err(|e| e.to_string())?;
+    let took = started.elapsed().as_secs_f64();
+    println!(
+        "embedded {} sentences with {} on {} threads in {took:.1} s ({:.0} sentences/s)",
+        unique.len(),
+        model.model_id(),
+        model.threads(),
+        unique.len() as f64 / took
+    );
+    let vectors: HashMap<&str, Vec<f32>> = unique.into_iter().zip(embedded).collect();
 
     let a: Vec<SentenceInfo> = pairs.iter().map(|p| SentenceInfo::new(&p.a)).collect();
     let b: Vec<SentenceInfo> = pairs.iter().map(|p| SentenceInfo::new(&p.b)).collect();
@@ -179,8 +169,8 @@ fn run() -> Result<(), String> {
     let idf = Idf::from_sentences(a.iter().chain(&b));
     let mut features = Vec::with_capacity(pairs.len());
     for (i, p) in pairs.iter().enumerate() {
-        let v = encoder.encode(&[&p.a, &p.b]).map_err(|e| e.to_string())?;
-        features.push(Features::of(&a[i], &b[i], &idf, Some(cosine(&v[0], &v[1]))));
+        let cos = cosine(&vectors[p.a.as_str()], &vectors[p.b.as_str()]);
+        features.push(Features::of(&a[i], &b[i], &idf, Some(cos)));
     }
     let x: Vec<Vec<f32>> = features
         .iter()
