@@ -1,5 +1,8 @@
 //! Agreement with `tests/golden/reference.json`: token ids from the Hugging Face
 //! tokenizer and vectors from an independent NumPy forward pass of the same folder.
+//!
+//! `make bless` does not rewrite that file: blessing our own output would make the check
+//! circular. It is regenerated with `scripts/embed_reference.py` when the model changes.
 
 use chorus_embed::cosine;
 

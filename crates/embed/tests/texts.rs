@@ -128,3 +128,22 @@ fn hostile_lengths_are_cut_not_refused() {
     assert_unit(&v[0], "one word");
     assert_unit(&v[1], "marks");
 }
+
+#[test]
+fn one_embedder_serves_several_threads_at_once() {
+    let shared = std::sync::Arc::new(Embedder::load(&model_dir()).unwrap());
+    let texts = ["Storm Ada made landfall near Tampico.", "The pier opens in October."];
+    let expected = shared.embed(&texts).unwrap();
+    let handles: Vec<_> = (0..3)
+        .map(|_| {
+            let embedder = std::sync::Arc::clone(&shared);
+            std::thread::spawn(move || embedder.embed(&texts).unwrap())
+        })
+        .collect();
+    for handle in handles {
+        let got = handle.join().unwrap();
+        for (a, b) in got.iter().zip(&expected) {
+            assert!(cosine(a, b) > 1.0 - 1e-6);
+        }
+    }
+}

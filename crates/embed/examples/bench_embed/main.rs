@@ -93,7 +93,9 @@ fn main() -> Result<(), Box<dyn Error>> {
     let args = args()?;
     let dir = default_model_dir().ok_or("no sentence-embedding model: run `make model`")?;
     let shape = Shape::read(&dir)?;
+    let start = Instant::now();
     let all = Embedder::load(&dir)?;
+    let load = start.elapsed();
     let one = Embedder::load(&dir)?.with_threads(NonZeroUsize::MIN)?;
 
     let sentences = corpus::sentences(&all, args.sentences, args.tokens);
@@ -102,7 +104,12 @@ fn main() -> Result<(), Box<dyn Error>> {
     let mean_tokens = counts.iter().sum::<usize>() as f64 / counts.len() as f64;
     let work: f64 = counts.iter().map(|&t| shape.flops(t)).sum();
 
-    println!("model      {} ({})", all.model_id(), dir.display());
+    println!(
+        "model      {} ({}), loaded in {} ms",
+        all.model_id(),
+        dir.display(),
+        load.as_millis()
+    );
     println!(
         "input      {} sentences, {:.1} tokens on average, e.g. {:?}",
         texts.len(),
