@@ -5,38 +5,18 @@
 //! sentences set (so these tests guard the weights and features against regressions more
 //! than they measure them).
 //!
-//! The embeddings come from `tests/fixtures/seed_vectors.json` (regenerate with
-//! `scripts/seed-vectors.sh`), so this runs without the model; any [`Encoder`] that embeds
-//! with the same model can stand in for the fixture.
+//! The embeddings come from the installed model (`make model`; `make test` installs it
+//! first), found as the pipeline finds it.
 
-use std::collections::HashMap;
-
-use chorus_compare::{BestMatch, EncodeError, Encoder, align};
+use chorus_compare::{BestMatch, Encoder, align};
+use chorus_embed::{Embedder, default_model_dir};
 use chorus_newsroom::catalog;
 
-/// Sentence vectors read from the committed fixture, looked up by text.
-pub(crate) struct Fixture(HashMap<String, Vec<f32>>);
-
-impl Fixture {
-    pub(crate) fn load() -> Fixture {
-        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/seed_vectors.json");
-        let text = std::fs::read_to_string(path).expect("the seed vectors fixture");
-        Fixture(serde_json::from_str(&text).expect("seed vectors: {text: [f32]}"))
-    }
-}
-
-impl Encoder for Fixture {
-    fn encode(&self, texts: &[&str]) -> Result<Vec<Vec<f32>>, EncodeError> {
-        texts
-            .iter()
-            .map(|t| {
-                self.0
-                    .get(*t)
-                    .cloned()
-                    .ok_or_else(|| EncodeError::new(format!("no vector for {t:?}")))
-            })
-            .collect()
-    }
+/// The installed sentence-embedding model.
+fn model() -> Embedder {
+    let dir = default_model_dir()
+        .expect("no sentence-embedding model found: run `make model` (make test does)");
+    Embedder::load(&dir).unwrap_or_else(|e| panic!("{e}"))
 }
 
 /// The paragraphs (one sentence each) of the first seed and of KMIA's retelling.
@@ -122,8 +102,8 @@ fn check(encoder: Option<&dyn Encoder>) -> Outcome {
 
 #[test]
 fn the_combined_matcher_pairs_retold_sentences_and_leaves_the_allegations_alone() {
-    let fixture = Fixture::load();
-    let o = check(Some(&fixture));
+    let model = model();
+    let o = check(Some(&model));
     eprintln!("combined: {} of 10 restatements paired\n{}", o.restated, o.report);
     assert!(o.restated >= 8, "{} of 10 restatements paired:\n{}", o.restated, o.report);
     assert_eq!(o.allegations_paired, 0, "allegations paired:\n{}", o.report);
