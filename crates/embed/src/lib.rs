@@ -62,6 +62,7 @@
 //! ```
 #![deny(missing_docs)]
 
+mod config;
 mod error;
 mod folder;
 mod vector;
@@ -75,6 +76,7 @@ use candle_transformers::models::bert::BertModel;
 use rayon::prelude::*;
 use tokenizers::{Tokenizer, TruncationParams};
 
+pub use config::{EmbedConfig, EmbedSettings, Loaded};
 pub use error::EmbedError;
 pub use folder::{DEFAULT_MODEL_NAME, MODEL_DIR_ENV, default_model_dir};
 pub use vector::{cosine, cosine_i8, dequantize, quantize};
