@@ -162,3 +162,44 @@ async fn an_interrupted_backfill_says_so_and_exits_130() {
     // What was in flight was drained and stored, not dropped.
     assert!(article_count(&db) > 0);
 }
+
+/// The daemon compares and clusters with the sentence-embedding model the config names and
+/// `chorus feeds` says which; a backfill runs on words alone and says that instead. A
+/// `model_dir` that holds no model is refused before anything runs.
+#[tokio::test(flavor = "multi_thread")]
+async fn each_run_says_whether_it_used_a_sentence_embedding_model() {
+    let news = newsroom(Duration::ZERO).await;
+    let ws = Workspace::new();
+    let model = concat!(env!("CARGO_MANIFEST_DIR"), "/models/all-MiniLM-L6-v2");
+    assert!(
+        std::path::Path::new(model).join("config.json").is_file(),
+        "no sentence-embedding model at {model}: run `make model` (make test does)"
+    );
+    let config =
+        ws.config(&news, "chorus.db", &format!("{DAEMON}\n[embed]\nmodel_dir = {model:?}\n"));
+    let db = ws.path("chorus.db");
+    let daemon = chorus()
+        .args(["run", "--config", config.to_str().unwrap()])
+        .stdout(Stdio::null())
+        .spawn()
+        .unwrap();
+    wait_until("the first articles", LIMIT, || article_count(&db) > 0).await;
+    signal(&daemon, "TERM");
+    assert!(daemon.wait_with_output().await.unwrap().status.success());
+    let feeds = run_ok(&["feeds", "--db", db.to_str().unwrap()]).await;
+    assert!(feeds.contains("sentence meaning: model all-MiniLM-L6-v2-"), "{feeds}");
+
+    let backfill = ws.config(&news, "backfill.db", "");
+    run_ok(&["backfill", "--config", backfill.to_str().unwrap()]).await;
+    let feeds = run_ok(&["feeds", "--db", ws.path("backfill.db").to_str().unwrap()]).await;
+    assert!(feeds.contains("sentence meaning: words only"), "{feeds}");
+
+    let empty = ws.path("no-model");
+    std::fs::create_dir_all(&empty).unwrap();
+    let wrong = ws.config(&news, "wrong.db", &format!("[embed]\nmodel_dir = {empty:?}\n"));
+    let out = crate::util::run(&["run", "--config", wrong.to_str().unwrap()]).await;
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("embed.model_dir") && err.contains("config.json"), "{err}");
+    assert!(!ws.path("wrong.db").exists(), "nothing is written for a config that is refused");
+}

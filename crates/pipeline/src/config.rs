@@ -10,6 +10,7 @@ use std::time::Duration;
 use std::num::NonZeroUsize;
 
 use chorus_dedup::{DedupConfig, DedupSettings};
+use chorus_embed::{EmbedConfig, EmbedSettings};
 use chorus_extract::{ExtractConfig, ExtractSettings};
 use chorus_fetch::{FetchConfig, FetchSettings};
 use chorus_model::{FeedSpec, PollPolicy, Problem, Problems};
@@ -35,6 +36,8 @@ pub struct Config {
     pub dedup: DedupConfig,
     /// `[store]`: the SQLite file.
     pub store: StoreConfig,
+    /// `[embed]`: the sentence-embedding model.
+    pub embed: EmbedConfig,
     /// `[[feeds]]`: what to poll.
     pub feeds: Vec<FeedConfig>,
 }
@@ -138,6 +141,8 @@ pub struct Settings {
     pub dedup: DedupSettings,
     /// `[store]`. The binary may point `store.path` elsewhere (`--db`).
     pub store: StoreSettings,
+    /// `[embed]`.
+    pub embed: EmbedSettings,
     /// `[[feeds]]`, in file order.
     pub feeds: Vec<Feed>,
 }
@@ -277,18 +282,20 @@ impl Config {
         let extract = self.extract.validate();
         let dedup = self.dedup.validate();
         let store = self.store.validate();
+        let embed = self.embed.validate();
         let feeds = self.validate_feeds();
-        match (pipeline, fetch, extract, dedup, store, feeds) {
-            (Ok(pipeline), Ok(fetch), Ok(extract), Ok(dedup), Ok(store), Ok(feeds)) => {
-                Ok(Settings { pipeline, fetch, extract, dedup, store, feeds })
+        match (pipeline, fetch, extract, dedup, store, embed, feeds) {
+            (Ok(pipeline), Ok(fetch), Ok(extract), Ok(dedup), Ok(store), Ok(embed), Ok(feeds)) => {
+                Ok(Settings { pipeline, fetch, extract, dedup, store, embed, feeds })
             }
-            (pipeline, fetch, extract, dedup, store, feeds) => {
+            (pipeline, fetch, extract, dedup, store, embed, feeds) => {
                 let mut problems = Vec::new();
                 problems.extend(pipeline.err().into_iter().flatten());
                 problems.extend(fetch.err().into_iter().flatten());
                 problems.extend(extract.err().into_iter().flatten());
                 problems.extend(dedup.err().into_iter().flatten());
                 problems.extend(store.err().into_iter().flatten());
+                problems.extend(embed.err().into_iter().flatten());
                 problems.extend(feeds.err().into_iter().flatten());
                 Err(problems)
             }

@@ -16,6 +16,9 @@ pub enum PipelineError {
     /// enum travels through every stage's result.)
     #[error(transparent)]
     Fetch(Box<chorus_fetch::FetchError>),
+    /// The sentence-embedding model the config names, or the installed one, does not load.
+    #[error(transparent)]
+    Embed(#[from] chorus_embed::EmbedError),
     /// An input file could not be read.
     #[error("cannot read {}", path.display())]
     Input {

@@ -6,9 +6,10 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use chorus_dedup::Deduper;
+use chorus_embed::{Embedder, Loaded};
 use chorus_fetch::Fetcher;
-use chorus_model::{FeedState, Stage, StageReport};
-use chorus_store::{LastRun, RunId, Store, WriterLock};
+use chorus_model::{FeedState, RunKind, Stage, StageReport};
+use chorus_store::{LastRun, Meaning, RunId, Store, WriterLock};
 use tokio::sync::mpsc;
 use tokio::task::JoinSet;
 use tokio_util::sync::CancellationToken;
@@ -35,7 +36,7 @@ pub async fn run(
     let started = Instant::now();
     // Opening the file, migrating it and reading the window back are blocking work that
     // can take seconds on a large file: off the async workers.
-    let Startup { writer_lock, store, run_id, deduper, feeds } = blocking("start-up", {
+    let Startup { writer_lock, store, run_id, deduper, feeds, meaning } = blocking("start-up", {
         let (config, source) = (config.clone(), source.clone());
         move || Startup::load(&config, &source)
     })
@@ -150,6 +151,8 @@ struct Startup {
     deduper: Deduper,
     /// For a feed or sitemap source only: what the fetch stage starts from.
     feeds: FeedInputs,
+    /// The sentence-embedding model, when the run uses one and it is installed.
+    meaning: Option<Arc<Embedder>>,
 }
 
 /// The stored state the feed stages start from.
@@ -168,6 +171,8 @@ impl Startup {
         let writer_lock = WriterLock::acquire(&config.store.path)?;
         let mut store = Store::open(&config.store.path)?;
         let (run_id, last_run) = store.begin_run(source.kind())?;
+        let (meaning, said) = load_meaning(config, source.kind())?;
+        store.record_meaning(run_id, &said)?;
         let deduper = restore_deduper(&store, config)?;
         let feeds = match source {
             Source::Feeds { .. } => {
@@ -189,7 +194,35 @@ impl Startup {
             },
             Source::Jsonl(_) => FeedInputs::default(),
         };
-        Ok(Startup { writer_lock, store, run_id, deduper, feeds })
+        Ok(Startup { writer_lock, store, run_id, deduper, feeds, meaning })
+    }
+}
+
+/// Loads the sentence-embedding model for a run that compares or clusters by meaning (the
+/// daemon, whose news arrives slowly enough to embed every article), and says what the
+/// run uses: the model, or words alone and why. Said once, at start-up.
+fn load_meaning(
+    config: &Settings,
+    kind: RunKind,
+) -> Result<(Option<Arc<Embedder>>, Meaning), PipelineError> {
+    if kind != RunKind::Daemon {
+        let why = "a backfill clusters by words alone, for speed";
+        return Ok((None, Meaning::WordsOnly(why.to_owned())));
+    }
+    match config.embed.load()? {
+        Loaded::Model(model) => {
+            tracing::info!(
+                model = model.model_id(),
+                threads = model.threads(),
+                "sentence meaning: comparing and clustering with a sentence-embedding model"
+            );
+            let id = model.model_id().to_owned();
+            Ok((Some(Arc::new(model)), Meaning::Model(id)))
+        }
+        Loaded::Absent(why) => {
+            tracing::warn!("sentence meaning: words only, no sentence-embedding model: {why}");
+            Ok((None, Meaning::WordsOnly(why)))
+        }
     }
 }
 

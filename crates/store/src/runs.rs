@@ -177,7 +177,7 @@ mod tests {
         let mut store = Store::open(&path).unwrap();
         assert_eq!(store.meaning().unwrap(), None, "no run yet");
         let (first, _) = store.begin_run(RunKind::Daemon).unwrap();
-        store.record_meaning(first, &Meaning::Model("all-MiniLM-L6-v2@1a2b".into())).unwrap();
+        store.record_meaning(first, &Meaning::Model("all-MiniLM-L6-v2-1a2b".into())).unwrap();
         store.finish_run(first).unwrap();
         let (second, _) = store.begin_run(RunKind::Backfill).unwrap();
         let words = Meaning::WordsOnly("no model: run `make model`".into());
