@@ -58,7 +58,7 @@ pub struct EmbedSettings {
 #[derive(Debug)]
 pub enum Loaded {
     /// The model, loaded.
-    Model(Embedder),
+    Model(Box<Embedder>),
     /// No model was configured and none was found where the default one is looked for;
     /// the reason is fit to show users.
     Absent(String),
@@ -85,7 +85,7 @@ impl EmbedSettings {
                 }
             },
         };
-        Embedder::load(&dir).map(Loaded::Model)
+        Embedder::load(&dir).map(|model| Loaded::Model(Box::new(model)))
     }
 }
 

@@ -217,7 +217,7 @@ fn load_meaning(
                 "sentence meaning: comparing and clustering with a sentence-embedding model"
             );
             let id = model.model_id().to_owned();
-            Ok((Some(Arc::new(model)), Meaning::Model(id)))
+            Ok((Some(Arc::from(model)), Meaning::Model(id)))
         }
         Loaded::Absent(why) => {
             tracing::warn!("sentence meaning: words only, no sentence-embedding model: {why}");
