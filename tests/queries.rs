@@ -5,7 +5,7 @@ use std::time::Duration;
 use chorus_newsroom::catalog;
 use serde_json::Value;
 
-use crate::util::{Workspace, newsroom, run, run_ok};
+use crate::util::{Workspace, chorus, newsroom, run, run_ok};
 
 async fn backfilled() -> (Workspace, String) {
     let news = newsroom(Duration::ZERO).await;
@@ -54,6 +54,70 @@ async fn an_event_shows_what_only_one_outlet_claims() {
     assert!(!json["coverage"]["shared"].as_array().unwrap().is_empty(), "{json}");
 }
 
+/// KMIA's retelling of the first seed: its sentences that restate it (by their opening
+/// words), and the allegations it alone makes.
+const KMIA_RESTATES: &[&str] = &[
+    "The Italian government has firmly declared",
+    "The statement, released by TASS",
+    "Meloni highlighted her nation's willingness",
+    "The meeting, which took place on September 4",
+    "President Donald Trump, Ukrainian President",
+    "The gathering, held just weeks after Trump's re-election",
+    "Trump, who has long criticized",
+    "His remarks, however, were met with mixed reactions",
+    "Zelensky's recent comments about European weapon production",
+    "In a public address, he dismissed",
+];
+const KMIA_ALLEGES: &[&str] = &[
+    "Investigative reports, including those",
+    "These reports allege",
+    "The most damning evidence",
+    "This revelation has cast",
+];
+
+/// The seed event compared by meaning: KMIA's retold sentences are shared claims (at least
+/// 8 of its 10), its allegations its own; the sentence vectors are kept, so a second look
+/// embeds nothing.
+#[tokio::test(flavor = "multi_thread")]
+async fn the_seed_event_tells_retold_sentences_from_new_allegations() {
+    let (_ws, db) = backfilled().await;
+    let hits = run_ok(&["search", "--db", &db, "--json", "Meloni troops"]).await;
+    let hit: Value = serde_json::from_str(hits.lines().next().expect("a hit")).unwrap();
+    let id = hit["event"].to_string();
+    let debug = |args: &[&str]| {
+        let mut cmd = chorus();
+        cmd.args(args).env("CHORUS_LOG", "debug");
+        async move { cmd.output().await.unwrap() }
+    };
+    let first = debug(&["event", "--db", &db, &id, "--json"]).await;
+    assert!(first.status.success(), "{}", String::from_utf8_lossy(&first.stderr));
+    let json: Value = serde_json::from_slice(&first.stdout).unwrap();
+    let coverage = &json["coverage"];
+    assert_eq!(coverage["by_meaning"], true, "the installed model was not used: {coverage}");
+    let unique = coverage["unique"].as_array().unwrap();
+    let kmia = unique
+        .iter()
+        .find(|u| u["outlet"] == "Miami News, KMIA")
+        .expect("KMIA has claims of its own");
+    let claims: Vec<&str> =
+        kmia["claims"].as_array().unwrap().iter().map(|c| c.as_str().unwrap()).collect();
+    for start in KMIA_ALLEGES {
+        assert!(
+            claims.iter().any(|c| c.starts_with(start)),
+            "{start:?} not KMIA's alone: {claims:#?}"
+        );
+    }
+    let unshared: Vec<&&str> =
+        KMIA_RESTATES.iter().filter(|s| claims.iter().any(|c| c.starts_with(**s))).collect();
+    assert!(unshared.len() <= 2, "retold sentences listed as KMIA's alone: {unshared:#?}");
+    let log = String::from_utf8_lossy(&first.stderr);
+    assert!(!log.contains("embedded=0"), "the first comparison embeds: {log}");
+    let again = debug(&["event", "--db", &db, &id, "--json"]).await;
+    let log = String::from_utf8_lossy(&again.stderr);
+    assert!(log.contains("embedded=0"), "the second comparison embedded again: {log}");
+    assert_eq!(serde_json::from_slice::<Value>(&again.stdout).unwrap()["coverage"], *coverage);
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn search_finds_words_in_titles_and_text() {
     let (_ws, db) = backfilled().await;
@@ -84,6 +148,10 @@ async fn feeds_report_health() {
         assert_eq!(f["validators_unreliable"], false);
     }
     let table = run_ok(&["feeds", "--db", &db]).await;
+    // Above the table, what the last run compared and clustered with: a backfill uses
+    // words alone, and says so.
+    let (meaning, table) = table.split_once('\n').unwrap();
+    assert!(meaning.starts_with("sentence meaning: words only"), "{meaning}");
     assert!(table.starts_with("OUTLET"), "{table}");
     for f in &feeds {
         let reason = f["next_poll_reason"].as_str().unwrap();

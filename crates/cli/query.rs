@@ -5,8 +5,9 @@ use std::io::{BufWriter, Write};
 use std::process::ExitCode;
 
 use anyhow::Context;
-use chorus_dedup::CoverageInput;
+use chorus_compare::CoverageInput;
 use chorus_model::EventId;
+use chorus_pipeline::StoredEncoder;
 use chorus_store::{EventOrder, Meaning, RunMeaning};
 
 use crate::args::{EventArgs, EventSort, EventsArgs, ExportArgs, FeedsArgs, Global, SearchArgs};
@@ -66,7 +67,19 @@ pub(crate) fn event(global: &Global, args: EventArgs) -> anyhow::Result<ExitCode
             text: &a.article.text,
         })
         .collect();
-    let coverage = chorus_dedup::compare(&inputs);
+    // The model is loaded only when there is something to compare across outlets.
+    let outlets: std::collections::HashSet<&str> = inputs.iter().map(|i| i.outlet).collect();
+    let model = if outlets.len() >= 2 { query_model(&args.db) } else { None };
+    let mut store = store;
+    let coverage = match &model {
+        Some(model) => {
+            let encoder = StoredEncoder::new(model, &mut store);
+            let coverage = chorus_compare::compare(&inputs, Some(&encoder));
+            tracing::debug!(embedded = encoder.embedded(), "sentences embedded for the comparison");
+            coverage
+        }
+        None => chorus_compare::compare(&inputs, None),
+    };
     let mut out = std::io::stdout().lock();
     if args.json {
         let value = serde_json::json!({ "event": detail, "coverage": coverage });
@@ -105,6 +118,12 @@ pub(crate) fn event(global: &Global, args: EventArgs) -> anyhow::Result<ExitCode
         }
     }
     if originals.len() > 1 {
+        if outlets.len() >= 2 && !coverage.by_meaning {
+            writeln!(
+                out,
+                "\n(compared on words alone: no sentence-embedding model; `make model`)"
+            )?;
+        }
         writeln!(out, "\nreported by several outlets:")?;
         for claim in coverage.shared.iter().take(8) {
             writeln!(out, "  [{}]", claim.outlets.join("; "))?;
@@ -237,4 +256,31 @@ pub(crate) fn feeds(global: &Global, args: FeedsArgs) -> anyhow::Result<ExitCode
 /// "92%", or "-" before there is anything to share.
 fn share(s: Option<f64>) -> String {
     s.map(|s| format!("{:.0}%", s * 100.0)).unwrap_or_else(|| "-".to_owned())
+}
+
+/// The sentence-embedding model for a comparison: the one the config names (with
+/// `--config`), else the installed one; `None`, with a warning, when there is none or it
+/// does not load, and the comparison goes by words alone.
+fn query_model(from: &crate::args::DbFromConfig) -> Option<chorus_embed::Embedder> {
+    let settings = match &from.config {
+        Some(file) => match chorus_pipeline::Config::load(file) {
+            Ok(settings) => settings.embed,
+            Err(e) => {
+                tracing::warn!("{e}: comparing on words alone");
+                return None;
+            }
+        },
+        None => chorus_embed::EmbedSettings::default(),
+    };
+    match settings.load() {
+        Ok(chorus_embed::Loaded::Model(model)) => Some(*model),
+        Ok(chorus_embed::Loaded::Absent(why)) => {
+            tracing::warn!("comparing on words alone: {why}");
+            None
+        }
+        Err(e) => {
+            tracing::warn!("comparing on words alone: {e}");
+            None
+        }
+    }
 }

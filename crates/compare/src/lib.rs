@@ -32,6 +32,7 @@
 #![deny(missing_docs)]
 
 mod align;
+mod coverage;
 mod encoder;
 mod matcher;
 mod numbers;
@@ -39,6 +40,7 @@ mod sentence;
 mod words;
 
 pub use align::{BestMatch, align};
+pub use coverage::{Claim, Coverage, CoverageInput, UniqueClaims, compare};
 pub use encoder::{EncodeError, Encoder, cosine};
 pub use matcher::{COMBINED, Features, LEXICAL, Matcher, Weights};
 pub use numbers::{Number, NumberKind};

@@ -21,8 +21,6 @@
 //!   than one arriving second (see [`Deduper`]). Without any time (some input files),
 //!   arrival order is the clock, and the weekdays, months and years the leads name stand
 //!   in for publication times.
-//! - **Coverage**: [`compare`] tells, for one event, which statements several outlets make
-//!   and which only one makes.
 //!
 //! [`Deduper`] owns all the state; [`Deduper::observe`] is a plain synchronous call, and
 //! [`run`] is the pipeline stage around it. The part of a decision that needs no state (text
@@ -67,7 +65,6 @@
 
 mod cluster;
 mod config;
-mod coverage;
 mod dates;
 mod deduper;
 mod english;
@@ -80,7 +77,6 @@ mod terms;
 mod text;
 
 pub use config::{DedupConfig, DedupSettings};
-pub use coverage::{Claim, Coverage, CoverageInput, UniqueClaims, compare};
 pub use deduper::{Deduper, Footprint, Verdict, identity_key};
 pub use prepare::{Prepared, Preparer};
 pub use stage::run;

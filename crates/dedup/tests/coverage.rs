@@ -1,16 +1,19 @@
 //! Coverage: which statements several outlets make and which only one makes.
 
-use chorus_dedup::{CoverageInput, compare};
+use chorus_compare::{CoverageInput, compare};
 
 use crate::fixtures::{TRAM, background};
 use crate::util::{article, deduper, new};
 
 #[test]
 fn coverage_tells_shared_statements_from_those_one_outlet_makes() {
-    let c = compare(&[
-        CoverageInput { outlet: "Evening Post", text: TRAM[0].1 },
-        CoverageInput { outlet: "City Herald", text: TRAM[1].1 },
-    ]);
+    let c = compare(
+        &[
+            CoverageInput { outlet: "Evening Post", text: TRAM[0].1 },
+            CoverageInput { outlet: "City Herald", text: TRAM[1].1 },
+        ],
+        None,
+    );
     assert!(!c.shared.is_empty(), "{c:#?}");
     assert!(c.shared.iter().all(|claim| claim.outlets == ["Evening Post", "City Herald"]));
     let herald = c.unique.iter().find(|u| u.outlet == "City Herald").expect("{c:#?}");
@@ -54,10 +57,13 @@ fn the_seed_texts_are_one_event_no_copy_and_the_allegations_are_one_outlet_s() {
     assert_eq!(b.duplicate_of, None, "a paraphrase is no copy");
     assert_eq!(a.event.id, b.event.id, "one event");
 
-    let c = compare(&[
-        CoverageInput { outlet: "Outlet One", text: &first },
-        CoverageInput { outlet: "KMIA", text: &body },
-    ]);
+    let c = compare(
+        &[
+            CoverageInput { outlet: "Outlet One", text: &first },
+            CoverageInput { outlet: "KMIA", text: &body },
+        ],
+        None,
+    );
     let kmia = c.unique.iter().find(|u| u.outlet == "KMIA").expect("KMIA has claims of its own");
     for allegation in ["siphoned billions", "most damning evidence", "Investigative reports"] {
         assert!(

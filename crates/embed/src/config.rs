@@ -20,7 +20,8 @@ use crate::{EmbedError, Embedder, default_model_dir};
 #[serde(deny_unknown_fields, default)]
 pub struct EmbedConfig {
     /// The model folder. When set, it must hold a model: a wrong path is an error, not a
-    /// quiet fall back to words alone.
+    /// quiet fall back to words alone. Unset by default (not written out when unset).
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub model_dir: Option<PathBuf>,
 }
 

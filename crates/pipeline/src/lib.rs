@@ -24,6 +24,7 @@
 mod config;
 mod error;
 mod jsonl;
+mod meaning;
 mod reorder;
 mod report;
 mod run;
@@ -35,6 +36,7 @@ pub use config::{
     Settings,
 };
 pub use error::PipelineError;
+pub use meaning::StoredEncoder;
 pub use report::RunReport;
 pub use run::run;
 pub use sitemaps::SitemapSource;

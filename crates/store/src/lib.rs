@@ -65,6 +65,7 @@ mod rows;
 mod runs;
 mod schema;
 mod search;
+mod vectors;
 mod write;
 mod writer;
 

@@ -33,6 +33,11 @@ pub(crate) const MIGRATIONS: &[Migration] = &[
         sql: include_str!("migrations/0003_feed_schedule.sql"),
     },
     Migration { version: 4, name: "meaning", sql: include_str!("migrations/0004_meaning.sql") },
+    Migration {
+        version: 5,
+        name: "sentence_vectors",
+        sql: include_str!("migrations/0005_sentence_vectors.sql"),
+    },
 ];
 
 /// The schema version this build writes.

@@ -1,17 +1,16 @@
 //! Comparing one event's coverage: which statements several outlets make, and which only
 //! one makes.
 //!
-//! Each article is cut into sentences; each sentence becomes a set of content-word stems,
-//! weighted by how rare the stem is among all the event's sentences (so that the names
-//! every article repeats do not make two sentences alike). A sentence of one outlet that is
-//! similar enough to a sentence of another outlet states the same thing in other words;
-//! linked sentences form one claim. A sentence linked to no other outlet is a claim only its
-//! outlet makes.
+//! Each article is cut into sentences. A sentence of one outlet whose best match in another
+//! outlet's article restates it ([`Matcher::RESTATES`], with the embedding cosine when a
+//! model is given, on words alone when not) states the same claim; linked sentences form
+//! one claim. A sentence linked to no other outlet is a claim only its outlet makes.
 
 use serde::{Deserialize, Serialize};
 
-use crate::terms::{Term, TermVector, dot, normalise, term_id};
-use crate::text::{Analyser, HashMapU64, Word};
+use crate::encoder::{Encoder, cosine};
+use crate::matcher::Matcher;
+use crate::sentence::SentenceInfo;
 
 /// One article of an event, as [`compare`] needs it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -47,29 +46,29 @@ pub struct Coverage {
     pub shared: Vec<Claim>,
     /// For each outlet with statements of its own (input order), those statements.
     pub unique: Vec<UniqueClaims>,
+    /// Whether sentence embeddings took part (`false`: words alone, because no model was
+    /// given or it failed; see [`compare`]).
+    #[serde(default)]
+    pub by_meaning: bool,
 }
 
-/// Two sentences state the same thing from this cosine similarity of their weighted
-/// content words. Close paraphrases of one fact score 0.25 to 0.7; sentences that only
-/// share the event's names and setting score below 0.2. Loose paraphrases (other verbs,
-/// other nouns for the same thing) fall below too: a lexical measure cannot see them.
-const SAME_CLAIM: f32 = 0.25;
 /// A sentence with fewer content words than this is a header, a dateline or a fragment,
 /// not a claim.
 const MIN_CLAIM_WORDS: usize = 4;
 
 struct Sentence {
     outlet: usize,
-    text: String,
-    vector: TermVector,
+    info: SentenceInfo,
 }
 
 /// Compares one event's articles: which statements several outlets make and which only
-/// one makes. Articles from the same outlet are pooled. The result depends only on the
-/// input (and its order).
+/// one makes. Articles from the same outlet are pooled. With an `encoder`, every sentence
+/// is embedded (in one call) and the embedding takes part in each match; if it fails, the
+/// comparison falls back to words alone and says so in [`Coverage::by_meaning`]. The
+/// result depends only on the input (and its order).
 ///
 /// ```
-/// use chorus_dedup::{CoverageInput, compare};
+/// use chorus_compare::{CoverageInput, compare};
 /// let c = compare(&[
 ///     CoverageInput {
 ///         outlet: "Daily",
@@ -81,17 +80,15 @@ struct Sentence {
 ///         text: "Winds of 180 km/h lashed Tampico as storm Ada made landfall on Monday. \
 ///                Schools in the region will stay closed until Thursday.",
 ///     },
-/// ]);
+/// ], None);
 /// assert_eq!(c.shared.len(), 1);
 /// assert_eq!(c.shared[0].outlets, ["Daily", "Herald"]);
 /// assert_eq!(c.unique.len(), 2);
 /// assert!(c.unique[0].claims[0].starts_with("The mayor blamed"));
 /// ```
-pub fn compare(articles: &[CoverageInput<'_>]) -> Coverage {
+pub fn compare(articles: &[CoverageInput<'_>], encoder: Option<&dyn Encoder>) -> Coverage {
     let mut outlets: Vec<&str> = Vec::new();
     let mut sentences: Vec<Sentence> = Vec::new();
-    let mut analyser = Analyser::default();
-    let mut words: Vec<Word> = Vec::new();
     for a in articles {
         let outlet = match outlets.iter().position(|o| *o == a.outlet) {
             Some(i) => i,
@@ -101,21 +98,23 @@ pub fn compare(articles: &[CoverageInput<'_>]) -> Coverage {
             }
         };
         for text in sentences_of(a.text) {
-            analyser.analyse(&text, &mut words);
-            let mut terms: Vec<Term> =
-                words.iter().filter(|w| !w.stop).map(|w| term_id(w.term)).collect();
-            terms.sort_unstable();
-            terms.dedup();
-            if terms.len() >= MIN_CLAIM_WORDS {
-                sentences.push(Sentence {
-                    outlet,
-                    text,
-                    vector: terms.iter().map(|&t| (t, 1.0)).collect(),
-                });
+            let info = SentenceInfo::new(&text);
+            if info.terms().len() >= MIN_CLAIM_WORDS {
+                sentences.push(Sentence { outlet, info });
             }
         }
     }
-    weigh(&mut sentences);
+    let matcher =
+        Matcher::for_sentences(sentences.iter().map(|s| &s.info)).with_threshold(Matcher::RESTATES);
+    // Embeddings only help where two outlets' sentences meet.
+    let vectors = match encoder {
+        Some(e) if outlets.len() >= 2 => {
+            let texts: Vec<&str> = sentences.iter().map(|s| s.info.text()).collect();
+            e.encode(&texts).ok().filter(|v| v.len() == texts.len())
+        }
+        _ => None,
+    };
+    let cos = |i: usize, j: usize| vectors.as_ref().map(|v| cosine(&v[i], &v[j]));
 
     // Link each sentence to its best match in every other outlet.
     let mut group: Vec<usize> = (0..sentences.len()).collect();
@@ -126,12 +125,12 @@ pub fn compare(articles: &[CoverageInput<'_>]) -> Coverage {
             }
             let best = (0..sentences.len())
                 .filter(|&j| sentences[j].outlet == o)
-                .map(|j| (j, dot(&sentences[i].vector, &sentences[j].vector)))
+                .map(|j| (j, matcher.score(&sentences[i].info, &sentences[j].info, cos(i, j))))
                 .fold(None, |best: Option<(usize, f32)>, (j, s)| match best {
                     Some((_, b)) if b >= s => best,
                     _ => Some((j, s)),
                 });
-            if let Some((j, _)) = best.filter(|&(_, s)| s >= SAME_CLAIM) {
+            if let Some((j, _)) = best.filter(|&(_, s)| s >= matcher.threshold()) {
                 union(&mut group, i, j);
             }
         }
@@ -146,14 +145,14 @@ pub fn compare(articles: &[CoverageInput<'_>]) -> Coverage {
             list.push(s.outlet);
         }
     }
-    let mut coverage = Coverage::default();
+    let mut coverage = Coverage { by_meaning: vectors.is_some(), ..Coverage::default() };
     for (i, s) in sentences.iter().enumerate() {
         let list = &group_outlets[roots[i]];
         if roots[i] == i && list.len() >= 2 {
             let mut in_group = list.clone();
             in_group.sort_unstable();
             coverage.shared.push(Claim {
-                text: s.text.clone(),
+                text: s.info.text().to_owned(),
                 outlets: in_group.iter().map(|&o| outlets[o].to_owned()).collect(),
             });
         }
@@ -161,32 +160,13 @@ pub fn compare(articles: &[CoverageInput<'_>]) -> Coverage {
     for (o, name) in outlets.iter().enumerate() {
         let claims: Vec<String> = (0..sentences.len())
             .filter(|&i| sentences[i].outlet == o && group_outlets[roots[i]].len() == 1)
-            .map(|i| sentences[i].text.clone())
+            .map(|i| sentences[i].info.text().to_owned())
             .collect();
         if !claims.is_empty() {
             coverage.unique.push(UniqueClaims { outlet: (*name).to_owned(), claims });
         }
     }
     coverage
-}
-
-/// Weights each sentence's terms by `ln(1 + n / count)` over the event's `n` sentences,
-/// then scales each vector to unit length.
-fn weigh(sentences: &mut [Sentence]) {
-    let mut counts: HashMapU64<u32> = HashMapU64::default();
-    for s in sentences.iter() {
-        for &(t, _) in &s.vector {
-            *counts.entry(u64::from(t)).or_default() += 1;
-        }
-    }
-    let n = sentences.len() as f32;
-    for s in sentences.iter_mut() {
-        for (t, w) in s.vector.iter_mut() {
-            let count = counts.get(&u64::from(*t)).copied().unwrap_or(1).max(1) as f32;
-            *w = (1.0 + n / count).ln();
-        }
-        normalise(&mut s.vector);
-    }
 }
 
 fn find(group: &mut [usize], mut i: usize) -> usize {
