@@ -205,7 +205,7 @@ impl Deduper {
     fn decide(&mut self, article: Article, key: ArticleKey, a: Analysis) -> Verdict {
         #[cfg(test)]
         assert!(article.title != crate::stage::PANIC_IN_DECIDE, "a test asked for a panic");
-        let Analysis { text_hash: hash, words, signature, counts, title_terms, dates } = a;
+        let Analysis { text_hash: hash, words, signature, counts, title_terms, dates, meaning } = a;
         if !self.known.insert(&key) {
             return Verdict::Known { key };
         }
@@ -225,7 +225,15 @@ impl Deduper {
             None => {
                 self.vector = counts;
                 weigh(&self.weights, &mut self.df, &mut self.vector);
-                self.clusters.place(&self.vector, dates, &article.title, title_terms, &now, None)
+                self.clusters.place(
+                    &self.vector,
+                    meaning.as_deref(),
+                    dates,
+                    &article.title,
+                    title_terms,
+                    &now,
+                    None,
+                )
             }
         };
         let supersedes = earlier.map(|c| {
@@ -265,8 +273,10 @@ impl Deduper {
             self.preparer.analyse(article);
         self.vector = counts;
         weigh(&self.weights, &mut self.df, &mut self.vector);
+        // The store keeps no embeddings: a restored article is compared by its words.
         self.clusters.place(
             &self.vector,
+            None,
             dates,
             &article.title,
             title_terms,

@@ -1,6 +1,9 @@
 //! The dedup stage: articles in, classified articles out.
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::sync::Arc;
+
+use chorus_embed::Embedder;
 
 use chorus_model::{Article, Classified, Stage, StageReport};
 use tokio::sync::mpsc;
@@ -13,6 +16,8 @@ use crate::{Deduper, Verdict};
 
 /// Prepared articles that may wait between the two halves of the stage.
 const PREPARED_QUEUE: usize = 64;
+/// The most articles embedded in one call: what one forward pass of the model takes.
+const EMBED_BATCH: usize = chorus_embed::MAX_BATCH_TEXTS;
 
 /// Runs the stage: each article from `articles` goes through [`Deduper::observe`]; new
 /// ones are sent on `out`, ones seen before are dropped and counted (reason `same_url`),
@@ -24,10 +29,18 @@ const PREPARED_QUEUE: usize = 64;
 /// The stage is two tasks, which a multi-threaded runtime runs side by side: one
 /// [prepares](crate::Preparer) articles (text analysis, which needs no state), the other
 /// decides about them one at a time in arrival order. Only the second must be sequential.
+///
+/// With a `meaning` model, the preparing half also embeds each article's
+/// [meaning text](crate::Prepared::meaning_text), in batches of what is waiting in the
+/// input (up to 32, without waiting for more), on a blocking thread, and the deciding half
+/// mixes the vectors into its similarities ([`crate::DedupConfig::semantic_weight`]).
+/// Arrival order is kept. If a batch cannot be embedded, that is logged once for the
+/// batch and its articles go on without vectors (compared by their words alone).
 pub async fn run(
     deduper: Deduper,
     mut articles: mpsc::Receiver<Article>,
     out: mpsc::Sender<Classified>,
+    meaning: Option<Arc<Embedder>>,
 ) -> StageReport {
     let (prepared_tx, prepared_rx) = mpsc::channel(PREPARED_QUEUE);
     let mut preparer = deduper.preparer();
@@ -36,12 +49,33 @@ pub async fn run(
     // input.
     let mut prepare = JoinSet::new();
     let preparing = async move {
+        let batch_size = if meaning.is_some() { EMBED_BATCH } else { 1 };
+        let mut batch = Vec::with_capacity(batch_size);
         while let Some(article) = articles.recv().await {
-            // A panic is counted by the deciding half, which owns the report.
-            let url = article.url.clone();
-            let prepared = guarded(url, "preparing", || preparer.prepare(article));
-            if prepared_tx.send(prepared).await.is_err() {
-                break;
+            batch.push(article);
+            // Take what is already waiting, without waiting for more: a quiet feed's
+            // article is not held back for company.
+            while batch.len() < batch_size {
+                match articles.try_recv() {
+                    Ok(article) => batch.push(article),
+                    Err(_) => break,
+                }
+            }
+            let mut prepared: Vec<Option<crate::Prepared>> = batch
+                .drain(..)
+                .map(|article| {
+                    // A panic is counted by the deciding half, which owns the report.
+                    let url = article.url.clone();
+                    guarded(url, "preparing", || preparer.prepare(article))
+                })
+                .collect();
+            if let Some(model) = &meaning {
+                embed_batch(model, &mut prepared).await;
+            }
+            for p in prepared {
+                if prepared_tx.send(p).await.is_err() {
+                    return;
+                }
             }
         }
     };
@@ -62,6 +96,45 @@ pub async fn run(
         }
     }
     report
+}
+
+/// Gives the prepared articles of a batch their embeddings, computed on a blocking thread
+/// (the model keeps a core busy for a good part of a second per batch, which must not stall
+/// the runtime's workers). On failure the articles are left without vectors.
+async fn embed_batch(model: &Arc<Embedder>, batch: &mut [Option<crate::Prepared>]) {
+    let texts: Vec<String> = batch.iter().flatten().map(crate::Prepared::meaning_text).collect();
+    if texts.is_empty() {
+        return;
+    }
+    let count = texts.len();
+    let model = Arc::clone(model);
+    let done = tokio::task::spawn_blocking(move || {
+        let texts: Vec<&str> = texts.iter().map(String::as_str).collect();
+        model.embed(&texts)
+    })
+    .await;
+    let vectors = match done {
+        Ok(Ok(vectors)) if vectors.len() == count => vectors,
+        Ok(Ok(vectors)) => {
+            error!(
+                articles = count,
+                vectors = vectors.len(),
+                "the model gave a wrong number of vectors: these articles go on without"
+            );
+            return;
+        }
+        Ok(Err(e)) => {
+            warn!(articles = count, "cannot embed a batch, compared by words alone: {e}");
+            return;
+        }
+        Err(e) => {
+            error!(articles = count, "embedding a batch failed, compared by words alone: {e}");
+            return;
+        }
+    };
+    for (p, v) in batch.iter_mut().flatten().zip(vectors) {
+        p.set_meaning(v);
+    }
 }
 
 /// The sequential half of the stage.
@@ -139,7 +212,7 @@ mod tests {
         let deduper = Deduper::new(&DedupSettings::default(), EventId(1));
         let (tx, rx) = mpsc::channel(8);
         let (out_tx, mut out_rx) = mpsc::channel(8);
-        let stage = tokio::spawn(run(deduper, rx, out_tx));
+        let stage = tokio::spawn(run(deduper, rx, out_tx, None));
         let titles = ["first", PANIC_IN_PREPARE, "second", PANIC_IN_DECIDE, "third"];
         for (n, title) in titles.iter().enumerate() {
             tx.send(article(n, title)).await.unwrap();

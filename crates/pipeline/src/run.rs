@@ -105,7 +105,7 @@ pub async fn run(
     }
 
     stages.spawn(Stage::Dedup, async move {
-        Ok(chorus_dedup::run(deduper, articles_rx, classified_tx).await)
+        Ok(chorus_dedup::run(deduper, articles_rx, classified_tx, None).await)
     });
     let writer = stage_span(Stage::Store)
         .in_scope(|| chorus_store::spawn_writer(store, &config.store, classified_rx, checks_rx));

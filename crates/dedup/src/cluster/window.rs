@@ -43,6 +43,8 @@ struct Member {
     len: u32,
     /// Similarities to its most similar articles so far, highest first (0 = none yet).
     top: [f32; MAX_NEIGHBOURS],
+    /// Its embedding, quantized ([`chorus_embed::quantize`]), if it has one.
+    meaning: Option<Box<[i8]>>,
 }
 
 impl Member {
@@ -144,6 +146,7 @@ impl Window {
     pub(super) fn push(
         &mut self,
         vector: &[(Term, f32)],
+        meaning: Option<Vec<i8>>,
         dates: DateMark,
         event: EventId,
         top: [f32; MAX_NEIGHBOURS],
@@ -171,6 +174,7 @@ impl Window {
             start,
             len,
             top,
+            meaning: meaning.map(Vec::into_boxed_slice),
         });
         self.scores.push(0.0);
     }
@@ -202,11 +206,13 @@ impl Window {
     }
 
     /// The most similar articles in the window, most similar first, with similarities
-    /// decayed by the time between them; `lookup` holds the article's vector.
+    /// decayed by the time between them; `lookup` holds the article's vector and `meaning`
+    /// its quantized embedding, if it has one.
     pub(super) fn neighbours(
         &mut self,
         params: &Params,
         lookup: &Lookup,
+        meaning: Option<&[i8]>,
         vector: &[(Term, f32)],
         dates: DateMark,
         now: &Moment,
@@ -222,7 +228,7 @@ impl Window {
             (params.candidates * 2, params.candidates)
         };
         self.rank_candidates(params, now, keep);
-        self.score_exactly(params, lookup, dates, now, exact)
+        self.score_exactly(params, lookup, meaning, dates, now, exact)
     }
 
     /// Chooses the terms to look candidates up by, into `query`, heaviest first.
@@ -326,12 +332,14 @@ impl Window {
     }
 
     /// Scores the first `exact` candidates in `ranked` that are still in the window exactly
-    /// (cosine, decayed by time, changed by the dates the texts name), and returns the
-    /// best `candidates` of them with their member numbers, most similar first.
+    /// (cosine of the words, mixed with the embedding cosine where both have a vector,
+    /// decayed by time, changed by the dates the texts name), and returns the best
+    /// `candidates` of them with their member numbers, most similar first.
     fn score_exactly(
         &self,
         params: &Params,
         lookup: &Lookup,
+        meaning: Option<&[i8]>,
         dates: DateMark,
         now: &Moment,
         exact: usize,
@@ -343,7 +351,12 @@ impl Window {
             }
             let m = &self.members[i as usize];
             let Some(gap) = m.gap_within(now, params.window_secs) else { continue };
-            let sim = lookup.dot(self.vector_of(m))
+            let words = lookup.dot(self.vector_of(m));
+            let cos = match (meaning, m.meaning.as_deref()) {
+                (Some(a), Some(b)) => Some(chorus_embed::cosine_i8(a, b)),
+                _ => None,
+            };
+            let sim = params.semantic.mix(words, cos)
                 * params.decay(gap)
                 * params.date_factor(&dates, now.time, &m.dates, m.time);
             out.push((self.first + u64::from(i), sim));
