@@ -198,8 +198,8 @@ impl Default for DedupConfig {
             date_agree: 1.1,
             date_disagree: 0.6,
             semantic: None,
-            semantic_weight: 0.5,
-            semantic_floor: 0.3,
+            semantic_weight: 0.3,
+            semantic_floor: 0.5,
         }
     }
 }
