@@ -81,8 +81,9 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             "--fetched-at" => fetched = Some(value()?.parse()?),
             "--semantic" => semantic = true,
             _ => {
-                return Err("expected --config JSON, --repeat N, --fetched-at TIME or --semantic"
-                    .into());
+                return Err(
+                    "expected --config JSON, --repeat N, --fetched-at TIME or --semantic".into()
+                );
             }
         }
     }
@@ -263,9 +264,7 @@ fn read_cache(path: &Path, n: usize, dim: usize) -> Option<(Vec<Vec<f32>>, f64)>
         return None;
     }
     let secs = f64::from_le_bytes(bytes[..8].try_into().ok()?);
-    let floats: Vec<f32> = bytes[8..]
-        .chunks_exact(4)
-        .map(|c| f32::from_le_bytes([c[0], c[1], c[2], c[3]]))
-        .collect();
+    let floats: Vec<f32> =
+        bytes[8..].chunks_exact(4).map(|c| f32::from_le_bytes([c[0], c[1], c[2], c[3]])).collect();
     Some((floats.chunks(dim).map(<[f32]>::to_vec).collect(), secs))
 }

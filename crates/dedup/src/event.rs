@@ -108,9 +108,8 @@ impl Event {
     /// The mean embedding cosine of `v` with the members that have a vector, if any do.
     pub(crate) fn meaning_with(&self, v: Option<&[f32]>) -> Option<f32> {
         let v = v?;
-        (self.meaning_count > 0).then(|| {
-            chorus_embed::cosine(&self.meaning_sum, v) / self.meaning_count as f32
-        })
+        (self.meaning_count > 0)
+            .then(|| chorus_embed::cosine(&self.meaning_sum, v) / self.meaning_count as f32)
     }
 
     /// The mean embedding cosine of this event's members with `other`'s, if both have

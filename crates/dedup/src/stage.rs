@@ -227,4 +227,108 @@ mod tests {
         assert_eq!((report.received, report.sent), (5, 3), "{report}");
         assert_eq!(report.dropped.get("panicked"), Some(&2), "{report}");
     }
+
+    /// The installed model; the tests that need one fail, saying how to install it.
+    fn model() -> Arc<Embedder> {
+        let dir = chorus_embed::default_model_dir()
+            .filter(|d| d.join("config.json").is_file())
+            .expect("no sentence-embedding model installed: run make model");
+        Arc::new(Embedder::load(&dir).expect("the installed model loads"))
+    }
+
+    #[tokio::test]
+    async fn a_batch_is_embedded_each_article_with_its_own_text() {
+        let model = model();
+        let mut preparer = Deduper::new(&DedupSettings::default(), EventId(1)).preparer();
+        let titles = ["Storm floods the harbour", "Council passes the budget", "Team wins the cup"];
+        let mut batch: Vec<Option<crate::Prepared>> =
+            titles.iter().enumerate().map(|(n, t)| Some(preparer.prepare(article(n, t)))).collect();
+        // A slot whose preparation panicked is passed over.
+        batch.insert(1, None);
+        embed_batch(&model, &mut batch).await;
+        assert!(batch[1].is_none());
+        let prepared: Vec<_> = batch.iter().flatten().collect();
+        assert_eq!(prepared.len(), 3);
+        for p in prepared {
+            let got = p.analysis.meaning.as_ref().expect("embedded");
+            let text = p.meaning_text();
+            let want = &model.embed(&[&text]).unwrap()[0];
+            assert!(chorus_embed::cosine(got, want) > 0.999, "{} got another text's vector", text);
+        }
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn with_a_model_the_stage_keeps_arrival_order() {
+        let deduper = Deduper::new(&DedupSettings::default(), EventId(1));
+        let (tx, rx) = mpsc::channel(64);
+        let (out_tx, mut out_rx) = mpsc::channel(64);
+        // All sent before the stage starts, so that they wait together and go in batches.
+        let titles: Vec<String> =
+            (0..45).map(|n| format!("Report {n} on topic {}", n * 7)).collect();
+        for (n, title) in titles.iter().enumerate() {
+            tx.send(article(n, title)).await.unwrap();
+        }
+        drop(tx);
+        let report = run(deduper, rx, out_tx, Some(model())).await;
+        let mut sent = Vec::new();
+        while let Some(c) = out_rx.recv().await {
+            sent.push(c.article.title);
+        }
+        assert_eq!(sent, titles);
+        assert_eq!((report.received, report.sent), (45, 45), "{report}");
+    }
+
+    /// The installed model with a tokenizer that maps "storm" to a token the weights do
+    /// not have: any text with that word cannot be embedded.
+    fn broken_model(dir: &std::path::Path) -> Arc<Embedder> {
+        let source = chorus_embed::default_model_dir()
+            .filter(|d| d.join("config.json").is_file())
+            .expect("no sentence-embedding model installed: run make model");
+        let source = std::fs::canonicalize(source).unwrap();
+        for entry in std::fs::read_dir(&source).unwrap() {
+            let entry = entry.unwrap();
+            if entry.file_name() != "tokenizer.json" {
+                std::os::unix::fs::symlink(entry.path(), dir.join(entry.file_name())).unwrap();
+            }
+        }
+        let tokenizer = std::fs::read_to_string(source.join("tokenizer.json")).unwrap();
+        let mut tokenizer: serde_json::Value = serde_json::from_str(&tokenizer).unwrap();
+        tokenizer["model"]["vocab"]["storm"] = serde_json::json!(999_999);
+        std::fs::write(dir.join("tokenizer.json"), tokenizer.to_string()).unwrap();
+        Arc::new(Embedder::load(dir).expect("the altered model loads"))
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_batch_that_cannot_be_embedded_goes_on_without_vectors() {
+        let dir = tempfile::tempdir().unwrap();
+        let model = broken_model(dir.path());
+        let mut preparer = Deduper::new(&DedupSettings::default(), EventId(1)).preparer();
+        let mut batch: Vec<Option<crate::Prepared>> = ["Storm floods the harbour", "Team wins"]
+            .iter()
+            .enumerate()
+            .map(|(n, t)| Some(preparer.prepare(article(n, &t.to_lowercase()))))
+            .collect();
+        embed_batch(&model, &mut batch).await;
+        assert!(batch.iter().flatten().all(|p| !p.has_meaning()), "the batch failed as one");
+        let mut fine = vec![Some(preparer.prepare(article(3, "team wins the cup")))];
+        embed_batch(&model, &mut fine).await;
+        assert!(fine.iter().flatten().all(crate::Prepared::has_meaning), "the model still works");
+
+        // Through the stage: nothing is dropped, and the order holds.
+        let deduper = Deduper::new(&DedupSettings::default(), EventId(1));
+        let (tx, rx) = mpsc::channel(64);
+        let (out_tx, mut out_rx) = mpsc::channel(64);
+        let titles = ["calm seas", "storm floods the harbour", "council meets"];
+        for (n, title) in titles.iter().enumerate() {
+            tx.send(article(n, title)).await.unwrap();
+        }
+        drop(tx);
+        let report = run(deduper, rx, out_tx, Some(model)).await;
+        let mut sent = Vec::new();
+        while let Some(c) = out_rx.recv().await {
+            sent.push(c.article.title);
+        }
+        assert_eq!(sent, titles);
+        assert_eq!(report.sent, 3, "{report}");
+    }
 }

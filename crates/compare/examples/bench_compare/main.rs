@@ -22,9 +22,7 @@ use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use chorus_compare::{
-    COMBINED, Encoder, Features, Idf, LEXICAL, SentenceInfo, Weights, cosine,
-};
+use chorus_compare::{COMBINED, Encoder, Features, Idf, LEXICAL, SentenceInfo, Weights, cosine};
 use serde::Deserialize;
 
 const FOLDS: usize = 10;
