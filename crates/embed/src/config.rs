@@ -56,6 +56,7 @@ pub struct EmbedSettings {
 
 /// What [`EmbedSettings::load`] found: a model, or why there is none.
 #[derive(Debug)]
+#[allow(clippy::large_enum_variant)] // Made once at start-up and unwrapped at once; a box buys nothing.
 pub enum Loaded {
     /// The model, loaded.
     Model(Embedder),
