@@ -116,6 +116,9 @@ impl KnownKeys {
 ///    window) and is compared with the articles in the window found through an inverted
 ///    index on their heaviest terms (looked up with its own heaviest terms that other
 ///    articles are listed under, candidates ranked by the time between them as well).
+///    Where both texts carry an embedding of their headline and lead
+///    ([`Prepared::set_meaning`]), its cosine is mixed into the similarity
+///    ([`DedupConfig::semantic_weight`](crate::DedupConfig::semantic_weight)).
 ///    Similarities decay with the time between articles
 ///    ([`DedupConfig::decay_half_life_hours`](crate::DedupConfig::decay_half_life_hours)); where either side has no time, they are
 ///    scaled by whether the weekdays, months and years the headlines and leads name agree

@@ -9,8 +9,9 @@
 //! - [`placement`]: the rule that decides, from a newcomer's neighbours, which event it
 //!   joins or that it starts one, and which events it bridges into one.
 //!
-//! Similarity is the cosine of term vectors, decayed by the time between the articles and
-//! changed by the dates they name ([`Params`]). Articles leave the window by arrival count
+//! Similarity is the cosine of term vectors, mixed with the cosine of the two texts'
+//! embeddings where both have one ([`Semantic`]), decayed by the time between the articles
+//! and changed by the dates they name ([`Params`]). Articles leave the window by arrival count
 //! or age; events leave with their newest article.
 
 mod events;
