@@ -365,6 +365,17 @@ mod tests {
     }
 
     #[test]
+    fn semantic_is_left_to_the_command_unless_set() {
+        assert_eq!(DedupSettings::default().semantic(), None);
+        for (json, want) in [(r#"{"semantic": true}"#, Some(true)), (r#"{}"#, None)] {
+            let cfg: DedupConfig = serde_json::from_str(json).unwrap();
+            assert_eq!(cfg.validate().unwrap().semantic(), want, "{json}");
+        }
+        let cfg: DedupConfig = serde_json::from_str(r#"{"semantic": false}"#).unwrap();
+        assert_eq!(cfg.validate().unwrap().semantic(), Some(false));
+    }
+
+    #[test]
     fn every_problem_is_reported_with_its_key() {
         let cfg = DedupConfig {
             window_hours: 0,
