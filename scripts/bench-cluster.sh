@@ -31,6 +31,20 @@ for line in sys.stdin:
   python3 -c "import sys; s=float(sys.argv[2])-float(sys.argv[1]); print(f'backfill: {int(sys.argv[3])/s:.0f} articles/s ({s:.2f} s, JSONL to SQLite, process start included)')" "$start" "$end" "$n"
   # The dedup stage alone, in process, fastest of 5 passes: the whole decision, and the
   # sequential half (the clustering step) after the text analysis done ahead of it.
+# Then the same with the semantic channel on (embeddings of headline and lead from the
+# installed model, `make model`), scored, with the embedding time per article; the vectors
+# are cached in target/cluster-vectors/, so only the first run pays for them.
   ${pin[@]+"${pin[@]}"} target/release/examples/cluster_jsonl "$set/articles.jsonl" "$out/$name.speed.jsonl" \
     --repeat 5 2>&1 | sed -n 's/^fastest of 5 passes: /dedup stage, one core: /p'
+  if [ -d models/all-MiniLM-L6-v2 ] || [ -n "${CHORUS_MODEL_DIR:-}" ]; then
+    echo "-- $name, semantic on"
+    target/release/examples/cluster_jsonl "$set/articles.jsonl" "$out/$name.semantic.jsonl" \
+      --semantic 2>&1 | sed -n 's/^embedding: /embedding: /p'
+    python3 "$SHARED/bench/cluster/score.py" --gold "$set/gold.jsonl" --pred "$out/$name.semantic.jsonl"
+    ${pin[@]+"${pin[@]}"} target/release/examples/cluster_jsonl "$set/articles.jsonl" \
+      "$out/$name.speed.jsonl" --semantic --repeat 5 2>&1 \
+      | sed -n 's/^fastest of 5 passes: /dedup stage with vectors, one core: /p'
+  else
+    echo "-- $name, semantic on: skipped (no model; run make model)"
+  fi
 done

@@ -3,7 +3,8 @@
 //!
 //! ```text
 //! cargo run --release -p chorus-dedup --example cluster_jsonl -- ARTICLES.jsonl PRED.jsonl \
-//!     [--config '{"cluster_threshold": 0.3}'] [--repeat N] [--fetched-at 2030-01-01T00:00:00Z]
+//!     [--config '{"cluster_threshold": 0.3}'] [--repeat N] [--fetched-at 2030-01-01T00:00:00Z] \
+//!     [--semantic]
 //! ```
 //!
 //! Input: one article a line, `{"id", "source", "time", "url", "title", "text"}` (`source`,
@@ -15,13 +16,22 @@
 //! downloads old news all at once: the file can then be shuffled to replay a backfill's
 //! arbitrary order (without it, an article's own time is also its arrival time, and a
 //! shuffled file sends the clock back and forth).
+//!
+//! `--semantic` loads the installed model (`make model`; see
+//! `chorus_embed::default_model_dir`), embeds every article's meaning text (headline and
+//! lead, `Prepared::meaning_text`) once, and gives the deduper the vectors, as the stage
+//! does with a model. The vectors are cached in `target/cluster-vectors/`, under the hash
+//! of the input file, the model id and `lead_words`, so that re-runs (tuning) skip the
+//! embedding; the embedding time printed is the one measured when the cache was made.
 #![allow(clippy::print_stdout)]
 
 use std::collections::HashMap;
 use std::io::{BufRead, BufReader, BufWriter, Write};
 use std::time::{Duration, Instant};
 
-use chorus_dedup::{DedupConfig, Deduper, Verdict};
+use std::path::{Path, PathBuf};
+
+use chorus_dedup::{DedupConfig, DedupSettings, Deduper, Prepared, Verdict};
 use chorus_model::{Article, DateSource, EventId};
 use serde::Deserialize;
 
@@ -55,18 +65,26 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let [input, output, rest @ ..] = args.as_slice() else {
         return Err("usage: cluster_jsonl ARTICLES.jsonl PRED.jsonl [--config JSON] [--repeat N] \
-                    [--fetched-at TIME]"
+                    [--fetched-at TIME] [--semantic]"
             .into());
     };
     let mut cfg = DedupConfig::default();
     let mut repeat = 0;
     let mut fetched = None;
-    for pair in rest.chunks(2) {
-        match pair {
-            [flag, json] if flag == "--config" => cfg = serde_json::from_str(json)?,
-            [flag, n] if flag == "--repeat" => repeat = n.parse()?,
-            [flag, time] if flag == "--fetched-at" => fetched = Some(time.parse()?),
-            _ => return Err("expected --config JSON, --repeat N or --fetched-at TIME".into()),
+    let mut semantic = false;
+    let mut rest = rest.iter();
+    while let Some(flag) = rest.next() {
+        let mut value = || rest.next().ok_or_else(|| format!("{flag} needs a value"));
+        match flag.as_str() {
+            "--config" => cfg = serde_json::from_str(value()?)?,
+            "--repeat" => repeat = value()?.parse()?,
+            "--fetched-at" => fetched = Some(value()?.parse()?),
+            "--semantic" => semantic = true,
+            _ => {
+                return Err(
+                    "expected --config JSON, --repeat N, --fetched-at TIME or --semantic".into()
+                );
+            }
         }
     }
     let cfg = cfg.validate().map_err(|problems| {
@@ -82,6 +100,22 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             articles.push(parsed);
         }
     }
+    let vectors = if semantic { Some(vectors(input, &cfg, &articles)?) } else { None };
+    // The articles as the stage hands them to the deciding half: analysed, with vectors.
+    let prepare_all = || -> Vec<Prepared> {
+        let mut preparer = Deduper::new(&cfg, EventId(1)).preparer();
+        articles
+            .iter()
+            .enumerate()
+            .map(|(i, a)| {
+                let mut p = preparer.prepare(a.clone());
+                if let Some(v) = &vectors {
+                    p.set_meaning(v[i].clone());
+                }
+                p
+            })
+            .collect()
+    };
 
     // Extra timed passes over the same articles, each with a fresh deduper, so that the
     // speed is measured warm; the fastest pass is reported, as the one least disturbed by
@@ -93,13 +127,21 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         let mut deduper = Deduper::new(&cfg, EventId(1));
         let batch = articles.clone();
         let start = Instant::now();
-        for a in batch {
-            std::hint::black_box(deduper.observe(a));
+        if let Some(vectors) = &vectors {
+            let mut preparer = deduper.preparer();
+            for (a, v) in batch.into_iter().zip(vectors) {
+                let mut p = preparer.prepare(a);
+                p.set_meaning(v.clone());
+                std::hint::black_box(deduper.observe_prepared(p));
+            }
+        } else {
+            for a in batch {
+                std::hint::black_box(deduper.observe(a));
+            }
         }
         warm = warm.min(start.elapsed());
         let mut deduper = Deduper::new(&cfg, EventId(1));
-        let mut preparer = deduper.preparer();
-        let batch: Vec<_> = articles.iter().map(|a| preparer.prepare(a.clone())).collect();
+        let batch = prepare_all();
         let start = Instant::now();
         for p in batch {
             std::hint::black_box(deduper.observe_prepared(p));
@@ -125,10 +167,10 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut copies = 0;
     let mut spent = Duration::ZERO;
     let n = articles.len();
-    for a in articles {
-        let id = a.input_id.clone().unwrap_or_default();
+    for p in prepare_all() {
+        let id = p.article().input_id.clone().unwrap_or_default();
         let start = Instant::now();
-        let verdict = deduper.observe(a);
+        let verdict = deduper.observe_prepared(p);
         spent += start.elapsed();
         match verdict {
             Verdict::Known { key } => {
@@ -161,10 +203,68 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let events: std::collections::HashSet<EventId> =
         placed.iter().map(|(_, e)| resolve(*e)).collect();
     eprintln!(
-        "{n} articles, {} events, {copies} copies; observe: {:.0} articles/s ({:.1} µs each)",
+        "{n} articles, {} events, {copies} copies; observe_prepared: {:.0} articles/s ({:.1} µs \
+         each)",
         events.len(),
         n as f64 / spent.as_secs_f64(),
         spent.as_secs_f64() * 1e6 / n as f64,
     );
     Ok(())
+}
+
+/// The embedding of every article's meaning text, from the cache or from the model.
+fn vectors(
+    input: &str,
+    cfg: &DedupSettings,
+    articles: &[Article],
+) -> Result<Vec<Vec<f32>>, Box<dyn std::error::Error>> {
+    let dir = chorus_embed::default_model_dir().ok_or("no model installed: run `make model`")?;
+    let model = chorus_embed::Embedder::load(&dir)?;
+    let hash = xxhash_rust::xxh3::xxh3_64(&std::fs::read(input)?);
+    let cache_dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target/cluster-vectors");
+    let cache: PathBuf =
+        cache_dir.join(format!("{hash:016x}-{}-lead{}.bin", model.model_id(), cfg.lead_words()));
+    if let Some((vectors, secs)) = read_cache(&cache, articles.len(), model.dim()) {
+        eprintln!(
+            "embedding: {:.1} ms per article (cached; measured when {} was made)",
+            secs * 1e3 / articles.len() as f64,
+            cache.display()
+        );
+        return Ok(vectors);
+    }
+    let mut preparer = Deduper::new(cfg, EventId(1)).preparer();
+    let texts: Vec<String> =
+        articles.iter().map(|a| preparer.prepare(a.clone()).meaning_text()).collect();
+    let start = Instant::now();
+    let texts: Vec<&str> = texts.iter().map(String::as_str).collect();
+    let vectors = model.embed(&texts)?;
+    let secs = start.elapsed().as_secs_f64();
+    eprintln!(
+        "embedding: {:.1} ms per article ({} articles in {secs:.1} s, {} threads)",
+        secs * 1e3 / articles.len() as f64,
+        articles.len(),
+        model.threads()
+    );
+    std::fs::create_dir_all(&cache_dir)?;
+    let mut bytes = Vec::with_capacity(8 + vectors.len() * model.dim() * 4);
+    bytes.extend_from_slice(&secs.to_le_bytes());
+    for v in &vectors {
+        for x in v {
+            bytes.extend_from_slice(&x.to_le_bytes());
+        }
+    }
+    std::fs::write(&cache, bytes)?;
+    Ok(vectors)
+}
+
+/// The vectors cached at `path` and the seconds they took, if the file holds `n` of `dim`.
+fn read_cache(path: &Path, n: usize, dim: usize) -> Option<(Vec<Vec<f32>>, f64)> {
+    let bytes = std::fs::read(path).ok()?;
+    if bytes.len() != 8 + n * dim * 4 {
+        return None;
+    }
+    let secs = f64::from_le_bytes(bytes[..8].try_into().ok()?);
+    let floats: Vec<f32> =
+        bytes[8..].chunks_exact(4).map(|c| f32::from_le_bytes([c[0], c[1], c[2], c[3]])).collect();
+    Some((floats.chunks(dim).map(<[f32]>::to_vec).collect(), secs))
 }

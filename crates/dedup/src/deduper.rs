@@ -116,6 +116,9 @@ impl KnownKeys {
 ///    window) and is compared with the articles in the window found through an inverted
 ///    index on their heaviest terms (looked up with its own heaviest terms that other
 ///    articles are listed under, candidates ranked by the time between them as well).
+///    Where both texts carry an embedding of their headline and lead
+///    ([`Prepared::set_meaning`]), its cosine is mixed into the similarity
+///    ([`DedupConfig::semantic_weight`](crate::DedupConfig::semantic_weight)).
 ///    Similarities decay with the time between articles
 ///    ([`DedupConfig::decay_half_life_hours`](crate::DedupConfig::decay_half_life_hours)); where either side has no time, they are
 ///    scaled by whether the weekdays, months and years the headlines and leads name agree
@@ -205,7 +208,7 @@ impl Deduper {
     fn decide(&mut self, article: Article, key: ArticleKey, a: Analysis) -> Verdict {
         #[cfg(test)]
         assert!(article.title != crate::stage::PANIC_IN_DECIDE, "a test asked for a panic");
-        let Analysis { text_hash: hash, words, signature, counts, title_terms, dates } = a;
+        let Analysis { text_hash: hash, words, signature, counts, title_terms, dates, meaning } = a;
         if !self.known.insert(&key) {
             return Verdict::Known { key };
         }
@@ -225,7 +228,15 @@ impl Deduper {
             None => {
                 self.vector = counts;
                 weigh(&self.weights, &mut self.df, &mut self.vector);
-                self.clusters.place(&self.vector, dates, &article.title, title_terms, &now, None)
+                self.clusters.place(
+                    &self.vector,
+                    meaning.as_deref(),
+                    dates,
+                    &article.title,
+                    title_terms,
+                    &now,
+                    None,
+                )
             }
         };
         let supersedes = earlier.map(|c| {
@@ -265,8 +276,10 @@ impl Deduper {
             self.preparer.analyse(article);
         self.vector = counts;
         weigh(&self.weights, &mut self.df, &mut self.vector);
+        // The store keeps no embeddings: a restored article is compared by its words.
         self.clusters.place(
             &self.vector,
+            None,
             dates,
             &article.title,
             title_terms,

@@ -66,6 +66,10 @@ pub(crate) struct Event {
     pub(crate) absorbed: Vec<EventId>,
     /// The dates its members name, together.
     pub(crate) dates: DateMark,
+    /// Sum of the embeddings of the members that brought one (empty when none did), and
+    /// how many did: their mean cosine with a vector is one dot product.
+    pub(crate) meaning_sum: Vec<f32>,
+    pub(crate) meaning_count: u32,
 }
 
 impl Event {
@@ -84,7 +88,37 @@ impl Event {
             title: 0,
             absorbed: Vec::new(),
             dates: DateMark::default(),
+            meaning_sum: Vec::new(),
+            meaning_count: 0,
         }
+    }
+
+    /// Adds a member's embedding to the sum.
+    pub(crate) fn add_meaning(&mut self, v: &[f32]) {
+        if self.meaning_sum.is_empty() {
+            self.meaning_sum = v.to_vec();
+        } else {
+            for (s, x) in self.meaning_sum.iter_mut().zip(v) {
+                *s += x;
+            }
+        }
+        self.meaning_count += 1;
+    }
+
+    /// The mean embedding cosine of `v` with the members that have a vector, if any do.
+    pub(crate) fn meaning_with(&self, v: Option<&[f32]>) -> Option<f32> {
+        let v = v?;
+        (self.meaning_count > 0)
+            .then(|| chorus_embed::cosine(&self.meaning_sum, v) / self.meaning_count as f32)
+    }
+
+    /// The mean embedding cosine of this event's members with `other`'s, if both have
+    /// members with a vector.
+    pub(crate) fn meaning_between(&self, other: &Event) -> Option<f32> {
+        (self.meaning_count > 0 && other.meaning_count > 0).then(|| {
+            chorus_embed::cosine(&self.meaning_sum, &other.meaning_sum)
+                / (self.meaning_count as f32 * other.meaning_count as f32)
+        })
     }
 
     /// Time from the event's span to `time` (0 inside it, or when either is unknown).
@@ -142,6 +176,16 @@ impl Event {
             }
         }
         self.dates = self.dates.union(&gone.dates);
+        if gone.meaning_count > 0 {
+            if self.meaning_count == 0 {
+                self.meaning_sum = gone.meaning_sum;
+            } else {
+                for (s, x) in self.meaning_sum.iter_mut().zip(&gone.meaning_sum) {
+                    *s += x;
+                }
+            }
+            self.meaning_count += gone.meaning_count;
+        }
         self.absorbed.push(gone.id);
         self.absorbed.extend(gone.absorbed);
     }

@@ -24,6 +24,8 @@ pub(crate) struct Analysis {
     /// The headline's distinct content terms, sorted.
     pub(crate) title_terms: Vec<Term>,
     pub(crate) dates: DateMark,
+    /// The embedding of its [`meaning text`](Prepared::meaning_text), if one was given.
+    pub(crate) meaning: Option<Vec<f32>>,
 }
 
 /// An article with its text analysed, ready for [`crate::Deduper::observe_prepared`]. Made by
@@ -34,6 +36,48 @@ pub struct Prepared {
     /// Its [`identity_key`].
     pub(crate) key: ArticleKey,
     pub(crate) analysis: Analysis,
+    /// The first `lead_words` words of the body, kept for [`Prepared::meaning_text`].
+    lead_words: usize,
+}
+
+impl Prepared {
+    /// The text whose embedding stands for the article's meaning: the headline, a line
+    /// break, then the lead, the first `lead_words` words of the body (split at white
+    /// space, joined by single spaces). Either may be empty. Headline and lead are what
+    /// news puts the event in, and short enough for the model's 256 tokens.
+    pub fn meaning_text(&self) -> String {
+        meaning_text(&self.article, self.lead_words)
+    }
+
+    /// Gives the article the embedding of its [`meaning_text`](Prepared::meaning_text)
+    /// (a unit vector from `chorus_embed::Embedder::embed`), which the deduper then mixes
+    /// into its similarities ([`crate::DedupConfig::semantic_weight`]).
+    pub fn set_meaning(&mut self, vector: Vec<f32>) {
+        self.analysis.meaning = Some(vector);
+    }
+
+    /// Whether the article carries an embedding.
+    pub fn has_meaning(&self) -> bool {
+        self.analysis.meaning.is_some()
+    }
+
+    /// The article.
+    pub fn article(&self) -> &Article {
+        &self.article
+    }
+}
+
+/// See [`Prepared::meaning_text`].
+pub(crate) fn meaning_text(article: &Article, lead_words: usize) -> String {
+    let mut text = article.title.trim().to_owned();
+    text.push('\n');
+    for (i, word) in article.text.split_whitespace().take(lead_words).enumerate() {
+        if i > 0 {
+            text.push(' ');
+        }
+        text.push_str(word);
+    }
+    text
 }
 
 /// Prepares articles for a [`crate::Deduper`], on any thread: get one from
@@ -76,7 +120,12 @@ impl Preparer {
         #[cfg(test)]
         assert!(article.title != crate::stage::PANIC_IN_PREPARE, "a test asked for a panic");
         let analysis = self.analyse(&article);
-        Prepared { key: identity_key(&article), article, analysis }
+        Prepared {
+            key: identity_key(&article),
+            article,
+            analysis,
+            lead_words: self.weights.lead_words,
+        }
     }
 
     /// The analysis of an article's text (its identity key aside).
@@ -96,6 +145,7 @@ impl Preparer {
             counts,
             title_terms,
             dates: self.date_words.mark(&self.title, &self.body, self.weights.lead_words),
+            meaning: None,
         }
     }
 }

@@ -1,6 +1,9 @@
 //! The dedup stage: articles in, classified articles out.
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::sync::Arc;
+
+use chorus_embed::Embedder;
 
 use chorus_model::{Article, Classified, Stage, StageReport};
 use tokio::sync::mpsc;
@@ -13,6 +16,8 @@ use crate::{Deduper, Verdict};
 
 /// Prepared articles that may wait between the two halves of the stage.
 const PREPARED_QUEUE: usize = 64;
+/// The most articles embedded in one call: what one forward pass of the model takes.
+const EMBED_BATCH: usize = chorus_embed::MAX_BATCH_TEXTS;
 
 /// Runs the stage: each article from `articles` goes through [`Deduper::observe`]; new
 /// ones are sent on `out`, ones seen before are dropped and counted (reason `same_url`),
@@ -24,10 +29,18 @@ const PREPARED_QUEUE: usize = 64;
 /// The stage is two tasks, which a multi-threaded runtime runs side by side: one
 /// [prepares](crate::Preparer) articles (text analysis, which needs no state), the other
 /// decides about them one at a time in arrival order. Only the second must be sequential.
+///
+/// With a `meaning` model, the preparing half also embeds each article's
+/// [meaning text](crate::Prepared::meaning_text), in batches of what is waiting in the
+/// input (up to 32, without waiting for more), on a blocking thread, and the deciding half
+/// mixes the vectors into its similarities ([`crate::DedupConfig::semantic_weight`]).
+/// Arrival order is kept. If a batch cannot be embedded, that is logged once for the
+/// batch and its articles go on without vectors (compared by their words alone).
 pub async fn run(
     deduper: Deduper,
     mut articles: mpsc::Receiver<Article>,
     out: mpsc::Sender<Classified>,
+    meaning: Option<Arc<Embedder>>,
 ) -> StageReport {
     let (prepared_tx, prepared_rx) = mpsc::channel(PREPARED_QUEUE);
     let mut preparer = deduper.preparer();
@@ -36,12 +49,33 @@ pub async fn run(
     // input.
     let mut prepare = JoinSet::new();
     let preparing = async move {
+        let batch_size = if meaning.is_some() { EMBED_BATCH } else { 1 };
+        let mut batch = Vec::with_capacity(batch_size);
         while let Some(article) = articles.recv().await {
-            // A panic is counted by the deciding half, which owns the report.
-            let url = article.url.clone();
-            let prepared = guarded(url, "preparing", || preparer.prepare(article));
-            if prepared_tx.send(prepared).await.is_err() {
-                break;
+            batch.push(article);
+            // Take what is already waiting, without waiting for more: a quiet feed's
+            // article is not held back for company.
+            while batch.len() < batch_size {
+                match articles.try_recv() {
+                    Ok(article) => batch.push(article),
+                    Err(_) => break,
+                }
+            }
+            let mut prepared: Vec<Option<crate::Prepared>> = batch
+                .drain(..)
+                .map(|article| {
+                    // A panic is counted by the deciding half, which owns the report.
+                    let url = article.url.clone();
+                    guarded(url, "preparing", || preparer.prepare(article))
+                })
+                .collect();
+            if let Some(model) = &meaning {
+                embed_batch(model, &mut prepared).await;
+            }
+            for p in prepared {
+                if prepared_tx.send(p).await.is_err() {
+                    return;
+                }
             }
         }
     };
@@ -62,6 +96,45 @@ pub async fn run(
         }
     }
     report
+}
+
+/// Gives the prepared articles of a batch their embeddings, computed on a blocking thread
+/// (the model keeps a core busy for a good part of a second per batch, which must not stall
+/// the runtime's workers). On failure the articles are left without vectors.
+async fn embed_batch(model: &Arc<Embedder>, batch: &mut [Option<crate::Prepared>]) {
+    let texts: Vec<String> = batch.iter().flatten().map(crate::Prepared::meaning_text).collect();
+    if texts.is_empty() {
+        return;
+    }
+    let count = texts.len();
+    let model = Arc::clone(model);
+    let done = tokio::task::spawn_blocking(move || {
+        let texts: Vec<&str> = texts.iter().map(String::as_str).collect();
+        model.embed(&texts)
+    })
+    .await;
+    let vectors = match done {
+        Ok(Ok(vectors)) if vectors.len() == count => vectors,
+        Ok(Ok(vectors)) => {
+            error!(
+                articles = count,
+                vectors = vectors.len(),
+                "the model gave a wrong number of vectors: these articles go on without"
+            );
+            return;
+        }
+        Ok(Err(e)) => {
+            warn!(articles = count, "cannot embed a batch, compared by words alone: {e}");
+            return;
+        }
+        Err(e) => {
+            error!(articles = count, "embedding a batch failed, compared by words alone: {e}");
+            return;
+        }
+    };
+    for (p, v) in batch.iter_mut().flatten().zip(vectors) {
+        p.set_meaning(v);
+    }
 }
 
 /// The sequential half of the stage.
@@ -139,7 +212,7 @@ mod tests {
         let deduper = Deduper::new(&DedupSettings::default(), EventId(1));
         let (tx, rx) = mpsc::channel(8);
         let (out_tx, mut out_rx) = mpsc::channel(8);
-        let stage = tokio::spawn(run(deduper, rx, out_tx));
+        let stage = tokio::spawn(run(deduper, rx, out_tx, None));
         let titles = ["first", PANIC_IN_PREPARE, "second", PANIC_IN_DECIDE, "third"];
         for (n, title) in titles.iter().enumerate() {
             tx.send(article(n, title)).await.unwrap();
@@ -153,5 +226,109 @@ mod tests {
         assert_eq!(sent, ["first", "second", "third"]);
         assert_eq!((report.received, report.sent), (5, 3), "{report}");
         assert_eq!(report.dropped.get("panicked"), Some(&2), "{report}");
+    }
+
+    /// The installed model; the tests that need one fail, saying how to install it.
+    fn model() -> Arc<Embedder> {
+        let dir = chorus_embed::default_model_dir()
+            .filter(|d| d.join("config.json").is_file())
+            .expect("no sentence-embedding model installed: run make model");
+        Arc::new(Embedder::load(&dir).expect("the installed model loads"))
+    }
+
+    #[tokio::test]
+    async fn a_batch_is_embedded_each_article_with_its_own_text() {
+        let model = model();
+        let mut preparer = Deduper::new(&DedupSettings::default(), EventId(1)).preparer();
+        let titles = ["Storm floods the harbour", "Council passes the budget", "Team wins the cup"];
+        let mut batch: Vec<Option<crate::Prepared>> =
+            titles.iter().enumerate().map(|(n, t)| Some(preparer.prepare(article(n, t)))).collect();
+        // A slot whose preparation panicked is passed over.
+        batch.insert(1, None);
+        embed_batch(&model, &mut batch).await;
+        assert!(batch[1].is_none());
+        let prepared: Vec<_> = batch.iter().flatten().collect();
+        assert_eq!(prepared.len(), 3);
+        for p in prepared {
+            let got = p.analysis.meaning.as_ref().expect("embedded");
+            let text = p.meaning_text();
+            let want = &model.embed(&[&text]).unwrap()[0];
+            assert!(chorus_embed::cosine(got, want) > 0.999, "{} got another text's vector", text);
+        }
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn with_a_model_the_stage_keeps_arrival_order() {
+        let deduper = Deduper::new(&DedupSettings::default(), EventId(1));
+        let (tx, rx) = mpsc::channel(64);
+        let (out_tx, mut out_rx) = mpsc::channel(64);
+        // All sent before the stage starts, so that they wait together and go in batches.
+        let titles: Vec<String> =
+            (0..45).map(|n| format!("Report {n} on topic {}", n * 7)).collect();
+        for (n, title) in titles.iter().enumerate() {
+            tx.send(article(n, title)).await.unwrap();
+        }
+        drop(tx);
+        let report = run(deduper, rx, out_tx, Some(model())).await;
+        let mut sent = Vec::new();
+        while let Some(c) = out_rx.recv().await {
+            sent.push(c.article.title);
+        }
+        assert_eq!(sent, titles);
+        assert_eq!((report.received, report.sent), (45, 45), "{report}");
+    }
+
+    /// The installed model with a tokenizer that maps "storm" to a token the weights do
+    /// not have: any text with that word cannot be embedded.
+    fn broken_model(dir: &std::path::Path) -> Arc<Embedder> {
+        let source = chorus_embed::default_model_dir()
+            .filter(|d| d.join("config.json").is_file())
+            .expect("no sentence-embedding model installed: run make model");
+        let source = std::fs::canonicalize(source).unwrap();
+        for entry in std::fs::read_dir(&source).unwrap() {
+            let entry = entry.unwrap();
+            if entry.file_name() != "tokenizer.json" {
+                std::os::unix::fs::symlink(entry.path(), dir.join(entry.file_name())).unwrap();
+            }
+        }
+        let tokenizer = std::fs::read_to_string(source.join("tokenizer.json")).unwrap();
+        let mut tokenizer: serde_json::Value = serde_json::from_str(&tokenizer).unwrap();
+        tokenizer["model"]["vocab"]["storm"] = serde_json::json!(999_999);
+        std::fs::write(dir.join("tokenizer.json"), tokenizer.to_string()).unwrap();
+        Arc::new(Embedder::load(dir).expect("the altered model loads"))
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_batch_that_cannot_be_embedded_goes_on_without_vectors() {
+        let dir = tempfile::tempdir().unwrap();
+        let model = broken_model(dir.path());
+        let mut preparer = Deduper::new(&DedupSettings::default(), EventId(1)).preparer();
+        let mut batch: Vec<Option<crate::Prepared>> = ["Storm floods the harbour", "Team wins"]
+            .iter()
+            .enumerate()
+            .map(|(n, t)| Some(preparer.prepare(article(n, &t.to_lowercase()))))
+            .collect();
+        embed_batch(&model, &mut batch).await;
+        assert!(batch.iter().flatten().all(|p| !p.has_meaning()), "the batch failed as one");
+        let mut fine = vec![Some(preparer.prepare(article(3, "team wins the cup")))];
+        embed_batch(&model, &mut fine).await;
+        assert!(fine.iter().flatten().all(crate::Prepared::has_meaning), "the model still works");
+
+        // Through the stage: nothing is dropped, and the order holds.
+        let deduper = Deduper::new(&DedupSettings::default(), EventId(1));
+        let (tx, rx) = mpsc::channel(64);
+        let (out_tx, mut out_rx) = mpsc::channel(64);
+        let titles = ["calm seas", "storm floods the harbour", "council meets"];
+        for (n, title) in titles.iter().enumerate() {
+            tx.send(article(n, title)).await.unwrap();
+        }
+        drop(tx);
+        let report = run(deduper, rx, out_tx, Some(model)).await;
+        let mut sent = Vec::new();
+        while let Some(c) = out_rx.recv().await {
+            sent.push(c.article.title);
+        }
+        assert_eq!(sent, titles);
+        assert_eq!(report.sent, 3, "{report}");
     }
 }

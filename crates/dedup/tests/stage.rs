@@ -9,7 +9,7 @@ use crate::util::{article, deduper};
 async fn the_stage_drops_known_articles_counts_them_and_ends_when_input_closes() {
     let (tx, rx) = tokio::sync::mpsc::channel(4);
     let (out_tx, mut out_rx) = tokio::sync::mpsc::channel(4);
-    let stage = tokio::spawn(run(deduper(), rx, out_tx));
+    let stage = tokio::spawn(run(deduper(), rx, out_tx, None));
     let feed = tokio::spawn(async move {
         for url in ["https://a.test/1", "https://a.test/2", "https://a.test/1?utm_medium=x"] {
             tx.send(article(url, "o", MARA[0].0, MARA[0].1, Some((1, 8)))).await.unwrap();

@@ -12,6 +12,7 @@ mod events;
 mod identity;
 mod newsroom;
 mod restore;
+mod semantic;
 mod stage;
 mod untimed;
 mod window;

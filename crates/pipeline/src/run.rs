@@ -106,7 +106,7 @@ pub async fn run(
     }
 
     stages.spawn(Stage::Dedup, async move {
-        Ok(chorus_dedup::run(deduper, articles_rx, classified_tx).await)
+        Ok(chorus_dedup::run(deduper, articles_rx, classified_tx, meaning).await)
     });
     let writer = stage_span(Stage::Store)
         .in_scope(|| chorus_store::spawn_writer(store, &config.store, classified_rx, checks_rx));
@@ -198,16 +198,24 @@ impl Startup {
     }
 }
 
-/// Loads the sentence-embedding model for a run that compares or clusters by meaning (the
-/// daemon, whose news arrives slowly enough to embed every article), and says what the
-/// run uses: the model, or words alone and why. Said once, at start-up.
+/// Loads the sentence-embedding model when the run clusters by meaning (`dedup.semantic`;
+/// unset, the daemon does, whose news arrives slowly enough to embed every article, and a
+/// backfill does not, for speed), and says what the run uses: the model, or words alone
+/// and why. Said once, at start-up.
 fn load_meaning(
     config: &Settings,
     kind: RunKind,
 ) -> Result<(Option<Arc<Embedder>>, Meaning), PipelineError> {
-    if kind != RunKind::Daemon {
-        let why = "a backfill clusters by words alone, for speed";
-        return Ok((None, Meaning::WordsOnly(why.to_owned())));
+    match config.dedup.semantic() {
+        Some(false) => {
+            let why = "dedup.semantic = false in the config";
+            return Ok((None, Meaning::WordsOnly(why.to_owned())));
+        }
+        None if kind != RunKind::Daemon => {
+            let why = "a backfill clusters by words alone unless dedup.semantic = true";
+            return Ok((None, Meaning::WordsOnly(why.to_owned())));
+        }
+        _ => {}
     }
     match config.embed.load()? {
         Loaded::Model(model) => {

@@ -9,8 +9,9 @@
 //! - [`placement`]: the rule that decides, from a newcomer's neighbours, which event it
 //!   joins or that it starts one, and which events it bridges into one.
 //!
-//! Similarity is the cosine of term vectors, decayed by the time between the articles and
-//! changed by the dates they name ([`Params`]). Articles leave the window by arrival count
+//! Similarity is the cosine of term vectors, mixed with the cosine of the two texts'
+//! embeddings where both have one ([`Semantic`]), decayed by the time between the articles
+//! and changed by the dates they name ([`Params`]). Articles leave the window by arrival count
 //! or age; events leave with their newest article.
 
 mod events;
@@ -43,6 +44,32 @@ pub(crate) struct Params {
     /// [`DateMark::factor`]).
     pub(crate) date_agree: f32,
     pub(crate) date_disagree: f32,
+    pub(crate) semantic: Semantic,
+}
+
+/// How the embedding cosine of two texts is mixed into the similarity of their words
+/// (from [`crate::DedupConfig::semantic_weight`] and
+/// [`crate::DedupConfig::semantic_floor`]).
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Semantic {
+    pub(crate) weight: f32,
+    pub(crate) floor: f32,
+}
+
+impl Semantic {
+    /// The similarity of two texts (or an article and an event) from the cosine of their
+    /// words and, when both have a vector, their mean embedding cosine. The floor is
+    /// subtracted before clamping at 0, so that the mapped mean over an event's members
+    /// is the mean of the members' mapped cosines (up to the clamp).
+    pub(crate) fn mix(&self, words: f32, meaning: Option<f32>) -> f32 {
+        match meaning {
+            Some(cos) if self.weight > 0.0 => {
+                let meaning = ((cos - self.floor) / (1.0 - self.floor)).max(0.0);
+                (1.0 - self.weight) * words + self.weight * meaning
+            }
+            _ => words,
+        }
+    }
 }
 
 impl Params {
@@ -81,6 +108,8 @@ pub(crate) struct Clusterer {
     lookup: Lookup,
     /// Spare buffer for event sums, swapped with the one being updated.
     sum_scratch: TermVector,
+    /// The article being placed's embedding, quantized, if it has one.
+    meaning: Option<Vec<i8>>,
 }
 
 impl Clusterer {
@@ -92,6 +121,7 @@ impl Clusterer {
             events: Events::new(next_id),
             lookup: Lookup::default(),
             sum_scratch: Vec::new(),
+            meaning: None,
         }
     }
 

@@ -58,9 +58,11 @@ impl Clusterer {
     /// Places an article with its vector: into the best-scoring event in the window if the
     /// score reaches the threshold for the event's size, else into a new event; or, when
     /// `recorded` is given (restoring from the store), into that event.
+    #[allow(clippy::too_many_arguments)] // One call per use; a struct would only rename them.
     pub(crate) fn place(
         &mut self,
         vector: &[(Term, f32)],
+        meaning: Option<&[f32]>,
         dates: DateMark,
         title: &str,
         title_terms: Vec<Term>,
@@ -68,7 +70,15 @@ impl Clusterer {
         recorded: Option<&EventRef>,
     ) -> EventRef {
         self.lookup.load(vector);
-        let neighbours = self.window.neighbours(&self.params, &self.lookup, vector, dates, now);
+        self.meaning = meaning.map(chorus_embed::quantize);
+        let neighbours = self.window.neighbours(
+            &self.params,
+            &self.lookup,
+            self.meaning.as_deref(),
+            vector,
+            dates,
+            now,
+        );
         let (top, scale) = local_scale(&neighbours, self.params.neighbours);
         // The newcomer is now one of its neighbours' neighbours too.
         for &(member, sim) in &neighbours {
@@ -76,7 +86,7 @@ impl Clusterer {
         }
         let scored = match recorded {
             Some(_) => Vec::new(),
-            None => self.score_events(scale, &neighbours, dates, now),
+            None => self.score_events(scale, &neighbours, meaning, dates, now),
         };
         let (id, joined) = match recorded {
             Some(event) => (self.events.restore(event, self.params.max_event_terms), false),
@@ -93,7 +103,10 @@ impl Clusterer {
         event.scale_sum += scale;
         event.offer_title(title, title_terms);
         event.dates = event.dates.union(&dates);
-        self.window.push(vector, dates, id, top, now);
+        if let Some(v) = meaning {
+            event.add_meaning(v);
+        }
+        self.window.push(vector, self.meaning.take(), dates, id, top, now);
         // Only an article that joined an event can bridge it to another; one that starts
         // an event was below the threshold for all of them.
         let (id, merged) =
@@ -134,7 +147,8 @@ impl Clusterer {
                 _ => 0,
             };
             let (na, nb) = (a.size as f32, b.size as f32);
-            let content = dot(&a.sum, &b.sum) / (na * nb);
+            let words = dot(&a.sum, &b.sum) / (na * nb);
+            let content = self.params.semantic.mix(words, a.meaning_between(b));
             let floor = match (a.last, b.last) {
                 (Some(_), Some(_)) => self.params.min_similarity,
                 _ => self.params.untimed_min_similarity,
@@ -169,6 +183,7 @@ impl Clusterer {
         &self,
         scale: f32,
         neighbours: &[(u64, f32)],
+        meaning: Option<&[f32]>,
         dates: DateMark,
         now: &Moment,
     ) -> Vec<Candidate> {
@@ -188,7 +203,8 @@ impl Clusterer {
                 continue;
             }
             let size = e.size as f32;
-            let content = self.lookup.dot(&e.sum) / size
+            let words = self.lookup.dot(&e.sum) / size;
+            let content = self.params.semantic.mix(words, e.meaning_with(meaning))
                 * self.params.date_factor(&dates, now.time, &e.dates, e.last);
             let floor = match (now.time, e.last) {
                 (Some(_), Some(_)) => self.params.min_similarity,
