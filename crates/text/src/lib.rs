@@ -28,7 +28,9 @@
 mod date;
 mod html;
 mod media_type;
+mod stopwords;
 
 pub use date::parse_timestamp;
 pub use html::{decode_entities, strip_tags};
 pub use media_type::may_be_html;
+pub use stopwords::{STOPWORDS, is_stopword};
