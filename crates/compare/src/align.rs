@@ -4,6 +4,14 @@ use crate::encoder::{EncodeError, Encoder, cosine};
 use crate::matcher::Matcher;
 use crate::sentence::SentenceInfo;
 
+/// The highest score and its index, ties to the first.
+pub(crate) fn best(scores: impl Iterator<Item = (usize, f32)>) -> Option<(usize, f32)> {
+    scores.fold(None, |best, (j, s)| match best {
+        Some((_, b)) if b >= s => best,
+        _ => Some((j, s)),
+    })
+}
+
 /// The sentence of the other text most likely to state what one sentence states.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct BestMatch {
@@ -60,18 +68,9 @@ pub fn align(
     Ok(l.iter()
         .enumerate()
         .map(|(i, a)| {
-            r.iter()
-                .enumerate()
-                .map(|(j, b)| (j, matcher.score(a, b, cos(i, j))))
-                .fold(None, |best: Option<(usize, f32)>, (j, s)| match best {
-                    Some((_, b)) if b >= s => best,
-                    _ => Some((j, s)),
-                })
-                .map(|(index, score)| BestMatch {
-                    index,
-                    score,
-                    same: score >= matcher.threshold(),
-                })
+            best((0..r.len()).map(|j| (j, matcher.score(a, &r[j], cos(i, j))))).map(
+                |(index, score)| BestMatch { index, score, same: score >= matcher.threshold() },
+            )
         })
         .collect())
 }

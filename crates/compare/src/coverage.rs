@@ -8,6 +8,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::align::best;
 use crate::encoder::{Encoder, cosine};
 use crate::matcher::Matcher;
 use crate::sentence::SentenceInfo;
@@ -123,13 +124,10 @@ pub fn compare(articles: &[CoverageInput<'_>], encoder: Option<&dyn Encoder>) ->
             if o == sentences[i].outlet {
                 continue;
             }
-            let best = (0..sentences.len())
-                .filter(|&j| sentences[j].outlet == o)
-                .map(|j| (j, matcher.score(&sentences[i].info, &sentences[j].info, cos(i, j))))
-                .fold(None, |best: Option<(usize, f32)>, (j, s)| match best {
-                    Some((_, b)) if b >= s => best,
-                    _ => Some((j, s)),
-                });
+            let best =
+                best((0..sentences.len()).filter(|&j| sentences[j].outlet == o).map(|j| {
+                    (j, matcher.score(&sentences[i].info, &sentences[j].info, cos(i, j)))
+                }));
             if let Some((j, _)) = best.filter(|&(_, s)| s >= matcher.threshold()) {
                 union(&mut group, i, j);
             }

@@ -11,7 +11,9 @@ use unicode_normalization::{IsNormalized, UnicodeNormalization, is_nfkc_quick};
 use unicode_segmentation::UnicodeSegmentation;
 use xxhash_rust::xxh3::xxh3_64;
 
-use crate::english::{is_stop_hash, stem};
+use chorus_text::{Doubled, stem};
+
+use crate::english::is_stop_hash;
 use crate::segment::simple_words;
 
 /// One word of a text.
@@ -110,7 +112,7 @@ impl Analyser {
             let term = if stop || !strippable {
                 hash
             } else {
-                stem(lower, &mut self.stem);
+                stem(lower, Doubled::Keep, &mut self.stem);
                 if self.stem == lower { hash } else { word_hash(self.stem.as_bytes()) }
             };
             words.push(Word {

@@ -26,11 +26,11 @@
 #![deny(missing_docs)]
 
 mod date;
+mod english;
 mod html;
 mod media_type;
-mod stopwords;
 
 pub use date::parse_timestamp;
+pub use english::{Doubled, STOPWORDS, is_stopword, stem};
 pub use html::{decode_entities, strip_tags};
 pub use media_type::may_be_html;
-pub use stopwords::{STOPWORDS, is_stopword};
