@@ -4,7 +4,7 @@
 //! ```text
 //! cargo run --release -p chorus-dedup --example cluster_jsonl -- ARTICLES.jsonl PRED.jsonl \
 //!     [--config '{"cluster_threshold": 0.3}'] [--repeat N] [--fetched-at 2030-01-01T00:00:00Z] \
-//!     [--semantic]
+//!     [--semantic] [--shuffle SEED]
 //! ```
 //!
 //! Input: one article a line, `{"id", "source", "time", "url", "title", "text"}` (`source`,
@@ -23,6 +23,10 @@
 //! does with a model. The vectors are cached in `target/cluster-vectors/`, under the hash
 //! of the input file, the model id and `lead_words`, so that re-runs (tuning) skip the
 //! embedding; the embedding time printed is the one measured when the cache was made.
+//!
+//! `--shuffle SEED` replays the file in another arrival order, the same for the same seed
+//! (a Fisher–Yates shuffle driven by SplitMix64), after the vectors are looked up, so the
+//! cache serves every order. Use it with `--fetched-at` for a backfill's order.
 #![allow(clippy::print_stdout)]
 
 use std::collections::HashMap;
@@ -65,13 +69,14 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let [input, output, rest @ ..] = args.as_slice() else {
         return Err("usage: cluster_jsonl ARTICLES.jsonl PRED.jsonl [--config JSON] [--repeat N] \
-                    [--fetched-at TIME] [--semantic]"
+                    [--fetched-at TIME] [--semantic] [--shuffle SEED]"
             .into());
     };
     let mut cfg = DedupConfig::default();
     let mut repeat = 0;
     let mut fetched = None;
     let mut semantic = false;
+    let mut shuffle: Option<u64> = None;
     let mut rest = rest.iter();
     while let Some(flag) = rest.next() {
         let mut value = || rest.next().ok_or_else(|| format!("{flag} needs a value"));
@@ -80,10 +85,11 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             "--repeat" => repeat = value()?.parse()?,
             "--fetched-at" => fetched = Some(value()?.parse()?),
             "--semantic" => semantic = true,
+            "--shuffle" => shuffle = Some(value()?.parse()?),
             _ => {
-                return Err(
-                    "expected --config JSON, --repeat N, --fetched-at TIME or --semantic".into()
-                );
+                return Err("expected --config JSON, --repeat N, --fetched-at TIME, --semantic \
+                            or --shuffle SEED"
+                    .into());
             }
         }
     }
@@ -100,7 +106,14 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             articles.push(parsed);
         }
     }
-    let vectors = if semantic { Some(vectors(input, &cfg, &articles)?) } else { None };
+    let mut vectors = if semantic { Some(vectors(input, &cfg, &articles)?) } else { None };
+    if let Some(seed) = shuffle {
+        let order = permutation(articles.len(), seed);
+        articles = order.iter().map(|&i| articles[i].clone()).collect();
+        if let Some(v) = vectors.as_mut() {
+            *v = order.iter().map(|&i| v[i].clone()).collect();
+        }
+    }
     // The articles as the stage hands them to the deciding half: analysed, with vectors.
     let prepare_all = || -> Vec<Prepared> {
         let mut preparer = Deduper::new(&cfg, EventId(1)).preparer();
@@ -267,4 +280,23 @@ fn read_cache(path: &Path, n: usize, dim: usize) -> Option<(Vec<Vec<f32>>, f64)>
     let floats: Vec<f32> =
         bytes[8..].chunks_exact(4).map(|c| f32::from_le_bytes([c[0], c[1], c[2], c[3]])).collect();
     Some((floats.chunks(dim).map(<[f32]>::to_vec).collect(), secs))
+}
+
+/// A permutation of `0..n` drawn by a Fisher–Yates shuffle from SplitMix64 seeded with
+/// `seed`: the same for the same seed on every machine.
+fn permutation(n: usize, seed: u64) -> Vec<usize> {
+    let mut state = seed;
+    let mut next = || {
+        state = state.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = state;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    };
+    let mut order: Vec<usize> = (0..n).collect();
+    for i in (1..n).rev() {
+        let j = (next() % (i as u64 + 1)) as usize;
+        order.swap(i, j);
+    }
+    order
 }
