@@ -15,6 +15,7 @@ use chorus_extract::{ExtractConfig, ExtractSettings};
 use chorus_fetch::{FetchConfig, FetchSettings};
 use chorus_model::{FeedSpec, PollPolicy, Problem, Problems};
 use chorus_store::{StoreConfig, StoreSettings};
+use chorus_web::{HttpConfig, HttpSettings};
 use serde::{Deserialize, Serialize};
 use toml::de::DeTable;
 use url::Url;
@@ -38,6 +39,8 @@ pub struct Config {
     pub store: StoreConfig,
     /// `[embed]`: the sentence-embedding model.
     pub embed: EmbedConfig,
+    /// `[http]`: the read-only web view.
+    pub http: HttpConfig,
     /// `[[feeds]]`: what to poll.
     pub feeds: Vec<FeedConfig>,
 }
@@ -143,6 +146,8 @@ pub struct Settings {
     pub store: StoreSettings,
     /// `[embed]`.
     pub embed: EmbedSettings,
+    /// `[http]`.
+    pub http: HttpSettings,
     /// `[[feeds]]`, in file order.
     pub feeds: Vec<Feed>,
 }
@@ -283,12 +288,20 @@ impl Config {
         let dedup = self.dedup.validate();
         let store = self.store.validate();
         let embed = self.embed.validate();
+        let http = self.http.validate();
         let feeds = self.validate_feeds();
-        match (pipeline, fetch, extract, dedup, store, embed, feeds) {
-            (Ok(pipeline), Ok(fetch), Ok(extract), Ok(dedup), Ok(store), Ok(embed), Ok(feeds)) => {
-                Ok(Settings { pipeline, fetch, extract, dedup, store, embed, feeds })
-            }
-            (pipeline, fetch, extract, dedup, store, embed, feeds) => {
+        match (pipeline, fetch, extract, dedup, store, embed, http, feeds) {
+            (
+                Ok(pipeline),
+                Ok(fetch),
+                Ok(extract),
+                Ok(dedup),
+                Ok(store),
+                Ok(embed),
+                Ok(http),
+                Ok(feeds),
+            ) => Ok(Settings { pipeline, fetch, extract, dedup, store, embed, http, feeds }),
+            (pipeline, fetch, extract, dedup, store, embed, http, feeds) => {
                 let mut problems = Vec::new();
                 problems.extend(pipeline.err().into_iter().flatten());
                 problems.extend(fetch.err().into_iter().flatten());
@@ -296,6 +309,7 @@ impl Config {
                 problems.extend(dedup.err().into_iter().flatten());
                 problems.extend(store.err().into_iter().flatten());
                 problems.extend(embed.err().into_iter().flatten());
+                problems.extend(http.err().into_iter().flatten());
                 problems.extend(feeds.err().into_iter().flatten());
                 Err(problems)
             }
