@@ -268,6 +268,51 @@ fn url_escape(s: &str) -> String {
         .collect()
 }
 
+/// The two seed texts replayed from a JSONL file as two outlets: the event page marks the
+/// closing allegations as the second outlet's alone.
+#[tokio::test(flavor = "multi_thread")]
+async fn the_seeds_replayed_as_two_outlets_show_kmias_allegations_as_its_own() {
+    let ws = Workspace::new();
+    let seeds: Vec<&chorus_newsroom::Story> = catalog()
+        .stories
+        .iter()
+        .filter(|s| s.event == "italy-troops" && matches!(s.outlet, "harbor-gazette" | "kmia"))
+        .collect();
+    assert_eq!(seeds.len(), 2, "both seeds are in the catalog");
+    let lines: Vec<String> = seeds
+        .iter()
+        .map(|s| {
+            let source = if s.outlet == "kmia" { "Miami News, KMIA" } else { "Rome Desk" };
+            serde_json::json!({
+                "id": s.slug, "source": source, "time": s.published.to_rfc3339(),
+                "url": format!("https://{}.example/{}", s.outlet, s.slug),
+                "title": s.title, "text": s.paragraphs.join("\n\n"),
+            })
+            .to_string()
+        })
+        .collect();
+    let input = ws.path("seeds.jsonl");
+    std::fs::write(&input, lines.join("\n") + "\n").unwrap();
+    let db = ws.path("seeds.db").to_str().unwrap().to_owned();
+    run_ok(&["backfill", "--jsonl", input.to_str().unwrap(), "--db", &db]).await;
+    let view = serve(&db).await;
+    let listed = get_json(&view.url("/api/events")).await;
+    let events = listed["events"].as_array().unwrap();
+    assert_eq!(events.len(), 1, "the seeds are one event: {listed}");
+    let dom = browser_dom(&view.url(&format!("/events/{}", events[0]["id"]))).await;
+    let kmia: Vec<String> =
+        select(&dom, "li.unique[data-outlet='Miami News, KMIA']").iter().map(text).collect();
+    for start in [
+        "Investigative reports",
+        "These reports allege",
+        "The most damning evidence",
+        "This revelation has cast",
+    ] {
+        assert!(kmia.iter().any(|c| c.contains(start)), "{start:?} is not KMIA's alone: {kmia:#?}");
+    }
+    assert!(!select(&dom, "li.shared").is_empty(), "the retold facts are shared");
+}
+
 /// An article whose outlet, title, body and address carry markup and script.
 const HOSTILE: &str = r#"{"id": "hostile", "source": "Evil <script>document.body.setAttribute('data-pwned','outlet')</script> Outlet", "time": "2025-09-05T10:00:00Z", "url": "javascript:document.body.setAttribute('data-pwned','url')", "title": "<script>document.title='pwned'</script><img src=x onerror=\"document.body.setAttribute('data-pwned','img')\">", "text": "Read <a href=\"javascript:alert(1)\">this</a>.\n\n<script>document.body.setAttribute('data-pwned','text')</script><svg onload=\"document.title='pwned'\"></svg> The end of the story is here."}"#;
 
@@ -304,6 +349,8 @@ async fn a_hostile_article_is_shown_as_text_and_runs_nothing() {
             assert!(!href.trim_start().starts_with("javascript:"), "{path}: link {href}");
         }
     }
+    // Long unbroken names wrap on a phone instead of widening the page.
+    screenshot(&view.url("/"), "hostile-phone", (390, 900)).await;
     let article = browser_dom(&view.url("/articles/input%3Ahostile")).await;
     let shown = select(&article, "span.unlinked");
     assert!(
