@@ -374,6 +374,12 @@ async fn the_view_serves_get_only_with_strict_headers() {
     );
     assert_eq!(header("x-content-type-options"), "nosniff");
     assert_eq!(header("referrer-policy"), "no-referrer");
+    let head = http.head(view.url("/")).send().await.unwrap();
+    assert_eq!(head.status(), 200);
+    assert_eq!(
+        head.headers()["content-security-policy"],
+        page.headers()["content-security-policy"]
+    );
     let css = http.get(view.url("/static/style.css")).send().await.unwrap();
     assert!(css.headers()["content-type"].to_str().unwrap().starts_with("text/css"));
 
@@ -492,6 +498,12 @@ async fn a_token_guards_every_route_but_healthz() {
         let r = http.get(view.url("/healthz")).send().await.unwrap();
         assert_eq!(r.status(), 200, "/healthz needs no token");
     }
+    // SIGTERM stops the view cleanly.
+    let mut view = from_env;
+    signal(&view.child, "TERM");
+    let status =
+        tokio::time::timeout(Duration::from_secs(30), view.child.wait()).await.unwrap().unwrap();
+    assert!(status.success(), "{status}");
 }
 
 #[tokio::test(flavor = "multi_thread")]

@@ -10,6 +10,10 @@ use maud::{Markup, html};
 /// Width of the drawing in SVG units; marks are placed in 0..WIDTH.
 const WIDTH: f64 = 1000.0;
 
+fn count(n: usize) -> String {
+    if n == 1 { "1 article".to_owned() } else { format!("{n} articles") }
+}
+
 pub(crate) fn timeline(articles: &[StoredArticle]) -> Markup {
     let mut rows: BTreeMap<&str, Vec<Timestamp>> = BTreeMap::new();
     for a in articles {
@@ -32,7 +36,7 @@ pub(crate) fn timeline(articles: &[StoredArticle]) -> Markup {
                 li {
                     span.outlet { (outlet) }
                     svg.strip viewBox=(format!("0 0 {WIDTH} 20")) preserveAspectRatio="none"
-                        role="img" aria-label=(format!("{} articles by {outlet}", times.len())) {
+                        role="img" aria-label=(format!("{} by {outlet}", count(times.len()))) {
                         line x1="0" y1="10" x2=(WIDTH) y2="10" stroke="#767676" stroke-width="1" {}
                         @for t in times {
                             rect x=(format!("{:.1}", x(t) - 4.0)) y="2" width="8" height="16" fill="#1f4e8c" {
