@@ -166,6 +166,14 @@ async fn the_front_page_links_every_event_by_its_title() {
             "no link {href} titled {title:?}"
         );
     }
+    // Words narrow the list to the events whose articles use them.
+    let seed = seed_event(&view).await;
+    let dom = browser_dom(&view.url("/?q=siphoned+billions")).await;
+    let found: Vec<String> = select(&dom, "li.event h2 a")
+        .iter()
+        .map(|a| a.value().attr("href").unwrap().to_owned())
+        .collect();
+    assert_eq!(found, [format!("/events/{seed}")]);
     // Most outlets first on request.
     let covered = get_json(&view.url("/api/events?sort=covered")).await;
     let counts: Vec<i64> = covered["events"]
