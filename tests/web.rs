@@ -244,6 +244,40 @@ async fn search_finds_an_article_and_feeds_lists_every_feed() {
     assert!(text(&select(&dom, "p.meaning")[0]).starts_with("Sentence meaning: words only"));
 }
 
+#[tokio::test(flavor = "multi_thread")]
+async fn a_copy_and_its_original_link_to_each_other() {
+    let (_ws, db) = backfilled().await;
+    let view = serve(&db).await;
+    let listed = get_json(&view.url("/api/events?limit=200")).await;
+    let mut copy = None;
+    for e in listed["events"].as_array().unwrap() {
+        let event = get_json(&view.url(&format!("/api/events/{}", e["id"]))).await;
+        let articles = event["event"]["articles"].as_array().unwrap();
+        if let Some(a) = articles.iter().find(|a| !a["duplicate_of"].is_null()) {
+            copy = Some(a.clone());
+            break;
+        }
+    }
+    let copy = copy.expect("the newsroom's wire reprint is stored as a copy");
+    let (copy_key, original_key) =
+        (copy["key"].as_str().unwrap(), copy["duplicate_of"].as_str().unwrap());
+    let dom = browser_dom(&view.url(&format!("/articles/{}", url_escape(copy_key)))).await;
+    let note = select(&dom, "main p.note");
+    assert!(text(&note[0]).starts_with("This article is a copy"), "{}", text(&note[0]));
+    let back = format!("/articles/{}", url_escape(original_key));
+    let links: Vec<&str> =
+        select(&dom, "main p.note a").iter().filter_map(|a| a.value().attr("href")).collect();
+    assert!(links.contains(&back.as_str()), "{links:?} {back}");
+    let dom = browser_dom(&view.url(&back)).await;
+    let copies: Vec<String> = select(&dom, "#copies a")
+        .iter()
+        .map(|a| a.value().attr("href").unwrap().to_owned())
+        .collect();
+    assert_eq!(copies, [format!("/articles/{}", url_escape(copy_key))]);
+    let api = get_json(&view.url(&back.replace("/articles/", "/api/articles/"))).await;
+    assert_eq!(api["copies"], serde_json::json!([copy_key]));
+}
+
 /// Each page at desktop and phone widths, for people to look at.
 #[tokio::test(flavor = "multi_thread")]
 async fn screenshots_of_every_page() {
@@ -268,11 +302,11 @@ async fn screenshots_of_every_page() {
     }
 }
 
+/// Percent-encodes all but the unreserved characters, as the view writes article keys.
 fn url_escape(s: &str) -> String {
+    let unreserved = |b: u8| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~');
     s.bytes()
-        .map(|b| {
-            if b.is_ascii_alphanumeric() { char::from(b).to_string() } else { format!("%{b:02X}") }
-        })
+        .map(|b| if unreserved(b) { char::from(b).to_string() } else { format!("%{b:02X}") })
         .collect()
 }
 
