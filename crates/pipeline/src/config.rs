@@ -542,6 +542,22 @@ mod tests {
     }
 
     #[test]
+    fn the_web_view_section_is_checked_with_the_rest() {
+        let err =
+            parse("[store]\nbatch_size = 0\n[http]\nlisten = \"localhost\"\ntoken = \"short\"\n")
+                .unwrap_err();
+        let found: Vec<(Option<usize>, &str)> =
+            err.problems.iter().map(|p| (p.line, p.key.as_deref().unwrap())).collect();
+        assert_eq!(
+            found,
+            [(Some(2), "store.batch_size"), (Some(4), "http.listen"), (Some(5), "http.token")]
+        );
+        let settings = parse("[http]\nlisten = \"127.0.0.1:9310\"\n").unwrap();
+        assert_eq!(settings.http.listen, Some("127.0.0.1:9310".parse().unwrap()));
+        assert_eq!(parse("").unwrap().http, chorus_web::HttpSettings::default());
+    }
+
+    #[test]
     fn a_listed_twice_feed_is_a_problem_not_a_silent_drop() {
         let err = parse(
             "[[feeds]]\nurl = \"http://a.test/f\"\noutlet = \"A\"\n\
