@@ -64,6 +64,13 @@ pub const MAX_PAGE: usize = 1000;
 /// How long one request may take before it is answered 503.
 pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
 
+/// How long a connection may take to send its request headers.
+pub const HEADER_TIMEOUT: Duration = Duration::from_secs(10);
+/// How many connections are served at once.
+pub const MAX_CONNECTIONS: usize = 256;
+/// After shutdown, how long requests in flight may take to finish.
+pub const SHUTDOWN_GRACE: Duration = Duration::from_secs(10);
+
 /// Why the view could not start or stopped.
 #[derive(Debug, thiserror::Error)]
 pub enum WebError {

@@ -4,6 +4,8 @@ use std::collections::HashMap;
 use std::net::SocketAddr;
 use std::sync::Arc;
 
+use std::time::Duration;
+
 use axum::Router;
 use axum::extract::{MatchedPath, Path, Query, Request, State};
 use axum::http::{HeaderValue, Method, StatusCode, header};
@@ -12,14 +14,21 @@ use axum::response::{Html, IntoResponse, Json, Response};
 use axum::routing::get;
 use chorus_embed::Embedder;
 use chorus_store::Meaning;
+use hyper_util::rt::{TokioExecutor, TokioIo, TokioTimer};
+use hyper_util::server::conn::auto::Builder as ConnBuilder;
+use hyper_util::server::graceful::GracefulShutdown;
+use hyper_util::service::TowerToHyperService;
 use serde_json::json;
 use tokio::net::TcpListener;
+use tokio::sync::Semaphore;
 use tokio_util::sync::CancellationToken;
 
 use crate::data::{self, Failure};
 use crate::metrics::{LiveFigures, RequestCounts};
 use crate::reader::Reader;
-use crate::{REQUEST_TIMEOUT, Token, WebError, pages};
+use crate::{
+    HEADER_TIMEOUT, MAX_CONNECTIONS, REQUEST_TIMEOUT, SHUTDOWN_GRACE, Token, WebError, pages,
+};
 
 /// What the view serves from.
 pub struct ViewOptions {
@@ -101,16 +110,57 @@ pub async fn bind(addr: SocketAddr, token: Option<&Token>) -> Result<TcpListener
 }
 
 /// Serves `router` on `listener` until `shutdown` is cancelled, then lets requests in
-/// flight finish.
+/// flight finish (for at most [`SHUTDOWN_GRACE`]).
+///
+/// Each connection must send its request headers within [`HEADER_TIMEOUT`] and at most
+/// [`MAX_CONNECTIONS`] are served at once (the next waits to be accepted), so slow or
+/// idle clients cannot hold the view's memory or sockets without bound.
 pub async fn serve(
     listener: TcpListener,
     router: Router,
     shutdown: CancellationToken,
 ) -> Result<(), WebError> {
-    axum::serve(listener, router)
-        .with_graceful_shutdown(async move { shutdown.cancelled().await })
-        .await
-        .map_err(WebError::Serve)
+    let graceful = GracefulShutdown::new();
+    let slots = Arc::new(Semaphore::new(MAX_CONNECTIONS));
+    loop {
+        let slot = tokio::select! {
+            slot = Arc::clone(&slots).acquire_owned() => slot.map_err(|_| closed())?,
+            () = shutdown.cancelled() => break,
+        };
+        let (stream, _) = tokio::select! {
+            accepted = listener.accept() => match accepted {
+                Ok(accepted) => accepted,
+                // Out of file descriptors, or a connection reset before it was accepted:
+                // wait a moment and go on, as a server must.
+                Err(e) => {
+                    tracing::debug!("accept failed: {e}");
+                    tokio::time::sleep(Duration::from_millis(50)).await;
+                    continue;
+                }
+            },
+            () = shutdown.cancelled() => break,
+        };
+        let service = TowerToHyperService::new(router.clone());
+        let mut builder = ConnBuilder::new(TokioExecutor::new());
+        builder.http1().timer(TokioTimer::new()).header_read_timeout(HEADER_TIMEOUT);
+        let conn = builder.serve_connection(TokioIo::new(stream), service).into_owned();
+        let conn = graceful.watch(conn);
+        tokio::spawn(async move {
+            if let Err(e) = conn.await {
+                tracing::debug!("connection ended: {e}");
+            }
+            drop(slot);
+        });
+    }
+    drop(listener);
+    if tokio::time::timeout(SHUTDOWN_GRACE, graceful.shutdown()).await.is_err() {
+        tracing::warn!("requests still running after {SHUTDOWN_GRACE:?} were abandoned");
+    }
+    Ok(())
+}
+
+fn closed() -> WebError {
+    WebError::Serve(std::io::Error::other("the connection limit was closed"))
 }
 
 /// Every request: only GET and HEAD; the token when one is set (not for `/healthz`, so a
