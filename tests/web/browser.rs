@@ -38,6 +38,7 @@ async fn the_front_page_links_every_event_by_its_title() {
     assert_eq!(found, [format!("/events/{seed}")]);
     // Most outlets first on request.
     let covered = get_json(&view.url("/api/events?sort=covered")).await;
+    assert_eq!(covered["sort"], "covered");
     let counts: Vec<i64> = covered["events"]
         .as_array()
         .unwrap()

@@ -69,7 +69,8 @@ fn chain(e: &dyn std::error::Error) -> String {
 /// One page of the events list.
 #[derive(Debug, Serialize)]
 pub struct EventList {
-    /// The order asked for.
+    /// The order asked for; written as the `sort` value that asks for it.
+    #[serde(rename = "sort", serialize_with = "sort_name")]
     pub order: EventOrder,
     /// The words asked for, if any.
     pub query: Option<String>,
@@ -79,6 +80,14 @@ pub struct EventList {
     pub more: bool,
     /// The events of this page.
     pub events: Vec<EventSummary>,
+}
+
+/// `newest` or `covered`, as `?sort=` says them.
+fn sort_name<S: serde::Serializer>(order: &EventOrder, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_str(match order {
+        EventOrder::Newest => "newest",
+        EventOrder::MostCovered => "covered",
+    })
 }
 
 /// Reads `?q=` (trimmed; empty is none) and refuses one longer than the cap.
