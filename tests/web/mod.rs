@@ -81,11 +81,12 @@ pub(crate) async fn backfilled() -> (Workspace, String) {
 
 /// The Chromium to drive: `$CHORUS_CHROMIUM`, else `chromium` on the PATH
 /// (`make browser` installs it).
-pub(crate) fn chromium() -> tokio::process::Command {
+/// The profile folder lives as long as the returned guard.
+pub(crate) fn chromium() -> (tokio::process::Command, tempfile::TempDir) {
     let bin = std::env::var("CHORUS_CHROMIUM").unwrap_or_else(|_| "chromium".to_owned());
     let mut cmd = tokio::process::Command::new(bin);
     // Root (CI) needs --no-sandbox; a profile of its own keeps parallel runs apart.
-    let profile = tempfile::tempdir().expect("profile dir").keep();
+    let profile = tempfile::tempdir().expect("profile dir");
     cmd.args([
         "--headless",
         "--no-sandbox",
@@ -93,14 +94,15 @@ pub(crate) fn chromium() -> tokio::process::Command {
         "--hide-scrollbars",
         "--no-first-run",
     ])
-    .arg(format!("--user-data-dir={}", profile.display()))
+    .arg(format!("--user-data-dir={}", profile.path().display()))
     .kill_on_drop(true);
-    cmd
+    (cmd, profile)
 }
 
 /// The page's DOM after Chromium loaded it (and ran whatever it would run).
 pub(crate) async fn browser_dom(url: &str) -> Html {
-    let out = chromium()
+    let (mut browser, _profile) = chromium();
+    let out = browser
         .args(["--dump-dom", url])
         .output()
         .await
@@ -124,7 +126,8 @@ pub(crate) fn screenshot_dir() -> PathBuf {
 pub(crate) async fn screenshot(url: &str, name: &str, (width, height): (u32, u32)) {
     let file = screenshot_dir().join(format!("{name}.png"));
     let _ = std::fs::remove_file(&file);
-    let out = chromium()
+    let (mut browser, _profile) = chromium();
+    let out = browser
         .arg(format!("--window-size={width},{height}"))
         .arg(format!("--screenshot={}", file.display()))
         .arg(url)
