@@ -190,3 +190,26 @@ async fn wait_until_async(http: &reqwest::Client, url: &str, articles: &mut i64)
     }
     panic!("the daemon stored nothing the view could see within a minute");
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn serve_takes_its_database_address_and_token_from_the_config() {
+    let (ws, db) = backfilled().await;
+    let config = ws.path("view.toml");
+    let text = format!(
+        "[store]\npath = {db:?}\n\n[http]\nlisten = \"127.0.0.1:0\"\ntoken = \"from-the-config-file-0123\"\n"
+    );
+    std::fs::write(&config, text).unwrap();
+    let view = start(&["serve", "--config", config.to_str().unwrap()], &[]).await;
+    let http = client();
+    let r = http.get(view.url("/api/stats")).send().await.unwrap();
+    assert_eq!(r.status(), 401);
+    let r = http
+        .get(view.url("/api/stats"))
+        .bearer_auth("from-the-config-file-0123")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    let stats: Value = r.json().await.unwrap();
+    assert!(stats["articles"].as_i64().unwrap() > 0, "{stats}");
+}
