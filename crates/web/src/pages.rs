@@ -288,40 +288,11 @@ pub(crate) fn article(
                 " from " (outlet_name(o.article.outlet.as_deref())) "."
             }
         } @else if let Some(of) = &a.duplicate_of {
-            p.note { "This article is a copy of " a href=(article_path(of)) { (of.to_string()) } "." }
-        }
-        section #metadata {
-            h2 { "Metadata and where it came from" }
-            dl.metadata {
-                dt { "Outlet" } dd { (outlet_name(art.outlet.as_deref())) }
-                dt { "Published" } dd {
-                    (when(art.published))
-                    @if let Some(src) = art.published_source { span.source { " — from " (date_source(src)) } }
-                }
-                @if art.modified.is_some() { dt { "Modified" } dd { (when(art.modified)) " — from the page" } }
-                dt { "Downloaded" } dd {
-                    @if art.fetched_at.is_some() { (when(art.fetched_at)) }
-                    @else { "not downloaded: read from an input file" }
-                }
-                dt { "Authors" } dd {
-                    @if art.authors.is_empty() { span.none { "none found" } } @else { (art.authors.join(", ")) }
-                }
-                dt { "Language" } dd {
-                    @if let Some(l) = &art.language { (l) " — detected from the text" } @else { span.none { "unknown" } }
-                }
-                dt { "Address" } dd {
-                    @if let Some(u) = &art.url { (external_link(u.as_str(), u.as_str())) } @else { span.none { "none" } }
-                }
-                @if let Some(u) = &art.canonical_url {
-                    dt { "Canonical address" } dd { (external_link(u.as_str(), u.as_str())) " — as the page names itself" }
-                }
-                @if let Some(id) = &art.input_id { dt { "Input id" } dd { code { (id) } } }
-                dt { "Text from" } dd { (art.extractor) }
-                @if !art.flags.names().is_empty() { dt { "Page flags" } dd { (art.flags.names().join(", ")) } }
-                dt { "Key" } dd { code { (a.key.to_string()) } }
-                @if let Some(e) = a.event { dt { "Event" } dd { a href=(event_path(e)) { "event " (e) } } }
+            p.note {
+                "This article is a copy of " a href=(article_path(of)) { (of.to_string()) } "."
             }
         }
+        (metadata(a))
         @if !copies.is_empty() {
             section #copies {
                 h2 { "Copies of this article" }
@@ -346,6 +317,72 @@ pub(crate) fn article(
         }
     };
     layout(nonempty(&art.title), "", body)
+}
+
+/// An article's metadata, each value with where it came from.
+fn metadata(a: &StoredArticle) -> Markup {
+    let art = &a.article;
+    let none = |what: &str| html! { span.none { (what) } };
+    html! {
+        section #metadata {
+            h2 { "Metadata and where it came from" }
+            dl.metadata {
+                dt { "Outlet" }
+                dd { (outlet_name(art.outlet.as_deref())) }
+                dt { "Published" }
+                dd {
+                    (when(art.published))
+                    @if let Some(src) = art.published_source {
+                        span.source { " — from " (date_source(src)) }
+                    }
+                }
+                @if art.modified.is_some() {
+                    dt { "Modified" }
+                    dd { (when(art.modified)) " — from the page" }
+                }
+                dt { "Downloaded" }
+                dd {
+                    @if art.fetched_at.is_some() { (when(art.fetched_at)) }
+                    @else { "not downloaded: read from an input file" }
+                }
+                dt { "Authors" }
+                dd {
+                    @if art.authors.is_empty() { (none("none found")) }
+                    @else { (art.authors.join(", ")) }
+                }
+                dt { "Language" }
+                dd {
+                    @if let Some(l) = &art.language { (l) " — detected from the text" }
+                    @else { (none("unknown")) }
+                }
+                dt { "Address" }
+                dd {
+                    @if let Some(u) = &art.url { (external_link(u.as_str(), u.as_str())) }
+                    @else { (none("none")) }
+                }
+                @if let Some(u) = &art.canonical_url {
+                    dt { "Canonical address" }
+                    dd { (external_link(u.as_str(), u.as_str())) " — as the page names itself" }
+                }
+                @if let Some(id) = &art.input_id {
+                    dt { "Input id" }
+                    dd { code { (id) } }
+                }
+                dt { "Text from" }
+                dd { (art.extractor) }
+                @if !art.flags.names().is_empty() {
+                    dt { "Page flags" }
+                    dd { (art.flags.names().join(", ")) }
+                }
+                dt { "Key" }
+                dd { code { (a.key.to_string()) } }
+                @if let Some(e) = a.event {
+                    dt { "Event" }
+                    dd { a href=(event_path(e)) { "event " (e) } }
+                }
+            }
+        }
+    }
 }
 
 fn date_source(s: DateSource) -> &'static str {
