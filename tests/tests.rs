@@ -12,3 +12,4 @@ mod jsonl;
 mod probe;
 mod queries;
 mod sitemaps;
+mod web;

@@ -57,6 +57,24 @@ pub(crate) enum Command {
     /// Read one feed or sitemap (a URL or a file) and show what Chorus finds in it, without
     /// storing anything.
     Probe(ProbeArgs),
+    /// Serve the read-only web view of a database: pages, a JSON API, /metrics and
+    /// /healthz. Prints the address it serves on.
+    Serve(ServeArgs),
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct ServeArgs {
+    /// Read `[http]`, `[embed]` and the database path (`[store] path`) from this config.
+    #[command(flatten)]
+    pub(crate) db: DbFromConfig,
+    /// Address to listen on (`127.0.0.1:0` picks a free port). Default: the config's
+    /// `[http] listen`, else 127.0.0.1:9310. Any address that is not loopback needs a token.
+    #[arg(long, value_name = "ADDR")]
+    pub(crate) listen: Option<std::net::SocketAddr>,
+    /// Read the bearer token from this file (else $CHORUS_HTTP_TOKEN, else `[http] token`);
+    /// with a token, every route but /healthz needs `Authorization: Bearer TOKEN`.
+    #[arg(long, value_name = "FILE")]
+    pub(crate) token_file: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]

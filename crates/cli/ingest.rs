@@ -22,7 +22,7 @@ pub(crate) fn run(global: &Global, args: RunArgs) -> anyhow::Result<ExitCode> {
         db = %config.store.path.display(),
         "chorus {} starting", env!("CARGO_PKG_VERSION")
     );
-    let (report, _) = run_pipeline(&config, Source::Feeds { once: false })?;
+    let (report, _) = run_pipeline(&config, Source::Feeds { once: false }, true)?;
     tracing::info!("drained and stopped");
     print_summary(&report, &config, false, false)?;
     Ok(ExitCode::SUCCESS)
@@ -68,7 +68,7 @@ pub(crate) fn backfill(global: &Global, args: BackfillArgs) -> anyhow::Result<Ex
         None if config.feeds.is_empty() => anyhow::bail!("the config lists no [[feeds]]"),
         None => Source::Feeds { once: true },
     };
-    let (report, interrupted) = run_pipeline(&config, source)?;
+    let (report, interrupted) = run_pipeline(&config, source, false)?;
     print_summary(&report, &config, args.json, interrupted)?;
     // A backfill cut short by a signal did not do what it was asked: scripts must know.
     Ok(if interrupted { ExitCode::from(130) } else { ExitCode::SUCCESS })
@@ -139,26 +139,40 @@ fn load(path: &Path, db: Option<&Path>) -> anyhow::Result<Settings> {
 }
 
 /// Runs the pipeline until it ends, with signals watched; says whether a signal cut it
-/// short.
-fn run_pipeline(config: &Settings, source: Source) -> anyhow::Result<(RunReport, bool)> {
+/// short. With `view`, the web view is served beside it when `[http] listen` is set, and
+/// stops after the pipeline has drained.
+fn run_pipeline(
+    config: &Settings,
+    source: Source,
+    view: bool,
+) -> anyhow::Result<(RunReport, bool)> {
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
         .context("starting the runtime")?;
     let shutdown = CancellationToken::new();
     let result = runtime.block_on(async {
+        let view = if view { crate::web::DaemonView::bind(config).await? } else { None };
+        let view_stop = CancellationToken::new();
+        let view = view.map(|v| tokio::spawn(v.serve(view_stop.clone())));
         let watcher = tokio::spawn(watch_signals(shutdown.clone()));
         let result = chorus_pipeline::run(config, source, shutdown.clone()).await;
         watcher.abort();
-        result
-    });
+        view_stop.cancel();
+        if let Some(view) = view
+            && let Ok(Err(e)) = view.await
+        {
+            tracing::warn!("the web view failed: {e:#}");
+        }
+        anyhow::Ok(result)
+    })?;
     // Blocking work still running after a failed drain must not hold the exit forever.
     runtime.shutdown_timeout(std::time::Duration::from_secs(5));
     Ok((result?, shutdown.is_cancelled()))
 }
 
 /// The first SIGINT or SIGTERM starts a graceful drain; a second one exits at once.
-async fn watch_signals(shutdown: CancellationToken) {
+pub(crate) async fn watch_signals(shutdown: CancellationToken) {
     use tokio::signal::unix::{SignalKind, signal};
     let (Ok(mut int), Ok(mut term)) =
         (signal(SignalKind::interrupt()), signal(SignalKind::terminate()))

@@ -9,6 +9,7 @@ mod newsroom;
 mod output;
 mod probe;
 mod query;
+mod web;
 
 use std::io::Write;
 use std::process::ExitCode;
@@ -33,6 +34,7 @@ fn main() -> ExitCode {
         Command::Discover(a) => discover::discover(a),
         Command::Newsroom(a) => newsroom::serve(a),
         Command::Probe(a) => probe::probe(a),
+        Command::Serve(a) => web::serve(&cli.global, a),
     };
     match result {
         Ok(code) => code,

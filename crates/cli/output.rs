@@ -29,6 +29,16 @@ pub(crate) fn open(path: &Path) -> anyhow::Result<chorus_store::Store> {
     })
 }
 
+/// Opens an existing database read-only, as the web view reads it.
+pub(crate) fn open_read_only(path: &Path) -> anyhow::Result<chorus_store::Store> {
+    chorus_store::Store::open_read_only(path).map_err(|e| match e {
+        chorus_store::StoreError::Missing { .. } => anyhow::anyhow!(
+            "{e}\n(fill one with `chorus backfill` or `chorus run`, or pass --db PATH)"
+        ),
+        other => other.into(),
+    })
+}
+
 /// `2025-09-04 12:30` in UTC, or `-`.
 pub(crate) fn time(t: Option<Timestamp>) -> String {
     t.map(|t| t.format("%Y-%m-%d %H:%M").to_string()).unwrap_or_else(|| "-".to_owned())

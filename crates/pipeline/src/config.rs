@@ -15,6 +15,7 @@ use chorus_extract::{ExtractConfig, ExtractSettings};
 use chorus_fetch::{FetchConfig, FetchSettings};
 use chorus_model::{FeedSpec, PollPolicy, Problem, Problems};
 use chorus_store::{StoreConfig, StoreSettings};
+use chorus_web::{HttpConfig, HttpSettings};
 use serde::{Deserialize, Serialize};
 use toml::de::DeTable;
 use url::Url;
@@ -38,6 +39,8 @@ pub struct Config {
     pub store: StoreConfig,
     /// `[embed]`: the sentence-embedding model.
     pub embed: EmbedConfig,
+    /// `[http]`: the read-only web view.
+    pub http: HttpConfig,
     /// `[[feeds]]`: what to poll.
     pub feeds: Vec<FeedConfig>,
 }
@@ -143,6 +146,8 @@ pub struct Settings {
     pub store: StoreSettings,
     /// `[embed]`.
     pub embed: EmbedSettings,
+    /// `[http]`.
+    pub http: HttpSettings,
     /// `[[feeds]]`, in file order.
     pub feeds: Vec<Feed>,
 }
@@ -283,12 +288,20 @@ impl Config {
         let dedup = self.dedup.validate();
         let store = self.store.validate();
         let embed = self.embed.validate();
+        let http = self.http.validate();
         let feeds = self.validate_feeds();
-        match (pipeline, fetch, extract, dedup, store, embed, feeds) {
-            (Ok(pipeline), Ok(fetch), Ok(extract), Ok(dedup), Ok(store), Ok(embed), Ok(feeds)) => {
-                Ok(Settings { pipeline, fetch, extract, dedup, store, embed, feeds })
-            }
-            (pipeline, fetch, extract, dedup, store, embed, feeds) => {
+        match (pipeline, fetch, extract, dedup, store, embed, http, feeds) {
+            (
+                Ok(pipeline),
+                Ok(fetch),
+                Ok(extract),
+                Ok(dedup),
+                Ok(store),
+                Ok(embed),
+                Ok(http),
+                Ok(feeds),
+            ) => Ok(Settings { pipeline, fetch, extract, dedup, store, embed, http, feeds }),
+            (pipeline, fetch, extract, dedup, store, embed, http, feeds) => {
                 let mut problems = Vec::new();
                 problems.extend(pipeline.err().into_iter().flatten());
                 problems.extend(fetch.err().into_iter().flatten());
@@ -296,6 +309,7 @@ impl Config {
                 problems.extend(dedup.err().into_iter().flatten());
                 problems.extend(store.err().into_iter().flatten());
                 problems.extend(embed.err().into_iter().flatten());
+                problems.extend(http.err().into_iter().flatten());
                 problems.extend(feeds.err().into_iter().flatten());
                 Err(problems)
             }
@@ -525,6 +539,22 @@ mod tests {
             err.problems[0].message,
             "is 314 bytes long, more than fetch.max_url_bytes (256)"
         );
+    }
+
+    #[test]
+    fn the_web_view_section_is_checked_with_the_rest() {
+        let err =
+            parse("[store]\nbatch_size = 0\n[http]\nlisten = \"localhost\"\ntoken = \"short\"\n")
+                .unwrap_err();
+        let found: Vec<(Option<usize>, &str)> =
+            err.problems.iter().map(|p| (p.line, p.key.as_deref().unwrap())).collect();
+        assert_eq!(
+            found,
+            [(Some(2), "store.batch_size"), (Some(4), "http.listen"), (Some(5), "http.token")]
+        );
+        let settings = parse("[http]\nlisten = \"127.0.0.1:9310\"\n").unwrap();
+        assert_eq!(settings.http.listen, Some("127.0.0.1:9310".parse().unwrap()));
+        assert_eq!(parse("").unwrap().http, chorus_web::HttpSettings::default());
     }
 
     #[test]

@@ -53,6 +53,21 @@ pub enum StoreError {
         /// The newest version this build knows.
         supported: i64,
     },
+    /// A read-only reader found a schema older than this build's, which it may not
+    /// migrate.
+    #[error(
+        "database {} has schema version {found}, older than the {supported} this chorus \
+         reads; run a chorus command that writes (backfill, run) once to upgrade it",
+        path.display()
+    )]
+    SchemaTooOld {
+        /// The file.
+        path: PathBuf,
+        /// The database's schema version.
+        found: i64,
+        /// The version this build reads.
+        supported: i64,
+    },
     /// A schema migration failed; the database was left at the version before it.
     #[error("migration {version} ({name}) failed on {}", path.display())]
     Migration {

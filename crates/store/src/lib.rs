@@ -56,6 +56,7 @@
 //! ```
 #![deny(missing_docs)]
 
+mod browse;
 mod config;
 mod error;
 mod export;

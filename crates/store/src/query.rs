@@ -17,6 +17,18 @@ pub enum EventOrder {
     MostCovered,
 }
 
+impl EventOrder {
+    /// The `ORDER BY` terms over `events e`.
+    pub(crate) fn sql(self) -> &'static str {
+        match self {
+            EventOrder::Newest => "e.last_seen DESC, e.id DESC",
+            EventOrder::MostCovered => {
+                "e.outlet_count DESC, e.article_count DESC, e.last_seen DESC, e.id DESC"
+            }
+        }
+    }
+}
+
 /// One event, as listed.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct EventSummary {
@@ -120,7 +132,7 @@ pub struct FeedHealth {
 }
 
 /// Columns of [`EventSummary`], from `events e`; `outlets` is a JSON array.
-const EVENT_COLUMNS: &str = "e.id, e.title, e.outlet_count, e.article_count, e.first_seen, \
+pub(crate) const EVENT_COLUMNS: &str = "e.id, e.title, e.outlet_count, e.article_count, e.first_seen, \
      e.last_seen, (SELECT json_group_array(outlet) FROM (SELECT DISTINCT outlet FROM articles \
      WHERE event_id = e.id AND outlet IS NOT NULL ORDER BY outlet)) AS outlets";
 
@@ -138,12 +150,7 @@ impl Store {
         min_outlets: usize,
         limit: usize,
     ) -> Result<Vec<EventSummary>, StoreError> {
-        let order_by = match order {
-            EventOrder::Newest => "e.last_seen DESC, e.id DESC",
-            EventOrder::MostCovered => {
-                "e.outlet_count DESC, e.article_count DESC, e.last_seen DESC, e.id DESC"
-            }
-        };
+        let order_by = order.sql();
         let sql = format!(
             "SELECT {EVENT_COLUMNS} FROM events e
              WHERE e.merged_into IS NULL AND e.article_count > 0 AND e.outlet_count >= ?2
@@ -265,7 +272,7 @@ impl Store {
     }
 }
 
-fn read_summary(row: &Row<'_>) -> Result<EventSummary, StoreError> {
+pub(crate) fn read_summary(row: &Row<'_>) -> Result<EventSummary, StoreError> {
     let id: i64 = row.get("id")?;
     let outlets: String = row.get("outlets")?;
     let mut outlets: Vec<String> =

@@ -48,7 +48,7 @@ pub(crate) fn latest_version() -> i64 {
 /// How long a statement waits for another connection's write lock (a read command while
 /// the daemon writes, or two processes on one file) before giving up with "database is
 /// locked". Batches are short, so this is generous.
-const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
+pub(crate) const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// Bookkeeping for migrations; created by the runner, not by a migration, because it must
 /// exist before the first migration is looked up.

@@ -65,27 +65,39 @@ impl Store {
              ORDER BY rank, a.seq
              LIMIT ?2"
         );
-        // FTS5 parses the query when the statement first steps; its complaints are plain
-        // SQLITE_ERRORs, told apart from I/O and locking failures by their code.
-        let classify = |e: rusqlite::Error| match e.sqlite_error() {
-            Some(f) if f.extended_code == rusqlite::ffi::SQLITE_ERROR => {
-                bad(e.to_string().trim_start_matches("fts5: ").to_owned())
-            }
-            _ => StoreError::from(e),
-        };
-        let mut stmt = self.conn.prepare(&sql)?;
-        let mut rows =
-            stmt.query(rusqlite::params![fts_query, sql_limit(limit)]).map_err(classify)?;
-        let mut out = Vec::new();
-        while let Some(row) = rows.next().map_err(classify)? {
-            out.push(read_hit(row)?);
-        }
-        Ok(out)
+        run_fts(&self.conn, &sql, query, rusqlite::params![fts_query, sql_limit(limit)], read_hit)
     }
 }
 
+/// Runs a statement with an FTS5 `MATCH` and reads every row with `read`; a query FTS5
+/// cannot parse is [`StoreError::BadQuery`] for `query`.
+pub(crate) fn run_fts<T>(
+    conn: &rusqlite::Connection,
+    sql: &str,
+    query: &str,
+    params: impl rusqlite::Params,
+    read: impl Fn(&Row<'_>) -> Result<T, StoreError>,
+) -> Result<Vec<T>, StoreError> {
+    // FTS5 parses the query when the statement first steps; its complaints are plain
+    // SQLITE_ERRORs, told apart from I/O and locking failures by their code.
+    let classify = |e: rusqlite::Error| match e.sqlite_error() {
+        Some(f) if f.extended_code == rusqlite::ffi::SQLITE_ERROR => StoreError::BadQuery {
+            query: query.to_owned(),
+            message: e.to_string().trim_start_matches("fts5: ").to_owned(),
+        },
+        _ => StoreError::from(e),
+    };
+    let mut stmt = conn.prepare(sql)?;
+    let mut rows = stmt.query(params).map_err(classify)?;
+    let mut out = Vec::new();
+    while let Some(row) = rows.next().map_err(classify)? {
+        out.push(read(row)?);
+    }
+    Ok(out)
+}
+
 /// The FTS5 query for what the user typed, or `None` when there is nothing to search for.
-fn fts_query(query: &str) -> Option<String> {
+pub(crate) fn fts_query(query: &str) -> Option<String> {
     let query = query.trim();
     if query.is_empty() {
         return None;

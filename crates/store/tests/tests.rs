@@ -2,6 +2,7 @@
 
 mod util;
 
+mod browse;
 mod export;
 mod open;
 mod restore;

@@ -1,0 +1,143 @@
+//! `chorus serve`, and the view `chorus run` serves beside the daemon.
+
+use std::io::Write;
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::sync::Arc;
+use std::time::Instant;
+
+use anyhow::Context;
+use chorus_web::{Figure, HttpSettings, Kind, LiveFigures, Token, ViewOptions};
+use tokio_util::sync::CancellationToken;
+
+use crate::args::{Global, ServeArgs};
+use crate::output::db_path;
+
+/// The environment variable that may hold the view's bearer token.
+const TOKEN_ENV: &str = "CHORUS_HTTP_TOKEN";
+
+/// Serves the read-only view until SIGINT or SIGTERM.
+pub(crate) fn serve(global: &Global, args: ServeArgs) -> anyhow::Result<ExitCode> {
+    let path = db_path(global, &args.db)?;
+    let (http, embed) = match &args.db.config {
+        Some(file) => {
+            let settings = chorus_pipeline::Config::load(file)?;
+            (settings.http, settings.embed)
+        }
+        None => (HttpSettings::default(), chorus_embed::EmbedSettings::default()),
+    };
+    let token = token(args.token_file.as_deref(), http.token)?;
+    let listen = match args.listen.or(http.listen) {
+        Some(addr) => addr,
+        None => chorus_web::DEFAULT_LISTEN.parse().context("the default address")?,
+    };
+    // A wrong path or an unreadable file is a start-up error, not a view of 503s.
+    crate::output::open_read_only(&path)?;
+    let model = view_model(&embed);
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .context("starting the runtime")?;
+    runtime.block_on(async {
+        let listener = chorus_web::bind(listen, token.as_ref()).await?;
+        announce(&listener, &path)?;
+        let shutdown = CancellationToken::new();
+        let watcher = tokio::spawn(crate::ingest::watch_signals(shutdown.clone()));
+        let options = ViewOptions { db: path, token, model, live: None };
+        let served = chorus_web::serve(listener, chorus_web::router(options), shutdown).await;
+        watcher.abort();
+        tracing::info!("the web view stopped");
+        served.map_err(anyhow::Error::from)
+    })?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Prints where the view is, on stdout, at once: scripts and tests read the address from
+/// the first line (the port is the system's choice with `:0`).
+fn announce(listener: &tokio::net::TcpListener, db: &Path) -> anyhow::Result<SocketAddr> {
+    let addr = listener.local_addr().context("reading the bound address")?;
+    let mut out = std::io::stdout().lock();
+    writeln!(out, "serving {} on http://{addr}/", db.display())?;
+    out.flush()?;
+    Ok(addr)
+}
+
+/// The token: `--token-file`, else `$CHORUS_HTTP_TOKEN`, else the config's.
+fn token(file: Option<&Path>, configured: Option<Token>) -> anyhow::Result<Option<Token>> {
+    let (text, from) = match file {
+        Some(file) => (
+            std::fs::read_to_string(file)
+                .with_context(|| format!("cannot read the token file {}", file.display()))?,
+            file.display().to_string(),
+        ),
+        None => match std::env::var(TOKEN_ENV) {
+            Ok(text) if !text.is_empty() => (text, format!("${TOKEN_ENV}")),
+            _ => return Ok(configured),
+        },
+    };
+    Token::new(&text).map(Some).map_err(|why| anyhow::anyhow!("the token in {from} {why}"))
+}
+
+/// The model comparisons use, if one loads; the view works by words alone without one.
+fn view_model(embed: &chorus_embed::EmbedSettings) -> Option<Arc<chorus_embed::Embedder>> {
+    match embed.load() {
+        Ok(chorus_embed::Loaded::Model(model)) => Some(Arc::from(model)),
+        Ok(chorus_embed::Loaded::Absent(why)) => {
+            tracing::warn!("event pages compare on words alone: {why}");
+            None
+        }
+        Err(e) => {
+            tracing::warn!("event pages compare on words alone: {e}");
+            None
+        }
+    }
+}
+
+/// The daemon's view: bound before the pipeline starts (a busy port fails the start),
+/// served until `shutdown`.
+pub(crate) struct DaemonView {
+    listener: tokio::net::TcpListener,
+    options: ViewOptions,
+}
+
+impl DaemonView {
+    /// Binds `[http] listen`, when the config sets it.
+    pub(crate) async fn bind(
+        config: &chorus_pipeline::Settings,
+    ) -> anyhow::Result<Option<DaemonView>> {
+        let Some(listen) = config.http.listen else { return Ok(None) };
+        let token = token(None, config.http.token.clone())?;
+        let listener = chorus_web::bind(listen, token.as_ref()).await?;
+        announce(&listener, &config.store.path)?;
+        let embed = config.embed.clone();
+        let model = tokio::task::spawn_blocking(move || view_model(&embed)).await.unwrap_or(None);
+        let live: Arc<dyn LiveFigures> = Arc::new(DaemonFigures { started: Instant::now() });
+        let options =
+            ViewOptions { db: PathBuf::from(&config.store.path), token, model, live: Some(live) };
+        Ok(Some(DaemonView { listener, options }))
+    }
+
+    pub(crate) async fn serve(self, shutdown: CancellationToken) -> anyhow::Result<()> {
+        let router = chorus_web::router(self.options);
+        Ok(chorus_web::serve(self.listener, router, shutdown).await?)
+    }
+}
+
+/// What the daemon adds to `/metrics`. The pipeline keeps its per-stage counts to itself
+/// until a run ends (its `RunReport`); once it shares them live, they belong here.
+struct DaemonFigures {
+    started: Instant,
+}
+
+impl LiveFigures for DaemonFigures {
+    fn figures(&self) -> Vec<Figure> {
+        vec![Figure {
+            name: "chorus_daemon_uptime_seconds".into(),
+            help: "Seconds since the daemon serving this view started.".into(),
+            kind: Kind::Gauge,
+            labels: Vec::new(),
+            value: self.started.elapsed().as_secs_f64(),
+        }]
+    }
+}
