@@ -57,6 +57,7 @@
 #![deny(missing_docs)]
 
 mod browse;
+mod comparisons;
 mod config;
 mod error;
 mod export;
@@ -72,6 +73,7 @@ mod writer;
 
 use std::path::Path;
 
+pub use comparisons::StoredComparison;
 pub use config::{StoreConfig, StoreSettings};
 pub use error::StoreError;
 pub use export::ExportRow;

@@ -38,6 +38,11 @@ pub(crate) const MIGRATIONS: &[Migration] = &[
         name: "sentence_vectors",
         sql: include_str!("migrations/0005_sentence_vectors.sql"),
     },
+    Migration {
+        version: 6,
+        name: "event_comparisons",
+        sql: include_str!("migrations/0006_event_comparisons.sql"),
+    },
 ];
 
 /// The schema version this build writes.

@@ -3,6 +3,7 @@
 mod util;
 
 mod browse;
+mod comparisons;
 mod export;
 mod open;
 mod restore;
