@@ -203,3 +203,80 @@ async fn each_run_says_whether_it_used_a_sentence_embedding_model() {
     assert!(err.contains("embed.model_dir") && err.contains("config.json"), "{err}");
     assert!(!ws.path("wrong.db").exists(), "nothing is written for a config that is refused");
 }
+
+/// `(events of two outlets or more, of them with a comparison kept by meaning)`, read
+/// directly while the daemon writes.
+fn kept_comparisons(db: &std::path::Path) -> (i64, i64) {
+    let Ok(conn) =
+        rusqlite::Connection::open_with_flags(db, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)
+    else {
+        return (0, 0);
+    };
+    conn.query_row(
+        "SELECT count(*), count(c.event_id) FROM events e
+         LEFT JOIN event_comparisons c ON c.event_id = e.id AND c.by_meaning
+         WHERE e.merged_into IS NULL AND e.outlet_count >= 2",
+        [],
+        |r| Ok((r.get(0)?, r.get(1)?)),
+    )
+    .unwrap_or((0, 0))
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_daemon_keeps_each_events_comparison_and_views_read_it() {
+    let news = newsroom(Duration::ZERO).await;
+    let ws = Workspace::new();
+    let model = concat!(env!("CARGO_MANIFEST_DIR"), "/models/all-MiniLM-L6-v2");
+    let config =
+        ws.config(&news, "chorus.db", &format!("{DAEMON}\n[embed]\nmodel_dir = {model:?}\n"));
+    let db = ws.path("chorus.db");
+    let daemon = chorus()
+        .args(["run", "--config", config.to_str().unwrap()])
+        .stdout(Stdio::null())
+        .spawn()
+        .unwrap();
+    wait_until("every multi-outlet event compared by meaning", LIMIT, || {
+        let (events, kept) = kept_comparisons(&db);
+        events >= 2 && kept == events
+    })
+    .await;
+    signal(&daemon, "TERM");
+    assert!(daemon.wait_with_output().await.unwrap().status.success());
+
+    // `chorus event` shows the kept comparison: marked in the file, the mark shows.
+    let conn = rusqlite::Connection::open(&db).unwrap();
+    let id: i64 = conn
+        .query_row("SELECT event_id FROM event_comparisons ORDER BY event_id LIMIT 1", [], |r| {
+            r.get(0)
+        })
+        .unwrap();
+    let kept: String = conn
+        .query_row("SELECT coverage FROM event_comparisons WHERE event_id = ?1", [id], |r| r.get(0))
+        .unwrap();
+    let mut coverage: serde_json::Value = serde_json::from_str(&kept).unwrap();
+    assert_eq!(coverage["by_meaning"], true);
+    coverage["unique"] =
+        serde_json::json!([{ "outlet": "Marker", "claims": ["kept, not recomputed"] }]);
+    conn.execute(
+        "UPDATE event_comparisons SET coverage = ?2 WHERE event_id = ?1",
+        rusqlite::params![id, coverage.to_string()],
+    )
+    .unwrap();
+    let shown = run_ok(&["event", &id.to_string(), "--json", "--db", db.to_str().unwrap()]).await;
+    let shown: serde_json::Value = serde_json::from_str(&shown).unwrap();
+    assert_eq!(shown["coverage"]["unique"][0]["outlet"], "Marker", "{shown}");
+
+    // Once the event gains an original, the kept comparison is stale and never shown.
+    conn.execute(
+        "UPDATE articles SET event_id = ?1 WHERE seq = (
+             SELECT max(seq) FROM articles WHERE event_id != ?1 AND duplicate_of IS NULL)",
+        [id],
+    )
+    .unwrap();
+    let shown = run_ok(&["event", &id.to_string(), "--json", "--db", db.to_str().unwrap()]).await;
+    let shown: serde_json::Value = serde_json::from_str(&shown).unwrap();
+    assert!(
+        shown["coverage"]["unique"].as_array().unwrap().iter().all(|u| u["outlet"] != "Marker"),
+        "{shown}"
+    );
+}

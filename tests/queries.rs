@@ -112,10 +112,17 @@ async fn the_seed_event_tells_retold_sentences_from_new_allegations() {
     assert!(unshared.len() <= 2, "retold sentences listed as KMIA's alone: {unshared:#?}");
     let log = String::from_utf8_lossy(&first.stderr);
     assert!(!log.contains("embedded=0"), "the first comparison embeds: {log}");
+    // The comparison is kept: the second view reads it and compares nothing.
     let again = debug(&["event", "--db", &db, &id, "--json"]).await;
     let log = String::from_utf8_lossy(&again.stderr);
-    assert!(log.contains("embedded=0"), "the second comparison embedded again: {log}");
+    assert!(!log.contains("sentences embedded"), "the second view compared again: {log}");
     assert_eq!(serde_json::from_slice::<Value>(&again.stdout).unwrap()["coverage"], *coverage);
+    // Without it, the sentences' vectors are kept too: comparing again embeds nothing.
+    rusqlite::Connection::open(&db).unwrap().execute("DELETE FROM event_comparisons", []).unwrap();
+    let third = debug(&["event", "--db", &db, &id, "--json"]).await;
+    let log = String::from_utf8_lossy(&third.stderr);
+    assert!(log.contains("embedded=0"), "the comparison embedded again: {log}");
+    assert_eq!(serde_json::from_slice::<Value>(&third.stdout).unwrap()["coverage"], *coverage);
 }
 
 #[tokio::test(flavor = "multi_thread")]

@@ -5,9 +5,7 @@ use std::io::{BufWriter, Write};
 use std::process::ExitCode;
 
 use anyhow::Context;
-use chorus_compare::CoverageInput;
 use chorus_model::EventId;
-use chorus_pipeline::StoredEncoder;
 use chorus_store::{EventOrder, Meaning, RunMeaning};
 
 use crate::args::{EventArgs, EventSort, EventsArgs, ExportArgs, FeedsArgs, Global, SearchArgs};
@@ -54,31 +52,23 @@ pub(crate) fn events(global: &Global, args: EventsArgs) -> anyhow::Result<ExitCo
 
 pub(crate) fn event(global: &Global, args: EventArgs) -> anyhow::Result<ExitCode> {
     let path = db_path(global, &args.db)?;
-    let store = open(&path)?;
-    let Some(detail) = store.event(EventId(args.id))? else {
-        anyhow::bail!("no event {} in {}", args.id, path.display());
-    };
-    // Copies of one text would only repeat each other: compare originals only.
-    let originals: Vec<_> = detail.articles.iter().filter(|a| a.duplicate_of.is_none()).collect();
-    let inputs: Vec<CoverageInput<'_>> = originals
-        .iter()
-        .map(|a| CoverageInput {
-            outlet: a.article.outlet.as_deref().unwrap_or("unknown outlet"),
-            text: &a.article.text,
-        })
-        .collect();
+    let mut store = open(&path)?;
     // The model is loaded only when there is something to compare across outlets.
-    let outlets: std::collections::HashSet<&str> = inputs.iter().map(|i| i.outlet).collect();
-    let model = if outlets.len() >= 2 { query_model(&args.db) } else { None };
-    let mut store = store;
-    let coverage = match &model {
-        Some(model) => {
-            let encoder = StoredEncoder::new(model, &mut store);
-            let coverage = chorus_compare::compare(&inputs, Some(&encoder));
-            tracing::debug!(embedded = encoder.embedded(), "sentences embedded for the comparison");
-            coverage
-        }
-        None => chorus_compare::compare(&inputs, None),
+    let outlets = store.event(EventId(args.id))?.map_or(0, |detail| {
+        let names: std::collections::HashSet<_> = detail
+            .articles
+            .iter()
+            .filter(|a| a.duplicate_of.is_none())
+            .map(|a| a.article.outlet.clone())
+            .collect();
+        names.len()
+    });
+    let model = if outlets >= 2 { query_model(&args.db) } else { None };
+    // The comparison the daemon keeps, when current; else computed now and kept.
+    let Some((detail, coverage)) =
+        chorus_pipeline::event_comparison(&mut store, EventId(args.id), model.as_ref())?
+    else {
+        anyhow::bail!("no event {} in {}", args.id, path.display());
     };
     let mut out = std::io::stdout().lock();
     if args.json {
@@ -117,8 +107,8 @@ pub(crate) fn event(global: &Global, args: EventArgs) -> anyhow::Result<ExitCode
             writeln!(out, "      copy of {of} (similarity {similarity:.2})")?;
         }
     }
-    if originals.len() > 1 {
-        if outlets.len() >= 2 && !coverage.by_meaning {
+    if detail.articles.iter().filter(|a| a.duplicate_of.is_none()).count() > 1 {
+        if outlets >= 2 && !coverage.by_meaning {
             writeln!(
                 out,
                 "\n(compared on words alone: no sentence-embedding model; `make model`)"

@@ -21,6 +21,7 @@
 //! ```
 #![deny(missing_docs)]
 
+mod comparisons;
 mod config;
 mod error;
 mod jsonl;
@@ -31,6 +32,7 @@ mod run;
 mod sitemaps;
 mod source;
 
+pub use comparisons::{REFRESH_INTERVAL, compare_event, event_comparison, refresh};
 pub use config::{
     Config, ConfigError, ConfigProblem, Feed, FeedConfig, PipelineConfig, PipelineSettings,
     Settings,

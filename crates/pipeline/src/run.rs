@@ -49,6 +49,12 @@ pub async fn run(
     let (classified_tx, classified_rx) = mpsc::channel(capacity);
     let (checks_tx, checks_rx) = mpsc::channel(capacity);
     let mut stages = Stages::default();
+    // The daemon keeps each event's comparison current as articles join; a backfill leaves
+    // that to the first view, so that it spends its time on ingest.
+    let comparisons = matches!(source, Source::Feeds { once: false }).then(|| {
+        let task = keep_comparisons(config.store.path.clone(), meaning.clone(), stop.clone());
+        (task, meaning.clone())
+    });
 
     match source {
         Source::Feeds { once } => {
@@ -120,6 +126,20 @@ pub async fn run(
     });
 
     let stages = stages.wait(&stop, config.pipeline.grace()).await?;
+    if let Some((task, model)) = comparisons {
+        // A comparison under way is only abandoned: nothing is kept half-made. The events
+        // the last articles changed are compared once more, within a bound, so a stopped
+        // daemon leaves them current.
+        task.abort();
+        let path = config.store.path.clone();
+        let last = blocking("last comparison refresh", move || {
+            let mut store = Store::open_existing(&path)?;
+            Ok(crate::refresh(&mut store, model.as_deref(), FINAL_REFRESH_BUDGET)?)
+        });
+        if let Err(e) = last.await {
+            tracing::warn!("comparisons not refreshed at the end: {e}");
+        }
+    }
     let path = config.store.path.clone();
     blocking("recording of the run's end", move || {
         Store::open(&path)?.finish_run(run_id)?;
@@ -128,6 +148,52 @@ pub async fn run(
     })
     .await?;
     Ok(RunReport { stages, elapsed: started.elapsed() })
+}
+
+/// How long a stopping daemon may spend comparing the events its last articles changed.
+const FINAL_REFRESH_BUDGET: Duration = Duration::from_secs(3);
+
+/// Compares again, every [`crate::REFRESH_INTERVAL`] until `stop`, the events whose
+/// articles changed, on a connection of its own (the writer's is busy with ingest). A
+/// failure is logged and tried again next time: the comparisons are a convenience for
+/// views, which compute one themselves when none is kept.
+fn keep_comparisons(
+    path: std::path::PathBuf,
+    model: Option<Arc<Embedder>>,
+    stop: CancellationToken,
+) -> tokio::task::JoinHandle<()> {
+    let span = tracing::info_span!("comparisons");
+    tokio::spawn(
+        async move {
+            let mut store: Option<Store> = None;
+            let mut ticks = tokio::time::interval(crate::REFRESH_INTERVAL);
+            ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+            loop {
+                tokio::select! {
+                    () = stop.cancelled() => break,
+                    _ = ticks.tick() => {}
+                }
+                let (path, model, span) = (path.clone(), model.clone(), tracing::Span::current());
+                let kept = store.take();
+                let work = tokio::task::spawn_blocking(move || {
+                    let _entered = span.entered();
+                    let mut store = match kept {
+                        Some(store) => store,
+                        None => Store::open_existing(&path)?,
+                    };
+                    let result =
+                        crate::refresh(&mut store, model.as_deref(), crate::REFRESH_INTERVAL);
+                    result.map(|_| store)
+                });
+                match work.await {
+                    Ok(Ok(kept)) => store = Some(kept),
+                    Ok(Err(e)) => tracing::warn!("comparisons not refreshed: {e}"),
+                    Err(e) => tracing::error!("the comparison refresh panicked: {e}"),
+                }
+            }
+        }
+        .instrument(span),
+    )
 }
 
 /// Runs blocking work `f` on tokio's blocking pool; a panic in it is a [`PipelineError`]

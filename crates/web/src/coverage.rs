@@ -9,11 +9,23 @@ use chorus_store::{EventDetail, Store};
 /// The comparison of one event's original articles: what several outlets say and what one
 /// alone says. This is the one place the view gets it from.
 ///
-/// Today it is computed as `chorus event` computes it: copies are left out, and with a
-/// `model` sentences are compared by meaning, without one by words alone. Sentence vectors
-/// the store already keeps are used, and new ones are computed but never written: the
-/// view does not write.
+/// The comparison the daemon keeps in the store is read when it is current (and was made by
+/// meaning whenever the view has a `model`). Otherwise it is computed as `chorus event`
+/// computes it: copies are left out, and with a `model` sentences are compared by meaning,
+/// without one by words alone. Sentence vectors the store already keeps are used, and new
+/// ones are computed but never written: the view does not write.
 pub fn event_coverage(store: &Store, event: &EventDetail, model: Option<&Embedder>) -> Coverage {
+    match store.comparison(event.summary.id) {
+        Ok(Some(kept)) if kept.by_meaning || model.is_none() => {
+            if let Ok(coverage) = serde_json::from_str::<Coverage>(&kept.coverage) {
+                return coverage;
+            }
+        }
+        Ok(_) => {}
+        Err(e) => {
+            tracing::warn!("the kept comparison of event {} is unreadable: {e}", event.summary.id.0)
+        }
+    }
     let inputs: Vec<CoverageInput<'_>> = event
         .articles
         .iter()
