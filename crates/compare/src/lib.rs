@@ -40,7 +40,10 @@ mod sentence;
 mod words;
 
 pub use align::{BestMatch, align};
-pub use coverage::{Claim, Coverage, CoverageInput, UniqueClaims, compare};
+pub use coverage::{
+    Claim, Coverage, CoverageInput, SentenceClaim, UniqueClaims, compare, sentence_claims,
+    sentences,
+};
 pub use encoder::{EncodeError, Encoder, cosine};
 pub use matcher::{COMBINED, Features, LEXICAL, Matcher, Weights};
 pub use numbers::{Number, NumberKind};
