@@ -5,7 +5,7 @@ use std::collections::HashSet;
 use chorus_compare::{CoverageInput, sentence_claims, sentences};
 use chorus_newsroom::catalog;
 
-use crate::gold::{Gold, GoldClaim, GoldEvent, GoldSentence, Predicted, Tally, score};
+use crate::gold::{Gold, GoldClaim, GoldEvent, GoldSentence, Predicted, Tally, predict, score};
 
 /// Every event's claim-sentences, as the comparison (words alone) cuts them.
 fn claim_sentences(event: &GoldEvent) -> Vec<(String, String)> {
@@ -85,6 +85,19 @@ fn every_gold_sentence_is_a_claim_sentence_of_its_event_and_in_one_claim_only() 
         assert!(!in_claim, "an allegation in a shared claim: {a:?}");
     }
     assert!(!seeds.claims.is_empty());
+}
+
+/// The scores read which claim each sentence is in from `sentence_claims`, and whether it
+/// is shared from `compare`: on every judged event the two must agree, and every gold
+/// sentence must be among the sentences scored.
+#[test]
+fn sentence_claims_groups_as_compare_does_on_every_judged_event() {
+    let gold = Gold::load();
+    for event in gold.events.iter().chain([&gold.seed_event()]) {
+        let predicted = predict(event, None).unwrap_or_else(|e| panic!("{e}"));
+        assert!(predicted.iter().any(|p| p.shared), "{}: nothing shared", event.key);
+        score(event, &predicted).unwrap_or_else(|e| panic!("{e}"));
+    }
 }
 
 #[test]

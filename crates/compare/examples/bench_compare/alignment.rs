@@ -2,11 +2,10 @@
 //! event compared with the model and on words alone, scored sentence by sentence and pair
 //! by pair against the judgement.
 
-use std::collections::HashSet;
 use std::fmt::Write as _;
 use std::path::Path;
 
-use chorus_compare::{CoverageInput, Encoder, compare, sentence_claims};
+use chorus_compare::Encoder;
 
 // The test suite's reading of the gold file, so the bench and the tests score alike; the
 // bench uses only part of it.
@@ -14,68 +13,7 @@ use chorus_compare::{CoverageInput, Encoder, compare, sentence_claims};
 #[path = "../../tests/gold/mod.rs"]
 mod gold;
 
-use gold::{Gold, GoldEvent, Predicted, Scores, Tally, score};
-
-/// Compares one judged event and returns each claim-sentence with the claim it was put
-/// in. Whether a sentence is shared is read from the comparison's output (not listed among
-/// its outlet's own claims); which sentences share a claim, from [`sentence_claims`],
-/// which must agree with it.
-fn predict(event: &GoldEvent, encoder: Option<&dyn Encoder>) -> Result<Vec<Predicted>, String> {
-    let texts = event.texts();
-    let input: Vec<CoverageInput<'_>> =
-        texts.iter().map(|(o, t)| CoverageInput { outlet: o, text: t }).collect();
-    let coverage = compare(&input, encoder);
-    if encoder.is_some() && !coverage.by_meaning {
-        return Err(format!("{}: the model failed, the comparison used words alone", event.key));
-    }
-    let claims = sentence_claims(&input, encoder);
-    let unique: HashSet<(&str, &str)> = coverage
-        .unique
-        .iter()
-        .flat_map(|u| u.claims.iter().map(|c| (u.outlet.as_str(), c.as_str())))
-        .collect();
-    let predicted: Vec<Predicted> = claims
-        .iter()
-        .map(|s| Predicted {
-            outlet: s.outlet.clone(),
-            text: s.text.clone(),
-            shared: !unique.contains(&(s.outlet.as_str(), s.text.as_str())),
-            claim: s.claim,
-        })
-        .collect();
-    // The two views of one comparison must agree: a claim is shared when it holds
-    // sentences of two outlets, and the shared claims are named after their first sentence.
-    for p in &predicted {
-        let others = predicted.iter().any(|q| q.claim == p.claim && q.outlet != p.outlet);
-        if others != p.shared {
-            return Err(format!(
-                "{}: sentence_claims and compare disagree on {:?}",
-                event.key, p.text
-            ));
-        }
-    }
-    for claim in &coverage.shared {
-        let root = claims.iter().position(|s| s.text == claim.text && s.outlet == claim.outlets[0]);
-        let Some(root) = root else {
-            return Err(format!(
-                "{}: shared claim {:?} has no first sentence",
-                event.key, claim.text
-            ));
-        };
-        let mut outlets: Vec<&str> = Vec::new();
-        for s in claims.iter().filter(|s| s.claim == root) {
-            if !outlets.contains(&s.outlet.as_str()) {
-                outlets.push(&s.outlet);
-            }
-        }
-        let order = |o: &str| event.outlets.iter().position(|x| x == o);
-        outlets.sort_by_key(|o| order(o));
-        if outlets != claim.outlets {
-            return Err(format!("{}: outlets of {:?} disagree", event.key, claim.text));
-        }
-    }
-    Ok(predicted)
-}
+use gold::{Gold, Scores, Tally, predict, score};
 
 fn cell(t: &Tally) -> String {
     format!("{:>6.3} {:>6.3}", t.precision(), t.recall())
@@ -113,7 +51,7 @@ pub(crate) fn run(model: &dyn Encoder, errors: &Path) -> Result<(), String> {
                 let (s, misses) = score(event, &predicted)?;
                 total += s;
                 for m in misses {
-                    let _ = write!(listing, "[{matcher} {set} {}] {}\n", event.key, m.describe());
+                    let _ = writeln!(listing, "[{matcher} {set} {}] {}", event.key, m.describe());
                 }
             }
             let row = [cell(&total.shared), cell(&total.single), cell(&total.pairs)];
