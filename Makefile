@@ -49,7 +49,7 @@ bench-extract-peers: ## trafilatura and readability on the same pages and scorer
 bench-cluster: ## Clustering scores and speed on $(SHARED)/bench/cluster/dev, when present
 	@bash scripts/bench-cluster.sh "$(SHARED)"
 
-bench-compare: ## Sentence matcher: cross-validated accuracy on $(SHARED)/bench/paraphrase, when present
+bench-compare: ## Sentence matcher on $(SHARED)/bench/paraphrase (when present); event comparison on the hand-judged claims
 	@bash scripts/bench-compare.sh "$(SHARED)"
 
 bench-fetch: ## Feed polls per second, peak memory and politeness: 2,000 feeds over 100 loopback hosts

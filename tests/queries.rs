@@ -54,29 +54,14 @@ async fn an_event_shows_what_only_one_outlet_claims() {
     assert!(!json["coverage"]["shared"].as_array().unwrap().is_empty(), "{json}");
 }
 
-/// KMIA's retelling of the first seed: its sentences that restate it (by their opening
-/// words), and the allegations it alone makes.
-const KMIA_RESTATES: &[&str] = &[
-    "The Italian government has firmly declared",
-    "The statement, released by TASS",
-    "Meloni highlighted her nation's willingness",
-    "The meeting, which took place on September 4",
-    "President Donald Trump, Ukrainian President",
-    "The gathering, held just weeks after Trump's re-election",
-    "Trump, who has long criticized",
-    "His remarks, however, were met with mixed reactions",
-    "Zelensky's recent comments about European weapon production",
-    "In a public address, he dismissed",
-];
-const KMIA_ALLEGES: &[&str] = &[
-    "Investigative reports, including those",
-    "These reports allege",
-    "The most damning evidence",
-    "This revelation has cast",
-];
+// The seeds' annotations (which of KMIA's sentences restate the first seed, which are
+// allegations of its own) are read from the comparison's gold file.
+#[allow(dead_code)]
+#[path = "../crates/compare/tests/gold/mod.rs"]
+mod gold;
 
-/// The seed event compared by meaning: KMIA's retold sentences are shared claims (at least
-/// 8 of its 10), its allegations its own; the sentence vectors are kept, so a second look
+/// The seed event compared by meaning: KMIA's retold sentences are shared claims (all but
+/// two at most), its allegations its own; the sentence vectors are kept, so a second look
 /// embeds nothing.
 #[tokio::test(flavor = "multi_thread")]
 async fn the_seed_event_tells_retold_sentences_from_new_allegations() {
@@ -101,15 +86,19 @@ async fn the_seed_event_tells_retold_sentences_from_new_allegations() {
         .expect("KMIA has claims of its own");
     let claims: Vec<&str> =
         kmia["claims"].as_array().unwrap().iter().map(|c| c.as_str().unwrap()).collect();
-    for start in KMIA_ALLEGES {
+    let gold = gold::Gold::load();
+    for allegation in &gold.seeds.allegations {
         assert!(
-            claims.iter().any(|c| c.starts_with(start)),
-            "{start:?} not KMIA's alone: {claims:#?}"
+            claims.contains(&allegation.as_str()),
+            "{allegation:?} not KMIA's alone: {claims:#?}"
         );
     }
-    let unshared: Vec<&&str> =
-        KMIA_RESTATES.iter().filter(|s| claims.iter().any(|c| c.starts_with(**s))).collect();
-    assert!(unshared.len() <= 2, "retold sentences listed as KMIA's alone: {unshared:#?}");
+    let restates: Vec<String> = gold.seed_restatements().into_iter().map(|(s, _)| s).collect();
+    let unshared: Vec<&String> = restates.iter().filter(|s| claims.contains(&s.as_str())).collect();
+    assert!(
+        gold::mostly(restates.len() - unshared.len(), restates.len()),
+        "retold sentences listed as KMIA's alone: {unshared:#?}"
+    );
     let log = String::from_utf8_lossy(&first.stderr);
     assert!(!log.contains("embedded=0"), "the first comparison embeds: {log}");
     // The comparison is kept: the second view reads it and compares nothing.

@@ -88,6 +88,96 @@ struct Sentence {
 /// assert!(c.unique[0].claims[0].starts_with("The mayor blamed"));
 /// ```
 pub fn compare(articles: &[CoverageInput<'_>], encoder: Option<&dyn Encoder>) -> Coverage {
+    let Linked { outlets, sentences, roots, by_meaning } = link(articles, encoder);
+
+    // The outlets of each group, listed under its root (the group's earliest sentence).
+    let mut group_outlets: Vec<Vec<usize>> = vec![Vec::new(); sentences.len()];
+    for (i, s) in sentences.iter().enumerate() {
+        let list = &mut group_outlets[roots[i]];
+        if !list.contains(&s.outlet) {
+            list.push(s.outlet);
+        }
+    }
+    let mut coverage = Coverage { by_meaning, ..Coverage::default() };
+    for (i, s) in sentences.iter().enumerate() {
+        let list = &group_outlets[roots[i]];
+        if roots[i] == i && list.len() >= 2 {
+            let mut in_group = list.clone();
+            in_group.sort_unstable();
+            coverage.shared.push(Claim {
+                text: s.info.text().to_owned(),
+                outlets: in_group.iter().map(|&o| outlets[o].to_owned()).collect(),
+            });
+        }
+    }
+    for (o, name) in outlets.iter().enumerate() {
+        let claims: Vec<String> = (0..sentences.len())
+            .filter(|&i| sentences[i].outlet == o && group_outlets[roots[i]].len() == 1)
+            .map(|i| sentences[i].info.text().to_owned())
+            .collect();
+        if !claims.is_empty() {
+            coverage.unique.push(UniqueClaims { outlet: (*name).to_owned(), claims });
+        }
+    }
+    coverage
+}
+
+/// One claim-sentence of an event and the claim [`compare`] puts it in.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SentenceClaim {
+    /// The outlet whose article it is from.
+    pub outlet: String,
+    /// The sentence, as [`sentences`] cuts it.
+    pub text: String,
+    /// Its claim: the index, in the list [`sentence_claims`] returns, of the claim's
+    /// earliest sentence (its own index when it is that sentence).
+    pub claim: usize,
+}
+
+/// Every claim-sentence of an event's articles (sentences with fewer than four content
+/// words are not claims), in input order, each with the claim [`compare`] puts it in: the
+/// same linking, so a claim with sentences of two outlets or more is one of
+/// [`Coverage::shared`] and every other sentence is listed in [`Coverage::unique`]. For
+/// measuring the comparison sentence by sentence.
+///
+/// ```
+/// use chorus_compare::{CoverageInput, sentence_claims};
+/// let s = sentence_claims(&[
+///     CoverageInput { outlet: "Daily", text: "Storm Ada made landfall near Tampico on Monday." },
+///     CoverageInput { outlet: "Herald", text: "Storm Ada made landfall near Tampico on Monday. \
+///                                             Schools in the region will stay closed." },
+/// ], None);
+/// assert_eq!(s.len(), 3);
+/// assert_eq!((s[0].claim, s[1].claim, s[2].claim), (0, 0, 2));
+/// ```
+pub fn sentence_claims(
+    articles: &[CoverageInput<'_>],
+    encoder: Option<&dyn Encoder>,
+) -> Vec<SentenceClaim> {
+    let Linked { outlets, sentences, roots, .. } = link(articles, encoder);
+    sentences
+        .into_iter()
+        .zip(roots)
+        .map(|(s, claim)| SentenceClaim {
+            outlet: outlets[s.outlet].to_owned(),
+            text: s.info.text().to_owned(),
+            claim,
+        })
+        .collect()
+}
+
+/// An event's claim-sentences and the claim each one belongs to.
+struct Linked<'a> {
+    outlets: Vec<&'a str>,
+    sentences: Vec<Sentence>,
+    /// For each sentence, the earliest sentence of its claim.
+    roots: Vec<usize>,
+    by_meaning: bool,
+}
+
+/// Cuts the articles into claim-sentences and links each to its best match in every other
+/// outlet when that match restates it; linked sentences form one claim.
+fn link<'a>(articles: &[CoverageInput<'a>], encoder: Option<&dyn Encoder>) -> Linked<'a> {
     let mut outlets: Vec<&str> = Vec::new();
     let mut sentences: Vec<Sentence> = Vec::new();
     for a in articles {
@@ -98,7 +188,7 @@ pub fn compare(articles: &[CoverageInput<'_>], encoder: Option<&dyn Encoder>) ->
                 outlets.len() - 1
             }
         };
-        for text in sentences_of(a.text) {
+        for text in self::sentences(a.text) {
             let info = SentenceInfo::new(&text);
             if info.terms().len() >= MIN_CLAIM_WORDS {
                 sentences.push(Sentence { outlet, info });
@@ -134,37 +224,8 @@ pub fn compare(articles: &[CoverageInput<'_>], encoder: Option<&dyn Encoder>) ->
         }
     }
 
-    // The outlets of each group, listed under its root (the group's earliest sentence).
     let roots: Vec<usize> = (0..sentences.len()).map(|i| find(&mut group, i)).collect();
-    let mut group_outlets: Vec<Vec<usize>> = vec![Vec::new(); sentences.len()];
-    for (i, s) in sentences.iter().enumerate() {
-        let list = &mut group_outlets[roots[i]];
-        if !list.contains(&s.outlet) {
-            list.push(s.outlet);
-        }
-    }
-    let mut coverage = Coverage { by_meaning: vectors.is_some(), ..Coverage::default() };
-    for (i, s) in sentences.iter().enumerate() {
-        let list = &group_outlets[roots[i]];
-        if roots[i] == i && list.len() >= 2 {
-            let mut in_group = list.clone();
-            in_group.sort_unstable();
-            coverage.shared.push(Claim {
-                text: s.info.text().to_owned(),
-                outlets: in_group.iter().map(|&o| outlets[o].to_owned()).collect(),
-            });
-        }
-    }
-    for (o, name) in outlets.iter().enumerate() {
-        let claims: Vec<String> = (0..sentences.len())
-            .filter(|&i| sentences[i].outlet == o && group_outlets[roots[i]].len() == 1)
-            .map(|i| sentences[i].info.text().to_owned())
-            .collect();
-        if !claims.is_empty() {
-            coverage.unique.push(UniqueClaims { outlet: (*name).to_owned(), claims });
-        }
-    }
-    coverage
+    Linked { outlets, sentences, roots, by_meaning: vectors.is_some() }
 }
 
 fn find(group: &mut [usize], mut i: usize) -> usize {
@@ -192,7 +253,7 @@ const ABBREVIATIONS: &[&str] = &[
 /// Splits a text into sentences: at line breaks, and after `.`, `!` or `?` (with any
 /// closing quote or bracket) followed by a space, except after an abbreviation ("Mr.",
 /// "U.S.", an initial), where a sentence cut by a line break is also joined again.
-fn sentences_of(text: &str) -> Vec<String> {
+pub fn sentences(text: &str) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
     let mut current = String::new();
     let tokens = text.lines().flat_map(|line| {
@@ -231,7 +292,7 @@ mod tests {
 
     #[test]
     fn sentences_split_at_stops_and_lines_but_not_abbreviations() {
-        let s = sentences_of(
+        let s = sentences(
             "Mr. Smith met U.S.\nPresident Jones on Monday. \"It went well,\" he said! Next\n\nline here",
         );
         assert_eq!(

@@ -17,6 +17,9 @@
 //!   [`LEXICAL`] (without a model). `make bench-compare` fits and checks them.
 //!   [`Matcher::same`] asks whether two sentences are equivalent; [`align`] asks, at the
 //!   lower [`Matcher::RESTATES`], whether a sentence restates another's claim.
+//! - [`compare`]: one event's articles cut into sentences ([`sentences`]) and linked into
+//!   claims, shared or one outlet's alone; [`sentence_claims`] says which claim each
+//!   sentence went to, for scoring the comparison against hand-judged claims.
 //!
 //! The library loads no model: the caller implements [`Encoder`] for the one it has.
 //!
@@ -40,7 +43,10 @@ mod sentence;
 mod words;
 
 pub use align::{BestMatch, align};
-pub use coverage::{Claim, Coverage, CoverageInput, UniqueClaims, compare};
+pub use coverage::{
+    Claim, Coverage, CoverageInput, SentenceClaim, UniqueClaims, compare, sentence_claims,
+    sentences,
+};
 pub use encoder::{EncodeError, Encoder, cosine};
 pub use matcher::{COMBINED, Features, LEXICAL, Matcher, Weights};
 pub use numbers::{Number, NumberKind};

@@ -1,5 +1,7 @@
 //! The matcher on the project's own texts.
 
+mod alignment;
 mod encoder;
+mod gold;
 mod hostile;
 mod seeds;

@@ -1,8 +1,9 @@
-//! The sentence matcher on people's judgements of news sentence pairs.
+//! The sentence matcher on people's judgements of news sentence pairs, and the event
+//! comparison on the hand-judged claims of `crates/compare/gold`.
 //!
 //! ```text
 //! cargo run --release -p chorus-compare --example bench_compare -- \
-//!     PAIRS.jsonl [--model DIR] [--pred OUT.jsonl] [--lambda L]
+//!     [PAIRS.jsonl] [--model DIR] [--pred OUT.jsonl] [--lambda L] [--alignment ERRORS.txt]
 //! ```
 //!
 //! PAIRS has one `{"id", "a", "b", "same"}` a line. Every sentence is embedded with the
@@ -13,13 +14,19 @@
 //! lexical-only matchers (logistic regression fitted on the training folds). Then it fits
 //! both matchers on all pairs and prints their weights beside the committed ones. `--pred`
 //! writes the combined matcher's cross-validated decisions as `{"id", "same"}` lines.
+//!
+//! With `--alignment` (after the pairs, when both are given; see `alignment.rs`) it
+//! compares each judged event twice, with the model and on words alone, prints how well
+//! the shared and the single-outlet claims, and the pairs of sentences put in one claim,
+//! agree with the judgement, and writes every sentence it got wrong to ERRORS.txt.
 #![allow(clippy::print_stdout)]
 
+mod alignment;
 mod fit;
 
 use std::collections::HashMap;
 use std::io::Write;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use chorus_compare::{COMBINED, Encoder, Features, Idf, LEXICAL, SentenceInfo, Weights, cosine};
@@ -41,9 +48,11 @@ struct Pair {
 }
 
 struct Args {
-    pairs: PathBuf,
+    pairs: Option<PathBuf>,
     model: Option<PathBuf>,
     pred: Option<PathBuf>,
+    /// Run the alignment part, listing the sentences it gets wrong here.
+    alignment: Option<PathBuf>,
     lambda: f64,
     /// Features left out of both matchers (their column is zeroed), for ablations.
     drop: Vec<usize>,
@@ -52,6 +61,7 @@ struct Args {
 fn args() -> Result<Args, String> {
     let mut positional = Vec::new();
     let mut pred = None;
+    let mut alignment = None;
     let mut model = None;
     let mut lambda = DEFAULT_LAMBDA;
     let mut drop = Vec::new();
@@ -60,6 +70,9 @@ fn args() -> Result<Args, String> {
         match a.as_str() {
             "--model" => model = Some(PathBuf::from(it.next().ok_or("--model needs a path")?)),
             "--pred" => pred = Some(PathBuf::from(it.next().ok_or("--pred needs a path")?)),
+            "--alignment" => {
+                alignment = Some(PathBuf::from(it.next().ok_or("--alignment needs a path")?))
+            }
             "--lambda" => {
                 lambda = it.next().and_then(|l| l.parse().ok()).ok_or("--lambda needs a number")?
             }
@@ -72,10 +85,12 @@ fn args() -> Result<Args, String> {
             _ => positional.push(PathBuf::from(a)),
         }
     }
-    let [pairs] = <[PathBuf; 1]>::try_from(positional).map_err(|_| {
-        "usage: bench_compare PAIRS.jsonl [--model DIR] [--pred OUT] [--lambda L] [--drop F,..]"
-    })?;
-    Ok(Args { pairs, model, pred, lambda, drop })
+    if positional.len() > 1 || (positional.is_empty() && alignment.is_none()) {
+        return Err("usage: bench_compare [PAIRS.jsonl] [--model DIR] [--pred OUT] \
+                    [--lambda L] [--drop F,..] [--alignment ERRORS.txt]"
+            .into());
+    }
+    Ok(Args { pairs: positional.pop(), model, pred, alignment, lambda, drop })
 }
 
 fn main() -> ExitCode {
@@ -129,23 +144,32 @@ fn lexical(x: &[f32]) -> Vec<f32> {
 
 fn run() -> Result<(), String> {
     let args = args()?;
-    let text = std::fs::read_to_string(&args.pairs)
-        .map_err(|e| format!("{}: {e}", args.pairs.display()))?;
-    let pairs: Vec<Pair> = text
-        .lines()
-        .filter(|l| !l.trim().is_empty())
-        .enumerate()
-        .map(|(i, l)| {
-            serde_json::from_str(l)
-                .map_err(|e| format!("{} line {}: {e}", args.pairs.display(), i + 1))
-        })
-        .collect::<Result<_, _>>()?;
     let dir = args
         .model
         .clone()
         .or_else(chorus_embed::default_model_dir)
         .ok_or("no model found: run `make model` or pass --model DIR")?;
     let model = chorus_embed::Embedder::load(&dir).map_err(|e| e.to_string())?;
+    if let Some(path) = &args.pairs {
+        paraphrase(&args, path, &model)?;
+    }
+    if let Some(errors) = &args.alignment {
+        alignment::run(&model, errors)?;
+    }
+    Ok(())
+}
+
+/// The matcher on the paraphrase pairs.
+fn paraphrase(args: &Args, path: &Path, model: &chorus_embed::Embedder) -> Result<(), String> {
+    let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
+    let pairs: Vec<Pair> = text
+        .lines()
+        .filter(|l| !l.trim().is_empty())
+        .enumerate()
+        .map(|(i, l)| {
+            serde_json::from_str(l).map_err(|e| format!("{} line {}: {e}", path.display(), i + 1))
+        })
+        .collect::<Result<_, _>>()?;
     let mut unique: Vec<&str> = pairs.iter().flat_map(|p| [p.a.as_str(), p.b.as_str()]).collect();
     unique.sort_unstable();
     unique.dedup();
