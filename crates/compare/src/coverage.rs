@@ -9,6 +9,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::align::best;
+use crate::conflicts::{Conflict, conflicts};
 use crate::encoder::{Encoder, cosine};
 use crate::matcher::Matcher;
 use crate::sentence::SentenceInfo;
@@ -29,6 +30,23 @@ pub struct Claim {
     pub text: String,
     /// The outlets that make it, in input order.
     pub outlets: Vec<String>,
+    /// Every sentence that states it, each with its outlet, in input order (an outlet may
+    /// state it more than once).
+    #[serde(default)]
+    pub sentences: Vec<ClaimSentence>,
+    /// Figures its sentences give differently ("39 countries" against "26 countries"),
+    /// each with every outlet's figure; empty when they agree (see [`Conflict`]).
+    #[serde(default)]
+    pub conflicts: Vec<Conflict>,
+}
+
+/// One outlet's sentence stating a [`Claim`].
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ClaimSentence {
+    /// The outlet.
+    pub outlet: String,
+    /// Its sentence.
+    pub text: String,
 }
 
 /// The statements one outlet alone makes.
@@ -149,9 +167,21 @@ pub fn compare(articles: &[CoverageInput<'_>], encoder: Option<&dyn Encoder>) ->
         if roots[i] == i && list.len() >= 2 {
             let mut in_group = list.clone();
             in_group.sort_unstable();
+            let members: Vec<(&str, &str)> = (i..sentences.len())
+                .filter(|&k| roots[k] == i)
+                .map(|k| (outlets[sentences[k].outlet], sentences[k].info.text()))
+                .collect();
             coverage.shared.push(Claim {
                 text: s.info.text().to_owned(),
                 outlets: in_group.iter().map(|&o| outlets[o].to_owned()).collect(),
+                sentences: members
+                    .iter()
+                    .map(|&(outlet, text)| ClaimSentence {
+                        outlet: outlet.to_owned(),
+                        text: text.to_owned(),
+                    })
+                    .collect(),
+                conflicts: conflicts(&members),
             });
         }
     }
@@ -183,10 +213,12 @@ fn union(group: &mut [usize], a: usize, b: usize) {
     }
 }
 
-/// Words after which a full stop does not end a sentence.
+/// Words after which a full stop does not end a sentence: titles, and the months news
+/// copy abbreviates ("Sept. 15").
 const ABBREVIATIONS: &[&str] = &[
     "Capt", "Co", "Col", "Corp", "Dr", "Gen", "Gov", "Inc", "Jr", "Lt", "Ltd", "Mr", "Mrs", "Ms",
-    "No", "Prof", "Rep", "Rev", "Sen", "Sgt", "Sr", "St", "vs",
+    "No", "Prof", "Rep", "Rev", "Sen", "Sgt", "Sr", "St", "vs", "Jan", "Feb", "Mar", "Apr", "Aug",
+    "Sep", "Sept", "Oct", "Nov", "Dec",
 ];
 
 /// Splits a text into sentences: at line breaks, and after `.`, `!` or `?` (with any
@@ -228,6 +260,43 @@ fn is_abbreviation(word: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_shared_claim_keeps_every_outlets_sentence_and_their_conflicting_figures() {
+        let c = compare(
+            &[
+                CoverageInput {
+                    outlet: "Daily",
+                    text: "Leaders of 39 countries met at the Elysee Palace in Paris on Thursday.",
+                },
+                CoverageInput {
+                    outlet: "Herald",
+                    text: "Leaders of 26 countries met at the Elysee Palace in Paris on Thursday.",
+                },
+            ],
+            None,
+        );
+        assert_eq!(c.shared.len(), 1, "{c:#?}");
+        let claim = &c.shared[0];
+        let outlets: Vec<&str> = claim.sentences.iter().map(|s| s.outlet.as_str()).collect();
+        assert_eq!(outlets, ["Daily", "Herald"]);
+        assert!(claim.sentences[1].text.starts_with("Leaders of 26"));
+        assert_eq!(claim.conflicts.len(), 1);
+        let values: Vec<&str> =
+            claim.conflicts[0].values.iter().map(|v| v.value.as_str()).collect();
+        assert_eq!(values, ["39", "26"]);
+        // Old JSON, without the sentences and conflicts, still reads.
+        let old: Claim = serde_json::from_str(r#"{"text": "t", "outlets": ["a", "b"]}"#).unwrap();
+        assert!(old.sentences.is_empty() && old.conflicts.is_empty());
+    }
+
+    #[test]
+    fn abbreviated_months_do_not_end_a_sentence() {
+        assert_eq!(
+            sentences_of("The vote is on Sept. 15 in Rome."),
+            ["The vote is on Sept. 15 in Rome."]
+        );
+    }
 
     #[test]
     fn sentences_split_at_stops_and_lines_but_not_abbreviations() {

@@ -32,6 +32,7 @@
 #![deny(missing_docs)]
 
 mod align;
+mod conflicts;
 mod coverage;
 mod encoder;
 mod matcher;
@@ -40,7 +41,8 @@ mod sentence;
 mod words;
 
 pub use align::{BestMatch, align};
-pub use coverage::{Claim, Coverage, CoverageInput, UniqueClaims, compare};
+pub use conflicts::{Conflict, ConflictKind, ConflictValue};
+pub use coverage::{Claim, ClaimSentence, Coverage, CoverageInput, UniqueClaims, compare};
 pub use encoder::{EncodeError, Encoder, cosine};
 pub use matcher::{COMBINED, Features, LEXICAL, Matcher, Weights};
 pub use numbers::{Number, NumberKind};
