@@ -8,10 +8,12 @@
 
 use serde::{Deserialize, Serialize};
 
+use std::collections::HashMap;
+
 use crate::align::best;
 use crate::conflicts::{Conflict, conflicts};
 use crate::encoder::{Encoder, cosine};
-use crate::matcher::Matcher;
+use crate::matcher::{COMBINED, Features, LEXICAL, Matcher, Weights};
 use crate::sentence::SentenceInfo;
 
 /// One article of an event, as [`compare`] needs it.
@@ -69,6 +71,43 @@ pub struct Coverage {
     /// given or it failed; see [`compare`]).
     #[serde(default)]
     pub by_meaning: bool,
+    /// How many sentences were compared (those long enough to be claims).
+    #[serde(default)]
+    pub sentences_compared: usize,
+    /// How many of them were embedded: only those whose vector could decide a match (see
+    /// [`Embedding::Lazy`]); 0 on words alone.
+    #[serde(default)]
+    pub sentences_embedded: usize,
+}
+
+/// When [`compare_with`] embeds sentences.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Embedding {
+    /// Only the sentences whose vector could change a decision: those in a pair of two
+    /// outlets' sentences whose score with a perfect cosine would reach the threshold, and
+    /// where the cosine could change which sentence is the best match or whether it
+    /// restates. The matcher's score rises with the cosine, so the score with a cosine of
+    /// 1 bounds it above and with -1 below; every other decision is the same without the
+    /// vector, and the result equals [`Embedding::Eager`]'s exactly.
+    ///
+    /// What it saves depends on the event. On the newsroom's events
+    /// (`crates/compare/tests/lazy.rs`), where every outlet retells one report, it embeds
+    /// 347 of 377 sentences (92%): nearly every sentence shares enough words with some
+    /// other outlet's that a perfect cosine would make it a restatement, and the bound
+    /// cannot rule it out. It saves most where outlets tell different things, as in a
+    /// large event compared under [`Limits`] (see `make bench-compare-scale`).
+    #[default]
+    Lazy,
+    /// Every sentence, in one call, and every pair scored with its cosine: the plain
+    /// method, kept to check [`Embedding::Lazy`] against.
+    Eager,
+}
+
+/// How [`compare_with`] compares.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct CompareOptions {
+    /// When sentences are embedded.
+    pub embedding: Embedding,
 }
 
 /// A sentence with fewer content words than this is a header, a dateline or a fragment,
@@ -81,10 +120,11 @@ struct Sentence {
 }
 
 /// Compares one event's articles: which statements several outlets make and which only
-/// one makes. Articles from the same outlet are pooled. With an `encoder`, every sentence
-/// is embedded (in one call) and the embedding takes part in each match; if it fails, the
-/// comparison falls back to words alone and says so in [`Coverage::by_meaning`]. The
-/// result depends only on the input (and its order).
+/// one makes. Articles from the same outlet are pooled. With an `encoder`, the sentences
+/// whose embedding could decide a match are embedded (in one call) and the embedding takes
+/// part in each match ([`Embedding::Lazy`]); if it fails, the comparison falls back to
+/// words alone and says so in [`Coverage::by_meaning`]. The result depends only on the
+/// input (and its order).
 ///
 /// ```
 /// use chorus_compare::{CoverageInput, compare};
@@ -106,6 +146,15 @@ struct Sentence {
 /// assert!(c.unique[0].claims[0].starts_with("The mayor blamed"));
 /// ```
 pub fn compare(articles: &[CoverageInput<'_>], encoder: Option<&dyn Encoder>) -> Coverage {
+    compare_with(articles, encoder, &CompareOptions::default())
+}
+
+/// [`compare`], with its options.
+pub fn compare_with(
+    articles: &[CoverageInput<'_>],
+    encoder: Option<&dyn Encoder>,
+    options: &CompareOptions,
+) -> Coverage {
     let mut outlets: Vec<&str> = Vec::new();
     let mut sentences: Vec<Sentence> = Vec::new();
     for a in articles {
@@ -126,30 +175,17 @@ pub fn compare(articles: &[CoverageInput<'_>], encoder: Option<&dyn Encoder>) ->
     let matcher =
         Matcher::for_sentences(sentences.iter().map(|s| &s.info)).with_threshold(Matcher::RESTATES);
     // Embeddings only help where two outlets' sentences meet.
-    let vectors = match encoder {
-        Some(e) if outlets.len() >= 2 => {
-            let texts: Vec<&str> = sentences.iter().map(|s| s.info.text()).collect();
-            e.encode(&texts).ok().filter(|v| v.len() == texts.len())
-        }
-        _ => None,
+    let encoder = encoder.filter(|_| outlets.len() >= 2);
+    let links = match (encoder, options.embedding) {
+        (None, _) => None,
+        (Some(e), Embedding::Eager) => eager_links(&sentences, &matcher, e),
+        (Some(e), Embedding::Lazy) => lazy_links(&sentences, &matcher, e),
     };
-    let cos = |i: usize, j: usize| vectors.as_ref().map(|v| cosine(&v[i], &v[j]));
-
-    // Link each sentence to its best match in every other outlet.
+    let by_meaning = links.is_some();
+    let (links, embedded) = links.unwrap_or_else(|| (lexical_links(&sentences, &matcher), 0));
     let mut group: Vec<usize> = (0..sentences.len()).collect();
-    for i in 0..sentences.len() {
-        for o in 0..outlets.len() {
-            if o == sentences[i].outlet {
-                continue;
-            }
-            let best =
-                best((0..sentences.len()).filter(|&j| sentences[j].outlet == o).map(|j| {
-                    (j, matcher.score(&sentences[i].info, &sentences[j].info, cos(i, j)))
-                }));
-            if let Some((j, _)) = best.filter(|&(_, s)| s >= matcher.threshold()) {
-                union(&mut group, i, j);
-            }
-        }
+    for (i, j) in links {
+        union(&mut group, i, j);
     }
 
     // The outlets of each group, listed under its root (the group's earliest sentence).
@@ -161,7 +197,12 @@ pub fn compare(articles: &[CoverageInput<'_>], encoder: Option<&dyn Encoder>) ->
             list.push(s.outlet);
         }
     }
-    let mut coverage = Coverage { by_meaning: vectors.is_some(), ..Coverage::default() };
+    let mut coverage = Coverage {
+        by_meaning,
+        sentences_compared: sentences.len(),
+        sentences_embedded: embedded,
+        ..Coverage::default()
+    };
     for (i, s) in sentences.iter().enumerate() {
         let list = &group_outlets[roots[i]];
         if roots[i] == i && list.len() >= 2 {
@@ -195,6 +236,205 @@ pub fn compare(articles: &[CoverageInput<'_>], encoder: Option<&dyn Encoder>) ->
         }
     }
     coverage
+}
+
+/// The other outlets of a sentence, each with its sentences (indices, ascending).
+fn by_outlet(sentences: &[Sentence]) -> Vec<Vec<usize>> {
+    let outlets = sentences.iter().map(|s| s.outlet + 1).max().unwrap_or(0);
+    let mut of: Vec<Vec<usize>> = vec![Vec::new(); outlets];
+    for (i, s) in sentences.iter().enumerate() {
+        of[s.outlet].push(i);
+    }
+    of
+}
+
+/// The features of two sentences with no content word in common: the best score such a
+/// pair can reach under `weights`, with a perfect cosine when they weigh it. When it is
+/// below the threshold, such pairs need not be scored.
+fn disjoint_bound(weights: &Weights) -> f32 {
+    let best = |w: f32| if w > 0.0 { 1.0 } else { 0.0 };
+    let f = Features {
+        cosine: Some(1.0),
+        tfidf: 0.0,
+        coverage: 0.0,
+        numbers_differ: best(weights.features[3]),
+        length_ratio: best(weights.features[4]),
+        sequence: 0.0,
+        bigrams: 0.0,
+    };
+    weights.score(&f)
+}
+
+/// For each sentence, the other outlets' sentences that could restate it under `weights`:
+/// those sharing a content word, or all of them when a pair sharing none could reach the
+/// threshold. Ascending, grouped by outlet.
+fn candidates(sentences: &[Sentence], matcher: &Matcher, weights: &Weights) -> Vec<Vec<usize>> {
+    let by_outlet = by_outlet(sentences);
+    if disjoint_bound(weights) >= matcher.threshold() {
+        return sentences
+            .iter()
+            .map(|s| {
+                by_outlet
+                    .iter()
+                    .enumerate()
+                    .filter(|&(o, _)| o != s.outlet)
+                    .flat_map(|(_, v)| v.iter().copied())
+                    .collect()
+            })
+            .collect();
+    }
+    let mut index: HashMap<&str, Vec<usize>> = HashMap::new();
+    for (i, s) in sentences.iter().enumerate() {
+        for t in s.info.terms() {
+            index.entry(t.as_str()).or_default().push(i);
+        }
+    }
+    let mut seen = vec![usize::MAX; sentences.len()];
+    sentences
+        .iter()
+        .enumerate()
+        .map(|(i, s)| {
+            let mut out = Vec::new();
+            for t in s.info.terms() {
+                for &j in &index[t.as_str()] {
+                    if seen[j] != i && sentences[j].outlet != s.outlet {
+                        seen[j] = i;
+                        out.push(j);
+                    }
+                }
+            }
+            // By outlet, then in input order, as the best match is chosen.
+            out.sort_unstable_by_key(|&j| (sentences[j].outlet, j));
+            out
+        })
+        .collect()
+}
+
+/// Each sentence's best match in every other outlet, with `score` for a pair, where the
+/// match restates it: `(sentence, match)`. Pairs outside `candidates` cannot restate.
+fn links_by(
+    sentences: &[Sentence],
+    candidates: &[Vec<usize>],
+    matcher: &Matcher,
+    score: impl Fn(usize, usize) -> f32,
+) -> Vec<(usize, usize)> {
+    let mut links = Vec::new();
+    for (i, list) in candidates.iter().enumerate() {
+        for run in list.chunk_by(|&a, &b| sentences[a].outlet == sentences[b].outlet) {
+            let best = best(run.iter().map(|&j| (j, score(i, j))));
+            if let Some((j, _)) = best.filter(|&(_, s)| s >= matcher.threshold()) {
+                links.push((i, j));
+            }
+        }
+    }
+    links
+}
+
+/// The links on words alone.
+fn lexical_links(sentences: &[Sentence], matcher: &Matcher) -> Vec<(usize, usize)> {
+    let candidates = candidates(sentences, matcher, &LEXICAL);
+    links_by(sentences, &candidates, matcher, |i, j| {
+        matcher.score(&sentences[i].info, &sentences[j].info, None)
+    })
+}
+
+/// Every sentence's vector, in one call, or `None` when the encoder fails.
+fn vectors(sentences: &[Sentence], which: &[usize], e: &dyn Encoder) -> Option<Vec<Vec<f32>>> {
+    let texts: Vec<&str> = which.iter().map(|&i| sentences[i].info.text()).collect();
+    e.encode(&texts).ok().filter(|v| v.len() == texts.len())
+}
+
+/// The links with every sentence embedded and every pair scored with its cosine, and how
+/// many sentences were embedded; `None` when the encoder fails.
+fn eager_links(
+    sentences: &[Sentence],
+    matcher: &Matcher,
+    e: &dyn Encoder,
+) -> Option<(Vec<(usize, usize)>, usize)> {
+    let all: Vec<usize> = (0..sentences.len()).collect();
+    let v = vectors(sentences, &all, e)?;
+    let everyone: Vec<Vec<usize>> = sentences
+        .iter()
+        .map(|s| {
+            let mut others: Vec<usize> =
+                (0..sentences.len()).filter(|&j| sentences[j].outlet != s.outlet).collect();
+            others.sort_by_key(|&j| (sentences[j].outlet, j));
+            others
+        })
+        .collect();
+    let links = links_by(sentences, &everyone, matcher, |i, j| {
+        matcher.score(&sentences[i].info, &sentences[j].info, Some(cosine(&v[i], &v[j])))
+    });
+    Some((links, sentences.len()))
+}
+
+/// The links as [`eager_links`] makes them, embedding only the sentences whose vector
+/// could change one (see [`Embedding::Lazy`]).
+fn lazy_links(
+    sentences: &[Sentence],
+    matcher: &Matcher,
+    e: &dyn Encoder,
+) -> Option<(Vec<(usize, usize)>, usize)> {
+    let candidates = candidates(sentences, matcher, &COMBINED);
+    let threshold = matcher.threshold();
+    let with = |f: &Features, c: f32| COMBINED.score(&Features { cosine: Some(c), ..*f });
+    let mut links = Vec::new();
+    // Decisions the vectors must settle: the sentence, and the other outlet's sentences
+    // that could be its best match, with their features.
+    let mut open: Vec<(usize, Vec<(usize, Features)>)> = Vec::new();
+    for (i, list) in candidates.iter().enumerate() {
+        for run in list.chunk_by(|&a, &b| sentences[a].outlet == sentences[b].outlet) {
+            // Those that could restate it, with their lowest and highest scores.
+            let mut could: Vec<(usize, Features, f32, f32)> = Vec::new();
+            for &j in run {
+                let f = matcher.features(&sentences[i].info, &sentences[j].info, None);
+                let high = with(&f, 1.0);
+                if high >= threshold {
+                    could.push((j, f, with(&f, -1.0), high));
+                }
+            }
+            let Some(floor) = could.iter().map(|c| c.2).reduce(f32::max) else { continue };
+            // One that scores below another's lowest score is not the best match.
+            could.retain(|c| c.3 >= floor);
+            if let [(j, _, low, _)] = could[..]
+                && low >= threshold
+            {
+                links.push((i, j));
+                continue;
+            }
+            open.push((i, could.into_iter().map(|(j, f, _, _)| (j, f)).collect()));
+        }
+    }
+    // A decision between sentences the sure links already join cannot change the groups,
+    // whatever the vectors say: only the groups are reported.
+    let mut group: Vec<usize> = (0..sentences.len()).collect();
+    for &(i, j) in &links {
+        union(&mut group, i, j);
+    }
+    open.retain(|(i, could)| {
+        let root = find(&mut group, *i);
+        !could.iter().all(|(j, _)| find(&mut group, *j) == root)
+    });
+    let mut needed = vec![false; sentences.len()];
+    for (i, could) in &open {
+        needed[*i] = true;
+        for (j, _) in could {
+            needed[*j] = true;
+        }
+    }
+    let which: Vec<usize> = (0..sentences.len()).filter(|&i| needed[i]).collect();
+    let mut slot = vec![usize::MAX; sentences.len()];
+    for (k, &i) in which.iter().enumerate() {
+        slot[i] = k;
+    }
+    let v = if which.is_empty() { Vec::new() } else { vectors(sentences, &which, e)? };
+    for (i, could) in open {
+        let scores = could.iter().map(|(j, f)| (*j, with(f, cosine(&v[slot[i]], &v[slot[*j]]))));
+        if let Some((j, _)) = best(scores).filter(|&(_, s)| s >= threshold) {
+            links.push((i, j));
+        }
+    }
+    Some((links, which.len()))
 }
 
 fn find(group: &mut [usize], mut i: usize) -> usize {

@@ -42,7 +42,10 @@ mod words;
 
 pub use align::{BestMatch, align};
 pub use conflicts::{Conflict, ConflictKind, ConflictValue};
-pub use coverage::{Claim, ClaimSentence, Coverage, CoverageInput, UniqueClaims, compare};
+pub use coverage::{
+    Claim, ClaimSentence, CompareOptions, Coverage, CoverageInput, Embedding, UniqueClaims,
+    compare, compare_with,
+};
 pub use encoder::{EncodeError, Encoder, cosine};
 pub use matcher::{COMBINED, Features, LEXICAL, Matcher, Weights};
 pub use numbers::{Number, NumberKind};

@@ -2,4 +2,5 @@
 
 mod encoder;
 mod hostile;
+mod lazy;
 mod seeds;
