@@ -56,7 +56,7 @@ async fn an_event_shows_what_only_one_outlet_claims() {
 
 /// KMIA's retelling of the first seed: its sentences that restate it (by their opening
 /// words), and the allegations it alone makes.
-const KMIA_RESTATES: &[&str] = &[
+pub(crate) const KMIA_RESTATES: &[&str] = &[
     "The Italian government has firmly declared",
     "The statement, released by TASS",
     "Meloni highlighted her nation's willingness",
@@ -68,7 +68,7 @@ const KMIA_RESTATES: &[&str] = &[
     "Zelensky's recent comments about European weapon production",
     "In a public address, he dismissed",
 ];
-const KMIA_ALLEGES: &[&str] = &[
+pub(crate) const KMIA_ALLEGES: &[&str] = &[
     "Investigative reports, including those",
     "These reports allege",
     "The most damning evidence",
