@@ -49,6 +49,9 @@ async fn an_event_shows_what_only_one_outlet_claims() {
             panic!("the KMIA allegations are not shown as one outlet's claims:\n{shown}")
         });
     assert!(kmia.contains("shell companies") || kmia.contains("derailed"), "{shown}");
+    // Shared claims are shown as groups: each outlet's own sentence, indented under it.
+    let shared = shown.split("reported by several outlets:").nth(1).expect("shared claims");
+    assert!(shared.contains("\n    Miami News, KMIA:\n      "), "{shown}");
     let json: Value =
         serde_json::from_str(&run_ok(&["event", "--db", &db, &id, "--json"]).await).unwrap();
     assert!(!json["coverage"]["shared"].as_array().unwrap().is_empty(), "{json}");

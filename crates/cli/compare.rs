@@ -178,3 +178,32 @@ pub(crate) fn show(out: &mut impl Write, coverage: &Coverage) -> std::io::Result
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chorus_compare::{CompareOptions, compare_with};
+
+    #[test]
+    fn the_display_marks_conflicts_and_says_what_was_left_out() {
+        let texts = [
+            ("Daily", "Leaders of 39 countries met at the Elysee Palace in Paris on Thursday."),
+            ("Herald", "Leaders of 26 countries met at the Elysee Palace in Paris on Thursday."),
+            ("Post", "Leaders of 39 countries met at the Elysee Palace in Paris on Thursday."),
+        ];
+        let inputs: Vec<CoverageInput<'_>> =
+            texts.iter().map(|&(outlet, text)| CoverageInput { outlet, text }).collect();
+        let options = CompareOptions { max_outlets: 2, ..CompareOptions::default() };
+        let coverage = compare_with(&inputs, None, &options);
+        let mut out = Vec::new();
+        show(&mut out, &coverage).unwrap();
+        let out = String::from_utf8(out).unwrap();
+        assert!(
+            out.contains("  [Daily; Herald]\n    ≠ count countries: 39 (Daily) / 26 (Herald)\n"),
+            "{out}"
+        );
+        assert!(out.contains("\n    Herald:\n      Leaders of 26"), "{out}");
+        assert!(out.contains("compared 2 of 3 outlets, 2 of 3 articles"), "{out}");
+        assert!(out.contains("compared on words alone"), "{out}");
+    }
+}
