@@ -18,6 +18,11 @@
 //!   [`Matcher::same`] asks whether two sentences are equivalent; [`align`] asks, at the
 //!   lower [`Matcher::RESTATES`], whether a sentence restates another's claim.
 //!
+//! - [`compare`]: one event's articles compared: the claims several outlets make (each
+//!   outlet's sentence, and the figures they give differently: [`Conflict`]) and those
+//!   only one makes, embedding only the sentences that could decide a match, within
+//!   bounds for large events ([`CompareOptions`], reported in [`Limits`]).
+//!
 //! The library loads no model: the caller implements [`Encoder`] for the one it has.
 //!
 //! ```
@@ -43,7 +48,7 @@ mod words;
 pub use align::{BestMatch, align};
 pub use conflicts::{Conflict, ConflictKind, ConflictValue};
 pub use coverage::{
-    Claim, ClaimSentence, CompareOptions, Coverage, CoverageInput, Embedding, UniqueClaims,
+    Claim, ClaimSentence, CompareOptions, Coverage, CoverageInput, Embedding, Limits, UniqueClaims,
     compare, compare_with,
 };
 pub use encoder::{EncodeError, Encoder, cosine};
