@@ -7,8 +7,13 @@
 //!
 //! - numbers of one [`NumberKind`] (counts, amounts of money, shares, years) are about
 //!   the same thing when they count the same noun ("39 countries", "26 countries"), or
-//!   when each is the only number of its kind in its sentence and they do not count
-//!   different nouns. A figure one sentence gives and the other omits is no conflict.
+//!   when each is the only number of its kind in its sentence, neither names what it
+//!   counts, and both follow the same word ("rose to 12", "rose to 15"). A time of day is
+//!   no count, and a figure one sentence gives and the other omits is no conflict. On the
+//!   newsroom's events this flags an updated count ("37 structures" against "52"), and
+//!   still two figures of one noun about different things: one line's riders against
+//!   four of its stations' ("180,000 riders", "21,000 riders"), and a rounding ("6.5
+//!   feet", "six feet").
 //! - dates: a day of a month ("September 4", "Sept. 15", "4 September") against the other
 //!   sentence's, when each gives exactly one; a day of the week against another; and a day
 //!   of the week against a day of a month when a year tells which weekday that day was
@@ -113,6 +118,9 @@ struct Figure {
     written: String,
     /// The stem of the noun right after it, and the noun as written.
     about: Option<(String, String)>,
+    /// The stem of the nearest content word before it, within three words ("rose" in
+    /// "the toll rose to 12").
+    before: Option<String>,
 }
 
 const MONTHS: &[(&str, u8)] = &[
@@ -190,6 +198,7 @@ fn figures(text: &str) -> Vec<Figure> {
                 value: Value::Weekday(w as u8),
                 written: written(i, i),
                 about: None,
+                before: None,
             });
             i += 1;
             continue;
@@ -211,6 +220,7 @@ fn figures(text: &str) -> Vec<Figure> {
                 value: Value::Day { month, day, year },
                 written: written(i, last),
                 about: None,
+                before: None,
             });
             i = last + 1;
             continue;
@@ -229,17 +239,43 @@ fn figures(text: &str) -> Vec<Figure> {
         if last.percent && chars.get(last.end) == Some(&'%') {
             text.push('%');
         }
-        let about = tokens.get(f.after).filter(|n| {
-            n.lower.chars().all(char::is_alphabetic)
-                && n.lower.chars().nth(1).is_some()
-                && !is_stopword(&n.lower)
-                && month(n).is_none()
+        // A time of day ("6 p.m.", "6:30") is not a count.
+        if tokens
+            .get(f.after)
+            .is_some_and(|n| matches!(n.lower.as_str(), "p.m" | "a.m" | "pm" | "am"))
+            || chars.get(tokens[f.last].end) == Some(&':')
+        {
+            continue;
+        }
+        // The noun it counts: the next word, unless punctuation parts them ("3.75 percent,
+        // citing"); after a unit joined by a hyphen ("2,100-kilogram lander"), both.
+        let noun = |k: usize| {
+            tokens.get(k).filter(|n| {
+                n.lower.chars().all(char::is_alphabetic)
+                    && n.lower.chars().nth(1).is_some()
+                    && !is_stopword(&n.lower)
+                    && month(n).is_none()
+                    && chars[tokens[k - 1].end..n.start]
+                        .iter()
+                        .all(|c| c.is_whitespace() || matches!(c, '-' | '‐' | '‑'))
+            })
+        };
+        let about = noun(f.after).map(|n| {
+            let mut about = (stem(&n.lower), chars[n.start..n.end].iter().collect::<String>());
+            if n.hyphenated
+                && let Some(m) = noun(f.after + 1)
+            {
+                about.0 = format!("{} {}", about.0, stem(&m.lower));
+                about.1 = chars[n.start..m.end].iter().collect();
+            }
+            about
         });
-        out.push(Figure {
-            value: Value::Number(f.number),
-            written: text,
-            about: about.map(|n| (stem(&n.lower), chars[n.start..n.end].iter().collect())),
-        });
+        let before = (f.first.saturating_sub(3)..f.first)
+            .rev()
+            .map(|k| &tokens[k])
+            .find(|t| t.lower.chars().all(char::is_alphabetic) && !is_stopword(&t.lower))
+            .map(|t| stem(&t.lower));
+        out.push(Figure { value: Value::Number(f.number), written: text, about, before });
     }
     out
 }
@@ -285,9 +321,25 @@ fn between(a: &[Figure], b: &[Figure]) -> Vec<Found> {
         let (fa, fb) = (of_kind(a), of_kind(b));
         for &(x, i) in &fa {
             for &(y, j) in &fb {
+                // The same noun, given once in each (several "minutes" in one sentence
+                // may each be another span); or the only figures of the kind, neither
+                // saying what it counts, after the same word ("rose to 12", "rose to 15";
+                // not "the rate at 3.75 percent" and "inflation near 4 percent").
+                let once = |s: &[Figure], list: &[(Number, usize)], noun: &str| {
+                    list.iter()
+                        .filter(|(_, k)| s[*k].about.as_ref().is_some_and(|x| x.0 == noun))
+                        .count()
+                        == 1
+                };
                 let same_thing = match (&a[i].about, &b[j].about) {
-                    (Some(p), Some(q)) => p.0 == q.0,
-                    _ => fa.len() == 1 && fb.len() == 1,
+                    (Some(p), Some(q)) => p.0 == q.0 && once(a, &fa, &p.0) && once(b, &fb, &q.0),
+                    (None, None) => {
+                        fa.len() == 1
+                            && fb.len() == 1
+                            && a[i].before.is_some()
+                            && a[i].before == b[j].before
+                    }
+                    _ => false,
                 };
                 if same_thing
                     && !fb.iter().any(|(z, _)| agree(z, &x))
@@ -428,7 +480,38 @@ mod tests {
         assert!(
             of("Of the 39 countries, 26 sent leaders.", "Leaders of 39 countries met.").is_empty()
         );
-        // The only count in each, one with no noun: the same thing.
+        // A time of day is not a count, and a noun on one side only is not the same thing.
+        assert!(
+            of(
+                "About 2,300 residents were ordered to evacuate.",
+                "Orders were eased at 6 p.m., letting residents return."
+            )
+            .is_empty()
+        );
+        // A comma parts a figure from the word after it: both say only "prices rose".
+        assert!(of("They held the rate at 3.75%.", "Inflation hovered near 4%.").is_empty());
+        assert_eq!(
+            of("Prices rose 3.75 percent, citing growth.", "Prices rose 4 percent."),
+            ["percent: 3.75 percent / 4 percent"]
+        );
+        // A unit joined by a hyphen says what it measures only with the noun after it.
+        assert!(
+            of("The 2,100-kilogram lander carries a rover.", "It carries a 14-kilogram rover.")
+                .is_empty()
+        );
+        assert_eq!(
+            of("The 2,100-kilogram lander landed.", "The 1,900-kilogram lander landed."),
+            ["count: 2,100 / 1,900"]
+        );
+        // Two spans of one noun in a sentence: which one the other's means is unclear.
+        assert!(
+            of(
+                "Buses left every 30 minutes; the train takes 85 minutes.",
+                "The trip took ten minutes more."
+            )
+            .is_empty()
+        );
+        // The only count in each, neither with a noun: the same thing.
         assert_eq!(
             of("The toll rose to 12 on Monday.", "The toll rose to 15 on Monday."),
             ["count: 12 / 15"]
