@@ -4,7 +4,7 @@ CARGO ?= cargo
 SHARED ?= ../shared
 
 .DEFAULT_GOAL := help
-.PHONY: help model browser run test check fmt lint doc bench bench-extract bench-extract-peers bench-cluster bench-compare bench-fetch bench-embed bless clean-demo
+.PHONY: help model browser run test check fmt lint doc bench bench-extract bench-extract-peers bench-cluster bench-compare bench-compare-scale bench-fetch bench-embed bless clean-demo
 
 help: ## Show this help
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -51,6 +51,9 @@ bench-cluster: ## Clustering scores and speed on $(SHARED)/bench/cluster/dev, wh
 
 bench-compare: ## Sentence matcher on $(SHARED)/bench/paraphrase (when present); event comparison on the hand-judged claims
 	@bash scripts/bench-compare.sh "$(SHARED)"
+
+bench-compare-scale: ## An event's comparison at 300 articles against 2, on words alone and with vectors kept (BENCH_COMPARE_SCALE_ARGS=--sweep to choose the caps)
+	@$(CARGO) run --quiet --release -p chorus-compare --example compare_scale -- $(BENCH_COMPARE_SCALE_ARGS)
 
 bench-fetch: ## Feed polls per second, peak memory and politeness: 2,000 feeds over 100 loopback hosts
 	@$(CARGO) run --quiet --release -p chorus-fetch --example bench_fetch -- $(BENCH_FETCH_ARGS)

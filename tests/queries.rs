@@ -58,7 +58,7 @@ async fn an_event_shows_what_only_one_outlet_claims() {
 // allegations of its own) are read from the comparison's gold file.
 #[allow(dead_code)]
 #[path = "../crates/compare/tests/gold/mod.rs"]
-mod gold;
+pub(crate) mod gold;
 
 /// The seed event compared by meaning: KMIA's retold sentences are shared claims (all but
 /// two at most), its allegations its own; the sentence vectors are kept, so a second look

@@ -4,6 +4,7 @@
 mod util;
 
 mod backfill;
+mod compare;
 mod config_files;
 mod daemon;
 mod extract;

@@ -42,6 +42,9 @@ pub(crate) enum Command {
     Events(EventsArgs),
     /// Show one event: every outlet's article, and what only one outlet claims.
     Event(EventArgs),
+    /// Compare two texts or more (plain text or HTML pages): what they state alike, where
+    /// their figures differ, and what only one states.
+    Compare(CompareArgs),
     /// Full-text search over titles and article text.
     Search(SearchArgs),
     /// Export every article, one JSON object a line.
@@ -195,6 +198,21 @@ pub(crate) struct EventArgs {
     /// Print JSON instead of text.
     #[arg(long)]
     pub(crate) json: bool,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct CompareArgs {
+    /// The texts: plain text, or HTML pages (`.html.gz` too), whose article text is
+    /// extracted as the pipeline extracts it.
+    #[arg(required = true, num_args = 2.., value_name = "FILE")]
+    pub(crate) files: Vec<PathBuf>,
+    /// Print `{"coverage": {...}}`, the same object as `chorus event --json`.
+    #[arg(long)]
+    pub(crate) json: bool,
+    /// The sentence-embedding model's folder. Default: the installed model, else words
+    /// alone.
+    #[arg(long, value_name = "DIR")]
+    pub(crate) model_dir: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]

@@ -202,7 +202,7 @@ fn extract_dir(
 }
 
 /// The page's bytes, gunzipped when the name ends in `.gz`.
-fn read_page(path: &Path) -> anyhow::Result<Vec<u8>> {
+pub(crate) fn read_page(path: &Path) -> anyhow::Result<Vec<u8>> {
     let raw = std::fs::read(path).with_context(|| format!("reading {}", path.display()))?;
     if path.extension().is_some_and(|e| e == "gz") {
         let mut html = Vec::new();

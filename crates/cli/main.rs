@@ -2,6 +2,7 @@
 //! library crates; this file parses, dispatches and prints.
 
 mod args;
+mod compare;
 mod discover;
 mod extract;
 mod ingest;
@@ -27,6 +28,7 @@ fn main() -> ExitCode {
         Command::CheckConfig(a) => ingest::check_config(a),
         Command::Events(a) => query::events(&cli.global, a),
         Command::Event(a) => query::event(&cli.global, a),
+        Command::Compare(a) => compare::compare(a),
         Command::Search(a) => query::search(&cli.global, a),
         Command::Export(a) => query::export(&cli.global, a),
         Command::Feeds(a) => query::feeds(&cli.global, a),

@@ -108,30 +108,7 @@ pub(crate) fn event(global: &Global, args: EventArgs) -> anyhow::Result<ExitCode
         }
     }
     if detail.articles.iter().filter(|a| a.duplicate_of.is_none()).count() > 1 {
-        if outlets >= 2 && !coverage.by_meaning {
-            writeln!(
-                out,
-                "\n(compared on words alone: no sentence-embedding model; `make model`)"
-            )?;
-        }
-        writeln!(out, "\nreported by several outlets:")?;
-        for claim in coverage.shared.iter().take(8) {
-            writeln!(out, "  [{}]", claim.outlets.join("; "))?;
-            write!(out, "{}", wrap(&claim.text, 88, "    "))?;
-        }
-        for unique in &coverage.unique {
-            if unique.claims.is_empty() {
-                continue;
-            }
-            writeln!(out, "\nonly {} says:", unique.outlet)?;
-            for claim in &unique.claims {
-                write!(
-                    out,
-                    "{}",
-                    wrap(claim, 88, "  - ").replacen("\n  - ", "\n    ", usize::MAX)
-                )?;
-            }
-        }
+        crate::compare::show(&mut out, &coverage)?;
     }
     Ok(ExitCode::SUCCESS)
 }

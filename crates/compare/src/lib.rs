@@ -17,9 +17,13 @@
 //!   [`LEXICAL`] (without a model). `make bench-compare` fits and checks them.
 //!   [`Matcher::same`] asks whether two sentences are equivalent; [`align`] asks, at the
 //!   lower [`Matcher::RESTATES`], whether a sentence restates another's claim.
-//! - [`compare`]: one event's articles cut into sentences ([`sentences`]) and linked into
-//!   claims, shared or one outlet's alone; [`sentence_claims`] says which claim each
-//!   sentence went to, for scoring the comparison against hand-judged claims.
+//!
+//! - [`compare`]: one event's articles cut into sentences ([`sentences`]) and compared: the claims several outlets make (each
+//!   outlet's sentence, and the figures they give differently: [`Conflict`]) and those
+//!   only one makes, embedding only the sentences that could decide a match, within
+//!   bounds for large events ([`CompareOptions`], reported in [`Limits`]);
+//!   [`sentence_claims`] says which claim each sentence went to, for scoring the
+//!   comparison against hand-judged claims.
 //!
 //! The library loads no model: the caller implements [`Encoder`] for the one it has.
 //!
@@ -35,6 +39,7 @@
 #![deny(missing_docs)]
 
 mod align;
+mod conflicts;
 mod coverage;
 mod encoder;
 mod matcher;
@@ -43,9 +48,10 @@ mod sentence;
 mod words;
 
 pub use align::{BestMatch, align};
+pub use conflicts::{Conflict, ConflictKind, ConflictValue};
 pub use coverage::{
-    Claim, Coverage, CoverageInput, SentenceClaim, UniqueClaims, compare, sentence_claims,
-    sentences,
+    Claim, ClaimSentence, CompareOptions, Coverage, CoverageInput, Embedding, Limits,
+    SentenceClaim, UniqueClaims, compare, compare_with, sentence_claims, sentences,
 };
 pub use encoder::{EncodeError, Encoder, cosine};
 pub use matcher::{COMBINED, Features, LEXICAL, Matcher, Weights};

@@ -117,10 +117,29 @@ fn digits_value(lower: &str) -> Option<(f64, bool, f64)> {
 
 /// The numbers a sentence's tokens state, in order.
 pub(crate) fn numbers(tokens: &[Token]) -> Vec<Number> {
+    numbers_at(tokens).into_iter().map(|f| f.number).collect()
+}
+
+/// A number found among a sentence's tokens, with where it is written.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub(crate) struct Found {
+    /// The number.
+    pub(crate) number: Number,
+    /// Its first token.
+    pub(crate) first: usize,
+    /// Its last token, scale words included ("1.5 billion").
+    pub(crate) last: usize,
+    /// The first token after it and its unit words ("percent", "per cent", "dollars").
+    pub(crate) after: usize,
+}
+
+/// [`numbers`], with where each is written.
+pub(crate) fn numbers_at(tokens: &[Token]) -> Vec<Found> {
     let mut out = Vec::new();
     let mut i = 0;
     while i < tokens.len() {
         let t = &tokens[i];
+        let first = i;
         let (mut value, mut separated, mut scale) = if let Some(d) = digits_value(&t.lower) {
             d
         } else if let Some(v) = word_value(t, tokens.get(i + 1)) {
@@ -150,10 +169,13 @@ pub(crate) fn numbers(tokens: &[Token]) -> Vec<Number> {
         }
         value *= scale;
         let unit = tokens.get(i + 1).map(|n| n.lower.as_str());
-        let money = currency || unit.is_some_and(|u| CURRENCIES.contains(&u));
-        let percent = percent
-            || matches!(unit, Some("percent" | "pct" | "percentage"))
-            || (unit == Some("per") && tokens.get(i + 2).is_some_and(|n| n.lower == "cent"));
+        let money_word = unit.is_some_and(|u| CURRENCIES.contains(&u));
+        let money = currency || money_word;
+        let percent_word = matches!(unit, Some("percent" | "pct" | "percentage"));
+        let per_cent = unit == Some("per") && tokens.get(i + 2).is_some_and(|n| n.lower == "cent");
+        let percent = percent || percent_word || per_cent;
+        let points = percent_word && tokens.get(i + 2).is_some_and(|n| n.lower == "points");
+        let units = if per_cent || points { 2 } else { usize::from(percent_word || money_word) };
         let kind = if percent {
             NumberKind::Percent
         } else if money {
@@ -167,7 +189,7 @@ pub(crate) fn numbers(tokens: &[Token]) -> Vec<Number> {
         } else {
             NumberKind::Count
         };
-        out.push(Number { value, kind });
+        out.push(Found { number: Number { value, kind }, first, last: i, after: i + 1 + units });
         i += 1;
     }
     out

@@ -21,6 +21,11 @@ pub(crate) struct Token {
     pub(crate) percent: bool,
     /// Joined to the word before by a hyphen (`thirty-nine`).
     pub(crate) hyphenated: bool,
+    /// Where it starts in the sentence brought to NFKC (see [`tokens_and_chars`]), in
+    /// characters.
+    pub(crate) start: usize,
+    /// Where it ends there, in characters (exclusive).
+    pub(crate) end: usize,
 }
 
 /// Splits a sentence into words: runs of letters and digits, with an apostrophe or a
@@ -28,6 +33,11 @@ pub(crate) struct Token {
 /// ("4.5", "40,000") kept. The text is brought to NFKC first, so that full-width and
 /// compatibility forms meet their plain forms.
 pub(crate) fn tokens(text: &str) -> Vec<Token> {
+    tokens_and_chars(text).1
+}
+
+/// [`tokens`], with the characters of the text brought to NFKC that their offsets count.
+pub(crate) fn tokens_and_chars(text: &str) -> (Vec<char>, Vec<Token>) {
     let chars: Vec<char> = text.nfkc().collect();
     let mut out: Vec<Token> = Vec::new();
     let mut i = 0;
@@ -70,9 +80,11 @@ pub(crate) fn tokens(text: &str) -> Vec<Token> {
             hyphenated: matches!(before, Some('-' | '‐' | '‑'))
                 && start >= 2
                 && chars[start - 2].is_alphanumeric(),
+            start,
+            end: i,
         });
     }
-    out
+    (chars, out)
 }
 
 /// The comparison's stem of a lower-case word: the shared light stemmer, folding a

@@ -4,4 +4,5 @@ mod alignment;
 mod encoder;
 mod gold;
 mod hostile;
+mod lazy;
 mod seeds;
