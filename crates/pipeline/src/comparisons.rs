@@ -91,7 +91,7 @@ fn compute_and_keep(
 }
 
 /// Compares again the events whose articles changed since their comparison (at most
-/// [`EVENTS_PER_REFRESH`], most recently changed first, and no longer than `budget`), and
+/// 64, most recently changed first, and no longer than `budget`), and
 /// keeps the results. Returns how many were compared.
 pub fn refresh(
     store: &mut Store,
