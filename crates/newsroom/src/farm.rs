@@ -55,10 +55,42 @@ pub struct FarmOptions {
     pub items_per_feed: usize,
 }
 
+/// A farm whose feeds grow: every `every`, one new entry appears, in each feed in turn
+/// (host by host), dated the moment it appears. A feed lists its newest
+/// `items_per_feed` entries.
+#[derive(Clone, Copy, Debug)]
+struct Growth {
+    every: Duration,
+    started: Instant,
+    started_wall: chrono::DateTime<chrono::Utc>,
+    feeds: usize,
+}
+
+impl Growth {
+    /// New entries that have appeared so far, over the whole farm.
+    fn appeared(&self) -> usize {
+        let nanos = self.started.elapsed().as_nanos() / self.every.as_nanos().max(1);
+        usize::try_from(nanos).unwrap_or(usize::MAX)
+    }
+
+    /// New entries that have appeared so far in feed `f` (farm-wide index).
+    fn appeared_in(&self, f: usize) -> usize {
+        let ticks = self.appeared();
+        ticks / self.feeds + usize::from(f < ticks % self.feeds)
+    }
+
+    /// When the `k`-th new entry of feed `f` appeared.
+    fn published(&self, f: usize, k: usize) -> chrono::DateTime<chrono::Utc> {
+        let tick = (k * self.feeds + f) as u32;
+        self.started_wall + self.every * tick
+    }
+}
+
 /// A running feed farm. It stops when dropped or on [`FeedFarm::shutdown`].
 #[derive(Debug)]
 pub struct FeedFarm {
     opts: FarmOptions,
+    growth: Option<Growth>,
     bases: Vec<Url>,
     log: Arc<Mutex<Vec<Visit>>>,
     stop: watch::Sender<bool>,
@@ -130,12 +162,47 @@ struct HostState {
     feeds_per_host: usize,
     base: Url,
     log: Arc<Mutex<Vec<Visit>>>,
+    growth: Option<Growth>,
 }
 
 impl FeedFarm {
     /// Binds one listener per host and starts serving. Fails when an address cannot be
     /// bound (127.77.0.0/16 must route to loopback, as it does on Linux); the error names it.
     pub async fn start(opts: FarmOptions) -> io::Result<FeedFarm> {
+        FeedFarm::serve(opts, None).await
+    }
+
+    /// [`FeedFarm::start`], and from then on, every `every`, one new entry appears in one
+    /// feed, each feed in turn, dated when it appears; each feed lists its newest
+    /// `items_per_feed` entries. For measuring a daemon over time:
+    /// [`FeedFarm::published_since_start`] says what it should have found.
+    pub async fn start_growing(opts: FarmOptions, every: Duration) -> io::Result<FeedFarm> {
+        let growth = Growth {
+            every,
+            started: Instant::now(),
+            started_wall: chrono::Utc::now(),
+            feeds: (opts.hosts * opts.feeds_per_host).max(1),
+        };
+        FeedFarm::serve(opts, Some(growth)).await
+    }
+
+    /// Every new entry that has appeared since a growing farm started, with when it
+    /// appeared, in order of appearance; none for a farm that does not grow.
+    pub fn published_since_start(&self) -> Vec<(Url, chrono::DateTime<chrono::Utc>)> {
+        let Some(growth) = self.growth else { return Vec::new() };
+        let per_host = self.opts.feeds_per_host;
+        (0..growth.appeared())
+            .map(|tick| {
+                let f = tick % growth.feeds;
+                let k = tick / growth.feeds;
+                let (host, n) = (f / per_host, f % per_host);
+                let url = article_url(&self.bases[host], n, self.opts.items_per_feed + k);
+                (url, growth.published(f, k))
+            })
+            .collect()
+    }
+
+    async fn serve(opts: FarmOptions, growth: Option<Growth>) -> io::Result<FeedFarm> {
         if opts.hosts > MAX_HOSTS {
             return Err(io::Error::new(
                 io::ErrorKind::InvalidInput,
@@ -160,6 +227,7 @@ impl FeedFarm {
                 feeds_per_host: opts.feeds_per_host,
                 base: base.clone(),
                 log: Arc::clone(&log),
+                growth,
             };
             let router = Router::new()
                 .route("/feed/{file}", get(feed))
@@ -177,7 +245,7 @@ impl FeedFarm {
             });
             bases.push(base);
         }
-        Ok(FeedFarm { opts, bases, log, stop, tasks })
+        Ok(FeedFarm { opts, growth, bases, log, stop, tasks })
     }
 
     /// Every feed's address, host by host.
@@ -244,16 +312,22 @@ async fn feed(State(state): State<HostState>, Path(file): Path<String>) -> Respo
                 h = state.host,
                 base = state.base,
             );
-            for i in 0..state.items_per_feed {
+            let f = state.host * state.feeds_per_host + n;
+            let new = state.growth.map_or(0, |g| g.appeared_in(f));
+            // The newest entries first, as feeds list them.
+            for i in (new..state.items_per_feed + new).rev() {
+                let date = match state.growth {
+                    Some(g) if i >= state.items_per_feed => {
+                        g.published(f, i - state.items_per_feed).to_rfc2822()
+                    }
+                    _ => format!("Thu, 04 Sep 2025 {:02}:{:02}:00 GMT", i / 60 % 24, i % 60),
+                };
                 let _ = write!(
                     body,
                     "<item><title>Story {n}-{i} on host {h}</title><link>{url}</link>\
-                     <guid>{url}</guid><pubDate>Thu, 04 Sep 2025 {hh:02}:{mm:02}:00 GMT</pubDate>\
-                     </item>",
+                     <guid>{url}</guid><pubDate>{date}</pubDate></item>",
                     h = state.host,
                     url = article_url(&state.base, n, i),
-                    hh = i / 60 % 24,
-                    mm = i % 60,
                 );
             }
             body.push_str("</channel></rss>\n");
@@ -270,12 +344,78 @@ async fn article(State(state): State<HostState>, Path(id): Path<String>) -> Resp
         "<!doctype html><html><head><title>Story {id}</title></head><body><article>\
          <h1>Story {id}</h1><p>Synthetic article {id} served by host {h} of the feed farm, \
          long enough to be read as an article body by an extractor that wants a paragraph.</p>\
-         </article></body></html>",
-        h = state.host
+         <p>{words}</p></article></body></html>",
+        h = state.host,
+        words = words_of(&format!("{}/{id}", state.host)),
     );
     let response = ([(header::CONTENT_TYPE, "text/html; charset=utf-8")], body).into_response();
     visit(&state, start);
     response
+}
+
+/// Forty words drawn from a fixed vocabulary by a hash of `seed`: each page its own text,
+/// so that pages are not copies of one another.
+fn words_of(seed: &str) -> String {
+    const WORDS: [&str; 48] = [
+        "harbour",
+        "council",
+        "budget",
+        "river",
+        "strike",
+        "court",
+        "election",
+        "storm",
+        "minister",
+        "factory",
+        "school",
+        "bridge",
+        "festival",
+        "museum",
+        "railway",
+        "vaccine",
+        "drought",
+        "market",
+        "tariff",
+        "airport",
+        "hospital",
+        "police",
+        "senate",
+        "union",
+        "satellite",
+        "wildfire",
+        "treaty",
+        "mayor",
+        "port",
+        "tunnel",
+        "orchestra",
+        "stadium",
+        "refinery",
+        "glacier",
+        "court",
+        "library",
+        "parliament",
+        "vineyard",
+        "ferry",
+        "mine",
+        "reservoir",
+        "university",
+        "embassy",
+        "harvest",
+        "pipeline",
+        "summit",
+        "border",
+        "reef",
+    ];
+    let mut state = seed
+        .bytes()
+        .fold(0xcbf2_9ce4_8422_2325_u64, |h, b| (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3));
+    let mut out = Vec::with_capacity(40);
+    for _ in 0..40 {
+        state =
+            state.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1_442_695_040_888_963_407);
+        out.push(WORDS[(state >> 33) as usize % WORDS.len()]);
+    }
+    out.join(" ")
 }
 
 #[cfg(test)]
