@@ -10,6 +10,7 @@ mod daemon;
 mod extract;
 mod faults;
 mod jsonl;
+mod operations;
 mod probe;
 mod queries;
 mod sitemaps;

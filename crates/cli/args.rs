@@ -31,7 +31,8 @@ pub(crate) struct Global {
 
 #[derive(Debug, Subcommand)]
 pub(crate) enum Command {
-    /// Run the daemon: poll the config's feeds until SIGINT/SIGTERM, then drain and exit.
+    /// Run the daemon: poll the config's feeds until SIGINT/SIGTERM, then drain and exit;
+    /// SIGHUP reloads the feed list from the config file.
     Run(RunArgs),
     /// Poll each feed once (or replay a JSONL file, or read sitemaps), then exit with a
     /// per-stage summary.

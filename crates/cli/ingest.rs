@@ -22,7 +22,8 @@ pub(crate) fn run(global: &Global, args: RunArgs) -> anyhow::Result<ExitCode> {
         db = %config.store.path.display(),
         "chorus {} starting", env!("CARGO_PKG_VERSION")
     );
-    let (report, _) = run_pipeline(&config, Source::Feeds { once: false }, true)?;
+    let reload = Reload { path: args.config.clone(), db: global.db.clone() };
+    let (report, _) = run_pipeline(&config, Source::Feeds { once: false }, Some(reload))?;
     tracing::info!("drained and stopped");
     print_summary(&report, &config, false, false)?;
     Ok(ExitCode::SUCCESS)
@@ -68,7 +69,7 @@ pub(crate) fn backfill(global: &Global, args: BackfillArgs) -> anyhow::Result<Ex
         None if config.feeds.is_empty() => anyhow::bail!("the config lists no [[feeds]]"),
         None => Source::Feeds { once: true },
     };
-    let (report, interrupted) = run_pipeline(&config, source, false)?;
+    let (report, interrupted) = run_pipeline(&config, source, None)?;
     print_summary(&report, &config, args.json, interrupted)?;
     // A backfill cut short by a signal did not do what it was asked: scripts must know.
     Ok(if interrupted { ExitCode::from(130) } else { ExitCode::SUCCESS })
@@ -138,13 +139,21 @@ fn load(path: &Path, db: Option<&Path>) -> anyhow::Result<Settings> {
     Ok(config)
 }
 
+/// Where a daemon's config comes from, to read again on SIGHUP.
+struct Reload {
+    path: PathBuf,
+    /// `--db`, which wins over the file's `[store] path`.
+    db: Option<PathBuf>,
+}
+
 /// Runs the pipeline until it ends, with signals watched; says whether a signal cut it
-/// short. With `view`, the web view is served beside it when `[http] listen` is set, and
-/// stops after the pipeline has drained.
+/// short. With `reload` (the daemon), the web view is served beside it when `[http]
+/// listen` is set, and stops after the pipeline has drained, and SIGHUP reloads the
+/// config's feeds.
 fn run_pipeline(
     config: &Settings,
     source: Source,
-    view: bool,
+    reload: Option<Reload>,
 ) -> anyhow::Result<(RunReport, bool)> {
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
@@ -152,12 +161,29 @@ fn run_pipeline(
         .context("starting the runtime")?;
     let shutdown = CancellationToken::new();
     let result = runtime.block_on(async {
-        let view = if view { crate::web::DaemonView::bind(config).await? } else { None };
+        let view = match reload {
+            Some(_) => crate::web::DaemonView::bind(config).await?,
+            None => None,
+        };
         let view_stop = CancellationToken::new();
         let view = view.map(|v| tokio::spawn(v.serve(view_stop.clone())));
         let watcher = tokio::spawn(watch_signals(shutdown.clone()));
-        let result = chorus_pipeline::run(config, source, shutdown.clone()).await;
+        let (reloads, reloader) = match reload {
+            Some(reload) => {
+                // The handler is in place before the first poll: a SIGHUP from then on
+                // reloads, and never ends the process as by default.
+                let (tx, rx) = tokio::sync::mpsc::channel(1);
+                let hangups = hangups()?;
+                (Some(rx), Some(tokio::spawn(reload_on_hangup(reload, hangups, tx))))
+            }
+            None => (None, None),
+        };
+        let result =
+            chorus_pipeline::run_with_reloads(config, source, shutdown.clone(), reloads).await;
         watcher.abort();
+        if let Some(reloader) = reloader {
+            reloader.abort();
+        }
         view_stop.cancel();
         if let Some(view) = view
             && let Ok(Err(e)) = view.await
@@ -192,6 +218,82 @@ pub(crate) async fn watch_signals(shutdown: CancellationToken) {
     }
     tracing::warn!("second signal: stopping without draining");
     std::process::exit(130);
+}
+
+/// SIGHUP's stream, installed now.
+fn hangups() -> anyhow::Result<tokio::signal::unix::Signal> {
+    use tokio::signal::unix::{SignalKind, signal};
+    signal(SignalKind::hangup()).context("installing the SIGHUP handler")
+}
+
+/// On each SIGHUP, reads the config file again and, when it is valid and lists feeds,
+/// sends its feed list to the running daemon: feeds added, removed and retuned take effect
+/// without a restart. An invalid file is refused with every problem logged, and the old
+/// config stays in force. Sections other than `[[feeds]]` are read at start-up only: a
+/// change to them is named in a warning.
+async fn reload_on_hangup(
+    reload: Reload,
+    mut hangups: tokio::signal::unix::Signal,
+    updates: tokio::sync::mpsc::Sender<Vec<chorus_pipeline::Feed>>,
+) {
+    let mut in_force = std::fs::read_to_string(&reload.path).unwrap_or_default();
+    while hangups.recv().await.is_some() {
+        let path = reload.path.display();
+        tracing::info!(config = %path, "SIGHUP: reloading the config");
+        let text = match std::fs::read_to_string(&reload.path) {
+            Ok(text) => text,
+            Err(e) => {
+                tracing::error!("config not reloaded ({path}: {e}); the old one stays in force");
+                continue;
+            }
+        };
+        let settings = match Config::parse(&text, &reload.path) {
+            Ok(settings) => settings,
+            Err(e) => {
+                tracing::error!("config not reloaded; the old one stays in force:\n{e}");
+                continue;
+            }
+        };
+        if settings.feeds.is_empty() {
+            tracing::error!(
+                "config not reloaded: {path} lists no [[feeds]]; the old one stays in force"
+            );
+            continue;
+        }
+        let restart = sections_changed(&in_force, &text, reload.db.is_some());
+        if !restart.is_empty() {
+            tracing::warn!(
+                sections = %restart.join(", "),
+                "these settings changed and take effect at the next start; feeds reload now"
+            );
+        }
+        if updates.send(settings.feeds).await.is_err() {
+            // The daemon is stopping.
+            return;
+        }
+        in_force = text;
+    }
+}
+
+/// The top-level keys and sections, other than `[[feeds]]`, that differ between two
+/// config texts (`[store] path` not counted when `--db` overrides it).
+fn sections_changed(old: &str, new: &str, db_overridden: bool) -> Vec<String> {
+    let table = |text: &str| -> toml::Table {
+        let mut table: toml::Table = text.parse().unwrap_or_default();
+        table.remove("feeds");
+        if db_overridden && let Some(toml::Value::Table(store)) = table.get_mut("store") {
+            store.remove("path");
+        }
+        table
+    };
+    let (old, new) = (table(old), table(new));
+    let mut keys: Vec<&String> = old.keys().chain(new.keys()).collect();
+    keys.sort();
+    keys.dedup();
+    keys.into_iter()
+        .filter(|key| old.get(*key) != new.get(*key))
+        .map(|key| format!("[{key}]"))
+        .collect()
 }
 
 fn print_summary(

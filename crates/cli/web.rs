@@ -8,6 +8,7 @@ use std::sync::Arc;
 use std::time::Instant;
 
 use anyhow::Context;
+use chorus_model::live::StageState;
 use chorus_web::{Figure, HttpSettings, Kind, LiveFigures, Token, ViewOptions};
 use tokio_util::sync::CancellationToken;
 
@@ -124,20 +125,113 @@ impl DaemonView {
     }
 }
 
-/// What the daemon adds to `/metrics`. The pipeline keeps its per-stage counts to itself
-/// until a run ends (its `RunReport`); once it shares them live, they belong here.
+/// What the daemon adds to `/metrics`: its pipeline's live figures
+/// ([`chorus_model::live()`]), and its health for `/healthz`.
 struct DaemonFigures {
     started: Instant,
 }
 
 impl LiveFigures for DaemonFigures {
     fn figures(&self) -> Vec<Figure> {
-        vec![Figure {
-            name: "chorus_daemon_uptime_seconds".into(),
-            help: "Seconds since the daemon serving this view started.".into(),
-            kind: Kind::Gauge,
-            labels: Vec::new(),
-            value: self.started.elapsed().as_secs_f64(),
-        }]
+        let live = chorus_model::live();
+        let mut out = vec![gauge(
+            "chorus_daemon_uptime_seconds",
+            "Seconds since the daemon serving this view started.",
+            Vec::new(),
+            self.started.elapsed().as_secs_f64(),
+        )];
+        for stage in chorus_model::Stage::ALL {
+            let figures = live.stage(stage);
+            let state = figures.state();
+            if state == StageState::Idle {
+                continue;
+            }
+            let name = || vec![("stage".to_owned(), stage.as_str().to_owned())];
+            out.push(gauge(
+                "chorus_stage_up",
+                "1 while the stage runs, 0 once it ended or failed.",
+                name(),
+                f64::from(u8::from(state == StageState::Running)),
+            ));
+            out.push(counter(
+                "chorus_stage_received_total",
+                "Items each stage took from its input.",
+                name(),
+                figures.received() as f64,
+            ));
+            out.push(counter(
+                "chorus_stage_sent_total",
+                "Items each stage sent on (the store: articles newly written).",
+                name(),
+                figures.sent() as f64,
+            ));
+            for (reason, n) in figures.dropped() {
+                let mut labels = name();
+                labels.push(("reason".to_owned(), reason));
+                out.push(counter(
+                    "chorus_stage_dropped_total",
+                    "Items each stage dropped, by reason.",
+                    labels,
+                    n as f64,
+                ));
+            }
+        }
+        for queue in live.queues() {
+            let name = || vec![("queue".to_owned(), queue.name.to_owned())];
+            out.push(gauge(
+                "chorus_queue_depth",
+                "Items waiting in each channel between stages.",
+                name(),
+                queue.depth as f64,
+            ));
+            out.push(gauge(
+                "chorus_queue_capacity",
+                "The most each channel between stages holds.",
+                name(),
+                queue.capacity as f64,
+            ));
+        }
+        for fetch in live.fetch_latencies() {
+            let labels = || {
+                vec![
+                    ("kind".to_owned(), fetch.kind.to_owned()),
+                    ("outcome".to_owned(), fetch.outcome.clone()),
+                ]
+            };
+            let help = "Fetch time by kind (feed, page) and outcome, politeness waits excluded.";
+            let sample = |suffix: &str, labels: Vec<(String, String)>, value: f64| Figure {
+                name: format!("chorus_fetch_duration_seconds{suffix}"),
+                help: help.to_owned(),
+                kind: Kind::Histogram,
+                labels,
+                value,
+            };
+            let mut cumulative = 0;
+            let bounds = chorus_model::live::FETCH_BUCKETS.iter().map(|b| b.to_string());
+            for (bound, n) in bounds.zip(fetch.histogram.buckets) {
+                cumulative += n;
+                let mut with_le = labels();
+                with_le.push(("le".to_owned(), bound));
+                out.push(sample("_bucket", with_le, cumulative as f64));
+            }
+            let mut with_le = labels();
+            with_le.push(("le".to_owned(), "+Inf".to_owned()));
+            out.push(sample("_bucket", with_le, fetch.histogram.count as f64));
+            out.push(sample("_sum", labels(), fetch.histogram.sum));
+            out.push(sample("_count", labels(), fetch.histogram.count as f64));
+        }
+        out
     }
+
+    fn health(&self) -> Result<(), String> {
+        chorus_model::live().health()
+    }
+}
+
+fn gauge(name: &str, help: &str, labels: Vec<(String, String)>, value: f64) -> Figure {
+    Figure { name: name.to_owned(), help: help.to_owned(), kind: Kind::Gauge, labels, value }
+}
+
+fn counter(name: &str, help: &str, labels: Vec<(String, String)>, value: f64) -> Figure {
+    Figure { name: name.to_owned(), help: help.to_owned(), kind: Kind::Counter, labels, value }
 }

@@ -146,7 +146,7 @@ async fn decide(
     let mut report = StageReport::new(Stage::Dedup);
     info!("dedup stage started");
     while let Some(article) = prepared.recv().await {
-        report.received += 1;
+        report.add_received(1);
         let url = article.as_ref().and_then(|a| a.article.url.clone());
         let verdict =
             article.and_then(|a| guarded(url, "deciding on", || deduper.observe_prepared(a)));
@@ -165,7 +165,7 @@ async fn decide(
                     report.drop_for("output_closed");
                     break;
                 }
-                report.sent += 1;
+                report.add_sent(1);
             }
         }
     }

@@ -37,7 +37,7 @@ pub async fn run(
         tokio::select! {
             page = pages.recv(), if open && tasks.len() < workers => match page {
                 Some(page) => {
-                    report.received += 1;
+                    report.add_received(1);
                     let cfg = Arc::clone(&cfg);
                     // The blocking thread logs inside the stage's span too.
                     let span = tracing::Span::current();
@@ -90,7 +90,7 @@ async fn forward(
                 report.drop_for("closed");
                 return false;
             }
-            report.sent += 1;
+            report.add_sent(1);
         }
         Ok(Err(err)) => {
             debug!(%err, "page refused");

@@ -159,7 +159,23 @@ impl Fetcher {
         want: Want,
     ) -> (Result<Response, FetchError>, HintHeaders) {
         let mut hints = HintHeaders::default();
-        let result = self.get_inner(url, conditional, want, &mut hints).await;
+        let started = std::time::Instant::now();
+        let mut waited = std::time::Duration::ZERO;
+        let result = self.get_inner(url, conditional, want, &mut hints, &mut waited).await;
+        let kind = match want {
+            Want::Feed => "feed",
+            Want::Page => "page",
+        };
+        let outcome = match &result {
+            Ok(response) if response.not_modified => "not_modified",
+            Ok(_) => "ok",
+            Err(e) => e.reason(),
+        };
+        // A request that never left (a forbidden address, a stop) has no latency to tell.
+        if !matches!(outcome, "stopped" | "forbidden_address" | "bad_url" | "url_too_long") {
+            let took = started.elapsed().saturating_sub(waited);
+            chorus_model::live().observe_fetch(kind, outcome, took.as_secs_f64());
+        }
         (result, hints)
     }
 
@@ -169,6 +185,7 @@ impl Fetcher {
         conditional: Option<&FeedState>,
         want: Want,
         hints: &mut HintHeaders,
+        waited: &mut std::time::Duration,
     ) -> Result<Response, FetchError> {
         if !matches!(url.scheme(), "http" | "https") {
             return Err(FetchError::UnsupportedUrl { url: url.clone() });
@@ -195,7 +212,11 @@ impl Fetcher {
         let mut current = url.clone();
         let mut visited = vec![url.clone()];
         let (response, host_slot) = loop {
-            let host_slot = self.host_slot(&current).await?;
+            // The wait for the host's turn is politeness, not the server's latency.
+            let queued = std::time::Instant::now();
+            let host_slot = self.host_slot(&current).await;
+            *waited += queued.elapsed();
+            let host_slot = host_slot?;
             let response =
                 match self.client.get(current.clone()).headers(headers.clone()).send().await {
                     Ok(response) => response,

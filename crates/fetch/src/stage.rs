@@ -205,7 +205,7 @@ impl Stage {
     }
 
     async fn start_poll(&mut self, mut job: FeedJob) {
-        self.report.received += 1;
+        self.report.add_received(1);
         if let Some(state) = self.states.get(job.feed.url.as_str()) {
             job.state = state.clone();
         }
@@ -254,7 +254,7 @@ impl Stage {
     fn tally(&mut self, done: Result<Done, JoinError>) {
         match done {
             Ok(Done::Polled(..)) => {}
-            Ok(Done::PageSent) => self.report.sent += 1,
+            Ok(Done::PageSent) => self.report.add_sent(1),
             Ok(Done::PageFailed(failure)) => {
                 let PageFailure { url, error, retry } = *failure;
                 let reason = error.reason();

@@ -14,7 +14,8 @@
 //! agree on it, and stage crates never depend on each other. For the same reason it holds
 //! [`BoundedMap`], the bounded memory of identities seen that both keep.
 //!
-//! The crate does no I/O and knows nothing of tokio.
+//! It keeps the process's [live](live()) figures, which every stage adds to through its
+//! [`StageReport`]. The crate does no I/O and knows nothing of tokio.
 //!
 //! ```
 //! use chorus_model::canonical_url;
@@ -28,6 +29,7 @@ mod bounded;
 mod feed;
 mod identity;
 mod key;
+pub mod live;
 mod page;
 mod problem;
 mod report;
@@ -42,6 +44,7 @@ pub use feed::{
 };
 pub use identity::{canonical_url, is_tracking_param};
 pub use key::{ArticleKey, BadKey};
+pub use live::live;
 pub use page::RawPage;
 pub use problem::{Problem, Problems};
 pub use report::{RunKind, Stage, StageReport};

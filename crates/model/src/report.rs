@@ -100,14 +100,43 @@ impl StageReport {
         StageReport { stage, ..Default::default() }
     }
 
-    /// Count one item dropped for `reason`.
+    /// Count `n` items taken from the input (here and in the [live](crate::live()) figures).
+    pub fn add_received(&mut self, n: u64) {
+        self.received += n;
+        crate::live().stage(self.stage).add_received(n);
+    }
+
+    /// Count `n` items sent on, or for the store written (here and in the
+    /// [live](crate::live()) figures).
+    pub fn add_sent(&mut self, n: u64) {
+        self.sent += n;
+        crate::live().stage(self.stage).add_sent(n);
+    }
+
+    /// Count one item dropped for `reason` (here and in the [live](crate::live()) figures).
     pub fn drop_for(&mut self, reason: &str) {
-        *self.dropped.entry(reason.to_owned()).or_default() += 1;
+        self.add_dropped(reason, 1);
+    }
+
+    /// Count `n` items dropped for `reason` (here and in the [live](crate::live()) figures).
+    pub fn add_dropped(&mut self, reason: &str, n: u64) {
+        if n == 0 {
+            return;
+        }
+        *self.dropped.entry(reason.to_owned()).or_default() += n;
+        crate::live().stage(self.stage).add_dropped(reason, n);
     }
 
     /// Count one item noted for `what` (see [`StageReport::noted`]).
     pub fn note(&mut self, what: &str) {
         *self.noted.entry(what.to_owned()).or_default() += 1;
+    }
+
+    /// Count `n` items noted for `what`.
+    pub fn add_noted(&mut self, what: &str, n: u64) {
+        if n > 0 {
+            *self.noted.entry(what.to_owned()).or_default() += n;
+        }
     }
 
     /// All dropped items, whatever the reason.

@@ -99,7 +99,7 @@ pub(crate) fn read_file(
             Ok(line) => parse_line(line),
             Err(e) => Err(format!("not UTF-8: {e}")),
         };
-        report.received += 1;
+        report.add_received(1);
         match parsed {
             Ok((article, warning)) => {
                 if let Some(warning) = warning {
@@ -111,7 +111,7 @@ pub(crate) fn read_file(
                 if out.blocking_send(article).is_err() {
                     break;
                 }
-                report.sent += 1;
+                report.add_sent(1);
             }
             Err(e) => {
                 report.drop_for("bad_line");

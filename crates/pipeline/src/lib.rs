@@ -40,6 +40,6 @@ pub use config::{
 pub use error::PipelineError;
 pub use meaning::StoredEncoder;
 pub use report::RunReport;
-pub use run::run;
+pub use run::{run, run_with_reloads};
 pub use sitemaps::SitemapSource;
 pub use source::Source;

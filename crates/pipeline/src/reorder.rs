@@ -66,7 +66,7 @@ pub(crate) async fn run(
         let release = tokio::select! {
             item = input.recv(), if open && heap.len() < capacity => match item {
                 Some(article) => {
-                    report.received += 1;
+                    report.add_received(1);
                     let time = article.published.or(article.fetched_at);
                     heap.push(Reverse(Held { time, seq: report.received, article }));
                     deadline.get_or_insert_with(|| Instant::now() + hold);
@@ -83,7 +83,7 @@ pub(crate) async fn run(
                 if output.send(held.article).await.is_err() {
                     return report;
                 }
-                report.sent += 1;
+                report.add_sent(1);
             }
             deadline = None;
         }

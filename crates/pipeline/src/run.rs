@@ -8,6 +8,7 @@ use std::time::{Duration, Instant};
 use chorus_dedup::Deduper;
 use chorus_embed::{Embedder, Loaded};
 use chorus_fetch::Fetcher;
+use chorus_model::live::StageState;
 use chorus_model::{FeedState, RunKind, Stage, StageReport};
 use chorus_store::{LastRun, Meaning, RunId, Store, WriterLock};
 use tokio::sync::mpsc;
@@ -17,7 +18,7 @@ use tracing::Instrument;
 
 use crate::config::Settings;
 use crate::sitemaps::{Outlets, sitemap_source};
-use crate::source::{Source, feed_schedule};
+use crate::source::{FeedLists, Source, feed_schedule, feed_schedule_with_updates};
 use crate::{PipelineError, RunReport, jsonl, reorder};
 
 /// Runs the pipeline from `source` until it ends (a backfill) or `shutdown` is cancelled
@@ -33,6 +34,19 @@ pub async fn run(
     source: Source,
     shutdown: CancellationToken,
 ) -> Result<RunReport, PipelineError> {
+    run_with_reloads(config, source, shutdown, None).await
+}
+
+/// [`run`], and while the daemon runs (`Source::Feeds { once: false }`), each feed list
+/// sent on `reloads` replaces the one it polls, without a restart: feeds added are polled
+/// at once, feeds removed no more, feeds retuned by their new settings (see
+/// `chorus run`'s SIGHUP). Other sources ignore `reloads`.
+pub async fn run_with_reloads(
+    config: &Settings,
+    source: Source,
+    shutdown: CancellationToken,
+    reloads: Option<mpsc::Receiver<Vec<crate::Feed>>>,
+) -> Result<RunReport, PipelineError> {
     let started = Instant::now();
     // Opening the file, migrating it and reading the window back are blocking work that
     // can take seconds on a large file: off the async workers.
@@ -42,12 +56,18 @@ pub async fn run(
     })
     .await?;
     let capacity = config.pipeline.channel_capacity().get();
+    for stage in Stage::ALL {
+        chorus_model::live().stage(stage).set_state(StageState::Idle);
+    }
     let (articles_tx, articles_rx) = mpsc::channel(capacity);
+    watch_queue("articles", &articles_tx);
     // The source stops on a signal, or when a stage fails: then nothing downstream would
     // store what it produced.
     let stop = shutdown.child_token();
     let (classified_tx, classified_rx) = mpsc::channel(capacity);
+    watch_queue("classified", &classified_tx);
     let (checks_tx, checks_rx) = mpsc::channel(capacity);
+    watch_queue("checks", &checks_tx);
     let mut stages = Stages::default();
     // The daemon keeps each event's comparison current as articles join; a backfill leaves
     // that to the first view, so that it spends its time on ingest.
@@ -58,7 +78,8 @@ pub async fn run(
 
     match source {
         Source::Feeds { once } => {
-            let feeds = FeedStages { once, inputs: feeds, capacity, stop: stop.clone() };
+            let updates = if once { None } else { reloads };
+            let feeds = FeedStages { once, inputs: feeds, capacity, stop: stop.clone(), updates };
             feeds.spawn(&mut stages, config, articles_tx, checks_tx)?;
         }
         Source::Jsonl(path) => {
@@ -75,6 +96,7 @@ pub async fn run(
         Source::Sitemaps(sitemaps) => {
             let fetcher = Arc::new(Fetcher::new(&config.fetch)?);
             let (pages_tx, pages_rx) = mpsc::channel(capacity);
+            watch_queue("pages", &pages_tx);
             let FeedInputs { states, known } = feeds;
             let token = stop.clone();
             let outlets = Outlets::of(&config.feeds);
@@ -149,6 +171,9 @@ pub async fn run(
     .await?;
     Ok(RunReport { stages, elapsed: started.elapsed() })
 }
+
+/// The most feeds a reloaded list may hold, whatever the daemon started with.
+const MIN_RELOADABLE_FEEDS: usize = 4096;
 
 /// How long a stopping daemon may spend comparing the events its last articles changed.
 const FINAL_REFRESH_BUDGET: Duration = Duration::from_secs(3);
@@ -306,6 +331,8 @@ struct FeedStages {
     inputs: FeedInputs,
     capacity: usize,
     stop: CancellationToken,
+    /// New feed lists for the daemon's schedule.
+    updates: Option<mpsc::Receiver<Vec<crate::Feed>>>,
 }
 
 impl FeedStages {
@@ -318,18 +345,30 @@ impl FeedStages {
         articles_tx: mpsc::Sender<chorus_model::Article>,
         checks_tx: mpsc::Sender<chorus_model::FeedCheck>,
     ) -> Result<(), PipelineError> {
-        let FeedStages { once, inputs: FeedInputs { states, known }, capacity, stop } = self;
+        let FeedStages { once, inputs: FeedInputs { states, known }, capacity, stop, updates } =
+            self;
         let fetcher = Arc::new(Fetcher::new(&config.fetch)?);
         let (jobs_tx, jobs_rx) = mpsc::channel(capacity);
+        watch_queue("jobs", &jobs_tx);
         let (pages_tx, pages_rx) = mpsc::channel(capacity);
+        watch_queue("pages", &pages_tx);
         // One place per feed: the source keeps at most one job per feed in flight, so at
         // most one reschedule per feed is ever waiting, and the fetcher never waits on the
-        // source (which may itself be waiting on the fetcher's job channel).
-        let (reschedule_tx, reschedule_rx) = mpsc::channel(config.feeds.len().max(1));
-        let feeds = config.feeds.clone();
+        // source (which may itself be waiting on the fetcher's job channel). A daemon's
+        // list may grow by reloads, up to this many feeds (the schedule refuses a longer
+        // one); a place costs nothing until used.
+        let places = if once {
+            config.feeds.len().max(1)
+        } else {
+            (config.feeds.len() * 4).max(MIN_RELOADABLE_FEEDS)
+        };
+        let (reschedule_tx, reschedule_rx) = mpsc::channel(places);
+        let lists = FeedLists { feeds: config.feeds.clone(), updates };
         let fetch_stop = stop.clone();
         stages.spawn(Stage::Source, async move {
-            Ok(feed_schedule(feeds, states, once, jobs_tx, reschedule_rx, stop).await)
+            let schedule =
+                feed_schedule_with_updates(lists, states, once, jobs_tx, reschedule_rx, stop);
+            Ok(schedule.await)
         });
         stages.spawn(Stage::Fetch, async move {
             let jobs = FetchJobs { jobs: jobs_rx, known, stop: fetch_stop };
@@ -349,6 +388,7 @@ fn spawn_extract(
     articles_tx: mpsc::Sender<chorus_model::Article>,
 ) {
     let (extracted_tx, extracted_rx) = mpsc::channel(capacity);
+    watch_queue("extracted", &extracted_tx);
     let extract = config.extract.clone();
     stages.spawn(Stage::Extract, async move {
         Ok(chorus_extract::run(extract, pages_rx, extracted_tx).await)
@@ -400,6 +440,15 @@ fn restore_deduper(store: &Store, config: &Settings) -> Result<Deduper, Pipeline
     Ok(deduper)
 }
 
+/// Lets `/metrics` show how full the channel `tx` sends on is, for as long as it is open.
+fn watch_queue<T: Send + 'static>(name: &'static str, tx: &mpsc::Sender<T>) {
+    let weak = tx.downgrade();
+    chorus_model::live().watch_queue(name, move || {
+        let tx = weak.upgrade()?;
+        Some((tx.max_capacity() - tx.capacity(), tx.max_capacity()))
+    });
+}
+
 /// The span every log line of `stage` is in: its `stage` field names the stage.
 fn stage_span(stage: Stage) -> tracing::Span {
     tracing::info_span!("stage", stage = stage.as_str())
@@ -419,6 +468,7 @@ impl Stages {
         stage: Stage,
         task: impl Future<Output = Result<StageReport, PipelineError>> + Send + 'static,
     ) {
+        chorus_model::live().stage(stage).set_state(StageState::Running);
         let handle = self.tasks.spawn(task.instrument(stage_span(stage)));
         self.names.insert(handle.id(), stage);
     }
@@ -453,6 +503,8 @@ impl Stages {
                     };
                     let stage = self.names[&id];
                     running.remove(&stage);
+                    let state = if result.is_ok() { StageState::Ended } else { StageState::Failed };
+                    chorus_model::live().stage(stage).set_state(state);
                     match result {
                         Ok(report) => reports.push(report),
                         Err(e) => {

@@ -125,7 +125,7 @@ struct Downloads {
 impl Downloads {
     /// Downloads `url` unless known, and hands the page on.
     async fn download(&mut self, url: Url, outlet: &str, entry: Option<FeedEntry>) -> Next {
-        self.report.received += 1;
+        self.report.add_received(1);
         if !self.known.insert(canonical_url(&url).to_string()) {
             self.report.drop_for("already_known");
             return Next::Skipped;
@@ -141,7 +141,7 @@ impl Downloads {
                     // Downstream is gone (a stage failed): nothing would store it.
                     return Next::Stop;
                 }
-                self.report.sent += 1;
+                self.report.add_sent(1);
                 Next::Sent
             }
             Err(e) => {

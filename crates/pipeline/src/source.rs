@@ -3,7 +3,7 @@
 //! The daemon and the backfill run the same pipeline; they differ only here. A finite
 //! source drops its sender when done, and every later stage ends when its input closes.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::path::PathBuf;
 
 use chorus_model::{FeedJob, FeedState, Reschedule, RunKind, Stage, StageReport};
@@ -53,41 +53,66 @@ impl Source {
 /// one job per feed is ever in flight.
 pub(crate) async fn feed_schedule(
     feeds: Vec<Feed>,
+    states: HashMap<String, FeedState>,
+    once: bool,
+    jobs: mpsc::Sender<FeedJob>,
+    reschedule: mpsc::Receiver<Reschedule>,
+    shutdown: CancellationToken,
+) -> StageReport {
+    let lists = FeedLists { feeds, updates: None };
+    feed_schedule_with_updates(lists, states, once, jobs, reschedule, shutdown).await
+}
+
+/// The feeds a schedule starts with, and where a daemon's new feed lists come from (a
+/// reloaded config).
+pub(crate) struct FeedLists {
+    pub(crate) feeds: Vec<Feed>,
+    pub(crate) updates: Option<mpsc::Receiver<Vec<Feed>>>,
+}
+
+/// [`feed_schedule`], taking each new feed list from `lists.updates` as it comes: a feed
+/// added is due at once, a feed removed is never sent again (a poll of it in flight
+/// finishes), and a feed retuned keeps its place but is due no later than its new
+/// interval from now; its next job carries its new settings.
+pub(crate) async fn feed_schedule_with_updates(
+    lists: FeedLists,
     mut states: HashMap<String, FeedState>,
     once: bool,
     jobs: mpsc::Sender<FeedJob>,
     mut reschedule: mpsc::Receiver<Reschedule>,
     shutdown: CancellationToken,
 ) -> StageReport {
+    let FeedLists { feeds, mut updates } = lists;
     let mut report = StageReport::new(Stage::Source);
     let start = Instant::now();
     let wall = chrono::Utc::now();
     let count = feeds.len().max(1) as u32;
-    let index: HashMap<String, usize> =
-        feeds.iter().enumerate().map(|(i, f)| (f.spec().url.to_string(), i)).collect();
-    let mut due: Vec<(Instant, usize)> = feeds
+    let mut due: Vec<(Instant, String)> = feeds
         .iter()
         .enumerate()
         .map(|(i, f)| {
+            let url = f.spec().url.to_string();
             if once {
-                return (start, i);
+                return (start, url);
             }
             let spread = f.interval().min(FIRST_ROUND_SPREAD) / count * i as u32;
             let stored = states
-                .get(f.spec().url.as_str())
+                .get(&url)
                 .and_then(|s| s.history.next_poll_at)
                 .and_then(|at| (at - wall).to_std().ok())
                 .unwrap_or_default();
-            (start + spread.max(stored), i)
+            (start + spread.max(stored), url)
         })
         .collect();
+    let mut listed: HashMap<String, Feed> =
+        feeds.into_iter().map(|f| (f.spec().url.to_string(), f)).collect();
 
-    // Jobs sent whose feed has not been rescheduled yet.
-    let mut in_flight = 0usize;
+    // Feeds whose job was sent and which have not been rescheduled yet.
+    let mut in_flight: HashSet<String> = HashSet::new();
     loop {
         due.sort();
-        let next = due.first().map(|&(when, _)| when);
-        if next.is_none() && (once || in_flight == 0) {
+        let next = due.first().map(|(when, _)| *when);
+        if next.is_none() && (once || (in_flight.is_empty() && updates.is_none())) {
             // A backfill's round is done, or a daemon has no feed at all.
             break;
         }
@@ -99,28 +124,116 @@ pub(crate) async fn feed_schedule(
             word = reschedule.recv(), if !once => {
                 // None: the fetcher is gone, and nothing would poll any feed.
                 let Some(word) = word else { break };
-                if let Some(&i) = index.get(word.feed.as_str()) {
-                    due.push((Instant::now() + word.after, i));
-                    in_flight = in_flight.saturating_sub(1);
+                let url = word.feed.to_string();
+                // A feed removed while it was polled is not due again.
+                if in_flight.remove(&url) && listed.contains_key(&url) {
+                    due.push((Instant::now() + word.after, url));
+                }
+                continue;
+            }
+            update = next_update(&mut updates) => {
+                match update {
+                    Some(feeds) if feeds.len() > reschedule.max_capacity() => {
+                        // Each feed needs a place for its reschedule (see the fetch
+                        // stage's wiring): a list this long needs a restart.
+                        tracing::error!(
+                            feeds = feeds.len(),
+                            most = reschedule.max_capacity(),
+                            "reloaded feed list refused: too many feeds for a reload, restart \
+                             to take it; polling the old list"
+                        );
+                    }
+                    Some(feeds) => {
+                        let change = apply_update(feeds, &mut listed, &mut due);
+                        report.add_noted("feeds_added", change.added.len() as u64);
+                        report.add_noted("feeds_removed", change.removed.len() as u64);
+                        report.add_noted("feeds_retuned", change.retuned.len() as u64);
+                        tracing::info!(
+                            feeds = listed.len(),
+                            added = ?change.added,
+                            removed = ?change.removed,
+                            retuned = ?change.retuned,
+                            "feed list reloaded"
+                        );
+                    }
+                    None => updates = None,
                 }
                 continue;
             }
             () = sleep_until(next.unwrap_or_else(far_future)), if next.is_some() => {}
         }
-        let (_, i) = due.remove(0);
-        let feed = &feeds[i];
-        let state = states.remove(feed.spec().url.as_str()).unwrap_or_default();
+        let (_, url) = due.remove(0);
+        let Some(feed) = listed.get(&url) else { continue };
+        let state = states.remove(&url).unwrap_or_default();
         let job = FeedJob { feed: feed.spec().clone(), state, policy: feed.policy() };
         tokio::select! {
             biased;
             () = shutdown.cancelled() => break,
             sent = jobs.send(job) => if sent.is_err() { break },
         }
-        report.received += 1;
-        report.sent += 1;
-        in_flight += 1;
+        report.add_received(1);
+        report.add_sent(1);
+        in_flight.insert(url);
     }
     report
+}
+
+/// The next feed list, or `None` once no more can come; never, when there is no source of
+/// them.
+async fn next_update(updates: &mut Option<mpsc::Receiver<Vec<Feed>>>) -> Option<Vec<Feed>> {
+    match updates {
+        Some(updates) => updates.recv().await,
+        None => std::future::pending().await,
+    }
+}
+
+/// What a new feed list changed, by feed address.
+#[derive(Debug, Default, PartialEq, Eq)]
+struct FeedChange {
+    added: Vec<String>,
+    removed: Vec<String>,
+    retuned: Vec<String>,
+}
+
+/// Replaces `listed` with `feeds`, bringing `due` (waiting feeds) into line: see
+/// [`feed_schedule_with_updates`]. A feed in flight is in neither `due` nor touched here:
+/// its reschedule decides, and a removed one is then dropped.
+fn apply_update(
+    feeds: Vec<Feed>,
+    listed: &mut HashMap<String, Feed>,
+    due: &mut Vec<(Instant, String)>,
+) -> FeedChange {
+    let now = Instant::now();
+    let mut change = FeedChange::default();
+    let new: HashMap<String, Feed> =
+        feeds.into_iter().map(|f| (f.spec().url.to_string(), f)).collect();
+    for url in listed.keys() {
+        if !new.contains_key(url) {
+            change.removed.push(url.clone());
+        }
+    }
+    due.retain(|(_, url)| new.contains_key(url));
+    for (url, feed) in &new {
+        match listed.get(url) {
+            None => {
+                change.added.push(url.clone());
+                due.push((now, url.clone()));
+            }
+            Some(old) if old.spec() != feed.spec() || old.policy() != feed.policy() => {
+                change.retuned.push(url.clone());
+                let latest = now + feed.interval();
+                for (when, _) in due.iter_mut().filter(|(_, u)| u == url) {
+                    *when = (*when).min(latest);
+                }
+            }
+            Some(_) => {}
+        }
+    }
+    for list in [&mut change.added, &mut change.removed, &mut change.retuned] {
+        list.sort();
+    }
+    *listed = new;
+    change
 }
 
 /// A time that never comes, for a `sleep_until` that is disabled anyway.
@@ -136,7 +249,7 @@ mod tests {
     use std::path::Path;
     use std::time::Duration;
 
-    use chorus_model::FeedJob;
+    use chorus_model::{FeedJob, PollPolicy};
 
     use super::*;
 
@@ -209,6 +322,105 @@ mod tests {
         let (tx, rx) = mpsc::channel(1);
         std::mem::forget(tx);
         rx
+    }
+
+    /// Feeds `i.xml` for each `(i, interval in seconds)`.
+    fn feeds_at(list: &[(usize, u64)]) -> Vec<Feed> {
+        let text: String = list
+            .iter()
+            .map(|(i, secs)| {
+                format!(
+                    "[[feeds]]\nurl = \"http://127.0.0.1:9/{i}.xml\"\noutlet = \"Outlet {i}\"\n\
+                     poll_interval_secs = {secs}\n"
+                )
+            })
+            .collect();
+        crate::Config::parse(&text, Path::new("test.toml")).unwrap().feeds
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_new_feed_list_adds_removes_and_retunes_feeds_without_a_restart() {
+        let (tx, mut rx) = mpsc::channel(16);
+        let (word_tx, word_rx) = mpsc::channel(64);
+        let (update_tx, update_rx) = mpsc::channel(1);
+        let shutdown = CancellationToken::new();
+        let start = Instant::now();
+        let lists = FeedLists { feeds: feeds_at(&[(0, 60), (1, 60)]), updates: Some(update_rx) };
+        let schedule = tokio::spawn(feed_schedule_with_updates(
+            lists,
+            HashMap::new(),
+            false,
+            tx,
+            word_rx,
+            shutdown.clone(),
+        ));
+        let mut jobs: Vec<(usize, Duration, PollPolicy)> = Vec::new();
+        let answer = |job: &FeedJob| {
+            let after = match job.policy {
+                PollPolicy::Fixed(interval) => interval,
+                PollPolicy::Adaptive { start } => start,
+            };
+            word_tx.try_send(Reschedule { feed: job.feed.url.clone(), after }).unwrap();
+        };
+        // The first round: feed 0 at once, feed 1 five seconds later.
+        for _ in 0..2 {
+            let job = rx.recv().await.unwrap();
+            answer(&job);
+            jobs.push((index(&job), start.elapsed(), job.policy));
+        }
+        tokio::time::sleep_until(start + secs(10.0)).await;
+        // Feed 0 removed, feed 1 retuned to 2 s, feed 2 added.
+        update_tx.send(feeds_at(&[(1, 2), (2, 60)])).await.unwrap();
+        while start.elapsed() < secs(15.0) {
+            let Ok(Some(job)) = tokio::time::timeout(secs(1.0), rx.recv()).await else {
+                continue;
+            };
+            answer(&job);
+            jobs.push((index(&job), start.elapsed(), job.policy));
+        }
+        shutdown.cancel();
+        let report = schedule.await.unwrap();
+        let fixed = |s: f64| PollPolicy::Fixed(secs(s));
+        assert_eq!(
+            jobs,
+            [
+                (0, secs(0.0), fixed(60.0)),
+                (1, secs(5.0), fixed(60.0)),
+                (2, secs(10.0), fixed(60.0)),
+                // Due by its new interval from the reload, then every 2 s.
+                (1, secs(12.0), fixed(2.0)),
+                (1, secs(14.0), fixed(2.0)),
+            ]
+        );
+        for what in ["feeds_added", "feeds_removed", "feeds_retuned"] {
+            assert_eq!(report.noted.get(what), Some(&1), "{what}: {:?}", report.noted);
+        }
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_feed_removed_while_it_is_polled_is_not_polled_again() {
+        let (tx, mut rx) = mpsc::channel(16);
+        let (word_tx, word_rx) = mpsc::channel(64);
+        let (update_tx, update_rx) = mpsc::channel(1);
+        let shutdown = CancellationToken::new();
+        let lists = FeedLists { feeds: feeds_at(&[(0, 1)]), updates: Some(update_rx) };
+        let schedule = tokio::spawn(feed_schedule_with_updates(
+            lists,
+            HashMap::new(),
+            false,
+            tx,
+            word_rx,
+            shutdown.clone(),
+        ));
+        let job = rx.recv().await.unwrap();
+        // Removed (replaced by feed 1) before the fetcher answers for it.
+        update_tx.send(feeds_at(&[(1, 1)])).await.unwrap();
+        assert_eq!(rx.recv().await.map(|j| index(&j)), Some(1));
+        word_tx.try_send(Reschedule { feed: job.feed.url, after: secs(1.0) }).unwrap();
+        tokio::time::sleep(secs(30.0)).await;
+        assert!(rx.try_recv().is_err(), "the removed feed, or feed 1 unanswered, was sent again");
+        shutdown.cancel();
+        schedule.await.unwrap();
     }
 
     #[tokio::test(start_paused = true)]

@@ -18,11 +18,20 @@ pub struct StoreConfig {
     pub batch_size: usize,
     /// A partial batch is written once its first row has waited this long. Default 500.
     pub flush_interval_ms: u64,
+    /// The most the database file may grow to, in MiB (fractions allowed); 0 (the
+    /// default) is no limit but the disk's. A daemon that reaches it stops with a clear
+    /// error, losing nothing stored; raise it (or free space) and start again to go on.
+    pub max_size_mb: f64,
 }
 
 impl Default for StoreConfig {
     fn default() -> Self {
-        StoreConfig { path: PathBuf::from("chorus.db"), batch_size: 256, flush_interval_ms: 500 }
+        StoreConfig {
+            path: PathBuf::from("chorus.db"),
+            batch_size: 256,
+            flush_interval_ms: 500,
+            max_size_mb: 0.0,
+        }
     }
 }
 
@@ -36,10 +45,14 @@ impl StoreConfig {
         }
         p.at_least("batch_size", self.batch_size as u64, 1);
         p.at_least("flush_interval_ms", self.flush_interval_ms, 1);
+        if !(self.max_size_mb.is_finite() && self.max_size_mb >= 0.0) {
+            p.add("max_size_mb", "must be a size in MiB, 0 or more (0: no limit)");
+        }
         p.finish(|| StoreSettings {
             path: self.path.clone(),
             batch_size: NonZeroUsize::new(self.batch_size).unwrap_or(NonZeroUsize::MIN),
             flush_interval: Duration::from_millis(self.flush_interval_ms),
+            max_bytes: (self.max_size_mb > 0.0).then_some((self.max_size_mb * 1_048_576.0) as u64),
         })
     }
 }
@@ -53,6 +66,8 @@ pub struct StoreSettings {
     pub batch_size: NonZeroUsize,
     /// How long the first row of a partial batch waits (`flush_interval_ms`, at least 1 ms).
     pub flush_interval: Duration,
+    /// The most the file may grow to (`max_size_mb`), if limited.
+    pub max_bytes: Option<u64>,
 }
 
 impl Default for StoreSettings {
@@ -75,10 +90,18 @@ mod tests {
 
     #[test]
     fn every_problem_is_reported_with_its_key() {
-        let cfg = StoreConfig { path: PathBuf::new(), batch_size: 0, flush_interval_ms: 0 };
+        let cfg = StoreConfig {
+            path: PathBuf::new(),
+            batch_size: 0,
+            flush_interval_ms: 0,
+            max_size_mb: -1.0,
+        };
         let problems = cfg.validate().unwrap_err();
         let keys: Vec<&str> = problems.iter().map(|p| p.key.as_str()).collect();
-        assert_eq!(keys, ["store.path", "store.batch_size", "store.flush_interval_ms"]);
+        assert_eq!(
+            keys,
+            ["store.path", "store.batch_size", "store.flush_interval_ms", "store.max_size_mb"]
+        );
     }
 
     #[test]

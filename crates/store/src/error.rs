@@ -106,7 +106,20 @@ pub enum StoreError {
         /// The OS error.
         source: std::io::Error,
     },
-    /// Any other SQLite failure (disk full, I/O error, database locked for too long).
+    /// The database can grow no further: it reached `[store] max_size_mb`, or the disk is
+    /// full. The write was rolled back; nothing stored before it is lost.
+    #[error(
+        "the database {} is full ({limit}): the last batch was not written and nothing stored \
+         before it is lost; free disk space or raise [store] max_size_mb, then start again",
+        path.display()
+    )]
+    Full {
+        /// The database.
+        path: std::path::PathBuf,
+        /// What limited it.
+        limit: String,
+    },
+    /// Any other SQLite failure (I/O error, database locked for too long).
     #[error("database error")]
     Sqlite {
         /// What SQLite said.

@@ -112,6 +112,17 @@ impl Store {
         Store::connect(path, false)
     }
 
+    /// Lets this connection grow the file to at most `bytes` (whole pages, and never less
+    /// than it holds now); a write past it fails with SQLite's "database or disk is full"
+    /// and is rolled back.
+    pub fn limit_size(&self, bytes: u64) -> Result<(), StoreError> {
+        let page: i64 = self.conn.query_row("PRAGMA page_size", [], |r| r.get(0))?;
+        let pages = (bytes / page.max(1) as u64).clamp(1, i64::MAX as u64);
+        let sql = format!("PRAGMA max_page_count = {pages}");
+        let _: i64 = self.conn.query_row(&sql, [], |r| r.get(0))?;
+        Ok(())
+    }
+
     fn connect(path: &Path, create: bool) -> Result<Store, StoreError> {
         let mut conn = schema::connect(path, create)?;
         schema::migrate(&mut conn, path)?;

@@ -26,15 +26,52 @@ impl Batch {
         if self.len() == 0 {
             return Ok(());
         }
-        let counts = store.write_batch(&self.articles, &self.checks)?;
-        report.sent += counts.inserted;
-        if counts.already_stored > 0 {
-            *report.dropped.entry("already_stored".to_owned()).or_default() +=
-                counts.already_stored;
-        }
+        let counts = match store.write_batch(&self.articles, &self.checks) {
+            Ok(counts) => counts,
+            Err(e) => {
+                let why = match std::error::Error::source(&e) {
+                    Some(source) => format!("{e}: {source}"),
+                    None => e.to_string(),
+                };
+                chorus_model::live().set_store_failure(Some(why));
+                return Err(e);
+            }
+        };
+        chorus_model::live().set_store_failure(None);
+        report.add_sent(counts.inserted);
+        report.add_dropped("already_stored", counts.already_stored);
         self.articles.clear();
         self.checks.clear();
         Ok(())
+    }
+}
+
+/// Where the database is and how far it may grow: to say so when it is full.
+struct Room {
+    path: std::path::PathBuf,
+    max_bytes: Option<u64>,
+}
+
+impl Room {
+    /// A write that failed for want of room is [`StoreError::Full`]; others pass as they are.
+    fn explain(&self, e: StoreError) -> StoreError {
+        let full = matches!(
+            &e,
+            StoreError::Sqlite { source: rusqlite::Error::SqliteFailure(f, _) }
+                if f.code == rusqlite::ErrorCode::DiskFull
+        );
+        if !full {
+            return e;
+        }
+        let limit = match self.max_bytes {
+            Some(bytes) => {
+                // As configured: bytes back to MiB, to a thousandth.
+                let mb = (bytes as f64 / 1_048_576.0 * 1000.0).round() / 1000.0;
+                format!("store.max_size_mb = {mb} reached, or the disk is full")
+            }
+            None => "the disk is full".to_owned(),
+        };
+        StoreError::Full { path: self.path.clone(), limit }
     }
 }
 
@@ -58,6 +95,7 @@ pub fn spawn_writer(
 ) -> JoinHandle<Result<StageReport, StoreError>> {
     let batch_size = cfg.batch_size.get();
     let interval = cfg.flush_interval;
+    let room = Room { path: cfg.path.clone(), max_bytes: cfg.max_bytes };
     // The thread logs in the caller's span (the pipeline's `stage` span).
     let span = tracing::Span::current();
     std::thread::Builder::new()
@@ -70,7 +108,12 @@ pub fn spawn_writer(
                 .enable_time()
                 .build()
                 .map_err(|source| StoreError::Writer { source })?;
-            runtime.block_on(run(store, batch_size, interval, articles, checks))
+            if let Some(bytes) = room.max_bytes {
+                store.limit_size(bytes)?;
+            }
+            runtime
+                .block_on(run(store, batch_size, interval, articles, checks))
+                .map_err(|e| room.explain(e))
         })
         // Only fails when the OS cannot create a thread at all, as `std::thread::spawn` would.
         .expect("the OS refused to start the store writer thread")
@@ -97,11 +140,11 @@ async fn run(
         let was_empty = batch.len() == 0;
         tokio::select! {
             item = articles.recv(), if articles_open => match item {
-                Some(a) => { report.received += 1; batch.articles.push(a) }
+                Some(a) => { report.add_received(1); batch.articles.push(a) }
                 None => articles_open = false,
             },
             item = checks.recv(), if checks_open => match item {
-                Some(c) => { report.received += 1; batch.checks.push(c) }
+                Some(c) => { report.add_received(1); batch.checks.push(c) }
                 None => checks_open = false,
             },
             () = tokio::time::sleep_until(deadline), if !was_empty => {}

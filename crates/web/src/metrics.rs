@@ -14,6 +14,10 @@ pub enum Kind {
     Counter,
     /// Goes up and down.
     Gauge,
+    /// One sample of a histogram: its name ends in `_bucket` (with an `le` label, the
+    /// buckets cumulative), `_sum` or `_count`, and the samples of one histogram share the
+    /// name before that suffix.
+    Histogram,
 }
 
 /// One sample of a figure, for [`LiveFigures`].
@@ -38,6 +42,12 @@ pub trait LiveFigures: Send + Sync {
     /// The current figures. Several samples of one name (with different labels) are
     /// listed under one HELP/TYPE header.
     fn figures(&self) -> Vec<Figure>;
+
+    /// Whether the process is healthy (every stage alive, the store writable), else what
+    /// is wrong: `/healthz` answers 503 with it.
+    fn health(&self) -> Result<(), String> {
+        Ok(())
+    }
 }
 
 /// Requests the view answered, by route and status.
@@ -132,10 +142,11 @@ pub(crate) fn write_figures(figures: &[Figure]) -> String {
     let mut order: Vec<&str> = Vec::new();
     let mut by_name: BTreeMap<&str, Vec<&Figure>> = BTreeMap::new();
     for f in figures {
-        if !by_name.contains_key(f.name.as_str()) {
-            order.push(&f.name);
+        let family = family(f);
+        if !by_name.contains_key(family) {
+            order.push(family);
         }
-        by_name.entry(&f.name).or_default().push(f);
+        by_name.entry(family).or_default().push(f);
     }
     let mut out = String::new();
     for name in order {
@@ -144,11 +155,12 @@ pub(crate) fn write_figures(figures: &[Figure]) -> String {
         let kind = match first.kind {
             Kind::Counter => "counter",
             Kind::Gauge => "gauge",
+            Kind::Histogram => "histogram",
         };
         let help = first.help.replace('\\', "\\\\").replace('\n', "\\n");
         let _ = writeln!(out, "# HELP {name} {help}\n# TYPE {name} {kind}");
         for s in samples {
-            out.push_str(name);
+            out.push_str(&s.name);
             if !s.labels.is_empty() {
                 let labels: Vec<String> = s
                     .labels
@@ -164,6 +176,19 @@ pub(crate) fn write_figures(figures: &[Figure]) -> String {
         }
     }
     out
+}
+
+/// The name a figure's HELP and TYPE go under: its own, or a histogram's without the
+/// sample suffix.
+fn family(f: &Figure) -> &str {
+    if f.kind == Kind::Histogram {
+        for suffix in ["_bucket", "_sum", "_count"] {
+            if let Some(base) = f.name.strip_suffix(suffix) {
+                return base;
+            }
+        }
+    }
+    &f.name
 }
 
 fn number(v: f64) -> String {

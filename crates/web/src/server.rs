@@ -334,12 +334,19 @@ async fn api_stats(State(state): State<AppState>) -> Response {
     }
 }
 
-/// 200 `ok` when the store answers a query; 503 with the reason when it does not.
+/// 200 `ok` when the store answers a query and the process running the view is healthy
+/// ([`LiveFigures::health`]: a daemon's stages all alive, its store writable); 503 with the
+/// reason when not.
 async fn healthz(State(state): State<AppState>) -> Response {
     // The cheapest read that proves the file is there and is a Chorus database: counting
     // articles would scan a large table on every probe.
     match state.reader.read(|store| store.schema_version()).await {
-        Ok(_) => text(StatusCode::OK, "ok\n"),
+        Ok(_) => match state.live.as_deref().map_or(Ok(()), |live| live.health()) {
+            Ok(()) => text(StatusCode::OK, "ok\n"),
+            Err(why) => {
+                (StatusCode::SERVICE_UNAVAILABLE, format!("unhealthy: {why}\n")).into_response()
+            }
+        },
         Err(e) => {
             let why = Failure::from(e);
             (StatusCode::SERVICE_UNAVAILABLE, format!("unhealthy: {}\n", why.message()))
