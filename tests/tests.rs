@@ -12,5 +12,6 @@ mod faults;
 mod jsonl;
 mod probe;
 mod queries;
+mod raw;
 mod sitemaps;
 mod web;

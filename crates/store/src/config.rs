@@ -18,11 +18,19 @@ pub struct StoreConfig {
     pub batch_size: usize,
     /// A partial batch is written once its first row has waited this long. Default 500.
     pub flush_interval_ms: u64,
+    /// Keep each stored article's downloaded page, compressed (zstd), with its fetch time
+    /// and response headers, so that `chorus reextract` can extract it again. Default true.
+    pub keep_raw: bool,
 }
 
 impl Default for StoreConfig {
     fn default() -> Self {
-        StoreConfig { path: PathBuf::from("chorus.db"), batch_size: 256, flush_interval_ms: 500 }
+        StoreConfig {
+            path: PathBuf::from("chorus.db"),
+            batch_size: 256,
+            flush_interval_ms: 500,
+            keep_raw: true,
+        }
     }
 }
 
@@ -40,6 +48,7 @@ impl StoreConfig {
             path: self.path.clone(),
             batch_size: NonZeroUsize::new(self.batch_size).unwrap_or(NonZeroUsize::MIN),
             flush_interval: Duration::from_millis(self.flush_interval_ms),
+            keep_raw: self.keep_raw,
         })
     }
 }
@@ -53,6 +62,8 @@ pub struct StoreSettings {
     pub batch_size: NonZeroUsize,
     /// How long the first row of a partial batch waits (`flush_interval_ms`, at least 1 ms).
     pub flush_interval: Duration,
+    /// Whether downloaded pages are kept beside their articles (`keep_raw`).
+    pub keep_raw: bool,
 }
 
 impl Default for StoreSettings {
@@ -71,11 +82,17 @@ mod tests {
         let settings = StoreSettings::default();
         assert_eq!(settings.flush_interval, Duration::from_millis(500));
         assert_eq!(settings.batch_size.get(), 256);
+        assert!(settings.keep_raw, "pages are kept unless the config says otherwise");
     }
 
     #[test]
     fn every_problem_is_reported_with_its_key() {
-        let cfg = StoreConfig { path: PathBuf::new(), batch_size: 0, flush_interval_ms: 0 };
+        let cfg = StoreConfig {
+            path: PathBuf::new(),
+            batch_size: 0,
+            flush_interval_ms: 0,
+            keep_raw: true,
+        };
         let problems = cfg.validate().unwrap_err();
         let keys: Vec<&str> = problems.iter().map(|p| p.key.as_str()).collect();
         assert_eq!(keys, ["store.path", "store.batch_size", "store.flush_interval_ms"]);

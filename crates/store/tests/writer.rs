@@ -10,7 +10,7 @@ use tokio::sync::mpsc;
 use crate::util::{check, count, input, new_store, raw};
 
 fn config(path: &Path, batch_size: usize, flush_interval_ms: u64) -> StoreSettings {
-    let cfg = StoreConfig { path: path.to_owned(), batch_size, flush_interval_ms };
+    let cfg = StoreConfig { path: path.to_owned(), batch_size, flush_interval_ms, keep_raw: true };
     cfg.validate().expect("test config is valid")
 }
 
