@@ -49,6 +49,7 @@ async fn kept_pages_inflate_to_the_bytes_served_with_their_headers_and_fetch_tim
     assert_eq!(mismatched, 0);
 
     let store = chorus_store::Store::open_existing(&path).unwrap();
+    chorus_fetch::init_tls();
     let client = reqwest::Client::new();
     for row in export(&path).await {
         let key: ArticleKey = row["id"].as_str().unwrap().parse().unwrap();

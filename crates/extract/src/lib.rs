@@ -10,6 +10,8 @@
 //! [`extract_html`] does the same from bare bytes. [`run`] is the pipeline stage: pages
 //! in, articles out, extraction on a pool of blocking threads. [`ExtractConfig`] is the
 //! `[extract]` section of the config file, checked into [`ExtractSettings`]; [`VERSION`] is stored with every article.
+//! [`keep`] compresses a page for the store to keep beside its article, and [`restore`]
+//! turns it back into the page, for extracting it again.
 //!
 //! # How it works
 //!

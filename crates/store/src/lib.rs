@@ -20,6 +20,9 @@
 //! - `articles_fts`: the FTS5 index over titles and texts, kept in step by triggers;
 //! - `live_events`: a view of the events users see;
 //! - `runs`: each pipeline run, and whether it finished cleanly;
+//! - `raw_pages`: each article's downloaded page, zstd-compressed, with its fetch time and
+//!   headers ([`Store::raw_pages_after`] for re-extraction, [`Store::prune`] to bound the
+//!   file); `reextractions`: each re-extraction ([`Store::rewrite`]);
 //! - `schema_migrations`: which migrations were applied.
 //!
 //! Times are RFC 3339 text in UTC with microseconds; lists are JSON arrays. SQL stays behind

@@ -157,11 +157,11 @@ impl Store {
 fn repoint_orphaned_copies(tx: &rusqlite::Transaction<'_>) -> Result<(), StoreError> {
     let heirs: Vec<(String, i64, String)> = tx
         .prepare(
-            "SELECT p.key, MIN(c.seq),
-                    (SELECT key FROM articles WHERE seq = MIN(c.seq))
-             FROM temp.pruned p JOIN articles c ON c.duplicate_of = p.key
-             WHERE c.seq NOT IN (SELECT seq FROM temp.pruned)
-             GROUP BY p.key",
+            "SELECT h.gone, h.heir, (SELECT key FROM articles WHERE seq = h.heir)
+             FROM (SELECT p.key AS gone, MIN(c.seq) AS heir
+                   FROM temp.pruned p JOIN articles c ON c.duplicate_of = p.key
+                   WHERE c.seq NOT IN (SELECT seq FROM temp.pruned)
+                   GROUP BY p.key) AS h",
         )?
         .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
         .collect::<Result<_, _>>()?;
