@@ -4,6 +4,7 @@
 //!
 //! `make bench-raw` runs it on the shared extraction dev set:
 //! `cargo run --release -p chorus-extract --example raw_size -- DIR`.
+#![allow(clippy::print_stdout)] // A bench reports on the terminal.
 
 use std::io::Read;
 use std::time::Instant;

@@ -5,6 +5,7 @@
 //!
 //! `make bench-raw` runs it on the shared extraction dev set:
 //! `cargo run --release -p chorus-pipeline --example bench_raw -- DIR`.
+#![allow(clippy::print_stdout)] // A bench reports on the terminal.
 
 use std::io::Read;
 use std::path::Path;
