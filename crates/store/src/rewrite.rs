@@ -164,10 +164,12 @@ impl Rewrite<'_> {
                 let stored = read_classified(row)?;
                 let old_event = stored.event.id.0;
                 let old_copy = stored.duplicate_of.as_ref().map(|d| d.of.to_string());
-                if let Some(new) = each(seq, stored) {
+                if let Some(mut new) = each(seq, stored) {
                     // Written after the scan: SQLite may not see rows changed under a
                     // running statement consistently. Merges only move later members,
-                    // which the deduplicator already holds in the merged event.
+                    // which the deduplicator already holds in the merged event. Only the
+                    // decision is held until then, not the article's text.
+                    new.article = Article::default();
                     decided.push((seq, old_event, old_copy, new));
                 }
             }
