@@ -276,3 +276,26 @@ async fn prune_articles_removes_old_articles_with_their_pages_and_search_rows() 
         "an event left without articles is not listed: {events}"
     );
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_damaged_page_is_counted_as_failed_and_its_article_kept() {
+    let (ws, _news) = backfill("").await;
+    let path = ws.path("chorus.db");
+    let before = export(&path).await;
+    let conn = rusqlite::Connection::open(&path).unwrap();
+    conn.execute(
+        "UPDATE raw_pages SET body_zstd = x'28b52ffd00' WHERE article_seq = (SELECT MIN(seq) FROM articles)",
+        [],
+    )
+    .unwrap();
+    drop(conn);
+    let out = run(&["reextract", "--db", &db(&ws), "--json"]).await;
+    assert!(out.status.success(), "one bad page does not stop the run");
+    let summary: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(summary["failed"], 1, "{summary}");
+    assert_eq!(summary["changed"], 0, "{summary}");
+    assert_eq!(summary["unchanged"], before.len() - 1, "{summary}");
+    let log = String::from_utf8_lossy(&out.stderr);
+    assert!(log.contains("cannot be restored"), "the reason is logged: {log}");
+    assert_eq!(export(&path).await, before, "nothing stored was lost");
+}
