@@ -299,3 +299,34 @@ async fn a_damaged_page_is_counted_as_failed_and_its_article_kept() {
     assert!(log.contains("cannot be restored"), "the reason is logged: {log}");
     assert_eq!(export(&path).await, before, "nothing stored was lost");
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_copies_of_a_changed_original_are_decided_again_and_stay_its_copies() {
+    let (ws, _news) = backfill("").await;
+    let path = ws.path("chorus.db");
+    let before = export(&path).await;
+    let copy =
+        before.iter().find(|r| !r["duplicate_of"].is_null()).expect("the newsroom has a copy");
+    let original = copy["duplicate_of"].as_str().unwrap();
+    let conn = rusqlite::Connection::open(&path).unwrap();
+    conn.execute(
+        "UPDATE articles SET text = 'Nothing to see here.', text_hash = '0000000000000000'
+         WHERE key = ?1",
+        [original],
+    )
+    .unwrap();
+    // As if the copy had been matched against that text: a similarity it does not have.
+    conn.execute(
+        "UPDATE articles SET duplicate_similarity = 0.01 WHERE duplicate_of = ?1",
+        [original],
+    )
+    .unwrap();
+    drop(conn);
+    let summary = json(&["reextract", "--db", &db(&ws), "--json"]).await;
+    assert_eq!(summary["changed"], 1, "{summary}");
+    assert_eq!(
+        export(&path).await,
+        before,
+        "the copy was matched again with the original's text: same original, true similarity"
+    );
+}
