@@ -4,7 +4,7 @@ CARGO ?= cargo
 SHARED ?= ../shared
 
 .DEFAULT_GOAL := help
-.PHONY: help model browser run test check fmt lint doc bench bench-extract bench-extract-peers bench-cluster bench-compare bench-compare-scale bench-fetch bench-embed bench-soak bless clean-demo
+.PHONY: help model browser run test check fmt lint doc bench bench-extract bench-extract-peers bench-cluster bench-compare bench-compare-scale bench-fetch bench-embed bench-soak bench-raw bless clean-demo
 
 help: ## Show this help
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -64,6 +64,10 @@ bench-embed: model ## Sentences per second embedded, 1 thread and all, beside th
 bench-soak: model ## The daemon against 500 growing feeds for several minutes: RSS over time, missed/doubled articles, latency (BENCH_SOAK_ARGS="--minutes 10")
 	@$(CARGO) build --quiet --release --bin chorus
 	@$(CARGO) run --quiet --release -p chorus-newsroom --example soak -- --chorus target/release/chorus $(BENCH_SOAK_ARGS)
+
+bench-raw: ## Kept pages: zstd levels on $(SHARED)/bench/extract/dev pages, bytes per article with and without them (newsroom and real pages), reextract speed
+	@$(CARGO) run --quiet --release -p chorus-extract --example raw_size -- "$(SHARED)/bench/extract/dev/html"
+	@$(CARGO) run --quiet --release -p chorus-pipeline --example bench_raw -- "$(SHARED)/bench/extract/dev/html"
 
 bless: ## Regenerate golden files (review the diff before committing)
 	CHORUS_BLESS=1 $(CARGO) test --workspace --all-targets -- golden

@@ -13,5 +13,6 @@ mod jsonl;
 mod operations;
 mod probe;
 mod queries;
+mod raw;
 mod sitemaps;
 mod web;

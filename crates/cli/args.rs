@@ -64,6 +64,49 @@ pub(crate) enum Command {
     /// Serve the read-only web view of a database: pages, a JSON API, /metrics and
     /// /healthz. Prints the address it serves on.
     Serve(ServeArgs),
+    /// Run the current extractor over the pages the database kept, and update the
+    /// articles it now reads differently, their duplicates and events.
+    Reextract(ReextractArgs),
+    /// Remove kept pages (or, with --articles, whole articles) older than some days, and
+    /// give the space back.
+    Prune(PruneArgs),
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct ReextractArgs {
+    /// Take `[extract]`, `[dedup]` and the database path (`[store] path`) from this config.
+    #[arg(short, long, value_name = "FILE")]
+    pub(crate) config: Option<PathBuf>,
+    /// Only pages fetched at or after this time (a date is its midnight UTC).
+    #[arg(long, value_name = "DATE")]
+    pub(crate) since: Option<String>,
+    /// Only pages of this outlet (its name as stored, exactly).
+    #[arg(long, value_name = "NAME")]
+    pub(crate) outlet: Option<String>,
+    /// Print the summary as JSON.
+    #[arg(long)]
+    pub(crate) json: bool,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct PruneArgs {
+    /// Take the database path from this config's `[store] path`.
+    #[arg(short, long, value_name = "FILE")]
+    pub(crate) config: Option<PathBuf>,
+    /// Remove what is older than this many days: kept pages by their fetch time, articles
+    /// by their fetch time (else the time they were stored).
+    #[arg(long, value_name = "DAYS")]
+    pub(crate) older_than: u32,
+    /// Remove whole articles (with their pages, search index rows and copies' links),
+    /// not only their kept pages.
+    #[arg(long)]
+    pub(crate) articles: bool,
+    /// Count what would be removed, and remove nothing.
+    #[arg(long)]
+    pub(crate) dry_run: bool,
+    /// Print the summary as JSON.
+    #[arg(long)]
+    pub(crate) json: bool,
 }
 
 #[derive(Debug, Args)]

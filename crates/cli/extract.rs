@@ -176,6 +176,7 @@ fn extract_dir(
                                 tracing::warn!("{e:#}");
                                 PageResult::from(Article {
                                     extractor: chorus_extract::VERSION.to_owned(),
+                                    page: None,
                                     ..Article::default()
                                 })
                             }

@@ -6,6 +6,7 @@ mod compare;
 mod discover;
 mod extract;
 mod ingest;
+mod maintenance;
 mod newsroom;
 mod output;
 mod probe;
@@ -37,6 +38,8 @@ fn main() -> ExitCode {
         Command::Newsroom(a) => newsroom::serve(a),
         Command::Probe(a) => probe::probe(a),
         Command::Serve(a) => web::serve(&cli.global, a),
+        Command::Reextract(a) => maintenance::reextract(&cli.global, a),
+        Command::Prune(a) => maintenance::prune(&cli.global, a),
     };
     match result {
         Ok(code) => code,

@@ -24,6 +24,15 @@ pub enum ExtractError {
         /// The page's address.
         url: String,
     },
+    /// A kept page's compressed body could not be restored (the stored bytes are damaged
+    /// or were edited).
+    #[error("{url}: kept page cannot be restored: {detail}")]
+    Damaged {
+        /// The page's address.
+        url: String,
+        /// What was wrong.
+        detail: String,
+    },
 }
 
 impl ExtractError {
@@ -33,6 +42,7 @@ impl ExtractError {
             ExtractError::EmptyBody { .. } => "empty_body",
             ExtractError::NotHtml { .. } => "not_html",
             ExtractError::Binary { .. } => "binary",
+            ExtractError::Damaged { .. } => "damaged",
         }
     }
 }

@@ -10,6 +10,8 @@
 //! [`extract_html`] does the same from bare bytes. [`run`] is the pipeline stage: pages
 //! in, articles out, extraction on a pool of blocking threads. [`ExtractConfig`] is the
 //! `[extract]` section of the config file, checked into [`ExtractSettings`]; [`VERSION`] is stored with every article.
+//! [`keep`] compresses a page for the store to keep beside its article, and [`restore`]
+//! turns it back into the page, for extracting it again.
 //!
 //! # How it works
 //!
@@ -80,6 +82,7 @@ mod dom;
 mod error;
 mod flags;
 mod hints;
+mod keep;
 mod metadata;
 mod phrases;
 mod preparse;
@@ -89,6 +92,7 @@ mod stage;
 pub use body::Doubt;
 pub use config::{ExtractConfig, ExtractSettings};
 pub use error::ExtractError;
+pub use keep::{KEEP_LEVEL, keep, restore};
 pub use stage::run;
 
 use chorus_model::{Article, DateSource, FeedEntry, RawPage, Timestamp};
@@ -97,8 +101,11 @@ use url::Url;
 
 use crate::metadata::{authors, dates, jsonld, language, title};
 
-/// Name and version of this extractor, stored with every article (`Article::extractor`).
-pub const VERSION: &str = concat!("chorus-extract ", env!("CARGO_PKG_VERSION"));
+/// Name and version of this extractor, stored with every article (`Article::extractor`):
+/// the crate's version and a revision of its rules. Raise the revision (`+rules.N`) with
+/// every change that makes the extractor read some page differently, so that a store
+/// can tell which articles an older extractor made (`chorus reextract` records it).
+pub const VERSION: &str = concat!("chorus-extract ", env!("CARGO_PKG_VERSION"), "+rules.1");
 
 /// Extracts the article from a downloaded page.
 ///
@@ -303,6 +310,7 @@ fn extract_with(
         fetched_at: cx.fetched_at,
         flags,
         extractor: VERSION.to_owned(),
+        page: None,
     };
     Extraction { article, cut, doubts: body.doubts, second_reading: body.second_reading }
 }

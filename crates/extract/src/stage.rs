@@ -7,7 +7,7 @@ use tokio::sync::mpsc;
 use tokio::task::JoinSet;
 use tracing::{debug, info, warn};
 
-use crate::{ExtractError, ExtractSettings, Extraction, explain};
+use crate::{ExtractError, ExtractSettings, Extraction, explain, keep};
 
 /// What one extraction task hands back to the stage loop: the article with what was noted
 /// on the way (cut to its start, doubts, second reading), or why there is none.
@@ -21,8 +21,13 @@ type Outcome = Result<Extraction, ExtractError>;
 /// (reason `no_text`), refused pages by their error's reason. Articles leave in the order
 /// they finish, not the order pages came in. If the receiver of `articles` goes away, the
 /// stage stops taking pages and finishes what is in flight.
+///
+/// With `keep_level`, each article carries its page compressed at that zstd level
+/// ([`keep`], [`Article::page`]) for the store to keep: the compression runs on the
+/// extraction thread, never on the store's writer.
 pub async fn run(
     cfg: ExtractSettings,
+    keep_level: Option<i32>,
     mut pages: mpsc::Receiver<RawPage>,
     articles: mpsc::Sender<Article>,
 ) -> StageReport {
@@ -41,7 +46,15 @@ pub async fn run(
                     let cfg = Arc::clone(&cfg);
                     // The blocking thread logs inside the stage's span too.
                     let span = tracing::Span::current();
-                    tasks.spawn_blocking(move || span.in_scope(|| explain(&page, &cfg)));
+                    tasks.spawn_blocking(move || span.in_scope(|| {
+                        let mut done = explain(&page, &cfg)?;
+                        if let Some(level) = keep_level
+                            && !done.article.text.trim().is_empty()
+                        {
+                            done.article.page = Some(Box::new(keep(&page, level)));
+                        }
+                        Ok(done)
+                    }));
                 }
                 None => open = false,
             },

@@ -14,7 +14,7 @@ async fn forwards_articles_counts_drops_and_ends_when_input_closes() {
     let (pages_tx, pages_rx) = mpsc::channel(4);
     let (articles_tx, mut articles_rx) = mpsc::channel(4);
     let cfg = ExtractConfig { workers: 2, ..ExtractConfig::default() }.validate().unwrap();
-    let stage = tokio::spawn(run(cfg, pages_rx, articles_tx));
+    let stage = tokio::spawn(run(cfg, None, pages_rx, articles_tx));
 
     let feeder = tokio::spawn(async move {
         for i in 0..10 {
@@ -55,7 +55,7 @@ async fn a_consumer_that_does_not_read_holds_the_stage_back() {
     let (pages_tx, pages_rx) = mpsc::channel(1);
     let (articles_tx, mut articles_rx) = mpsc::channel(1);
     let cfg = ExtractConfig { workers, ..ExtractConfig::default() }.validate().unwrap();
-    let stage = tokio::spawn(run(cfg, pages_rx, articles_tx));
+    let stage = tokio::spawn(run(cfg, None, pages_rx, articles_tx));
 
     let accepted = Arc::new(AtomicUsize::new(0));
     let counter = Arc::clone(&accepted);
@@ -96,7 +96,7 @@ async fn stops_taking_pages_when_nobody_reads_articles() {
     let (pages_tx, pages_rx) = mpsc::channel(2);
     let (articles_tx, articles_rx) = mpsc::channel(1);
     drop(articles_rx);
-    let stage = tokio::spawn(run(ExtractSettings::default(), pages_rx, articles_tx));
+    let stage = tokio::spawn(run(ExtractSettings::default(), None, pages_rx, articles_tx));
     let html = article_html("Story", 2);
     let mut refused = false;
     for i in 0..20 {

@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use tokio_util::sync::CancellationToken;
 
-use chorus_model::{FeedEntry, FeedState, RawPage};
+use chorus_model::{FeedEntry, FeedState, PageHeaders, RawPage};
 use chorus_text::may_be_html;
 use futures_util::StreamExt;
 use reqwest::StatusCode;
@@ -134,6 +134,11 @@ impl Fetcher {
             outlet: outlet.to_owned(),
             fetched_at: chrono::Utc::now(),
             content_type: response.content_type,
+            headers: PageHeaders {
+                status: Some(response.status),
+                etag: response.etag,
+                last_modified: response.last_modified,
+            },
             body: response.body,
             entry,
         })

@@ -3,7 +3,7 @@
 use serde::{Deserialize, Serialize};
 use url::Url;
 
-use crate::Timestamp;
+use crate::{KeptPage, Timestamp};
 
 /// One article: clean text and metadata, whether extracted from a page or read from a
 /// JSONL file of pre-extracted articles.
@@ -35,8 +35,14 @@ pub struct Article {
     pub fetched_at: Option<Timestamp>,
     /// What kind of page this was, beyond plain article text.
     pub flags: PageFlags,
-    /// Name and version of what produced `text` ("chorus-extract 0.1.0", or "input").
+    /// Name and version of what produced `text` ("chorus-extract 0.1.0+rules.1", or
+    /// "input").
     pub extractor: String,
+    /// The downloaded page, compressed, for the store to keep beside the article
+    /// (`store.keep_raw`); `None` for input records and when pages are not kept. Never
+    /// serialized: it travels to the store only.
+    #[serde(skip)]
+    pub page: Option<Box<KeptPage>>,
 }
 
 impl Article {

@@ -45,7 +45,7 @@ pub use feed::{
 pub use identity::{canonical_url, is_tracking_param};
 pub use key::{ArticleKey, BadKey};
 pub use live::live;
-pub use page::RawPage;
+pub use page::{KeptPage, PageHeaders, RawPage};
 pub use problem::{Problem, Problems};
 pub use report::{RunKind, Stage, StageReport};
 pub use throttle::{LOG_INTERVAL, Throttle};

@@ -70,6 +70,7 @@ pub(crate) fn parse_line(line: &str) -> Result<(Article, Option<String>), String
         published,
         published_source: published.map(|_| DateSource::Input),
         extractor: "input".to_owned(),
+        page: None,
         ..Article::default()
     };
     Ok((article, warning))

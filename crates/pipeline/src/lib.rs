@@ -26,6 +26,7 @@ mod config;
 mod error;
 mod jsonl;
 mod meaning;
+mod reextract;
 mod reorder;
 mod report;
 mod run;
@@ -39,6 +40,7 @@ pub use config::{
 };
 pub use error::PipelineError;
 pub use meaning::StoredEncoder;
+pub use reextract::reextract;
 pub use report::RunReport;
 pub use run::{run, run_with_reloads};
 pub use sitemaps::SitemapSource;

@@ -390,8 +390,10 @@ fn spawn_extract(
     let (extracted_tx, extracted_rx) = mpsc::channel(capacity);
     watch_queue("extracted", &extracted_tx);
     let extract = config.extract.clone();
+    // Pages are compressed where they are extracted, for the store to keep.
+    let keep = config.store.keep_raw.then_some(chorus_extract::KEEP_LEVEL);
     stages.spawn(Stage::Extract, async move {
-        Ok(chorus_extract::run(extract, pages_rx, extracted_tx).await)
+        Ok(chorus_extract::run(extract, keep, pages_rx, extracted_tx).await)
     });
     let (hold, held) = (config.pipeline.reorder_window(), config.pipeline.reorder_articles());
     stages.spawn(Stage::Reorder, async move {

@@ -22,6 +22,9 @@ pub struct StoreConfig {
     /// default) is no limit but the disk's. A daemon that reaches it stops with a clear
     /// error, losing nothing stored; raise it (or free space) and start again to go on.
     pub max_size_mb: f64,
+    /// Keep each stored article's downloaded page, compressed (zstd), with its fetch time
+    /// and response headers, so that `chorus reextract` can extract it again. Default true.
+    pub keep_raw: bool,
 }
 
 impl Default for StoreConfig {
@@ -31,6 +34,7 @@ impl Default for StoreConfig {
             batch_size: 256,
             flush_interval_ms: 500,
             max_size_mb: 0.0,
+            keep_raw: true,
         }
     }
 }
@@ -53,6 +57,7 @@ impl StoreConfig {
             batch_size: NonZeroUsize::new(self.batch_size).unwrap_or(NonZeroUsize::MIN),
             flush_interval: Duration::from_millis(self.flush_interval_ms),
             max_bytes: (self.max_size_mb > 0.0).then_some((self.max_size_mb * 1_048_576.0) as u64),
+            keep_raw: self.keep_raw,
         })
     }
 }
@@ -68,6 +73,8 @@ pub struct StoreSettings {
     pub flush_interval: Duration,
     /// The most the file may grow to (`max_size_mb`), if limited.
     pub max_bytes: Option<u64>,
+    /// Whether downloaded pages are kept beside their articles (`keep_raw`).
+    pub keep_raw: bool,
 }
 
 impl Default for StoreSettings {
@@ -86,6 +93,7 @@ mod tests {
         let settings = StoreSettings::default();
         assert_eq!(settings.flush_interval, Duration::from_millis(500));
         assert_eq!(settings.batch_size.get(), 256);
+        assert!(settings.keep_raw, "pages are kept unless the config says otherwise");
     }
 
     #[test]
@@ -95,6 +103,7 @@ mod tests {
             batch_size: 0,
             flush_interval_ms: 0,
             max_size_mb: -1.0,
+            keep_raw: true,
         };
         let problems = cfg.validate().unwrap_err();
         let keys: Vec<&str> = problems.iter().map(|p| p.key.as_str()).collect();

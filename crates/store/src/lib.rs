@@ -20,6 +20,9 @@
 //! - `articles_fts`: the FTS5 index over titles and texts, kept in step by triggers;
 //! - `live_events`: a view of the events users see;
 //! - `runs`: each pipeline run, and whether it finished cleanly;
+//! - `raw_pages`: each article's downloaded page, zstd-compressed, with its fetch time and
+//!   headers ([`Store::raw_pages_after`] for re-extraction, [`Store::prune`] to bound the
+//!   file); `reextractions`: each re-extraction ([`Store::rewrite`]);
 //! - `schema_migrations`: which migrations were applied.
 //!
 //! Times are RFC 3339 text in UTC with microseconds; lists are JSON arrays. SQL stays behind
@@ -61,8 +64,11 @@ mod comparisons;
 mod config;
 mod error;
 mod export;
+mod prune;
 mod query;
+mod raw;
 mod restore;
+mod rewrite;
 mod rows;
 mod runs;
 mod schema;
@@ -77,7 +83,10 @@ pub use comparisons::StoredComparison;
 pub use config::{StoreConfig, StoreSettings};
 pub use error::StoreError;
 pub use export::ExportRow;
+pub use prune::{PruneCounts, PruneWhat, file_bytes};
 pub use query::{EventDetail, EventOrder, EventSummary, FeedHealth, Stats, StoredArticle};
+pub use raw::{PageFilter, RawStats, StoredPage};
+pub use rewrite::{ReextractCounts, Rewrite, same_extraction};
 pub use runs::{LastRun, Meaning, RunId, RunMeaning, WriterLock};
 pub use search::{MATCH_END, MATCH_START, SearchHit};
 pub use write::WriteCounts;

@@ -43,6 +43,7 @@ pub(crate) const MIGRATIONS: &[Migration] = &[
         name: "event_comparisons",
         sql: include_str!("migrations/0006_event_comparisons.sql"),
     },
+    Migration { version: 7, name: "raw_pages", sql: include_str!("migrations/0007_raw_pages.sql") },
 ];
 
 /// The schema version this build writes.

@@ -6,6 +6,7 @@ use chorus_model::{Classified, FeedCheck, FeedOutcome};
 use rusqlite::{Transaction, TransactionBehavior, named_params, params};
 use serde::Serialize;
 
+use crate::raw::insert_page;
 use crate::rows::{ARTICLE_TIME, ArticleParams, clamp_similarity, format_time, now};
 use crate::{Store, StoreError};
 
@@ -18,33 +19,35 @@ pub struct WriteCounts {
     pub already_stored: u64,
     /// Feed checks recorded.
     pub checks: u64,
+    /// Downloaded pages kept beside the articles inserted (`store.keep_raw`).
+    pub pages: u64,
 }
 
 /// The event an article is placed in, as the clusterer sees it now. A merged-away event
 /// placed here again is live again: the clusterer decides.
-const UPSERT_EVENT: &str = "
+pub(crate) const UPSERT_EVENT: &str = "
 INSERT INTO events (id, title, created_at, updated_at) VALUES (?1, ?2, ?3, ?3)
 ON CONFLICT (id) DO UPDATE SET
     title = excluded.title, merged_into = NULL, updated_at = excluded.updated_at";
 
 /// An event merged into a survivor. An id never stored before still gets a row, so that it
 /// resolves and is never handed out again.
-const MERGE_EVENT: &str = "
+pub(crate) const MERGE_EVENT: &str = "
 INSERT INTO events (id, title, merged_into, created_at, updated_at) VALUES (?1, '', ?2, ?3, ?3)
 ON CONFLICT (id) DO UPDATE SET
     merged_into = excluded.merged_into, updated_at = excluded.updated_at";
 
 /// Keeps merges one hop deep: events merged into the one now merged follow it.
-const REPOINT_MERGED: &str =
+pub(crate) const REPOINT_MERGED: &str =
     "UPDATE events SET merged_into = ?2, updated_at = ?3 WHERE merged_into = ?1";
 
-const MOVE_MEMBERS: &str = "UPDATE articles SET event_id = ?2 WHERE event_id = ?1";
+pub(crate) const MOVE_MEMBERS: &str = "UPDATE articles SET event_id = ?2 WHERE event_id = ?1";
 
 /// An article published before the one stored as its original, stored after it: that
 /// article, and the copies that pointed at it, become copies of the new one. The
 /// similarity of the former original is to the new one; the other copies keep theirs (to
 /// the text they were matched with).
-const SUPERSEDE: &str = "
+pub(crate) const SUPERSEDE: &str = "
 UPDATE articles SET
     duplicate_of = :original,
     duplicate_similarity = CASE WHEN key = :former THEN :similarity ELSE duplicate_similarity END
@@ -54,17 +57,17 @@ const INSERT_ARTICLE: &str = "
 INSERT INTO articles (
     key, input_id, url, canonical_url, outlet, title, text, authors, published,
     published_source, modified, language, fetched_at, flags, extractor, text_hash,
-    duplicate_of, duplicate_similarity, event_id, stored_at
+    duplicate_of, duplicate_similarity, event_id, stored_at, extracted_at
 ) VALUES (
     :key, :input_id, :url, :canonical_url, :outlet, :title, :text, :authors, :published,
     :published_source, :modified, :language, :fetched_at, :flags, :extractor, :text_hash,
-    :duplicate_of, :duplicate_similarity, :event_id, :stored_at
+    :duplicate_of, :duplicate_similarity, :event_id, :stored_at, :extracted_at
 )
 ON CONFLICT (key) DO NOTHING";
 
 /// An event's figures, recomputed from its members rather than incremented, so they stay
 /// right whatever merges and replays happened.
-fn recount_sql() -> String {
+pub(crate) fn recount_sql() -> String {
     format!(
         "UPDATE events SET article_count = m.n, outlet_count = m.outlets,
              first_seen = m.first, last_seen = m.last, updated_at = ?2
@@ -199,9 +202,16 @@ fn write_articles(
             ":duplicate_similarity": p.similarity,
             ":event_id": survivor,
             ":stored_at": stamp,
+            // A downloaded page was extracted just now; an input record was not.
+            ":extracted_at": a.fetched_at.is_some().then_some(stamp),
         })?;
         if inserted == 1 {
             counts.inserted += 1;
+            if let Some(page) = &a.page {
+                // Same transaction: never an article without its page, or a page alone.
+                insert_page(tx, tx.last_insert_rowid(), page)?;
+                counts.pages += 1;
+            }
             if let Some(s) = &c.supersedes {
                 supersede.execute(named_params! {
                     ":original": p.key,

@@ -6,6 +6,7 @@ mod browse;
 mod comparisons;
 mod export;
 mod open;
+mod pages;
 mod restore;
 mod search;
 mod write;

@@ -10,8 +10,13 @@ use tokio::sync::mpsc;
 use crate::util::{check, count, input, new_store, raw};
 
 fn config(path: &Path, batch_size: usize, flush_interval_ms: u64) -> StoreSettings {
-    let cfg =
-        StoreConfig { path: path.to_owned(), batch_size, flush_interval_ms, max_size_mb: 0.0 };
+    let cfg = StoreConfig {
+        path: path.to_owned(),
+        batch_size,
+        flush_interval_ms,
+        max_size_mb: 0.0,
+        keep_raw: true,
+    };
     cfg.validate().expect("test config is valid")
 }
 

@@ -13,6 +13,7 @@ pub(crate) fn page(url: &str, html: &[u8]) -> RawPage {
         outlet: "Harbor Gazette".to_owned(),
         fetched_at: Utc.with_ymd_and_hms(2025, 9, 4, 12, 0, 0).unwrap(),
         content_type: Some("text/html; charset=utf-8".to_owned()),
+        headers: chorus_model::PageHeaders::default(),
         body: html.to_vec(),
         entry: None,
     }
