@@ -327,3 +327,45 @@ async fn bad_filters_are_clear_errors_and_leave_the_earlier_file_alone() {
     run_ok(&["export", "--db", &db, "--format", "csv", "--out", out]).await;
     assert!(std::fs::read_to_string(out).unwrap().starts_with("id,url,"));
 }
+
+#[tokio::test]
+async fn a_reader_that_stops_early_ends_the_export_quietly_in_every_format() {
+    use tokio::io::AsyncReadExt;
+    // Enough rows (about 1 MB) that the export is still writing when the reader leaves.
+    let ws = Workspace::new();
+    let input = ws.path("many.jsonl");
+    let lines: String = (0..2000)
+        .map(|i| {
+            format!(
+                "{{\"id\": \"n{i}\", \"source\": \"Outlet {o}\", \"time\": null, \"url\": null, \
+                 \"title\": \"Story {i} of outlet {o}\", \"text\": \"Report number {i}: \
+                 {filler}\"}}\n",
+                o = i % 7,
+                filler = format!("word{i} ").repeat(60)
+            )
+        })
+        .collect();
+    std::fs::write(&input, lines).unwrap();
+    let db = ws.path("many.db").to_str().unwrap().to_owned();
+    run_ok(&["backfill", "--jsonl", input.to_str().unwrap(), "--db", &db]).await;
+    for format in ["jsonl", "csv", "parquet"] {
+        let mut child = crate::util::chorus()
+            .args(["export", "--db", &db, "--format", format])
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut stdout = child.stdout.take().unwrap();
+        let mut first = [0u8; 4];
+        stdout.read_exact(&mut first).await.unwrap();
+        drop(stdout);
+        let out = child.wait_with_output().await.unwrap();
+        assert!(
+            out.status.success(),
+            "{format}: a closed pipe failed the export: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let magic: &[u8] = if format == "parquet" { b"PAR1" } else { b"" };
+        assert!(first.starts_with(magic), "{format}: {first:?}");
+    }
+}

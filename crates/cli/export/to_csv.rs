@@ -23,7 +23,7 @@ impl<W: Write> CsvRows<W> {
             .terminator(csv::Terminator::CRLF)
             .quote_style(csv::QuoteStyle::Necessary)
             .from_writer(sink);
-        writer.write_record(COLUMNS).map_err(std::io::Error::from)?;
+        writer.write_record(COLUMNS).map_err(io_error)?;
         Ok(CsvRows { writer })
     }
 
@@ -51,14 +51,22 @@ impl<W: Write> CsvRows<W> {
             row.extractor.clone(),
             json_list(&row.flags),
         ];
-        // As an io::Error, so that a closed pipe is recognised.
-        self.writer.write_record(&record).map_err(std::io::Error::from)?;
+        self.writer.write_record(&record).map_err(io_error)?;
         Ok(())
     }
 
     /// Flushes the last records and hands the sink back.
     pub(crate) fn finish(self) -> anyhow::Result<W> {
         self.writer.into_inner().map_err(|e| anyhow::Error::from(e.into_error()))
+    }
+}
+
+/// The writer's error as the `io::Error` it holds (what a writer of strings can fail
+/// with), so that a closed pipe (`chorus export --format csv | head`) is recognised.
+fn io_error(e: csv::Error) -> std::io::Error {
+    match e.into_kind() {
+        csv::ErrorKind::Io(io) => io,
+        other => std::io::Error::other(format!("{other:?}")),
     }
 }
 
