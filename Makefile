@@ -4,7 +4,7 @@ CARGO ?= cargo
 SHARED ?= ../shared
 
 .DEFAULT_GOAL := help
-.PHONY: help model browser run test check fmt lint doc bench bench-extract bench-extract-peers bench-cluster bench-compare bench-compare-scale bench-fetch bench-embed bench-soak bench-raw bless clean-demo
+.PHONY: help model browser run test check fmt lint doc bench bench-extract bench-extract-peers bench-cluster bench-compare bench-compare-scale bench-fetch bench-embed bench-soak bench-raw bench-export bless clean-demo
 
 help: ## Show this help
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -74,3 +74,6 @@ bless: ## Regenerate golden files (review the diff before committing)
 
 clean-demo: ## Remove the demo's database and logs
 	rm -rf demo-data
+
+bench-export: ## Export rows/s and peak memory per format and filter on a 1,000,000-article database (built once under target/bench-export; BENCH_EXPORT_ARTICLES=N for another size)
+	@bash scripts/bench-export.sh

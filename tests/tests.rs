@@ -7,6 +7,7 @@ mod backfill;
 mod compare;
 mod config_files;
 mod daemon;
+mod export;
 mod extract;
 mod faults;
 mod jsonl;

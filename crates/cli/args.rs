@@ -48,7 +48,7 @@ pub(crate) enum Command {
     Compare(CompareArgs),
     /// Full-text search over titles and article text.
     Search(SearchArgs),
-    /// Export every article, one JSON object a line.
+    /// Export articles (all, or those the filters take) as JSON lines, CSV or Parquet.
     Export(ExportArgs),
     /// Feed health: last success, last new article, last error.
     Feeds(FeedsArgs),
@@ -278,6 +278,18 @@ pub(crate) struct SearchArgs {
 pub(crate) enum ExportFormat {
     /// One JSON object a line.
     Jsonl,
+    /// RFC 4180 CSV with a header row; lists as JSON arrays, no value as an empty field.
+    Csv,
+    /// Apache Parquet (Snappy); to a file with --out, or to a redirected stdout.
+    Parquet,
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum)]
+pub(crate) enum ExportTimeArg {
+    /// The publication time; articles without one are left out by --since/--until.
+    Published,
+    /// When the article was written into the database.
+    Stored,
 }
 
 #[derive(Debug, Args)]
@@ -287,9 +299,31 @@ pub(crate) struct ExportArgs {
     /// Output format.
     #[arg(long, value_enum, default_value = "jsonl")]
     pub(crate) format: ExportFormat,
-    /// Write here instead of stdout.
+    /// Write here instead of stdout (in full or not at all: a failed export leaves no
+    /// file, and an earlier one as it was).
     #[arg(short, long, value_name = "FILE")]
     pub(crate) out: Option<PathBuf>,
+    /// Only articles whose time (see --time) is at or after this: a date (its midnight,
+    /// UTC) or a time (2025-09-04T10:00:00Z).
+    #[arg(long, value_name = "DATE")]
+    pub(crate) since: Option<String>,
+    /// Only articles whose time (see --time) is at or before this: a date (to its end,
+    /// UTC) or a time.
+    #[arg(long, value_name = "DATE")]
+    pub(crate) until: Option<String>,
+    /// Which time --since and --until bound.
+    #[arg(long, value_enum, default_value = "published")]
+    pub(crate) time: ExportTimeArg,
+    /// Only this outlet's articles (its name as stored, exactly); repeat for several.
+    #[arg(long, value_name = "NAME")]
+    pub(crate) outlet: Vec<String>,
+    /// Only this event's articles (a merged event's id stands for the event it joined);
+    /// repeat for several.
+    #[arg(long, value_name = "ID")]
+    pub(crate) event: Vec<i64>,
+    /// Only articles matching this full-text query (the syntax of `chorus search`).
+    #[arg(long, value_name = "QUERY")]
+    pub(crate) query: Option<String>,
 }
 
 #[derive(Debug, Args)]

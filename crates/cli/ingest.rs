@@ -97,15 +97,15 @@ fn read_url_list(path: &Path) -> anyhow::Result<Vec<url::Url>> {
     Ok(urls)
 }
 
-/// Reads `--since`/`--until`: a date (`2025-09-04`: its first second, or with `end_of_day`
-/// its last) or a full timestamp in any form dates are read in.
+/// Reads `--since`/`--until`: a date (`2025-09-04`: its first microsecond, or with
+/// `end_of_day` its last) or a full timestamp in any form dates are read in.
 pub(crate) fn parse_date(
     text: &str,
     end_of_day: bool,
 ) -> anyhow::Result<chrono::DateTime<chrono::Utc>> {
     if let Ok(day) = chrono::NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d") {
         let time = if end_of_day {
-            chrono::NaiveTime::from_hms_opt(23, 59, 59)
+            chrono::NaiveTime::from_hms_micro_opt(23, 59, 59, 999_999)
         } else {
             chrono::NaiveTime::from_hms_opt(0, 0, 0)
         };

@@ -4,6 +4,7 @@
 mod args;
 mod compare;
 mod discover;
+mod export;
 mod extract;
 mod ingest;
 mod maintenance;
@@ -31,7 +32,7 @@ fn main() -> ExitCode {
         Command::Event(a) => query::event(&cli.global, a),
         Command::Compare(a) => compare::compare(a),
         Command::Search(a) => query::search(&cli.global, a),
-        Command::Export(a) => query::export(&cli.global, a),
+        Command::Export(a) => export::export(&cli.global, a),
         Command::Feeds(a) => query::feeds(&cli.global, a),
         Command::Extract(a) => extract::extract(a),
         Command::Discover(a) => discover::discover(a),

@@ -1,14 +1,12 @@
-//! The read commands: `events`, `event`, `search`, `export`, `feeds`.
+//! The read commands: `events`, `event`, `search`, `feeds` (`export` has its own module).
 
-use std::fs::File;
-use std::io::{BufWriter, Write};
+use std::io::Write;
 use std::process::ExitCode;
 
-use anyhow::Context;
 use chorus_model::EventId;
 use chorus_store::{EventOrder, Meaning, RunMeaning};
 
-use crate::args::{EventArgs, EventSort, EventsArgs, ExportArgs, FeedsArgs, Global, SearchArgs};
+use crate::args::{EventArgs, EventSort, EventsArgs, FeedsArgs, Global, SearchArgs};
 use crate::output::{clip, db_path, open, time, wrap};
 
 pub(crate) fn events(global: &Global, args: EventsArgs) -> anyhow::Result<ExitCode> {
@@ -138,26 +136,6 @@ pub(crate) fn search(global: &Global, args: SearchArgs) -> anyhow::Result<ExitCo
     if hits.is_empty() && !args.json {
         writeln!(out, "no matches for {query:?}")?;
     }
-    Ok(ExitCode::SUCCESS)
-}
-
-pub(crate) fn export(global: &Global, args: ExportArgs) -> anyhow::Result<ExitCode> {
-    let path = db_path(global, &args.db)?;
-    let store = open(&path)?;
-    let sink: Box<dyn Write> = match &args.out {
-        Some(file) => {
-            Box::new(File::create(file).with_context(|| format!("creating {}", file.display()))?)
-        }
-        None => Box::new(std::io::stdout().lock()),
-    };
-    let mut sink = BufWriter::new(sink);
-    store.export(|row| -> anyhow::Result<()> {
-        // As an io::Error, so that a closed pipe (`chorus export | head`) is recognised.
-        serde_json::to_writer(&mut sink, row).map_err(std::io::Error::from)?;
-        sink.write_all(b"\n")?;
-        Ok(())
-    })?;
-    sink.flush()?;
     Ok(ExitCode::SUCCESS)
 }
 

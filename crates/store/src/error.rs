@@ -5,7 +5,8 @@ use std::path::PathBuf;
 /// Everything that can go wrong in the store.
 ///
 /// Opening, migrating and writing errors are infrastructure failures: the pipeline stops on
-/// them. [`StoreError::BadQuery`] is the user's to fix.
+/// them. [`StoreError::BadQuery`] and the export's
+/// unknown names and empty ranges are the user's to fix.
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
     /// The database file could not be created or opened, or is not a SQLite database.
@@ -87,6 +88,26 @@ pub enum StoreError {
         query: String,
         /// Why FTS5 refused it.
         message: String,
+    },
+    /// An export was asked for an outlet no stored article names (names match exactly).
+    #[error("no article from outlet {outlet:?} (outlet names match exactly, case included)")]
+    UnknownOutlet {
+        /// The outlet as given.
+        outlet: String,
+    },
+    /// An export was asked for an event id that was never assigned.
+    #[error("no event {id}")]
+    UnknownEvent {
+        /// The id as given.
+        id: chorus_model::EventId,
+    },
+    /// An export was asked for a time range that ends before it starts.
+    #[error("the range starts ({}) after it ends ({})", since.to_rfc3339(), until.to_rfc3339())]
+    EmptyRange {
+        /// The start asked for.
+        since: chorus_model::Timestamp,
+        /// The end asked for.
+        until: chorus_model::Timestamp,
     },
     /// A stored value could not be read back (the file was edited by hand, or damaged).
     #[error("bad value in {column} of {row}: {value:?} ({reason})")]

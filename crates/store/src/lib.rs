@@ -5,7 +5,8 @@
 //! the fetcher's [`FeedCheck`](chorus_model::FeedCheck)s, written by [`spawn_writer`] (the
 //! pipeline's last stage, a thread of its own) in batched, idempotent transactions.
 //! What comes out: events ([`Store::events`], [`Store::event`]), full-text search
-//! ([`Store::search`]), a streamed export ([`Store::export`]), feed health
+//! ([`Store::search`]), a streamed export ([`Store::export`],
+//! [`Store::export_filtered`]), feed health
 //! ([`Store::feeds`]), and at start-up what the pipeline needs to carry on
 //! ([`Store::feed_states`], [`Store::known_urls`], [`Store::window`],
 //! [`Store::next_event_id`]).
@@ -82,7 +83,7 @@ use std::path::Path;
 pub use comparisons::StoredComparison;
 pub use config::{StoreConfig, StoreSettings};
 pub use error::StoreError;
-pub use export::ExportRow;
+pub use export::{ExportFilter, ExportRow, ExportTime};
 pub use prune::{PruneCounts, PruneWhat, file_bytes};
 pub use query::{EventDetail, EventOrder, EventSummary, FeedHealth, Stats, StoredArticle};
 pub use raw::{PageFilter, RawStats, StoredPage};

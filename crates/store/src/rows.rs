@@ -116,12 +116,22 @@ pub(crate) fn read_stored(row: &Row<'_>) -> Result<StoredArticle, StoreError> {
     })
 }
 
-/// Reads a row selected with [`ARTICLE_COLUMNS`] plus `duplicate_export_id` (the exported
-/// id of the original) into an [`ExportRow`].
+/// Reads a row selected with [`ARTICLE_COLUMNS`] plus `stored_at` and `duplicate_export_id`
+/// (the exported id of the original) into an [`ExportRow`].
 pub(crate) fn read_export(row: &Row<'_>) -> Result<ExportRow, StoreError> {
     let key: String = row.get("key")?;
     let a = read_article(row)?;
     let dup = duplicate(row, &key)?;
+    // The column is NOT NULL; a bad value is a hand edit, reported like any other.
+    let stored_at =
+        parse_time(row.get("stored_at")?, "articles.stored_at", &key)?.ok_or_else(|| {
+            StoreError::BadValue {
+                column: "articles.stored_at",
+                row: key.clone(),
+                value: "NULL".to_owned(),
+                reason: "every article has the time it was stored".to_owned(),
+            }
+        })?;
     Ok(ExportRow {
         id: a.input_id.unwrap_or(key),
         url: a.url.map(String::from),
@@ -137,6 +147,7 @@ pub(crate) fn read_export(row: &Row<'_>) -> Result<ExportRow, StoreError> {
         duplicate_similarity: dup.map(|d| d.similarity),
         duplicate_of: row.get("duplicate_export_id")?,
         fetched_at: a.fetched_at,
+        stored_at,
         extractor: a.extractor,
         flags: a.flags.names().into_iter().map(str::to_owned).collect(),
     })

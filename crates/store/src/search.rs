@@ -78,15 +78,7 @@ pub(crate) fn run_fts<T>(
     params: impl rusqlite::Params,
     read: impl Fn(&Row<'_>) -> Result<T, StoreError>,
 ) -> Result<Vec<T>, StoreError> {
-    // FTS5 parses the query when the statement first steps; its complaints are plain
-    // SQLITE_ERRORs, told apart from I/O and locking failures by their code.
-    let classify = |e: rusqlite::Error| match e.sqlite_error() {
-        Some(f) if f.extended_code == rusqlite::ffi::SQLITE_ERROR => StoreError::BadQuery {
-            query: query.to_owned(),
-            message: e.to_string().trim_start_matches("fts5: ").to_owned(),
-        },
-        _ => StoreError::from(e),
-    };
+    let classify = |e| classify_fts_error(query, e);
     let mut stmt = conn.prepare(sql)?;
     let mut rows = stmt.query(params).map_err(classify)?;
     let mut out = Vec::new();
@@ -94,6 +86,20 @@ pub(crate) fn run_fts<T>(
         out.push(read(row)?);
     }
     Ok(out)
+}
+
+/// An error of a statement with an FTS5 `MATCH` for `query`: [`StoreError::BadQuery`] when
+/// FTS5 could not read the query, else the SQLite failure it is.
+pub(crate) fn classify_fts_error(query: &str, e: rusqlite::Error) -> StoreError {
+    // FTS5 parses the query when the statement first steps; its complaints are plain
+    // SQLITE_ERRORs, told apart from I/O and locking failures by their code.
+    match e.sqlite_error() {
+        Some(f) if f.extended_code == rusqlite::ffi::SQLITE_ERROR => StoreError::BadQuery {
+            query: query.to_owned(),
+            message: e.to_string().trim_start_matches("fts5: ").to_owned(),
+        },
+        _ => StoreError::from(e),
+    }
 }
 
 /// The FTS5 query for what the user typed, or `None` when there is nothing to search for.
