@@ -18,6 +18,8 @@ CASES = [
     ("parquet, all", "parquet", []),
     ("parquet, first 10% (--until)", "parquet", ["--until", "2024-03-13"]),
     ("jsonl, --since (last half)", "jsonl", ["--since", "2025-01-01"]),
+    ("jsonl, --since --until (a year)", "jsonl", ["--since", "2025-01-01", "--until", "2025-12-31"]),
+    ("jsonl, --since --until (a day)", "jsonl", ["--since", "2025-06-01", "--until", "2025-06-01"]),
     ("jsonl, --time stored --since", "jsonl", ["--time", "stored", "--since", "2026-01-01"]),
     ("jsonl, --outlet (1 of 300)", "jsonl", ["--outlet", "Outlet 001"]),
     ("jsonl, --event", "jsonl", ["--event", "123456"]),
