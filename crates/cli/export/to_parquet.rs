@@ -4,7 +4,7 @@
 //!
 //! The schema (the README lists it): strings are UTF8, `published`, `fetched_at` and
 //! `stored_at` are TIMESTAMP(MICROS, UTC), `event` INT64, `duplicate_similarity` FLOAT,
-//! `authors` and `flags` LIST<STRING>; a field that can be `null` in the JSON lines is
+//! `authors` and `flags` `LIST<STRING>`; a field that can be `null` in the JSON lines is
 //! nullable, the others are required. Columns are Snappy-compressed, which every Parquet
 //! reader reads.
 
