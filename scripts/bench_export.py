@@ -6,11 +6,15 @@ usage: bench_export.py CHORUS DB OUTDIR
 
 import os
 import re
+import sqlite3
 import subprocess
 import sys
 import time
 
 chorus, db, outdir = sys.argv[1:4]
+# An event in the middle of the file, whatever its size.
+with sqlite3.connect(f"file:{db}?mode=ro", uri=True) as conn:
+    middle_event = str(conn.execute("SELECT max(id) / 2 FROM events").fetchone()[0])
 
 CASES = [
     ("jsonl, all", "jsonl", []),
@@ -18,9 +22,11 @@ CASES = [
     ("parquet, all", "parquet", []),
     ("parquet, first 10% (--until)", "parquet", ["--until", "2024-03-13"]),
     ("jsonl, --since (last half)", "jsonl", ["--since", "2025-01-01"]),
+    ("jsonl, --since --until (a year)", "jsonl", ["--since", "2025-01-01", "--until", "2025-12-31"]),
+    ("jsonl, --since --until (a day)", "jsonl", ["--since", "2025-06-01", "--until", "2025-06-01"]),
     ("jsonl, --time stored --since", "jsonl", ["--time", "stored", "--since", "2026-01-01"]),
     ("jsonl, --outlet (1 of 300)", "jsonl", ["--outlet", "Outlet 001"]),
-    ("jsonl, --event", "jsonl", ["--event", "123456"]),
+    ("jsonl, --event", "jsonl", ["--event", middle_event]),
     ("jsonl, --query (common word)", "jsonl", ["--query", "ka"]),
     ("jsonl, --query (rare phrase)", "jsonl", ["--query", '"shazu velren"']),
     ("csv, --outlet x2 --since --query", "csv",

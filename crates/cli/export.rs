@@ -132,7 +132,7 @@ fn write_atomically(
 /// One format's writer.
 enum Encoder<W: Write + Send> {
     Jsonl(W),
-    Csv(to_csv::CsvRows<W>),
+    Csv(Box<to_csv::CsvRows<W>>),
     Parquet(Box<to_parquet::ParquetRows<W>>),
 }
 
@@ -140,7 +140,7 @@ impl<W: Write + Send> Encoder<W> {
     fn new(format: ExportFormat, sink: W) -> anyhow::Result<Self> {
         Ok(match format {
             ExportFormat::Jsonl => Encoder::Jsonl(sink),
-            ExportFormat::Csv => Encoder::Csv(to_csv::CsvRows::new(sink)?),
+            ExportFormat::Csv => Encoder::Csv(Box::new(to_csv::CsvRows::new(sink)?)),
             ExportFormat::Parquet => {
                 Encoder::Parquet(Box::new(to_parquet::ParquetRows::new(sink)?))
             }

@@ -4,7 +4,7 @@
 //!
 //! The schema (the README lists it): strings are UTF8, `published`, `fetched_at` and
 //! `stored_at` are TIMESTAMP(MICROS, UTC), `event` INT64, `duplicate_similarity` FLOAT,
-//! `authors` and `flags` LIST<STRING>; a field that can be `null` in the JSON lines is
+//! `authors` and `flags` `LIST<STRING>`; a field that can be `null` in the JSON lines is
 //! nullable, the others are required. Columns are Snappy-compressed, which every Parquet
 //! reader reads.
 
@@ -252,18 +252,18 @@ mod tests {
     fn row(i: usize) -> ExportRow {
         ExportRow {
             id: format!("id-{i}"),
-            url: (i % 2 == 0).then(|| format!("https://a.test/{i}")),
+            url: i.is_multiple_of(2).then(|| format!("https://a.test/{i}")),
             canonical_url: None,
             outlet: Some("Miami News, KMIA".into()),
             title: format!("Title {i}, \"quoted\" — ünïcödé"),
-            published: (i % 3 != 0).then(|| t("2025-09-04T10:00:00.123456Z")),
+            published: (!i.is_multiple_of(3)).then(|| t("2025-09-04T10:00:00.123456Z")),
             published_source: Some("feed".into()),
             authors: (0..i % 3).map(|k| format!("Author {k}")).collect(),
             language: None,
             text: "word ".repeat(200 + i % 50),
             event: Some(chorus_model::EventId(i as i64 / 10)),
             duplicate_of: None,
-            duplicate_similarity: (i % 5 == 0).then_some(0.5),
+            duplicate_similarity: i.is_multiple_of(5).then_some(0.5),
             fetched_at: None,
             stored_at: t("2026-01-02T03:04:05Z"),
             extractor: "input".into(),

@@ -127,7 +127,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                 }
                 let published = start + chrono::Duration::seconds((i * span_secs / n) as i64);
                 let event_id = (i / 5 + 1) as i64;
-                if i % 5 == 0 {
+                if i.is_multiple_of(5) {
                     event.execute(params![event_id, title, fmt(published), stored])?;
                 }
                 // One article in twenty is an input record: no outlet, URL or time.
