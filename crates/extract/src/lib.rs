@@ -303,6 +303,7 @@ fn extract_with(
         fetched_at: cx.fetched_at,
         flags,
         extractor: VERSION.to_owned(),
+        ticket: None,
     };
     Extraction { article, cut, doubts: body.doubts, second_reading: body.second_reading }
 }

@@ -2,7 +2,7 @@
 
 use std::sync::Arc;
 
-use chorus_model::{Article, RawPage, Stage, StageReport, Throttle};
+use chorus_model::{Article, RawPage, Stage, StageReport, Throttle, Ticket};
 use tokio::sync::mpsc;
 use tokio::task::JoinSet;
 use tracing::{debug, info, warn};
@@ -10,8 +10,9 @@ use tracing::{debug, info, warn};
 use crate::{ExtractError, ExtractSettings, Extraction, explain};
 
 /// What one extraction task hands back to the stage loop: the article with what was noted
-/// on the way (cut to its start, doubts, second reading), or why there is none.
-type Outcome = Result<Extraction, ExtractError>;
+/// on the way (cut to its start, doubts, second reading), or why there is none; and the
+/// page's progress ticket, which goes on with the article or is settled with the drop.
+type Outcome = (Result<Extraction, ExtractError>, Option<Ticket>);
 
 /// Runs the stage until `pages` closes and every page in flight is done.
 ///
@@ -21,6 +22,9 @@ type Outcome = Result<Extraction, ExtractError>;
 /// (reason `no_text`), refused pages by their error's reason. Articles leave in the order
 /// they finish, not the order pages came in. If the receiver of `articles` goes away, the
 /// stage stops taking pages and finishes what is in flight.
+///
+/// A page's [`Ticket`] goes on inside its article; a page dropped for what it is (no text,
+/// refused) has its ticket settled, since reading it again would drop it again.
 pub async fn run(
     cfg: ExtractSettings,
     mut pages: mpsc::Receiver<RawPage>,
@@ -41,7 +45,10 @@ pub async fn run(
                     let cfg = Arc::clone(&cfg);
                     // The blocking thread logs inside the stage's span too.
                     let span = tracing::Span::current();
-                    tasks.spawn_blocking(move || span.in_scope(|| explain(&page, &cfg)));
+                    tasks.spawn_blocking(move || {
+                        let extraction = span.in_scope(|| explain(&page, &cfg));
+                        (extraction, page.ticket)
+                    });
                 }
                 None => open = false,
             },
@@ -67,11 +74,13 @@ async fn forward(
     log: &mut Throttle,
 ) -> bool {
     match done {
-        Ok(Ok(Extraction { article, .. })) if article.text.trim().is_empty() => {
+        Ok((Ok(Extraction { article, .. }), ticket)) if article.text.trim().is_empty() => {
             debug!(url = ?article.url, "no article text");
             report.drop_for("no_text");
+            ticket.inspect(Ticket::settle);
         }
-        Ok(Ok(Extraction { article, cut, doubts, second_reading })) => {
+        Ok((Ok(Extraction { mut article, cut, doubts, second_reading }), ticket)) => {
+            article.ticket = ticket;
             // Hard pages are counted, so a run's summary says how many to look at.
             if !doubts.is_empty() {
                 report.note("uncertain");
@@ -92,9 +101,10 @@ async fn forward(
             }
             report.sent += 1;
         }
-        Ok(Err(err)) => {
+        Ok((Err(err), ticket)) => {
             debug!(%err, "page refused");
             report.drop_for(err.reason());
+            ticket.inspect(Ticket::settle);
         }
         Err(err) => {
             // Extraction does not panic on any input; if it ever does, one page is lost.

@@ -136,6 +136,7 @@ impl Fetcher {
             content_type: response.content_type,
             body: response.body,
             entry,
+            ticket: None,
         })
     }
 

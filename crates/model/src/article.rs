@@ -3,7 +3,7 @@
 use serde::{Deserialize, Serialize};
 use url::Url;
 
-use crate::Timestamp;
+use crate::{Ticket, Timestamp};
 
 /// One article: clean text and metadata, whether extracted from a page or read from a
 /// JSONL file of pre-extracted articles.
@@ -37,6 +37,10 @@ pub struct Article {
     pub flags: PageFlags,
     /// Name and version of what produced `text` ("chorus-extract 0.1.0", or "input").
     pub extractor: String,
+    /// The input record's claim on its progress, for a page read from a resumable input:
+    /// settled by the stage that finishes with the article (see [`Ticket`]). Never stored.
+    #[serde(skip)]
+    pub ticket: Option<Ticket>,
 }
 
 impl Article {

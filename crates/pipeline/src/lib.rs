@@ -21,24 +21,31 @@
 //! ```
 #![deny(missing_docs)]
 
+mod backfill;
 mod comparisons;
 mod config;
+mod dry_run;
 mod error;
 mod jsonl;
 mod meaning;
+mod progress;
 mod reorder;
 mod report;
 mod run;
 mod sitemaps;
 mod source;
+pub mod warc;
 
+pub use backfill::Backfill;
 pub use comparisons::{REFRESH_INTERVAL, compare_event, event_comparison, refresh};
 pub use config::{
     Config, ConfigError, ConfigProblem, Feed, FeedConfig, PipelineConfig, PipelineSettings,
     Settings,
 };
+pub use dry_run::{DryRun, JsonlPlan, PagesPlan, WarcPlan, dry_run};
 pub use error::PipelineError;
 pub use meaning::StoredEncoder;
+pub use progress::{Meter, Progress, Unit};
 pub use report::RunReport;
 pub use run::run;
 pub use sitemaps::SitemapSource;

@@ -20,6 +20,7 @@
 //! - `articles_fts`: the FTS5 index over titles and texts, kept in step by triggers;
 //! - `live_events`: a view of the events users see;
 //! - `runs`: each pipeline run, and whether it finished cleanly;
+//! - `backfill_progress`: how far a backfill read each WARC file, to resume from;
 //! - `schema_migrations`: which migrations were applied.
 //!
 //! Times are RFC 3339 text in UTC with microseconds; lists are JSON arrays. SQL stays behind
@@ -61,6 +62,7 @@ mod comparisons;
 mod config;
 mod error;
 mod export;
+mod progress;
 mod query;
 mod restore;
 mod rows;

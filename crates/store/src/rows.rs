@@ -72,6 +72,7 @@ pub(crate) fn read_article(row: &Row<'_>) -> Result<Article, StoreError> {
             list(row, "flags", "articles.flags", &key)?.iter().map(String::as_str),
         ),
         extractor: row.get("extractor")?,
+        ticket: None,
     })
 }
 

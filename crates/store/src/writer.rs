@@ -27,6 +27,13 @@ impl Batch {
             return Ok(());
         }
         let counts = store.write_batch(&self.articles, &self.checks)?;
+        // Committed: the input records these articles came from are done with. On an
+        // error the tickets are dropped unsettled, and no checkpoint passes them.
+        for article in &self.articles {
+            if let Some(ticket) = &article.article.ticket {
+                ticket.settle();
+            }
+        }
         report.sent += counts.inserted;
         if counts.already_stored > 0 {
             *report.dropped.entry("already_stored".to_owned()).or_default() +=

@@ -15,6 +15,7 @@ pub(crate) fn page(url: &str, html: &[u8]) -> RawPage {
         content_type: Some("text/html; charset=utf-8".to_owned()),
         body: html.to_vec(),
         entry: None,
+        ticket: None,
     }
 }
 
