@@ -13,4 +13,5 @@ mod jsonl;
 mod probe;
 mod queries;
 mod sitemaps;
+mod warc;
 mod web;
