@@ -4,7 +4,7 @@ CARGO ?= cargo
 SHARED ?= ../shared
 
 .DEFAULT_GOAL := help
-.PHONY: help model browser run test check fmt lint doc bench bench-extract bench-extract-peers bench-cluster bench-compare bench-compare-scale bench-fetch bench-embed bless clean-demo
+.PHONY: help model browser run test check fmt lint doc bench bench-extract bench-extract-peers bench-cluster bench-compare bench-compare-scale bench-fetch bench-embed bench-backfill bless clean-demo
 
 help: ## Show this help
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -60,6 +60,9 @@ bench-fetch: ## Feed polls per second, peak memory and politeness: 2,000 feeds o
 
 bench-embed: model ## Sentences per second embedded, 1 thread and all, beside the machine's matmul GFLOP/s
 	@$(CARGO) run --quiet --release -p chorus-embed --example bench_embed -- $(BENCH_EMBED_ARGS)
+
+bench-backfill: ## Pages/s from a 20,000-page WARC file through extract, dedup and store; CPU by stage, cores busy
+	@$(CARGO) run --quiet --release -p chorus-pipeline --example bench_backfill -- $(BENCH_BACKFILL_ARGS)
 
 bless: ## Regenerate golden files (review the diff before committing)
 	CHORUS_BLESS=1 $(CARGO) test --workspace --all-targets -- golden
