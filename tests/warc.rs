@@ -181,8 +181,8 @@ async fn a_truncated_warc_fails_clearly_and_keeps_what_was_stored() {
     let bytes = std::fs::read(&warc).unwrap();
     std::fs::write(&warc, &bytes[..bytes.len() - 300]).unwrap();
     let db = ws.path("chorus.db");
-    let out = run(&["backfill", "--warc", warc.to_str().unwrap(), "--db", db.to_str().unwrap()])
-        .await;
+    let out =
+        run(&["backfill", "--warc", warc.to_str().unwrap(), "--db", db.to_str().unwrap()]).await;
     assert_eq!(out.status.code(), Some(1));
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(stderr.contains("cut.warc.gz: byte "), "{stderr}");
@@ -195,8 +195,8 @@ async fn a_truncated_warc_fails_clearly_and_keeps_what_was_stored() {
     // Not a WARC file at all: the same clear error, nothing stored, nothing lost.
     let junk = ws.path("junk.warc");
     std::fs::write(&junk, "<html>not an archive</html>\n").unwrap();
-    let out = run(&["backfill", "--warc", junk.to_str().unwrap(), "--db", db.to_str().unwrap()])
-        .await;
+    let out =
+        run(&["backfill", "--warc", junk.to_str().unwrap(), "--db", db.to_str().unwrap()]).await;
     assert_eq!(out.status.code(), Some(1));
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(stderr.contains("junk.warc: byte 0: not a WARC record"), "{stderr}");
@@ -218,7 +218,9 @@ async fn dry_run_lists_each_input_and_writes_nothing() {
     let config = ws.loopback_config();
     let dry = ["backfill", "--config", &config, "--warc", warc_s, "--urls", list_s, "--db", db_s];
 
-    let plan: Value = serde_json::from_str(&run_ok(&[&dry[..], &["--dry-run", "--json"]].concat()).await).unwrap();
+    let plan: Value =
+        serde_json::from_str(&run_ok(&[&dry[..], &["--dry-run", "--json"]].concat()).await)
+            .unwrap();
     assert!(!db.exists(), "a dry run created the database");
     assert_eq!(plan["warc"][0]["records"]["response"], 4 + 2, "{plan}");
     assert_eq!(plan["warc"][0]["records"]["request"], 4, "{plan}");
@@ -235,8 +237,13 @@ async fn dry_run_lists_each_input_and_writes_nothing() {
     let before = (runs(), export(&db).await);
     let text = run_ok(&[&dry[..], &["--dry-run"]].concat()).await;
     assert!(text.contains("1 already stored, 1 to download"), "{text}");
-    assert!(text.contains(&format!("resume at byte {}", std::fs::metadata(&warc).unwrap().len())), "{text}");
-    let plan: Value = serde_json::from_str(&run_ok(&[&dry[..], &["--dry-run", "--json"]].concat()).await).unwrap();
+    assert!(
+        text.contains(&format!("resume at byte {}", std::fs::metadata(&warc).unwrap().len())),
+        "{text}"
+    );
+    let plan: Value =
+        serde_json::from_str(&run_ok(&[&dry[..], &["--dry-run", "--json"]].concat()).await)
+            .unwrap();
     assert_eq!(plan["stored_articles"], 4, "{plan}");
     assert!(plan["warc"][0]["responses_to_read"].as_object().unwrap().is_empty(), "{plan}");
     assert_eq!((runs(), export(&db).await), before, "a dry run wrote to the database");
@@ -331,11 +338,10 @@ async fn a_warc_backfill_killed_at_random_moments_ends_with_each_article_once_an
     let db = ws.path("killed.db");
     // A small generator seeded from the clock: each run of the test kills at other
     // moments; the seed is printed to replay a failure.
-    let mut seed = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .unwrap()
-        .subsec_nanos() as u64
-        | 1;
+    let mut seed =
+        std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().subsec_nanos()
+            as u64
+            | 1;
     println!("seed {seed}, uninterrupted run {reference_secs:.1} s");
     let mut kills = 0;
     for _ in 0..KILLS {
@@ -370,7 +376,11 @@ async fn a_warc_backfill_killed_at_random_moments_ends_with_each_article_once_an
     assert_eq!(unique.len(), stored.len(), "an article was stored twice");
     let expected: BTreeSet<String> = ids(&reference).into_iter().collect();
     assert_eq!(stored.iter().cloned().collect::<BTreeSet<_>>(), expected);
-    assert_eq!(partition(&rows), partition(&reference), "the events differ from an uninterrupted run");
+    assert_eq!(
+        partition(&rows),
+        partition(&reference),
+        "the events differ from an uninterrupted run"
+    );
     let conn = rusqlite::Connection::open(&db).unwrap();
     let check: String = conn.query_row("PRAGMA integrity_check", [], |r| r.get(0)).unwrap();
     assert_eq!(check, "ok");

@@ -68,7 +68,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let backfill = Backfill { warcs: vec![warc.clone()], ..Backfill::default() };
     let (end_to_end, report) = measure(|| run(&db, Source::Backfill(backfill)));
     let report = report?;
-    let stored = report.stages.iter().find(|s| s.stage == chorus_model::Stage::Store).map_or(0, |s| s.sent);
+    let stored =
+        report.stages.iter().find(|s| s.stage == chorus_model::Stage::Store).map_or(0, |s| s.sent);
 
     let jsonl = dir.join("articles.jsonl");
     let lines = write_jsonl(&db, &jsonl)?;
@@ -87,7 +88,10 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         );
     };
     println!();
-    println!("{:<16} {:>8} {:>9} {:>10} {:>12} {:>11}", "step", "wall s", "cpu s", "pages/s", "pages/cpu-s", "cores busy");
+    println!(
+        "{:<16} {:>8} {:>9} {:>10} {:>12} {:>11}",
+        "step", "wall s", "cpu s", "pages/s", "pages/cpu-s", "cores busy"
+    );
     row("read (1 thread)", &read, pages);
     row(&format!("extract ({cores} thr)"), &extract, pages);
     row("jsonl replay", &replay, lines);
@@ -152,7 +156,10 @@ fn fresh(path: &Path) -> std::io::Result<PathBuf> {
     Ok(path.to_owned())
 }
 
-fn run(db: &Path, source: Source) -> Result<chorus_pipeline::RunReport, Box<dyn std::error::Error>> {
+fn run(
+    db: &Path,
+    source: Source,
+) -> Result<chorus_pipeline::RunReport, Box<dyn std::error::Error>> {
     let mut settings = Settings::default();
     settings.store.path = db.to_owned();
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
@@ -226,22 +233,101 @@ fn write_jsonl(db: &Path, path: &Path) -> Result<usize, Box<dyn std::error::Erro
 
 /// The words generated text is made of.
 const WORDS: &[&str] = &[
-    "government", "minister", "council", "officials", "residents", "company", "market", "prices",
-    "storm", "flood", "election", "court", "police", "school", "hospital", "workers", "union",
-    "strike", "bridge", "river", "harbour", "airport", "budget", "tax", "energy", "power", "grid",
-    "festival", "museum", "team", "coach", "season", "final", "report", "survey", "data", "study",
-    "university", "researchers", "bank", "rates", "inflation", "exports", "farmers", "harvest",
-    "drought", "wildfire", "evacuation", "shelter", "vote", "mayor", "governor", "parliament",
-    "treaty", "talks", "summit", "border", "ship", "port", "rail", "line", "station", "contract",
-    "plan", "project", "funding", "protest", "march", "square", "city", "village", "region",
+    "government",
+    "minister",
+    "council",
+    "officials",
+    "residents",
+    "company",
+    "market",
+    "prices",
+    "storm",
+    "flood",
+    "election",
+    "court",
+    "police",
+    "school",
+    "hospital",
+    "workers",
+    "union",
+    "strike",
+    "bridge",
+    "river",
+    "harbour",
+    "airport",
+    "budget",
+    "tax",
+    "energy",
+    "power",
+    "grid",
+    "festival",
+    "museum",
+    "team",
+    "coach",
+    "season",
+    "final",
+    "report",
+    "survey",
+    "data",
+    "study",
+    "university",
+    "researchers",
+    "bank",
+    "rates",
+    "inflation",
+    "exports",
+    "farmers",
+    "harvest",
+    "drought",
+    "wildfire",
+    "evacuation",
+    "shelter",
+    "vote",
+    "mayor",
+    "governor",
+    "parliament",
+    "treaty",
+    "talks",
+    "summit",
+    "border",
+    "ship",
+    "port",
+    "rail",
+    "line",
+    "station",
+    "contract",
+    "plan",
+    "project",
+    "funding",
+    "protest",
+    "march",
+    "square",
+    "city",
+    "village",
+    "region",
 ];
 const GLUE: &[&str] = &[
     "the", "a", "on", "in", "after", "said", "that", "would", "by", "for", "with", "of", "and",
     "new", "last", "week", "Tuesday", "Friday", "more", "than", "its", "their", "was", "were",
 ];
 const NAMES: &[&str] = &[
-    "Arden", "Westbay", "Calder", "Osei", "Lindqvist", "Moreau", "Tanaka", "Okafor", "Brennan",
-    "Castillo", "Novak", "Haddad", "Ferreira", "Kowalski", "Nakamura", "Dubois", "Ivanova",
+    "Arden",
+    "Westbay",
+    "Calder",
+    "Osei",
+    "Lindqvist",
+    "Moreau",
+    "Tanaka",
+    "Okafor",
+    "Brennan",
+    "Castillo",
+    "Novak",
+    "Haddad",
+    "Ferreira",
+    "Kowalski",
+    "Nakamura",
+    "Dubois",
+    "Ivanova",
 ];
 
 /// A small xorshift generator: the same pages every run.
@@ -294,7 +380,9 @@ fn page(n: usize, rng: &mut Rng) -> (String, String) {
         .collect();
     let title = format!("{} {} {} in {}", topic[0], topic[1], topic[2], facts.pick(NAMES));
     let related: String = (0..5)
-        .map(|i| format!("<li><a href=\"/related/{i}\">{} {}</a></li>", rng.pick(WORDS), rng.pick(WORDS)))
+        .map(|i| {
+            format!("<li><a href=\"/related/{i}\">{} {}</a></li>", rng.pick(WORDS), rng.pick(WORDS))
+        })
         .collect();
     let html = format!(
         "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>{title} | Outlet {outlet}</title>\

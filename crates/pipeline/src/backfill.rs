@@ -143,8 +143,7 @@ pub(crate) fn spawn(
     articles_tx: mpsc::Sender<Article>,
     checks_tx: mpsc::Sender<FeedCheck>,
 ) -> Result<Checkpoints, PipelineError> {
-    let checkpoints =
-        Checkpoints { store: config.store.path.clone(), files: Arc::default() };
+    let checkpoints = Checkpoints { store: config.store.path.clone(), files: Arc::default() };
     let FeedInputs { states, known } = inputs;
     let outlets = Arc::new(Outlets::of(&config.feeds));
     let mut sources: tokio::task::JoinSet<Result<StageReport, PipelineError>> =
@@ -228,14 +227,18 @@ pub(crate) fn spawn(
                     let report = span.in_scope(|| reader.run());
                     let _ = done_tx.send(report);
                 })
-                .map_err(|source| PipelineError::Input { path: PathBuf::from("<thread>"), source })?;
+                .map_err(|source| PipelineError::Input {
+                    path: PathBuf::from("<thread>"),
+                    source,
+                })?;
             done_rx.await.unwrap_or(Err(PipelineError::Panicked { stage: Stage::Source }))
         });
     }
 
     // JSONL files, in order, straight to the dedup stage.
     if !backfill.jsonl.is_empty() {
-        let (files, token, progress) = (backfill.jsonl.clone(), stop.clone(), backfill.progress.clone());
+        let (files, token, progress) =
+            (backfill.jsonl.clone(), stop.clone(), backfill.progress.clone());
         let articles = articles_tx.clone();
         let span = span.clone();
         sources.spawn(async move {
@@ -244,8 +247,10 @@ pub(crate) fn spawn(
                     let mut total = StageReport::new(Stage::Source);
                     for path in &files {
                         let size = std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
-                        let meter = progress.meter(&format!("jsonl {}", short(path)), Unit::Bytes, size);
-                        let report = jsonl::read_file(path, articles.clone(), token.clone(), Some(&meter))?;
+                        let meter =
+                            progress.meter(&format!("jsonl {}", short(path)), Unit::Bytes, size);
+                        let report =
+                            jsonl::read_file(path, articles.clone(), token.clone(), Some(&meter))?;
                         merge(&mut total, report);
                         if token.is_cancelled() {
                             break;
@@ -299,7 +304,8 @@ fn merge(total: &mut StageReport, part: StageReport) {
 
 /// A path's file name, for meters and logs.
 fn short(path: &Path) -> String {
-    path.file_name().map_or_else(|| path.display().to_string(), |n| n.to_string_lossy().into_owned())
+    path.file_name()
+        .map_or_else(|| path.display().to_string(), |n| n.to_string_lossy().into_owned())
 }
 
 /// The WARC reader: its files, where to send pages, and what it needs to skip and resume.
@@ -342,8 +348,10 @@ impl WarcSource {
     ) -> Result<(), PipelineError> {
         let io = |source| PipelineError::Input { path: path.to_owned(), source };
         let identity = Identity::of(path).map_err(io)?;
-        let start = store.input_progress(&identity.key)?.filter(|&o| o <= identity.size).unwrap_or(0);
-        let meter = self.progress.meter(&format!("warc {}", short(path)), Unit::Bytes, identity.size);
+        let start =
+            store.input_progress(&identity.key)?.filter(|&o| o <= identity.size).unwrap_or(0);
+        let meter =
+            self.progress.meter(&format!("warc {}", short(path)), Unit::Bytes, identity.size);
         meter.set_done(start);
         if start > 0 {
             *report.noted.entry("resumed_at_byte".to_owned()).or_default() += start;
@@ -388,7 +396,12 @@ impl WarcSource {
     }
 
     /// The page a record holds, or `None` after counting why it is skipped.
-    fn page(&self, record: &crate::warc::Record, report: &mut StageReport, log: &mut Throttle) -> Option<RawPage> {
+    fn page(
+        &self,
+        record: &crate::warc::Record,
+        report: &mut StageReport,
+        log: &mut Throttle,
+    ) -> Option<RawPage> {
         report.received += 1;
         if record.kind != "response" {
             let kind = if record.kind.is_empty() { "untyped" } else { record.kind.as_str() };
@@ -400,7 +413,12 @@ impl WarcSource {
             Content::TooLarge(length) => {
                 report.drop_for("too_large");
                 if let Some(held_back) = log.allow("too_large") {
-                    tracing::warn!(offset = record.offset, length, held_back, "WARC record over the page size cap: skipped");
+                    tracing::warn!(
+                        offset = record.offset,
+                        length,
+                        held_back,
+                        "WARC record over the page size cap: skipped"
+                    );
                 }
                 return None;
             }

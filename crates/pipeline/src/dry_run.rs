@@ -99,9 +99,11 @@ pub async fn dry_run(config: &Settings, backfill: &Backfill) -> Result<DryRun, P
     if !backfill.pages.is_empty() {
         plan.pages.push(pages_plan("urls", backfill.pages.iter(), &urls));
     }
-    let (warcs, files, cap) = (backfill.warcs.clone(), backfill.jsonl.clone(), config.fetch.max_body_bytes);
+    let (warcs, files, cap) =
+        (backfill.warcs.clone(), backfill.jsonl.clone(), config.fetch.max_body_bytes);
     let (warc, jsonl) = tokio::task::spawn_blocking(move || -> Result<_, PipelineError> {
-        let warc = warcs.iter().map(|p| warc_plan(p, &progress, &urls, cap)).collect::<Result<_, _>>()?;
+        let warc =
+            warcs.iter().map(|p| warc_plan(p, &progress, &urls, cap)).collect::<Result<_, _>>()?;
         let jsonl = files.iter().map(|p| jsonl_plan(p, &ids)).collect::<Result<_, _>>()?;
         Ok((warc, jsonl))
     })
@@ -140,7 +142,11 @@ fn stored(path: &Path) -> Result<(Stored, ProgressByKey), PipelineError> {
     Ok((stored, progress))
 }
 
-fn pages_plan<'a>(from: &str, urls: impl Iterator<Item = &'a Url>, stored: &HashSet<String>) -> PagesPlan {
+fn pages_plan<'a>(
+    from: &str,
+    urls: impl Iterator<Item = &'a Url>,
+    stored: &HashSet<String>,
+) -> PagesPlan {
     let mut plan = PagesPlan { from: from.to_owned(), listed: 0, already_stored: 0 };
     for url in urls {
         plan.listed += 1;
@@ -159,7 +165,8 @@ fn warc_plan(
 ) -> Result<WarcPlan, PipelineError> {
     let io = |source| PipelineError::Input { path: path.to_owned(), source };
     let identity = Identity::of(path).map_err(io)?;
-    let resume_offset = progress.get(&identity.key).copied().filter(|&o| o <= identity.size).unwrap_or(0);
+    let resume_offset =
+        progress.get(&identity.key).copied().filter(|&o| o <= identity.size).unwrap_or(0);
     let mut plan = WarcPlan {
         path: path.to_owned(),
         size: identity.size,
@@ -202,7 +209,8 @@ fn warc_plan(
 fn jsonl_plan(path: &Path, ids: &HashSet<String>) -> Result<JsonlPlan, PipelineError> {
     let io = |source| PipelineError::Input { path: path.to_owned(), source };
     let file = std::fs::File::open(path).map_err(io)?;
-    let mut plan = JsonlPlan { path: path.to_owned(), articles: 0, bad_lines: 0, already_stored: 0 };
+    let mut plan =
+        JsonlPlan { path: path.to_owned(), articles: 0, bad_lines: 0, already_stored: 0 };
     for line in std::io::BufReader::new(file).split(b'\n') {
         let line = line.map_err(io)?;
         let Ok(text) = std::str::from_utf8(&line) else {

@@ -161,7 +161,10 @@ fn gzip_error(e: WarcError, offset: u64) -> WarcError {
         WarcError::Io(e) if e.kind() == io::ErrorKind::UnexpectedEof => {
             WarcError::Truncated { offset }
         }
-        WarcError::Io(e) if e.kind() == io::ErrorKind::InvalidInput || e.kind() == io::ErrorKind::InvalidData => {
+        WarcError::Io(e)
+            if e.kind() == io::ErrorKind::InvalidInput
+                || e.kind() == io::ErrorKind::InvalidData =>
+        {
             WarcError::Malformed { offset, what: format!("bad gzip data: {e}") }
         }
         other => other,
@@ -304,7 +307,9 @@ impl HttpResponse {
         }
         match header("content-encoding").map(|e| e.to_ascii_lowercase()).as_deref() {
             None | Some("" | "identity") => {}
-            Some("gzip" | "x-gzip") => body = inflate(flate2::read::GzDecoder::new(&body[..]), cap)?,
+            Some("gzip" | "x-gzip") => {
+                body = inflate(flate2::read::GzDecoder::new(&body[..]), cap)?
+            }
             Some("deflate") => body = inflate(flate2::read::ZlibDecoder::new(&body[..]), cap)?,
             Some(_) => return None,
         }
@@ -424,8 +429,13 @@ mod tests {
         let path = dir.path().join(if gzip { "a.warc.gz" } else { "a.warc" });
         let mut w = WarcWriter::new(File::create(&path).unwrap(), gzip);
         w.record("warcinfo", None, "2025-09-04T10:00:00Z", b"software: test\r\n").unwrap();
-        w.record("request", Some("https://a.test/1"), "2025-09-04T10:00:00Z", b"GET / HTTP/1.1\r\n\r\n")
-            .unwrap();
+        w.record(
+            "request",
+            Some("https://a.test/1"),
+            "2025-09-04T10:00:00Z",
+            b"GET / HTTP/1.1\r\n\r\n",
+        )
+        .unwrap();
         w.response("https://a.test/1", "2025-09-04T10:00:01Z", 200, "text/html", b"<p>one</p>")
             .unwrap();
         w.response("https://a.test/big", "2025-09-04T10:00:02Z", 200, "text/html", &[b'x'; 5000])

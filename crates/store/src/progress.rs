@@ -24,7 +24,9 @@ impl Store {
     pub fn all_input_progress(&self) -> Result<Vec<(String, u64)>, StoreError> {
         let mut stmt = self.conn.prepare("SELECT input, done_offset FROM backfill_progress")?;
         let rows = stmt
-            .query_map([], |row| Ok((row.get::<_, String>(0)?, row.get::<_, i64>(1)?.max(0) as u64)))?
+            .query_map([], |row| {
+                Ok((row.get::<_, String>(0)?, row.get::<_, i64>(1)?.max(0) as u64))
+            })?
             .collect::<Result<Vec<_>, _>>()?;
         Ok(rows)
     }
@@ -53,7 +55,8 @@ impl Store {
     /// The input ids of articles read from JSONL files (`input:<id>` keys), for a dry run to
     /// say which lines are stored already.
     pub fn known_input_ids(&self) -> Result<Vec<String>, StoreError> {
-        let mut stmt = self.conn.prepare("SELECT input_id FROM articles WHERE input_id IS NOT NULL")?;
+        let mut stmt =
+            self.conn.prepare("SELECT input_id FROM articles WHERE input_id IS NOT NULL")?;
         let ids = stmt.query_map([], |row| row.get(0))?.collect::<Result<Vec<String>, _>>()?;
         Ok(ids)
     }
