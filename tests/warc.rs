@@ -342,7 +342,7 @@ async fn a_warc_backfill_killed_at_random_moments_ends_with_each_article_once_an
         std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().subsec_nanos()
             as u64
             | 1;
-    println!("seed {seed}, uninterrupted run {reference_secs:.1} s");
+    eprintln!("seed {seed}, uninterrupted run {reference_secs:.1} s");
     let mut kills = 0;
     for _ in 0..KILLS {
         seed ^= seed << 13;

@@ -365,7 +365,7 @@ fn page(n: usize, rng: &mut Rng) -> (String, String) {
             };
             words.push(word.to_owned());
         }
-        if rng.next() % 3 == 0 {
+        if rng.next().is_multiple_of(3) {
             words.push(format!("{who} said {figure} people were affected"));
         }
         let mut text = words.join(" ");

@@ -17,11 +17,12 @@ use chorus_model::{
 use chorus_store::Store;
 use tokio::sync::mpsc;
 use tokio_util::sync::CancellationToken;
+use tracing::Instrument;
 use url::Url;
 
 use crate::config::Settings;
 use crate::progress::{Meter, Progress, Unit};
-use crate::run::{FeedInputs, FetchJobs, Stages, fetch_stage, spawn_extract};
+use crate::run::{FeedInputs, FetchJobs, Stages, fetch_stage, spawn_extract, stage_span};
 use crate::sitemaps::{Outlets, SitemapSource, sitemap_source};
 use crate::source::feed_schedule;
 use crate::warc::{Content, HttpResponse, WarcError, WarcReader};
@@ -148,7 +149,8 @@ pub(crate) fn spawn(
     let outlets = Arc::new(Outlets::of(&config.feeds));
     let mut sources: tokio::task::JoinSet<Result<StageReport, PipelineError>> =
         tokio::task::JoinSet::new();
-    let span = tracing::Span::current();
+    // Every input logs as the source stage, on whatever task or thread it runs.
+    let span = stage_span(Stage::Source);
 
     let pages_tx = if backfill.has_pages() {
         let (pages_tx, pages_rx) = mpsc::channel(capacity);
@@ -173,13 +175,25 @@ pub(crate) fn spawn(
                     Ok(fetch_stage(fetch, jobs, pages, checks_tx, reschedule_tx).await)
                 });
                 let (list, token) = (config.feeds.clone(), stop.clone());
-                sources.spawn(async move {
-                    let polled =
-                        feed_schedule(list, states, true, jobs_tx, reschedule_rx, token).await;
-                    let mut report = StageReport::new(Stage::Source);
-                    report.noted.insert("feeds".to_owned(), polled.sent);
-                    Ok(report)
-                });
+                let only_feeds = backfill.sitemaps.is_empty()
+                    && backfill.pages.is_empty()
+                    && backfill.warcs.is_empty()
+                    && backfill.jsonl.is_empty();
+                sources.spawn(
+                    async move {
+                        let polled =
+                            feed_schedule(list, states, true, jobs_tx, reschedule_rx, token).await;
+                        // Alone, the feeds are what the source sent; beside other inputs, a note.
+                        let mut report = if only_feeds {
+                            polled.clone()
+                        } else {
+                            StageReport::new(Stage::Source)
+                        };
+                        report.noted.insert("feeds".to_owned(), polled.sent);
+                        Ok(report)
+                    }
+                    .instrument(span.clone()),
+                );
             } else {
                 drop(checks_tx);
             }
@@ -193,10 +207,21 @@ pub(crate) fn spawn(
                 };
                 let (pages, token, known) = (pages_tx.clone(), stop.clone(), known.clone());
                 let outlets = Arc::clone(&outlets);
-                sources.spawn(async move {
-                    Ok(sitemap_source(fetcher, source, outlets, known, pages, token, Some(meter))
+                sources.spawn(
+                    async move {
+                        Ok(sitemap_source(
+                            fetcher,
+                            source,
+                            outlets,
+                            known,
+                            pages,
+                            token,
+                            Some(meter),
+                        )
                         .await)
-                });
+                    }
+                    .instrument(span.clone()),
+                );
             }
         }
         _ => drop(checks_tx),
@@ -218,21 +243,24 @@ pub(crate) fn spawn(
             progress: backfill.progress.clone(),
             checkpoints: Arc::clone(&checkpoints.files),
         };
-        let span = span.clone();
-        sources.spawn(async move {
-            let (done_tx, done_rx) = tokio::sync::oneshot::channel();
-            std::thread::Builder::new()
-                .name("chorus-warc".to_owned())
-                .spawn(move || {
-                    let report = span.in_scope(|| reader.run());
-                    let _ = done_tx.send(report);
-                })
-                .map_err(|source| PipelineError::Input {
-                    path: PathBuf::from("<thread>"),
-                    source,
-                })?;
-            done_rx.await.unwrap_or(Err(PipelineError::Panicked { stage: Stage::Source }))
-        });
+        let inner = span.clone();
+        sources.spawn(
+            async move {
+                let (done_tx, done_rx) = tokio::sync::oneshot::channel();
+                std::thread::Builder::new()
+                    .name("chorus-warc".to_owned())
+                    .spawn(move || {
+                        let report = inner.in_scope(|| reader.run());
+                        let _ = done_tx.send(report);
+                    })
+                    .map_err(|source| PipelineError::Input {
+                        path: PathBuf::from("<thread>"),
+                        source,
+                    })?;
+                done_rx.await.unwrap_or(Err(PipelineError::Panicked { stage: Stage::Source }))
+            }
+            .instrument(span.clone()),
+        );
     }
 
     // JSONL files, in order, straight to the dedup stage.
@@ -240,27 +268,37 @@ pub(crate) fn spawn(
         let (files, token, progress) =
             (backfill.jsonl.clone(), stop.clone(), backfill.progress.clone());
         let articles = articles_tx.clone();
-        let span = span.clone();
-        sources.spawn(async move {
-            let read = tokio::task::spawn_blocking(move || {
-                span.in_scope(|| {
-                    let mut total = StageReport::new(Stage::Source);
-                    for path in &files {
-                        let size = std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
-                        let meter =
-                            progress.meter(&format!("jsonl {}", short(path)), Unit::Bytes, size);
-                        let report =
-                            jsonl::read_file(path, articles.clone(), token.clone(), Some(&meter))?;
-                        merge(&mut total, report);
-                        if token.is_cancelled() {
-                            break;
+        let inner = span.clone();
+        sources.spawn(
+            async move {
+                let read = tokio::task::spawn_blocking(move || {
+                    inner.in_scope(|| {
+                        let mut total = StageReport::new(Stage::Source);
+                        for path in &files {
+                            let size = std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
+                            let meter = progress.meter(
+                                &format!("jsonl {}", short(path)),
+                                Unit::Bytes,
+                                size,
+                            );
+                            let report = jsonl::read_file(
+                                path,
+                                articles.clone(),
+                                token.clone(),
+                                Some(&meter),
+                            )?;
+                            merge(&mut total, report);
+                            if token.is_cancelled() {
+                                break;
+                            }
                         }
-                    }
-                    Ok(total)
-                })
-            });
-            read.await.unwrap_or(Err(PipelineError::Panicked { stage: Stage::Source }))
-        });
+                        Ok(total)
+                    })
+                });
+                read.await.unwrap_or(Err(PipelineError::Panicked { stage: Stage::Source }))
+            }
+            .instrument(span.clone()),
+        );
     }
     drop(articles_tx);
 

@@ -438,7 +438,7 @@ fn restore_deduper(store: &Store, config: &Settings) -> Result<Deduper, Pipeline
 }
 
 /// The span every log line of `stage` is in: its `stage` field names the stage.
-fn stage_span(stage: Stage) -> tracing::Span {
+pub(crate) fn stage_span(stage: Stage) -> tracing::Span {
     tracing::info_span!("stage", stage = stage.as_str())
 }
 

@@ -44,6 +44,7 @@ pub(crate) fn fetched(outlet: &str, slug: &str, event: i64, published: &str) -> 
             fetched_at: Some(ts(published) + chrono::Duration::minutes(30)),
             flags: PageFlags { paywalled: true, uncertain: true, ..PageFlags::default() },
             extractor: "chorus-extract 0.1.0".to_owned(),
+            ticket: None,
         },
         key: key.parse().unwrap(),
         text_hash: format!("{:016x}", slug.len() * 7919),
