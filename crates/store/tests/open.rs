@@ -99,7 +99,7 @@ fn a_newer_schema_is_refused() {
         .unwrap();
     for result in [Store::open(&path), Store::open_existing(&path)] {
         let err = result.unwrap_err();
-        assert!(matches!(err, StoreError::SchemaTooNew { found: 99, supported: 6, .. }), "{err:?}");
+        assert!(matches!(err, StoreError::SchemaTooNew { found: 99, supported: 8, .. }), "{err:?}");
         assert!(err.to_string().contains("newer"), "{err}");
     }
 }
