@@ -500,7 +500,7 @@ impl WarcSource {
 }
 
 /// Whether a response's `Content-Type` is an HTML page: `text/html`, XHTML.
-fn is_html(content_type: &str) -> bool {
+pub(crate) fn is_html(content_type: &str) -> bool {
     let essence = content_type.split(';').next().unwrap_or_default().trim().to_ascii_lowercase();
     essence.contains("html")
 }

@@ -11,7 +11,7 @@ use chorus_store::Store;
 use serde::Serialize;
 use url::Url;
 
-use crate::backfill::{Backfill, Identity};
+use crate::backfill::{Backfill, Identity, is_html};
 use crate::config::Settings;
 use crate::warc::{Content, HttpResponse, WarcReader};
 use crate::{PipelineError, jsonl};
@@ -186,7 +186,7 @@ fn warc_plan(
             Content::Bytes(block) => match HttpResponse::parse(block, cap as usize) {
                 None => "bad_http",
                 Some(http) if http.status != 200 => "non_200",
-                Some(http) if http.content_type.as_deref().is_some_and(|t| !t.contains("html")) => {
+                Some(http) if http.content_type.as_deref().is_some_and(|t| !is_html(t)) => {
                     "non_html"
                 }
                 Some(_) => {
