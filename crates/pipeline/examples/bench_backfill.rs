@@ -119,6 +119,12 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         "against the JSONL replay of the same articles: {:.1}x its wall time",
         end_to_end.wall / replay.wall
     );
+    // Other processes share the cores: the busy shares above are of the whole machine.
+    let load = std::fs::read_to_string("/proc/loadavg").unwrap_or_default();
+    println!(
+        "load average while measuring (1, 5, 15 min): {}",
+        load.split_whitespace().take(3).collect::<Vec<_>>().join(" ")
+    );
     Ok(())
 }
 
