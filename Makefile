@@ -4,7 +4,7 @@ CARGO ?= cargo
 SHARED ?= ../shared
 
 .DEFAULT_GOAL := help
-.PHONY: help model browser run test check fmt lint doc bench bench-extract bench-extract-peers bench-cluster bench-compare bench-compare-scale bench-fetch bench-embed bench-soak bench-raw bench-export bless clean-demo
+.PHONY: help model browser run test check fmt lint doc bench bench-extract bench-extract-peers bench-cluster bench-compare bench-compare-scale bench-fetch bench-embed bench-soak bench-raw bench-export bench-backfill bless clean-demo
 
 help: ## Show this help
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -68,6 +68,9 @@ bench-soak: model ## The daemon against 500 growing feeds for several minutes: R
 bench-raw: ## Kept pages: zstd levels on $(SHARED)/bench/extract/dev pages, bytes per article with and without them (newsroom and real pages), reextract speed
 	@$(CARGO) run --quiet --release -p chorus-extract --example raw_size -- "$(SHARED)/bench/extract/dev/html"
 	@$(CARGO) run --quiet --release -p chorus-pipeline --example bench_raw -- "$(SHARED)/bench/extract/dev/html"
+
+bench-backfill: ## Pages/s from a 20,000-page WARC file through extract, dedup and store; CPU by stage, cores busy
+	@$(CARGO) run --quiet --release -p chorus-pipeline --example bench_backfill -- $(BENCH_BACKFILL_ARGS)
 
 bless: ## Regenerate golden files (review the diff before committing)
 	CHORUS_BLESS=1 $(CARGO) test --workspace --all-targets -- golden

@@ -314,14 +314,6 @@ async fn a_shallower_depth_limit_stops_at_the_first_index() {
 }
 
 #[tokio::test(flavor = "multi_thread")]
-async fn sitemap_and_jsonl_together_is_a_usage_error() {
-    let out =
-        run(&["backfill", "--sitemap", "http://127.0.0.1:9/s.xml", "--jsonl", "x.jsonl"]).await;
-    assert_eq!(out.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("cannot be used with"));
-}
-
-#[tokio::test(flavor = "multi_thread")]
 async fn a_url_list_downloads_each_page_listed() {
     let site = full_site().await;
     let ws = Workspace::new();

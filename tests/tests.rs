@@ -16,4 +16,5 @@ mod probe;
 mod queries;
 mod raw;
 mod sitemaps;
+mod warc;
 mod web;

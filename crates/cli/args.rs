@@ -150,21 +150,30 @@ pub(crate) struct RunArgs {
 
 #[derive(Debug, Args)]
 pub(crate) struct BackfillArgs {
-    /// The config file: its feeds are polled once (beside --sitemap and --urls), unless
-    /// --jsonl is given (then it only tunes the stages).
-    #[arg(short, long, value_name = "FILE", required_unless_present_any = ["jsonl", "sitemap", "urls"])]
+    /// The config file: it tunes the stages, and its feeds are polled once unless --jsonl
+    /// is given (then only with --feeds).
+    #[arg(short, long, value_name = "FILE", required_unless_present_any = ["jsonl", "sitemap", "urls", "warc"])]
     pub(crate) config: Option<PathBuf>,
+    /// With --config and --jsonl: poll the config's feeds once too.
+    #[arg(long, requires = "config")]
+    pub(crate) feeds: bool,
     /// Replay pre-extracted articles (`{"id","source","time","url","title","text"}` a line)
-    /// in file order, entering at the dedup stage.
-    #[arg(long, value_name = "FILE", conflicts_with_all = ["sitemap", "urls"])]
-    pub(crate) jsonl: Option<PathBuf>,
-    /// Download the article pages listed in FILE, one URL a line (`#` starts a comment).
+    /// in file order, entering at the dedup stage; give it again for more files.
     #[arg(long, value_name = "FILE")]
-    pub(crate) urls: Option<PathBuf>,
+    pub(crate) jsonl: Vec<PathBuf>,
+    /// Download the article pages listed in FILE, one URL a line (`#` starts a comment);
+    /// give it again for more lists.
+    #[arg(long, value_name = "FILE")]
+    pub(crate) urls: Vec<PathBuf>,
     /// Read the pages a sitemap or sitemap index lists (Google News sitemaps too); give it
     /// again for more sitemaps.
     #[arg(long, value_name = "URL")]
     pub(crate) sitemap: Vec<url::Url>,
+    /// Extract the HTML pages a WARC archive holds (WARC 1.0/1.1, `.warc` or `.warc.gz`
+    /// with one gzip member per record); give it again for more files. A file read part-way
+    /// by a killed run resumes where that run got to.
+    #[arg(long, value_name = "FILE")]
+    pub(crate) warc: Vec<PathBuf>,
     /// With --sitemap: keep entries published at or after this time (a date is its
     /// midnight UTC). Undated entries are kept.
     #[arg(long, value_name = "DATE", requires = "sitemap")]
@@ -173,7 +182,11 @@ pub(crate) struct BackfillArgs {
     /// day, UTC).
     #[arg(long, value_name = "DATE", requires = "sitemap")]
     pub(crate) until: Option<String>,
-    /// Print the summary as JSON.
+    /// Write nothing: list what would be read or downloaded from each input, and how much
+    /// of it is stored already (sitemaps are read to count their pages).
+    #[arg(long)]
+    pub(crate) dry_run: bool,
+    /// Print the summary (or the --dry-run listing) as JSON.
     #[arg(long)]
     pub(crate) json: bool,
 }

@@ -6,7 +6,7 @@ use std::process::ExitCode;
 
 use anyhow::Context;
 use chorus_fetch::DateWindow;
-use chorus_pipeline::{Config, RunReport, Settings, SitemapSource, Source};
+use chorus_pipeline::{Backfill, Config, Progress, RunReport, Settings, Source};
 use tokio_util::sync::CancellationToken;
 
 use crate::args::{BackfillArgs, CheckConfigArgs, Global, RunArgs};
@@ -29,7 +29,8 @@ pub(crate) fn run(global: &Global, args: RunArgs) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// One pass: each feed once, a JSONL replay, or sitemaps; exits when done.
+/// One pass over any mix of inputs (the config's feeds once, sitemaps, URL lists, WARC
+/// archives, JSONL files); exits when done, or with --dry-run says what it would do.
 pub(crate) fn backfill(global: &Global, args: BackfillArgs) -> anyhow::Result<ExitCode> {
     let config = match &args.config {
         Some(path) => load(path, global.db.as_deref())?,
@@ -41,38 +42,102 @@ pub(crate) fn backfill(global: &Global, args: BackfillArgs) -> anyhow::Result<Ex
             settings
         }
     };
-    let source = match args.jsonl {
-        None if !args.sitemap.is_empty() || args.urls.is_some() => {
-            let pages = match &args.urls {
-                Some(path) => read_url_list(path)?,
-                None => Vec::new(),
-            };
-            let window = DateWindow {
-                since: args.since.as_deref().map(|d| parse_date(d, false)).transpose()?,
-                until: args.until.as_deref().map(|d| parse_date(d, true)).transpose()?,
-            };
-            if let DateWindow { since: Some(since), until: Some(until) } = window
-                && since > until
-            {
-                anyhow::bail!("--since ({since}) is after --until ({until})");
-            }
-            // The config's feeds come along when a config is given.
-            let poll_feeds = args.config.is_some();
-            Source::Sitemaps(SitemapSource { sitemaps: args.sitemap, pages, window, poll_feeds })
+    for path in args.warc.iter().chain(&args.jsonl) {
+        if !path.is_file() {
+            anyhow::bail!("no such input file: {}", path.display());
         }
-        Some(path) => {
-            if !path.is_file() {
-                anyhow::bail!("no such input file: {}", path.display());
-            }
-            Source::Jsonl(path)
-        }
-        None if config.feeds.is_empty() => anyhow::bail!("the config lists no [[feeds]]"),
-        None => Source::Feeds { once: true },
+    }
+    let mut pages = Vec::new();
+    for path in &args.urls {
+        pages.extend(read_url_list(path)?);
+    }
+    let window = DateWindow {
+        since: args.since.as_deref().map(|d| parse_date(d, false)).transpose()?,
+        until: args.until.as_deref().map(|d| parse_date(d, true)).transpose()?,
     };
-    let (report, interrupted) = run_pipeline(&config, source, None)?;
+    if let DateWindow { since: Some(since), until: Some(until) } = window
+        && since > until
+    {
+        anyhow::bail!("--since ({since}) is after --until ({until})");
+    }
+    // A config's feeds come along, except in a JSONL replay (where the config tunes the
+    // stages) unless --feeds asks for them.
+    let poll_feeds = args.config.is_some() && (args.jsonl.is_empty() || args.feeds);
+    let others = !(args.sitemap.is_empty() && pages.is_empty() && args.warc.is_empty());
+    if poll_feeds && config.feeds.is_empty() && !others && args.jsonl.is_empty() {
+        anyhow::bail!("the config lists no [[feeds]]");
+    }
+    let backfill = Backfill {
+        poll_feeds,
+        sitemaps: args.sitemap,
+        pages,
+        window,
+        warcs: args.warc,
+        jsonl: args.jsonl,
+        progress: Progress::default(),
+    };
+    if args.dry_run {
+        return dry_run(&config, &backfill, args.json);
+    }
+    let display = crate::progress::Display::start(backfill.progress.clone());
+    let result = run_pipeline(&config, Source::Backfill(backfill), None);
+    display.finish();
+    let (report, interrupted) = result?;
     print_summary(&report, &config, args.json, interrupted)?;
     // A backfill cut short by a signal did not do what it was asked: scripts must know.
     Ok(if interrupted { ExitCode::from(130) } else { ExitCode::SUCCESS })
+}
+
+/// Prints what `backfill` would read and download, and how much is stored already.
+fn dry_run(config: &Settings, backfill: &Backfill, json: bool) -> anyhow::Result<ExitCode> {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .context("starting the runtime")?;
+    let plan = runtime.block_on(chorus_pipeline::dry_run(config, backfill))?;
+    let mut out = std::io::stdout().lock();
+    if json {
+        writeln!(out, "{}", serde_json::to_string(&plan)?)?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    writeln!(out, "dry run: nothing is written")?;
+    writeln!(out, "database {}: {} articles stored", plan.database, plan.stored_articles)?;
+    for feed in &plan.feeds {
+        writeln!(out, "feed     {feed}: polled once")?;
+    }
+    for p in &plan.pages {
+        let new = p.listed - p.already_stored;
+        writeln!(
+            out,
+            "pages    {}: {} listed, {} already stored, {new} to download",
+            p.from, p.listed, p.already_stored
+        )?;
+    }
+    let counts = |map: &std::collections::BTreeMap<String, u64>| {
+        map.iter().map(|(k, n)| format!("{k} {n}")).collect::<Vec<_>>().join(", ")
+    };
+    for w in &plan.warc {
+        writeln!(
+            out,
+            "warc     {}: {} bytes, resume at byte {}; records: {}; responses to read: {}",
+            w.path.display(),
+            w.size,
+            w.resume_offset,
+            counts(&w.records),
+            counts(&w.responses_to_read)
+        )?;
+    }
+    for j in &plan.jsonl {
+        writeln!(
+            out,
+            "jsonl    {}: {} articles ({} already stored), {} bad lines",
+            j.path.display(),
+            j.articles,
+            j.already_stored,
+            j.bad_lines
+        )?;
+    }
+    Ok(ExitCode::SUCCESS)
 }
 
 /// Reads a URL list: one http(s) address a line; blank lines and `#` comments skipped. A

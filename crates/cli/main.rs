@@ -11,6 +11,7 @@ mod maintenance;
 mod newsroom;
 mod output;
 mod probe;
+mod progress;
 mod query;
 mod web;
 
@@ -59,7 +60,7 @@ fn init_tracing(cli: &Cli) {
     // html5ever warns about every odd page ("foster parenting not implemented"): noise.
     let default = match cli.global.verbose {
         // Each sitemap's summary of a backfill is worth seeing without asking.
-        0 => "warn,html5ever=error,chorus_pipeline::sitemaps=info",
+        0 => "warn,html5ever=error,chorus_pipeline::sitemaps=info,chorus::progress=info",
         1 => "info,html5ever=error",
         2 => "debug",
         _ => "trace",

@@ -148,6 +148,8 @@ async fn decide(
     while let Some(article) = prepared.recv().await {
         report.add_received(1);
         let url = article.as_ref().and_then(|a| a.article.url.clone());
+        // An article seen before is done with: its record's progress is settled.
+        let ticket = article.as_ref().and_then(|a| a.article.ticket.clone());
         let verdict =
             article.and_then(|a| guarded(url, "deciding on", || deduper.observe_prepared(a)));
         let Some(verdict) = verdict else {
@@ -158,6 +160,7 @@ async fn decide(
             Verdict::Known { key } => {
                 debug!(%key, "article seen before: dropped");
                 report.drop_for("same_url");
+                ticket.inspect(chorus_model::Ticket::settle);
             }
             Verdict::New(classified) => {
                 if out.send(classified).await.is_err() {

@@ -311,6 +311,7 @@ fn extract_with(
         flags,
         extractor: VERSION.to_owned(),
         page: None,
+        ticket: None,
     };
     Extraction { article, cut, doubts: body.doubts, second_reading: body.second_reading }
 }

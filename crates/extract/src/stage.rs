@@ -2,7 +2,7 @@
 
 use std::sync::Arc;
 
-use chorus_model::{Article, RawPage, Stage, StageReport, Throttle};
+use chorus_model::{Article, RawPage, Stage, StageReport, Throttle, Ticket};
 use tokio::sync::mpsc;
 use tokio::task::JoinSet;
 use tracing::{debug, info, warn};
@@ -10,8 +10,9 @@ use tracing::{debug, info, warn};
 use crate::{ExtractError, ExtractSettings, Extraction, explain, keep};
 
 /// What one extraction task hands back to the stage loop: the article with what was noted
-/// on the way (cut to its start, doubts, second reading), or why there is none.
-type Outcome = Result<Extraction, ExtractError>;
+/// on the way (cut to its start, doubts, second reading), or why there is none; and the
+/// page's progress ticket, which goes on with the article or is settled with the drop.
+type Outcome = (Result<Extraction, ExtractError>, Option<Ticket>);
 
 /// Runs the stage until `pages` closes and every page in flight is done.
 ///
@@ -25,6 +26,9 @@ type Outcome = Result<Extraction, ExtractError>;
 /// With `keep_level`, each article carries its page compressed at that zstd level
 /// ([`keep`], [`Article::page`]) for the store to keep: the compression runs on the
 /// extraction thread, never on the store's writer.
+///
+/// A page's [`Ticket`] goes on inside its article; a page dropped for what it is (no text,
+/// refused) has its ticket settled, since reading it again would drop it again.
 pub async fn run(
     cfg: ExtractSettings,
     keep_level: Option<i32>,
@@ -46,15 +50,18 @@ pub async fn run(
                     let cfg = Arc::clone(&cfg);
                     // The blocking thread logs inside the stage's span too.
                     let span = tracing::Span::current();
-                    tasks.spawn_blocking(move || span.in_scope(|| {
-                        let mut done = explain(&page, &cfg)?;
-                        if let Some(level) = keep_level
-                            && !done.article.text.trim().is_empty()
-                        {
-                            done.article.page = Some(Box::new(keep(&page, level)));
-                        }
-                        Ok(done)
-                    }));
+                    tasks.spawn_blocking(move || {
+                        let extraction = span.in_scope(|| {
+                            let mut done = explain(&page, &cfg)?;
+                            if let Some(level) = keep_level
+                                && !done.article.text.trim().is_empty()
+                            {
+                                done.article.page = Some(Box::new(keep(&page, level)));
+                            }
+                            Ok(done)
+                        });
+                        (extraction, page.ticket)
+                    });
                 }
                 None => open = false,
             },
@@ -80,11 +87,13 @@ async fn forward(
     log: &mut Throttle,
 ) -> bool {
     match done {
-        Ok(Ok(Extraction { article, .. })) if article.text.trim().is_empty() => {
+        Ok((Ok(Extraction { article, .. }), ticket)) if article.text.trim().is_empty() => {
             debug!(url = ?article.url, "no article text");
             report.drop_for("no_text");
+            ticket.inspect(Ticket::settle);
         }
-        Ok(Ok(Extraction { article, cut, doubts, second_reading })) => {
+        Ok((Ok(Extraction { mut article, cut, doubts, second_reading }), ticket)) => {
+            article.ticket = ticket;
             // Hard pages are counted, so a run's summary says how many to look at.
             if !doubts.is_empty() {
                 report.note("uncertain");
@@ -105,9 +114,10 @@ async fn forward(
             }
             report.add_sent(1);
         }
-        Ok(Err(err)) => {
+        Ok((Err(err), ticket)) => {
             debug!(%err, "page refused");
             report.drop_for(err.reason());
+            ticket.inspect(Ticket::settle);
         }
         Err(err) => {
             // Extraction does not panic on any input; if it ever does, one page is lost.

@@ -141,6 +141,7 @@ impl Fetcher {
             },
             body: response.body,
             entry,
+            ticket: None,
         })
     }
 

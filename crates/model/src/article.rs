@@ -3,7 +3,7 @@
 use serde::{Deserialize, Serialize};
 use url::Url;
 
-use crate::{KeptPage, Timestamp};
+use crate::{KeptPage, Ticket, Timestamp};
 
 /// One article: clean text and metadata, whether extracted from a page or read from a
 /// JSONL file of pre-extracted articles.
@@ -43,6 +43,10 @@ pub struct Article {
     /// serialized: it travels to the store only.
     #[serde(skip)]
     pub page: Option<Box<KeptPage>>,
+    /// The input record's claim on its progress, for a page read from a resumable input:
+    /// settled by the stage that finishes with the article (see [`Ticket`]). Never stored.
+    #[serde(skip)]
+    pub ticket: Option<Ticket>,
 }
 
 impl Article {

@@ -34,6 +34,7 @@ mod page;
 mod problem;
 mod report;
 mod throttle;
+mod ticket;
 mod verdict;
 
 pub use article::{Article, DateSource, PageFlags};
@@ -49,6 +50,7 @@ pub use page::{KeptPage, PageHeaders, RawPage};
 pub use problem::{Problem, Problems};
 pub use report::{RunKind, Stage, StageReport};
 pub use throttle::{LOG_INTERVAL, Throttle};
+pub use ticket::{Ledger, Ticket};
 pub use verdict::{Classified, Duplicate, EventId, EventRef, Superseded};
 
 /// A point in time, always UTC.

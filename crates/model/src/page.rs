@@ -3,7 +3,7 @@
 use serde::{Deserialize, Serialize};
 use url::Url;
 
-use crate::{FeedEntry, Timestamp};
+use crate::{FeedEntry, Ticket, Timestamp};
 
 /// The bytes of one article page as the fetcher downloaded them.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -25,6 +25,9 @@ pub struct RawPage {
     /// The feed entry that pointed here, if any: its title and date are fallbacks for
     /// what the page itself does not say.
     pub entry: Option<FeedEntry>,
+    /// For a page read from a resumable input (a WARC record): its claim on the input's
+    /// progress, handed on to the article. `None` for downloaded pages.
+    pub ticket: Option<Ticket>,
 }
 
 /// The response facts kept with a page besides its `Content-Type`: what a later reader

@@ -27,6 +27,15 @@ pub enum PipelineError {
         /// The I/O error.
         source: std::io::Error,
     },
+    /// A WARC file stopped being readable part-way (truncated, corrupt, not a WARC
+    /// file). What was read before it is stored as usual.
+    #[error("{}: {source}", path.display())]
+    Warc {
+        /// The file.
+        path: PathBuf,
+        /// What is wrong, and at which byte.
+        source: crate::warc::WarcError,
+    },
     /// Stages were still running when the shutdown grace period ran out.
     #[error("shutdown grace period of {grace:?} ran out; still running: {}", join(stages))]
     ShutdownTimeout {

@@ -13,6 +13,7 @@ use tokio_util::sync::CancellationToken;
 use url::Url;
 
 use crate::PipelineError;
+use crate::progress::Meter;
 
 /// One input line. `source`, `time` and `url` may be null or absent.
 #[derive(Debug, Deserialize)]
@@ -77,11 +78,13 @@ pub(crate) fn parse_line(line: &str) -> Result<(Article, Option<String>), String
 }
 
 /// Reads `path` in order and sends each article on. A bad line is logged with its number,
-/// counted, and skipped; only an unreadable file is an error.
+/// counted, and skipped; only an unreadable file is an error. `meter` counts the bytes
+/// read and the lines.
 pub(crate) fn read_file(
     path: &Path,
     out: mpsc::Sender<Article>,
     shutdown: CancellationToken,
+    meter: Option<&Meter>,
 ) -> Result<StageReport, PipelineError> {
     let mut report = StageReport::new(Stage::Source);
     let mut log = Throttle::default();
@@ -93,6 +96,10 @@ pub(crate) fn read_file(
         bytes.clear();
         if reader.read_until(b'\n', &mut bytes).map_err(io)? == 0 || shutdown.is_cancelled() {
             break;
+        }
+        if let Some(meter) = meter {
+            meter.add_done(bytes.len() as u64);
+            meter.add_item();
         }
         // A line that is not UTF-8 is one bad line, not a bad file.
         let parsed = match std::str::from_utf8(&bytes) {

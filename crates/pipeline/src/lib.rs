@@ -21,26 +21,33 @@
 //! ```
 #![deny(missing_docs)]
 
+mod backfill;
 mod comparisons;
 mod config;
+mod dry_run;
 mod error;
 mod jsonl;
 mod meaning;
 mod reextract;
+mod progress;
 mod reorder;
 mod report;
 mod run;
 mod sitemaps;
 mod source;
+pub mod warc;
 
+pub use backfill::Backfill;
 pub use comparisons::{REFRESH_INTERVAL, compare_event, event_comparison, refresh};
 pub use config::{
     Config, ConfigError, ConfigProblem, Feed, FeedConfig, PipelineConfig, PipelineSettings,
     Settings,
 };
+pub use dry_run::{DryRun, JsonlPlan, PagesPlan, WarcPlan, dry_run};
 pub use error::PipelineError;
 pub use meaning::StoredEncoder;
 pub use reextract::reextract;
+pub use progress::{Meter, Progress, Unit};
 pub use report::RunReport;
 pub use run::{run, run_with_reloads};
 pub use sitemaps::SitemapSource;

@@ -19,7 +19,7 @@ use tracing::Instrument;
 use crate::config::Settings;
 use crate::sitemaps::{Outlets, sitemap_source};
 use crate::source::{FeedLists, Source, feed_schedule, feed_schedule_with_updates};
-use crate::{PipelineError, RunReport, jsonl, reorder};
+use crate::{PipelineError, RunReport, backfill, jsonl, reorder};
 
 /// Runs the pipeline from `source` until it ends (a backfill) or `shutdown` is cancelled
 /// and in-flight work has drained (the daemon).
@@ -76,6 +76,8 @@ pub async fn run_with_reloads(
         (task, meaning.clone())
     });
 
+    // A backfill's WARC watermarks, written once every stage has drained.
+    let mut checkpoints = None;
     match source {
         Source::Feeds { once } => {
             let updates = if once { None } else { reloads };
@@ -88,7 +90,8 @@ pub async fn run_with_reloads(
             let token = stop.clone();
             stages.spawn(Stage::Source, async move {
                 let span = tracing::Span::current();
-                let read = move || span.in_scope(|| jsonl::read_file(&path, articles_tx, token));
+                let read =
+                    move || span.in_scope(|| jsonl::read_file(&path, articles_tx, token, None));
                 let read = tokio::task::spawn_blocking(read).await;
                 read.unwrap_or(Err(PipelineError::Panicked { stage: Stage::Source }))
             });
@@ -99,7 +102,7 @@ pub async fn run_with_reloads(
             watch_queue("pages", &pages_tx);
             let FeedInputs { states, known } = feeds;
             let token = stop.clone();
-            let outlets = Outlets::of(&config.feeds);
+            let outlets = Arc::new(Outlets::of(&config.feeds));
             if sitemaps.poll_feeds && !config.feeds.is_empty() {
                 // The config's feeds once, beside the sitemaps: one fetcher, so one set of
                 // per-host limits, and one page channel into extraction.
@@ -117,7 +120,15 @@ pub async fn run_with_reloads(
                 stages.spawn(Stage::Source, async move {
                     let (polled, mut report) = tokio::join!(
                         feed_schedule(list, states, true, jobs_tx, reschedule_rx, token.clone()),
-                        sitemap_source(fetcher, sitemaps, outlets, known, pages_tx, token.clone())
+                        sitemap_source(
+                            fetcher,
+                            sitemaps,
+                            outlets,
+                            known,
+                            pages_tx,
+                            token.clone(),
+                            None
+                        )
                     );
                     report.noted.insert("feeds".to_owned(), polled.sent);
                     Ok(report)
@@ -126,10 +137,25 @@ pub async fn run_with_reloads(
                 // Pages come from sitemaps and lists only: no feed is checked.
                 drop(checks_tx);
                 stages.spawn(Stage::Source, async move {
-                    Ok(sitemap_source(fetcher, sitemaps, outlets, known, pages_tx, token).await)
+                    Ok(sitemap_source(fetcher, sitemaps, outlets, known, pages_tx, token, None)
+                        .await)
                 });
             }
             spawn_extract(&mut stages, config, capacity, pages_rx, articles_tx);
+        }
+        Source::Backfill(inputs) => {
+            let token = stop.clone();
+            let spawned = backfill::spawn(
+                &mut stages,
+                config,
+                inputs,
+                feeds,
+                capacity,
+                token,
+                articles_tx,
+                checks_tx,
+            )?;
+            checkpoints = Some(spawned);
         }
     }
 
@@ -148,6 +174,9 @@ pub async fn run_with_reloads(
     });
 
     let stages = stages.wait(&stop, config.pipeline.grace()).await?;
+    if let Some(checkpoints) = checkpoints {
+        blocking("saving of the backfill's progress", move || checkpoints.save()).await?;
+    }
     if let Some((task, model)) = comparisons {
         // A comparison under way is only abandoned: nothing is kept half-made. The events
         // the last articles changed are compared once more, within a bound, so a stopped
@@ -248,11 +277,11 @@ struct Startup {
 
 /// The stored state the feed stages start from.
 #[derive(Default)]
-struct FeedInputs {
+pub(crate) struct FeedInputs {
     /// Each feed's conditional-request state, by feed URL.
-    states: HashMap<String, FeedState>,
+    pub(crate) states: HashMap<String, FeedState>,
     /// The addresses already stored, for the fetcher to skip.
-    known: Vec<String>,
+    pub(crate) known: Vec<String>,
 }
 
 impl Startup {
@@ -283,7 +312,15 @@ impl Startup {
                 states: store.feed_states()?,
                 known: store.known_urls(config.fetch.max_known_urls.get())?,
             },
-            Source::Jsonl(_) => FeedInputs::default(),
+            Source::Backfill(b) if b.fetches() || !b.warcs.is_empty() => {
+                let mut states = store.feed_states()?;
+                if b.poll_feeds && last_run == LastRun::Abandoned {
+                    // As for the daemon's feeds: no 304 may hide articles never stored.
+                    states.values_mut().for_each(FeedState::forget_validators);
+                }
+                FeedInputs { states, known: store.known_urls(config.fetch.max_known_urls.get())? }
+            }
+            Source::Jsonl(_) | Source::Backfill(_) => FeedInputs::default(),
         };
         Ok(Startup { writer_lock, store, run_id, deduper, feeds, meaning })
     }
@@ -380,7 +417,7 @@ impl FeedStages {
 }
 
 /// Spawns the extract and reorder stages: downloaded pages in, articles out.
-fn spawn_extract(
+pub(crate) fn spawn_extract(
     stages: &mut Stages,
     config: &Settings,
     capacity: usize,
@@ -403,16 +440,16 @@ fn spawn_extract(
 
 /// What the fetch stage works from: the jobs, the addresses already stored, and the run's
 /// stop signal.
-struct FetchJobs {
-    jobs: mpsc::Receiver<chorus_model::FeedJob>,
-    known: Vec<String>,
-    stop: CancellationToken,
+pub(crate) struct FetchJobs {
+    pub(crate) jobs: mpsc::Receiver<chorus_model::FeedJob>,
+    pub(crate) known: Vec<String>,
+    pub(crate) stop: CancellationToken,
 }
 
 /// The fetch stage ([`chorus_fetch::run`]), except that once the run stops it no longer
 /// waits out politeness: requests not yet sent fail as passing failures
 /// ([`Fetcher::stop_waiting`]), and what was sent finishes.
-async fn fetch_stage(
+pub(crate) async fn fetch_stage(
     fetcher: Arc<Fetcher>,
     input: FetchJobs,
     pages: mpsc::Sender<chorus_model::RawPage>,
@@ -452,20 +489,20 @@ fn watch_queue<T: Send + 'static>(name: &'static str, tx: &mpsc::Sender<T>) {
 }
 
 /// The span every log line of `stage` is in: its `stage` field names the stage.
-fn stage_span(stage: Stage) -> tracing::Span {
+pub(crate) fn stage_span(stage: Stage) -> tracing::Span {
     tracing::info_span!("stage", stage = stage.as_str())
 }
 
 /// The running stages, each a task known by its [`Stage`], so that a panic or a stage stuck
 /// past the grace deadline is named.
 #[derive(Default)]
-struct Stages {
+pub(crate) struct Stages {
     tasks: JoinSet<Result<StageReport, PipelineError>>,
     names: HashMap<tokio::task::Id, Stage>,
 }
 
 impl Stages {
-    fn spawn(
+    pub(crate) fn spawn(
         &mut self,
         stage: Stage,
         task: impl Future<Output = Result<StageReport, PipelineError>> + Send + 'static,

@@ -12,6 +12,7 @@ use tokio_util::sync::CancellationToken;
 use url::Url;
 
 use crate::config::Feed;
+use crate::progress::Meter;
 
 /// Sitemaps and article addresses to backfill from, and the dates to keep.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -38,10 +39,11 @@ pub struct SitemapSource {
 pub(crate) async fn sitemap_source(
     fetcher: Arc<Fetcher>,
     source: SitemapSource,
-    outlets: Outlets,
+    outlets: Arc<Outlets>,
     known: Vec<String>,
     pages: mpsc::Sender<RawPage>,
     stop: CancellationToken,
+    meter: Option<Arc<Meter>>,
 ) -> StageReport {
     let outlet_of = |url: &Url| outlets.name(url);
     let mut out = Downloads {
@@ -50,7 +52,9 @@ pub(crate) async fn sitemap_source(
         report: StageReport::new(Stage::Source),
         pages,
         stop,
+        meter,
     };
+    crate::backfill::count_page(out.meter.as_deref(), source.pages.len() as u64);
     for root in &source.sitemaps {
         let walk = tokio::select! {
             biased;
@@ -74,6 +78,7 @@ pub(crate) async fn sitemap_source(
         }
         let outlet = outlet_of(root);
         let in_window = walk.entries.len();
+        crate::backfill::count_page(out.meter.as_deref(), in_window as u64);
         let mut stored = 0u64;
         for entry in walk.entries {
             let url = entry.url.clone();
@@ -120,12 +125,15 @@ struct Downloads {
     report: StageReport,
     pages: mpsc::Sender<RawPage>,
     stop: CancellationToken,
+    /// Pages handled, for a progress display.
+    meter: Option<Arc<Meter>>,
 }
 
 impl Downloads {
     /// Downloads `url` unless known, and hands the page on.
     async fn download(&mut self, url: Url, outlet: &str, entry: Option<FeedEntry>) -> Next {
         self.report.add_received(1);
+        crate::backfill::page_done(self.meter.as_deref());
         if !self.known.insert(canonical_url(&url).to_string()) {
             self.report.drop_for("already_known");
             return Next::Skipped;
@@ -177,7 +185,7 @@ impl Outlets {
 
     /// The outlet for pages found through `url` (a sitemap or the page itself): a feed's
     /// outlet on the same host, else the host without `www.`.
-    fn name(&self, url: &Url) -> String {
+    pub(crate) fn name(&self, url: &Url) -> String {
         let host = host_key(url.host_str().unwrap_or_default());
         self.0.get(&host).cloned().unwrap_or(host)
     }

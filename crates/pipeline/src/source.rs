@@ -11,6 +11,7 @@ use tokio::sync::mpsc;
 use tokio::time::{Instant, sleep_until};
 use tokio_util::sync::CancellationToken;
 
+use crate::backfill::Backfill;
 use crate::config::Feed;
 use crate::sitemaps::SitemapSource;
 
@@ -28,6 +29,9 @@ pub enum Source {
     /// Pages listed by sitemaps (and the sitemap indexes under them) within a date window,
     /// downloaded once each; the run ends when they are stored.
     Sitemaps(SitemapSource),
+    /// Any mix of inputs in one run: the config's feeds once, sitemaps, URL lists, WARC
+    /// archives and JSONL files. The run ends when every input is read and stored.
+    Backfill(Backfill),
 }
 
 impl Source {
@@ -38,6 +42,8 @@ impl Source {
             Source::Feeds { once: true } => RunKind::Backfill,
             Source::Jsonl(_) => RunKind::Jsonl,
             Source::Sitemaps(_) => RunKind::Backfill,
+            Source::Backfill(b) if !b.has_pages() => RunKind::Jsonl,
+            Source::Backfill(_) => RunKind::Backfill,
         }
     }
 }

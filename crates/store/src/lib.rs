@@ -24,6 +24,7 @@
 //! - `raw_pages`: each article's downloaded page, zstd-compressed, with its fetch time and
 //!   headers ([`Store::raw_pages_after`] for re-extraction, [`Store::prune`] to bound the
 //!   file); `reextractions`: each re-extraction ([`Store::rewrite`]);
+//! - `backfill_progress`: how far a backfill read each WARC file, to resume from;
 //! - `schema_migrations`: which migrations were applied.
 //!
 //! Times are RFC 3339 text in UTC with microseconds; lists are JSON arrays. SQL stays behind
@@ -66,6 +67,7 @@ mod config;
 mod error;
 mod export;
 mod prune;
+mod progress;
 mod query;
 mod raw;
 mod restore;

@@ -73,6 +73,7 @@ pub(crate) fn read_article(row: &Row<'_>) -> Result<Article, StoreError> {
         ),
         extractor: row.get("extractor")?,
         page: None,
+        ticket: None,
     })
 }
 

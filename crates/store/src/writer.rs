@@ -38,6 +38,13 @@ impl Batch {
             }
         };
         chorus_model::live().set_store_failure(None);
+        // Committed: the input records these articles came from are done with. On an
+        // error the tickets are dropped unsettled, and no checkpoint passes them.
+        for article in &self.articles {
+            if let Some(ticket) = &article.article.ticket {
+                ticket.settle();
+            }
+        }
         report.add_sent(counts.inserted);
         report.add_dropped("already_stored", counts.already_stored);
         self.articles.clear();

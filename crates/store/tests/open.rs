@@ -10,7 +10,7 @@ fn open_creates_a_wal_database_with_the_schema() {
     assert!(path.exists());
     let mode: String = raw(&path).query_row("PRAGMA journal_mode", [], |r| r.get(0)).unwrap();
     assert_eq!(mode, "wal");
-    assert_eq!(store.schema_version().unwrap(), 7);
+    assert_eq!(store.schema_version().unwrap(), 8);
     for table in ["articles", "events", "feeds", "articles_fts", "schema_migrations", "live_events"]
     {
         let n = count(&path, &format!("SELECT COUNT(*) FROM sqlite_master WHERE name = '{table}'"));
@@ -32,7 +32,7 @@ fn reopening_keeps_the_data() {
     drop(store);
     let store = Store::open(&path).unwrap();
     assert_eq!(store.article_count().unwrap(), 1);
-    assert_eq!(store.schema_version().unwrap(), 7);
+    assert_eq!(store.schema_version().unwrap(), 8);
     let store = Store::open_existing(&path).unwrap();
     assert_eq!(store.article_count().unwrap(), 1);
 }
@@ -81,7 +81,7 @@ fn open_existing_migrates_an_older_schema() {
     // A SQLite file from before the first migration.
     raw(&path).execute_batch("CREATE TABLE notes (body TEXT)").unwrap();
     let store = Store::open_existing(&path).unwrap();
-    assert_eq!(store.schema_version().unwrap(), 7);
+    assert_eq!(store.schema_version().unwrap(), 8);
     assert_eq!(store.article_count().unwrap(), 0);
     assert_eq!(count(&path, "SELECT COUNT(*) FROM notes"), 0);
 }
@@ -99,7 +99,7 @@ fn a_newer_schema_is_refused() {
         .unwrap();
     for result in [Store::open(&path), Store::open_existing(&path)] {
         let err = result.unwrap_err();
-        assert!(matches!(err, StoreError::SchemaTooNew { found: 99, supported: 7, .. }), "{err:?}");
+        assert!(matches!(err, StoreError::SchemaTooNew { found: 99, supported: 8, .. }), "{err:?}");
         assert!(err.to_string().contains("newer"), "{err}");
     }
 }

@@ -45,6 +45,7 @@ pub(crate) fn fetched(outlet: &str, slug: &str, event: i64, published: &str) -> 
             flags: PageFlags { paywalled: true, uncertain: true, ..PageFlags::default() },
             extractor: "chorus-extract 0.1.0".to_owned(),
             page: None,
+            ticket: None,
         },
         key: key.parse().unwrap(),
         text_hash: format!("{:016x}", slug.len() * 7919),

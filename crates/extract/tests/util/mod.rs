@@ -16,6 +16,7 @@ pub(crate) fn page(url: &str, html: &[u8]) -> RawPage {
         headers: chorus_model::PageHeaders::default(),
         body: html.to_vec(),
         entry: None,
+        ticket: None,
     }
 }
 
