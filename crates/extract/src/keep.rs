@@ -58,6 +58,7 @@ pub fn restore(kept: &KeptPage, outlet: &str) -> Result<RawPage, ExtractError> {
         headers: kept.headers.clone(),
         body,
         entry: kept.entry.clone(),
+        ticket: None,
     })
 }
 
@@ -89,6 +90,7 @@ mod tests {
                 summary: Some("<p>long summary</p>".into()),
                 authors: vec![],
             }),
+            ticket: None,
         }
     }
 

@@ -191,6 +191,7 @@ fn read_pages(path: &Path, cap: u64) -> Result<Vec<RawPage>, Box<dyn std::error:
             outlet: "bench".to_owned(),
             fetched_at: chrono::Utc::now(),
             content_type: http.content_type,
+            headers: chorus_model::PageHeaders::default(),
             body: http.body,
             entry: None,
             ticket: None,

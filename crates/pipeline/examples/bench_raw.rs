@@ -120,6 +120,7 @@ fn store_pages(db: &Path, pages: &[(String, Vec<u8>)], keep: bool) {
             headers: PageHeaders { status: Some(200), etag: None, last_modified: None },
             body: html.clone(),
             entry: None,
+            ticket: None,
         };
         let Ok(mut article) = chorus_extract::extract(&page, &cfg) else { continue };
         if article.text.trim().is_empty() {

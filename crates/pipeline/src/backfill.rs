@@ -328,7 +328,7 @@ pub(crate) fn spawn(
     Ok(checkpoints)
 }
 
-/// Adds `part`'s counts to `total`.
+/// Adds `part`'s counts to `total` (the live figures already have them).
 fn merge(total: &mut StageReport, part: StageReport) {
     total.received += part.received;
     total.sent += part.sent;
@@ -416,7 +416,7 @@ impl WarcSource {
                     // Downstream is gone (a stage failed): nothing would store it.
                     break;
                 }
-                report.sent += 1;
+                report.add_sent(1);
             }
             let next = reader.resume_point().map_err(warc_err)?;
             ledger.advance(next);
@@ -440,7 +440,7 @@ impl WarcSource {
         report: &mut StageReport,
         log: &mut Throttle,
     ) -> Option<RawPage> {
-        report.received += 1;
+        report.add_received(1);
         if record.kind != "response" {
             let kind = if record.kind.is_empty() { "untyped" } else { record.kind.as_str() };
             report.drop_for(kind);
@@ -492,6 +492,10 @@ impl WarcSource {
             url,
             fetched_at,
             content_type: http.content_type,
+            headers: chorus_model::PageHeaders {
+                status: Some(http.status),
+                ..chorus_model::PageHeaders::default()
+            },
             body: http.body,
             entry: None,
             ticket: None,
