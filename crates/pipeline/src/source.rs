@@ -261,17 +261,8 @@ mod tests {
 
     /// Feeds `0.xml`, `1.xml`, … polled every `intervals[i]` seconds.
     fn feeds(intervals: &[u64]) -> Vec<Feed> {
-        let text: String = intervals
-            .iter()
-            .enumerate()
-            .map(|(i, secs)| {
-                format!(
-                    "[[feeds]]\nurl = \"http://127.0.0.1:9/{i}.xml\"\noutlet = \"Outlet {i}\"\n\
-                     poll_interval_secs = {secs}\n"
-                )
-            })
-            .collect();
-        crate::Config::parse(&text, Path::new("test.toml")).unwrap().feeds
+        let numbered: Vec<(usize, u64)> = intervals.iter().copied().enumerate().collect();
+        feeds_at(&numbered)
     }
 
     /// Which feed a job is for.
