@@ -26,9 +26,7 @@ const EVENTS_PER_REFRESH: usize = 64;
 /// `model` when one is given (sentence vectors looked up in the store and kept there).
 pub fn compare_event(store: &mut Store, event: &EventDetail, model: Option<&Embedder>) -> Coverage {
     let inputs: Vec<CoverageInput<'_>> = event
-        .articles
-        .iter()
-        .filter(|a| a.duplicate_of.is_none())
+        .originals()
         .map(|a| CoverageInput {
             outlet: a.article.outlet.as_deref().unwrap_or("unknown outlet"),
             text: &a.article.text,

@@ -4,7 +4,7 @@ use std::cell::RefCell;
 
 use chorus_compare::{EncodeError, Encoder};
 use chorus_embed::{Embedder, dequantize, quantize};
-use chorus_store::Store;
+use chorus_store::{Store, sentence_key};
 
 /// An [`Encoder`] that looks each sentence up in the store first and embeds only the ones
 /// never embedded with this model, keeping them (as 8-bit codes) for next time. Every
@@ -28,15 +28,10 @@ impl<'a> StoredEncoder<'a> {
     }
 }
 
-/// The key a sentence's vector is kept under.
-fn text_hash(text: &str) -> i64 {
-    xxhash_rust::xxh3::xxh3_64(text.as_bytes()).cast_signed()
-}
-
 impl Encoder for StoredEncoder<'_> {
     fn encode(&self, texts: &[&str]) -> Result<Vec<Vec<f32>>, EncodeError> {
         let id = self.model.model_id();
-        let hashes: Vec<i64> = texts.iter().map(|t| text_hash(t)).collect();
+        let hashes: Vec<i64> = texts.iter().map(|t| sentence_key(t)).collect();
         let failed = |e: chorus_store::StoreError| EncodeError::new(e.to_string());
         let mut known = self.store.borrow().sentence_vectors(id, &hashes).map_err(failed)?;
         // Each text not stored yet, once even if it comes twice.

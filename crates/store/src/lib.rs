@@ -92,6 +92,7 @@ pub use raw::{PageFilter, RawStats, StoredPage};
 pub use rewrite::{ReextractCounts, Rewrite, same_extraction};
 pub use runs::{LastRun, Meaning, RunId, RunMeaning, WriterLock};
 pub use search::{MATCH_END, MATCH_START, SearchHit};
+pub use vectors::sentence_key;
 pub use write::WriteCounts;
 pub use writer::spawn_writer;
 

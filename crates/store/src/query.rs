@@ -57,6 +57,14 @@ pub struct EventDetail {
     pub articles: Vec<StoredArticle>,
 }
 
+impl EventDetail {
+    /// Its original articles, in time order: what a comparison reads (a copy would only
+    /// repeat its original).
+    pub fn originals(&self) -> impl Iterator<Item = &StoredArticle> {
+        self.articles.iter().filter(|a| a.duplicate_of.is_none())
+    }
+}
+
 /// One stored article, as read back: the article as it was stored, with its identity and
 /// the deduplicator's verdict as it stands now.
 #[derive(Clone, Debug, PartialEq, Serialize)]

@@ -6,6 +6,12 @@ use rusqlite::params;
 
 use crate::{Store, StoreError};
 
+/// The key a sentence's vector is kept under: a hash of its exact text. Everything that
+/// reads or writes `sentence_vectors` must derive keys here, or kept vectors go unseen.
+pub fn sentence_key(text: &str) -> i64 {
+    xxhash_rust::xxh3::xxh3_64(text.as_bytes()).cast_signed()
+}
+
 /// The most hashes looked up in one statement (SQLite allows 32,766 parameters).
 const LOOKUP_CHUNK: usize = 500;
 

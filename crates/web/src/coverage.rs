@@ -4,7 +4,7 @@ use std::collections::HashMap;
 
 use chorus_compare::{Coverage, CoverageInput, EncodeError, Encoder};
 use chorus_embed::{Embedder, dequantize, quantize};
-use chorus_store::{EventDetail, Store};
+use chorus_store::{EventDetail, Store, sentence_key};
 
 /// The comparison of one event's original articles: what several outlets say and what one
 /// alone says. This is the one place the view gets it from.
@@ -27,9 +27,7 @@ pub fn event_coverage(store: &Store, event: &EventDetail, model: Option<&Embedde
         }
     }
     let inputs: Vec<CoverageInput<'_>> = event
-        .articles
-        .iter()
-        .filter(|a| a.duplicate_of.is_none())
+        .originals()
         .map(|a| CoverageInput {
             outlet: a.article.outlet.as_deref().unwrap_or("unknown outlet"),
             text: &a.article.text,
@@ -49,14 +47,9 @@ struct KeptVectors<'a> {
     store: &'a Store,
 }
 
-/// The key a sentence's vector is kept under (as the pipeline keeps it).
-fn text_hash(text: &str) -> i64 {
-    xxhash_rust::xxh3::xxh3_64(text.as_bytes()).cast_signed()
-}
-
 impl Encoder for KeptVectors<'_> {
     fn encode(&self, texts: &[&str]) -> Result<Vec<Vec<f32>>, EncodeError> {
-        let hashes: Vec<i64> = texts.iter().map(|t| text_hash(t)).collect();
+        let hashes: Vec<i64> = texts.iter().map(|t| sentence_key(t)).collect();
         let mut known: HashMap<i64, Vec<i8>> = self
             .store
             .sentence_vectors(self.model.model_id(), &hashes)
