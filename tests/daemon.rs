@@ -7,7 +7,8 @@ use std::time::Duration;
 use chorus_newsroom::catalog;
 
 use crate::util::{
-    Workspace, article_count, chorus, export, newsroom, partition, run_ok, signal, wait_until,
+    Workspace, article_count, chorus, export, integrity, newsroom, partition, run_ok, signal,
+    wait_until,
 };
 
 /// Fast polls (the adaptive schedule kept between one and five seconds), and a short
@@ -119,9 +120,8 @@ async fn a_daemon_killed_again_and_again_ends_with_every_article_once_and_the_sa
     let status = last.wait().await.unwrap();
     assert!(status.success(), "{status} (seed {seed})");
 
+    assert_eq!(integrity(&db), "ok", "seed {seed}");
     let conn = rusqlite::Connection::open(&db).unwrap();
-    let check: String = conn.query_row("PRAGMA integrity_check", [], |r| r.get(0)).unwrap();
-    assert_eq!(check, "ok", "seed {seed}");
     let (rows, urls): (i64, i64) = conn
         .query_row("SELECT count(*), count(DISTINCT url) FROM articles", [], |r| {
             Ok((r.get(0)?, r.get(1)?))
@@ -190,10 +190,7 @@ async fn a_full_database_stops_the_daemon_clearly_and_a_restart_with_room_goes_o
     assert!(stderr.contains("nothing stored before it is lost"), "{stderr}");
     let stored = article_count(&db);
     assert!(stored > 0 && stored < total, "{stored} of {total} stored before it was full");
-    let conn = rusqlite::Connection::open(&db).unwrap();
-    let check: String = conn.query_row("PRAGMA integrity_check", [], |r| r.get(0)).unwrap();
-    assert_eq!(check, "ok");
-    drop(conn);
+    assert_eq!(integrity(&db), "ok");
 
     // Room again: the next start goes on from there to every article, each once.
     let text = std::fs::read_to_string(&config).unwrap().replace("max_size_mb = 0.25", "");
@@ -206,9 +203,8 @@ async fn a_full_database_stops_the_daemon_clearly_and_a_restart_with_room_goes_o
     wait_until("every article", LIMIT, || article_count(&db) == total).await;
     signal(&daemon, "TERM");
     assert!(daemon.wait().await.unwrap().success());
+    assert_eq!(integrity(&db), "ok");
     let conn = rusqlite::Connection::open(&db).unwrap();
-    let check: String = conn.query_row("PRAGMA integrity_check", [], |r| r.get(0)).unwrap();
-    assert_eq!(check, "ok");
     let urls: i64 =
         conn.query_row("SELECT count(DISTINCT url) FROM articles", [], |r| r.get(0)).unwrap();
     assert_eq!(urls, total);

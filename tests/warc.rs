@@ -381,9 +381,7 @@ async fn a_warc_backfill_killed_at_random_moments_ends_with_each_article_once_an
         partition(&reference),
         "the events differ from an uninterrupted run"
     );
-    let conn = rusqlite::Connection::open(&db).unwrap();
-    let check: String = conn.query_row("PRAGMA integrity_check", [], |r| r.get(0)).unwrap();
-    assert_eq!(check, "ok");
+    assert_eq!(crate::util::integrity(&db), "ok");
 }
 
 /// Copies of the newsroom's pages in the kill tests' WARC file: enough that a run takes

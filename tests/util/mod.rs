@@ -132,6 +132,12 @@ pub(crate) fn article_count(db: &Path) -> i64 {
     conn.query_row("SELECT count(*) FROM articles", [], |r| r.get(0)).unwrap_or(0)
 }
 
+/// What `PRAGMA integrity_check` says of the file: `ok` when it is whole.
+pub(crate) fn integrity(db: &Path) -> String {
+    let conn = rusqlite::Connection::open(db).expect("open the database");
+    conn.query_row("PRAGMA integrity_check", [], |r| r.get(0)).expect("integrity_check runs")
+}
+
 /// Waits until `cond` holds, polling; fails the test after `limit`.
 pub(crate) async fn wait_until(what: &str, limit: Duration, mut cond: impl FnMut() -> bool) {
     let start = Instant::now();
