@@ -85,6 +85,11 @@ async fn metrics_show_each_stage_its_queues_and_fetch_latencies_and_healthz_says
         let received = get(&format!("chorus_stage_received_total{{stage=\"{stage}\"}}"));
         assert!(received.is_some_and(|n| n > 0.0), "{stage} received {received:?}");
     }
+    // The stages that work on every article count the CPU it took them.
+    for stage in ["extract", "dedup", "store"] {
+        let cpu = get(&format!("chorus_stage_cpu_seconds_total{{stage=\"{stage}\"}}"));
+        assert!(cpu.is_some_and(|s| s > 0.0), "{stage} took {cpu:?} s of CPU");
+    }
     // The store counts articles newly written: all of them, each once.
     assert_eq!(get("chorus_stage_sent_total{stage=\"store\"}"), Some(total as f64));
     for queue in ["jobs", "pages", "extracted", "articles", "classified", "checks"] {

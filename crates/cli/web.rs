@@ -165,6 +165,12 @@ impl LiveFigures for DaemonFigures {
                 name(),
                 figures.sent() as f64,
             ));
+            out.push(counter(
+                "chorus_stage_cpu_seconds_total",
+                "CPU time each stage's work took, on whichever thread ran it.",
+                name(),
+                figures.cpu_seconds(),
+            ));
             for (reason, n) in figures.dropped() {
                 let mut labels = name();
                 labels.push(("reason".to_owned(), reason));

@@ -66,7 +66,7 @@ pub async fn run(
                 .map(|article| {
                     // A panic is counted by the deciding half, which owns the report.
                     let url = article.url.clone();
-                    guarded(url, "preparing", || preparer.prepare(article))
+                    guarded(url, "preparing", || cpu().timed(|| preparer.prepare(article)))
                 })
                 .collect();
             if let Some(model) = &meaning {
@@ -110,7 +110,7 @@ async fn embed_batch(model: &Arc<Embedder>, batch: &mut [Option<crate::Prepared>
     let model = Arc::clone(model);
     let done = tokio::task::spawn_blocking(move || {
         let texts: Vec<&str> = texts.iter().map(String::as_str).collect();
-        model.embed(&texts)
+        cpu().timed(|| model.embed(&texts))
     })
     .await;
     let vectors = match done {
@@ -150,8 +150,9 @@ async fn decide(
         let url = article.as_ref().and_then(|a| a.article.url.clone());
         // An article seen before is done with: its record's progress is settled.
         let ticket = article.as_ref().and_then(|a| a.article.ticket.clone());
-        let verdict =
-            article.and_then(|a| guarded(url, "deciding on", || deduper.observe_prepared(a)));
+        let verdict = article.and_then(|a| {
+            guarded(url, "deciding on", || cpu().timed(|| deduper.observe_prepared(a)))
+        });
         let Some(verdict) = verdict else {
             report.drop_for("panicked");
             continue;
@@ -174,6 +175,12 @@ async fn decide(
     }
     info!(%report, "dedup stage finished");
     report
+}
+
+/// The stage's live figures, which count the CPU its work takes (the model's own worker
+/// threads aside: only the calling thread's time is seen).
+fn cpu() -> &'static chorus_model::live::StageFigures {
+    chorus_model::live().stage(Stage::Dedup)
 }
 
 /// Runs one article's `step` of the stage. One article that trips a bug must not stop the

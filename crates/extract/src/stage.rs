@@ -51,7 +51,8 @@ pub async fn run(
                     // The blocking thread logs inside the stage's span too.
                     let span = tracing::Span::current();
                     tasks.spawn_blocking(move || {
-                        let extraction = span.in_scope(|| {
+                        let cpu = chorus_model::live().stage(Stage::Extract);
+                        let extraction = cpu.timed(|| span.in_scope(|| {
                             let mut done = explain(&page, &cfg)?;
                             if let Some(level) = keep_level
                                 && !done.article.text.trim().is_empty()
@@ -59,7 +60,7 @@ pub async fn run(
                                 done.article.page = Some(Box::new(keep(&page, level)));
                             }
                             Ok(done)
-                        });
+                        }));
                         (extraction, page.ticket)
                     });
                 }

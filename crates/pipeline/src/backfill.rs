@@ -406,10 +406,13 @@ impl WarcSource {
             if self.stop.is_cancelled() {
                 break;
             }
-            let Some(record) = reader.next_record().map_err(warc_err)? else { break };
+            let cpu = chorus_model::live().stage(Stage::Source);
+            let Some(record) = cpu.timed(|| reader.next_record()).map_err(warc_err)? else {
+                break;
+            };
             meter.add_item();
             report.note("records_read");
-            if let Some(page) = self.page(&record, report, &mut log) {
+            if let Some(page) = cpu.timed(|| self.page(&record, report, &mut log)) {
                 let ticket = ledger.issue(record.offset);
                 let page = RawPage { ticket: Some(ticket), ..page };
                 if self.pages.blocking_send(page).is_err() {

@@ -104,7 +104,7 @@ pub(crate) fn read_file(
         // A line that is not UTF-8 is one bad line, not a bad file.
         let parsed = match std::str::from_utf8(&bytes) {
             Ok(line) if line.trim().is_empty() => continue,
-            Ok(line) => parse_line(line),
+            Ok(line) => chorus_model::live().stage(Stage::Source).timed(|| parse_line(line)),
             Err(e) => Err(format!("not UTF-8: {e}")),
         };
         report.add_received(1);

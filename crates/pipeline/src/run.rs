@@ -64,7 +64,10 @@ pub async fn run_with_reloads(
     // The source stops on a signal, or when a stage fails: then nothing downstream would
     // store what it produced.
     let stop = shutdown.child_token();
-    let (classified_tx, classified_rx) = mpsc::channel(capacity);
+    // The store takes a batch, then writes it: its queue holds a whole batch, so that
+    // deciding goes on while a batch is written instead of stalling every stage before it.
+    let store_queue = capacity.max(config.store.batch_size.get());
+    let (classified_tx, classified_rx) = mpsc::channel(store_queue);
     watch_queue("classified", &classified_tx);
     let (checks_tx, checks_rx) = mpsc::channel(capacity);
     watch_queue("checks", &checks_tx);

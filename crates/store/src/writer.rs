@@ -26,7 +26,8 @@ impl Batch {
         if self.len() == 0 {
             return Ok(());
         }
-        let counts = match store.write_batch(&self.articles, &self.checks) {
+        let cpu = chorus_model::live().stage(chorus_model::Stage::Store);
+        let counts = match cpu.timed(|| store.write_batch(&self.articles, &self.checks)) {
             Ok(counts) => counts,
             Err(e) => {
                 let why = match std::error::Error::source(&e) {
