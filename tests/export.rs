@@ -1,6 +1,7 @@
 //! `chorus export` in each format, with each filter: every value read back as researchers
-//! read it (Python's json and csv modules; pyarrow for Parquet when it is installed, and the
-//! parquet crate always), and each filter checked against the rows it must keep.
+//! read it (Python's json and csv modules and the parquet crate always; pyarrow, pandas and
+//! DuckDB when they are installed, as CI installs them), and each filter checked against
+//! the rows it must keep.
 
 use std::path::Path;
 use std::process::Command;
@@ -243,6 +244,91 @@ async fn the_json_lines_read_back_with_pythons_json_module() {
     assert_eq!(back[2][2], Value::Null);
     assert_eq!(back.as_array().unwrap().len(), 5);
 }
+/// Reads each exported file with DuckDB and with pandas, as they are (no schema, no
+/// options beyond "these are JSON lines"), and prints what each saw as JSON: per reader and
+/// format, the rows `[id, title, outlet, published's type]` sorted by id, or `null` for a
+/// reader that is not installed.
+const DATAFRAMES: &str = r#"
+import json, sys
+jsonl, csv_path, parquet = sys.argv[1:4]
+out = {}
+try:
+    import duckdb
+except ImportError:
+    out["duckdb"] = None
+else:
+    out["duckdb"] = {}
+    for fmt, source in [("jsonl", f"read_json_auto('{jsonl}', format='newline_delimited')"),
+                        ("csv", f"read_csv_auto('{csv_path}')"),
+                        ("parquet", f"read_parquet('{parquet}')")]:
+        rows = duckdb.connect().sql(
+            f"SELECT id, title, outlet, typeof(published), typeof(event) FROM {source} ORDER BY id"
+        ).fetchall()
+        out["duckdb"][fmt] = [[r[0], r[1], r[2], r[3] + " / " + r[4]] for r in rows]
+try:
+    import pandas as pd
+except ImportError:
+    out["pandas"] = None
+else:
+    out["pandas"] = {}
+    frames = {"jsonl": pd.read_json(jsonl, lines=True, dtype={"id": str}),
+              "csv": pd.read_csv(csv_path, dtype={"id": str}),
+              "parquet": pd.read_parquet(parquet)}
+    for fmt, df in frames.items():
+        kind = str(df.dtypes["published"]) + " / " + str(df.dtypes["event"])
+        out["pandas"][fmt] = [[r.id, r.title, None if pd.isna(r.outlet) else r.outlet, kind]
+                              for r in df.sort_values("id").itertuples()]
+json.dump(out, sys.stdout)
+"#;
+
+#[tokio::test]
+async fn duckdb_and_pandas_read_every_format_as_it_is() {
+    let ws = Workspace::new();
+    let db = replayed(&ws).await;
+    let files = [
+        export_to(&ws, &db, "jsonl", "all.jsonl", &[]).await,
+        export_to(&ws, &db, "csv", "all.csv", &[]).await,
+        export_to(&ws, &db, "parquet", "all.parquet", &[]).await,
+    ];
+    let mut want: Vec<Value> = export(Path::new(&db))
+        .await
+        .iter()
+        .map(|r| json!([r["id"], r["title"], r["outlet"]]))
+        .collect();
+    want.sort_by(|a, b| a[0].as_str().cmp(&b[0].as_str()));
+    assert_eq!(want.len(), 5);
+
+    let script = ws.path("dataframes.py");
+    std::fs::write(&script, DATAFRAMES).unwrap();
+    let out = Command::new("python3").arg(&script).args(&files).output().expect("python3 runs");
+    assert!(out.status.success(), "python3: {}", String::from_utf8_lossy(&out.stderr));
+    let read: Value = serde_json::from_slice(&out.stdout).unwrap();
+    // What each reader infers for `published` and `event`, by format: DuckDB finds the
+    // times in every format; pandas parses them only from Parquet, which says they are.
+    let types = [
+        ("duckdb", ["TIMESTAMP WITH TIME ZONE / BIGINT"; 3]),
+        ("pandas", ["str / int64", "str / int64", "datetime64[us, UTC] / int64"]),
+    ];
+    for (reader, kinds) in types {
+        let Some(formats) = read[reader].as_object() else {
+            assert!(!python_has(reader), "{reader} is installed but read nothing");
+            eprintln!("{reader} is not installed: the export was not read back with it");
+            continue;
+        };
+        for (format, kind) in ["jsonl", "csv", "parquet"].into_iter().zip(kinds) {
+            let rows = formats[format].as_array().unwrap();
+            let got: Vec<Value> = rows.iter().map(|r| json!([r[0], r[1], r[2]])).collect();
+            assert_eq!(got, want, "{reader} reading {format}");
+            for row in rows {
+                let seen = row[3].as_str().unwrap();
+                // pandas names its string type by the version: object or str.
+                let seen = seen.replace("object /", "str /");
+                assert_eq!(seen, kind, "{reader} reading {format}: the types of published / event");
+            }
+        }
+    }
+}
+
 
 /// The ids `chorus export ARGS` writes as JSON lines.
 async fn ids(db: &str, args: &[&str]) -> Vec<String> {
