@@ -329,7 +329,6 @@ async fn duckdb_and_pandas_read_every_format_as_it_is() {
     }
 }
 
-
 /// The ids `chorus export ARGS` writes as JSON lines.
 async fn ids(db: &str, args: &[&str]) -> Vec<String> {
     let mut all = vec!["export", "--db", db];

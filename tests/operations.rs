@@ -90,6 +90,15 @@ async fn metrics_show_each_stage_its_queues_and_fetch_latencies_and_healthz_says
         let cpu = get(&format!("chorus_stage_cpu_seconds_total{{stage=\"{stage}\"}}"));
         assert!(cpu.is_some_and(|s| s > 0.0), "{stage} took {cpu:?} s of CPU");
     }
+    // Each article's age at each stage it left: all of them, older at each stage than at
+    // the one before (ages only grow along the pipeline).
+    let mut sums = Vec::new();
+    for stage in ["extract", "reorder", "dedup", "store"] {
+        let count = get(&format!("chorus_article_age_seconds_count{{stage=\"{stage}\"}}"));
+        assert_eq!(count, Some(total as f64), "{stage}: articles aged");
+        sums.push(get(&format!("chorus_article_age_seconds_sum{{stage=\"{stage}\"}}")).unwrap());
+    }
+    assert!(sums.windows(2).all(|w| w[0] <= w[1]) && sums[0] > 0.0, "ages by stage: {sums:?}");
     // The store counts articles newly written: all of them, each once.
     assert_eq!(get("chorus_stage_sent_total{stage=\"store\"}"), Some(total as f64));
     for queue in ["jobs", "pages", "extracted", "articles", "classified", "checks"] {

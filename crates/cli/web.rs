@@ -198,33 +198,22 @@ impl LiveFigures for DaemonFigures {
             ));
         }
         for fetch in live.fetch_latencies() {
-            let labels = || {
-                vec![
-                    ("kind".to_owned(), fetch.kind.to_owned()),
-                    ("outcome".to_owned(), fetch.outcome.clone()),
-                ]
-            };
+            let labels = vec![
+                ("kind".to_owned(), fetch.kind.to_owned()),
+                ("outcome".to_owned(), fetch.outcome.clone()),
+            ];
             let help = "Fetch time by kind (feed, page) and outcome, politeness waits excluded.";
-            let sample = |suffix: &str, labels: Vec<(String, String)>, value: f64| Figure {
-                name: format!("chorus_fetch_duration_seconds{suffix}"),
-                help: help.to_owned(),
-                kind: Kind::Histogram,
-                labels,
-                value,
-            };
-            let mut cumulative = 0;
-            let bounds = chorus_model::live::FETCH_BUCKETS.iter().map(|b| b.to_string());
-            for (bound, n) in bounds.zip(fetch.histogram.buckets) {
-                cumulative += n;
-                let mut with_le = labels();
-                with_le.push(("le".to_owned(), bound));
-                out.push(sample("_bucket", with_le, cumulative as f64));
+            histogram(&mut out, "chorus_fetch_duration_seconds", help, &labels, &fetch.histogram);
+        }
+        for stage in chorus_model::Stage::ALL {
+            let ages = live.stage(stage).ages();
+            if ages.count == 0 {
+                continue;
             }
-            let mut with_le = labels();
-            with_le.push(("le".to_owned(), "+Inf".to_owned()));
-            out.push(sample("_bucket", with_le, fetch.histogram.count as f64));
-            out.push(sample("_sum", labels(), fetch.histogram.sum));
-            out.push(sample("_count", labels(), fetch.histogram.count as f64));
+            let labels = vec![("stage".to_owned(), stage.as_str().to_owned())];
+            let help = "Seconds from an article's download to its leaving each stage (store: \
+                        written): the pipeline's latency, stage by stage.";
+            histogram(&mut out, "chorus_article_age_seconds", help, &labels, &ages);
         }
         out
     }
@@ -232,6 +221,36 @@ impl LiveFigures for DaemonFigures {
     fn health(&self) -> Result<(), String> {
         chorus_model::live().health()
     }
+}
+
+/// The samples of one Prometheus histogram: cumulative buckets, `+Inf`, sum and count.
+fn histogram(
+    out: &mut Vec<Figure>,
+    name: &str,
+    help: &str,
+    labels: &[(String, String)],
+    histogram: &chorus_model::live::Histogram,
+) {
+    let sample = |suffix: &str, labels: Vec<(String, String)>, value: f64| Figure {
+        name: format!("{name}{suffix}"),
+        help: help.to_owned(),
+        kind: Kind::Histogram,
+        labels,
+        value,
+    };
+    let mut cumulative = 0;
+    let bounds = chorus_model::live::LATENCY_BUCKETS.iter().map(|b| b.to_string());
+    for (bound, n) in bounds.zip(histogram.buckets) {
+        cumulative += n;
+        let mut with_le = labels.to_vec();
+        with_le.push(("le".to_owned(), bound));
+        out.push(sample("_bucket", with_le, cumulative as f64));
+    }
+    let mut with_le = labels.to_vec();
+    with_le.push(("le".to_owned(), "+Inf".to_owned()));
+    out.push(sample("_bucket", with_le, histogram.count as f64));
+    out.push(sample("_sum", labels.to_vec(), histogram.sum));
+    out.push(sample("_count", labels.to_vec(), histogram.count as f64));
 }
 
 fn gauge(name: &str, help: &str, labels: Vec<(String, String)>, value: f64) -> Figure {

@@ -164,6 +164,7 @@ async fn decide(
                 ticket.inspect(chorus_model::Ticket::settle);
             }
             Verdict::New(classified) => {
+                chorus_model::live().observe_age(Stage::Dedup, classified.article.fetched_at);
                 if out.send(classified).await.is_err() {
                     warn!("the store stopped taking articles: dedup stage ends early");
                     report.drop_for("output_closed");

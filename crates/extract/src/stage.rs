@@ -109,6 +109,7 @@ async fn forward(
                     warn!(url, held_back, "page too large: only its start is read");
                 }
             }
+            chorus_model::live().observe_age(Stage::Extract, article.fetched_at);
             if articles.send(article).await.is_err() {
                 report.drop_for("closed");
                 return false;

@@ -15,7 +15,7 @@
 //! ```
 
 use std::collections::BTreeMap;
-use std::sync::atomic::{AtomicU8, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU8, AtomicU64, Ordering};
 use std::sync::{LazyLock, Mutex, MutexGuard};
 
 use crate::Stage;
@@ -26,9 +26,10 @@ pub fn live() -> &'static Live {
     &LIVE
 }
 
-/// Upper bounds (seconds) of the fetch latency histogram's buckets; the last bucket,
-/// `+Inf`, is implied.
-pub const FETCH_BUCKETS: [f64; 11] = [0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0, 60.0];
+/// Upper bounds (seconds) of the latency histograms' buckets (fetch times, article ages);
+/// the last bucket, `+Inf`, is implied.
+pub const LATENCY_BUCKETS: [f64; 11] =
+    [0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0, 60.0];
 
 /// Everything the running pipeline shares live. Get it with [`live`].
 #[derive(Default)]
@@ -37,6 +38,8 @@ pub struct Live {
     queues: Mutex<Vec<Queue>>,
     fetches: Mutex<BTreeMap<(&'static str, String), Histogram>>,
     store_failure: Mutex<Option<String>>,
+    /// Whether stages record articles' ages ([`Live::track_ages`]).
+    track_ages: AtomicBool,
 }
 
 /// A channel whose depth is read when figures are asked for.
@@ -55,6 +58,9 @@ pub struct StageFigures {
     state: AtomicU8,
     /// CPU time spent on the stage's work, nanoseconds (see [`StageFigures::timed`]).
     cpu_nanos: AtomicU64,
+    /// How long after its download each article left the stage (see
+    /// [`Live::track_ages`]).
+    ages: Mutex<Histogram>,
 }
 
 /// Where a stage is in its life.
@@ -141,6 +147,11 @@ impl StageFigures {
         self.cpu_nanos.load(Ordering::Relaxed) as f64 / 1e9
     }
 
+    /// The ages of the articles that left the stage so far ([`Live::observe_age`]).
+    pub fn ages(&self) -> Histogram {
+        lock(&self.ages).clone()
+    }
+
     pub(crate) fn add_received(&self, n: u64) {
         self.received.fetch_add(n, Ordering::Relaxed);
     }
@@ -171,12 +182,13 @@ pub struct QueueDepth {
     pub capacity: usize,
 }
 
-/// How long fetches of one kind and outcome took.
+/// How long fetches of one kind and outcome took, or how old articles were as they left a
+/// stage.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Histogram {
-    /// Fetches at or under each bound of [`FETCH_BUCKETS`] (not cumulative).
-    pub buckets: [u64; FETCH_BUCKETS.len()],
-    /// Every fetch, `+Inf` bucket included.
+    /// Observations at or under each bound of [`LATENCY_BUCKETS`] (not cumulative).
+    pub buckets: [u64; LATENCY_BUCKETS.len()],
+    /// Every observation, `+Inf` bucket included.
     pub count: u64,
     /// Their total, seconds.
     pub sum: f64,
@@ -184,7 +196,7 @@ pub struct Histogram {
 
 impl Histogram {
     fn observe(&mut self, seconds: f64) {
-        if let Some(i) = FETCH_BUCKETS.iter().position(|&bound| seconds <= bound) {
+        if let Some(i) = LATENCY_BUCKETS.iter().position(|&bound| seconds <= bound) {
             self.buckets[i] += 1;
         }
         self.count += 1;
@@ -252,6 +264,26 @@ impl Live {
                 histogram: histogram.clone(),
             })
             .collect()
+    }
+
+    /// Makes every stage record how long after its download each article leaves it
+    /// ([`StageFigures::observe_age`]): the daemon's pipeline latency by stage. Off by
+    /// default: a backfill's pages were downloaded long ago (a WARC record's date), so
+    /// their ages say nothing about the pipeline.
+    pub fn track_ages(&self, on: bool) {
+        self.track_ages.store(on, Ordering::Relaxed);
+    }
+
+    /// Records that an article downloaded at `fetched_at` leaves `stage` now, when ages
+    /// are tracked ([`Live::track_ages`]) and the article was downloaded.
+    pub fn observe_age(&self, stage: Stage, fetched_at: Option<crate::Timestamp>) {
+        if !self.track_ages.load(Ordering::Relaxed) {
+            return;
+        }
+        if let Some(at) = fetched_at {
+            let age = (chrono::Utc::now() - at).num_microseconds().unwrap_or(i64::MAX);
+            lock(&self.stage(stage).ages).observe(age.max(0) as f64 / 1e6);
+        }
     }
 
     /// Records that the store could not write (`Some(why)`), or wrote again (`None`).
@@ -337,6 +369,22 @@ mod tests {
         let slept = figures.cpu_seconds() - busy;
         assert!(slept < 0.02, "a sleep counted as {slept} s of CPU");
         assert_eq!(live.stage(Stage::Dedup).cpu_seconds(), 0.0, "other stages untouched");
+    }
+
+    #[test]
+    fn ages_are_recorded_only_while_tracked() {
+        let live = Live::default();
+        let two_seconds_ago = chrono::Utc::now() - chrono::Duration::seconds(2);
+        live.observe_age(Stage::Reorder, Some(two_seconds_ago));
+        assert_eq!(live.stage(Stage::Reorder).ages().count, 0, "not tracked");
+        live.track_ages(true);
+        live.observe_age(Stage::Reorder, Some(two_seconds_ago));
+        live.observe_age(Stage::Reorder, None);
+        let ages = live.stage(Stage::Reorder).ages();
+        assert_eq!(ages.count, 1, "an article never downloaded has no age");
+        // 2 s falls in the 2.5 s bucket.
+        assert_eq!(ages.buckets[6], 1, "{ages:?}");
+        assert!((2.0..3.0).contains(&ages.sum), "{ages:?}");
     }
 
     #[test]

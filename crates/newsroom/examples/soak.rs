@@ -174,6 +174,17 @@ async fn main() {
     let peak = after.iter().copied().max().unwrap_or(0);
     let last = after.last().copied().unwrap_or(0);
     let slope = slope_kib_per_min(&samples[warm..]);
+    // The second half of the run after warm-up: whether the growth levels off.
+    let half = warm + (samples.len() - warm) / 2;
+    let late_slope = slope_kib_per_min(&samples[half..]);
+    let late_articles = match (samples.get(half), samples.last()) {
+        (Some(a), Some(b)) => (b.2 - a.2).max(0),
+        _ => 0,
+    };
+    let late_growth = match (samples.get(half), samples.last()) {
+        (Some(a), Some(b)) => b.1 as f64 - a.1 as f64,
+        _ => 0.0,
+    };
 
     let mut report = String::new();
     let mut line = |s: String| {
@@ -192,6 +203,11 @@ async fn main() {
         samples.get(warm).map_or(0.0, |s| s.0)
     ));
     line(format!(
+        "memory, second half after warm-up (t={:.0}s on): trend {late_slope:+.0} KiB/min, {late_growth:+.0} KiB over {late_articles} articles stored ({:+.1} KiB per article; the dedup window keeps at most dedup.max_window_articles)",
+        samples.get(half).map_or(0.0, |s| s.0),
+        late_growth / late_articles.max(1) as f64
+    ));
+    line(format!(
         "latency, publication -> fetched (poll wait + download): {}",
         quantiles(&mut to_fetch)
     ));
@@ -203,7 +219,16 @@ async fn main() {
         "latency, publication -> stored:                             {}",
         quantiles(&mut total)
     ));
-    for name in ["chorus_queue_depth", "chorus_stage_dropped_total"] {
+    // The daemon's own view of the same path, stage by stage (its /metrics histograms).
+    for stage in ["extract", "reorder", "dedup", "store"] {
+        line(format!(
+            "  age of an article leaving {stage:<8} (seconds since its download): {}",
+            age_quantiles(&metrics, stage)
+        ));
+    }
+    for name in
+        ["chorus_queue_depth", "chorus_stage_dropped_total", "chorus_stage_cpu_seconds_total"]
+    {
         for sample in metrics.lines().filter(|l| l.starts_with(name)) {
             line(format!("  {sample}"));
         }
@@ -302,6 +327,41 @@ fn quantiles(values: &mut [f64]) -> String {
 }
 
 /// Least-squares slope of RSS over time, KiB a minute.
+/// p50 and p90 of `chorus_article_age_seconds{stage}` from a /metrics text, interpolated
+/// within buckets as Prometheus's `histogram_quantile` does.
+fn age_quantiles(metrics: &str, stage: &str) -> String {
+    let prefix = format!("chorus_article_age_seconds_bucket{{stage=\"{stage}\",le=\"");
+    let mut buckets: Vec<(f64, f64)> = Vec::new();
+    for line in metrics.lines() {
+        let Some(rest) = line.strip_prefix(&prefix) else { continue };
+        let Some((le, value)) = rest.split_once("\"} ") else { continue };
+        let bound = if le == "+Inf" { f64::INFINITY } else { le.parse().unwrap_or(f64::NAN) };
+        if let Ok(n) = value.trim().parse::<f64>() {
+            buckets.push((bound, n));
+        }
+    }
+    let Some(&(_, total)) = buckets.last() else { return "not reported".to_owned() };
+    if total == 0.0 {
+        return "no articles".to_owned();
+    }
+    let quantile = |q: f64| {
+        let rank = q * total;
+        let mut lower = (0.0, 0.0);
+        for &(bound, n) in &buckets {
+            if n >= rank {
+                if bound.is_infinite() {
+                    return format!("> {}s", lower.0);
+                }
+                let share = if n > lower.1 { (rank - lower.1) / (n - lower.1) } else { 1.0 };
+                return format!("{:.2}s", lower.0 + (bound - lower.0) * share);
+            }
+            lower = (bound, n);
+        }
+        "?".to_owned()
+    };
+    format!("n={total} p50={} p90={}", quantile(0.5), quantile(0.9))
+}
+
 fn slope_kib_per_min(samples: &[(f64, u64, i64)]) -> f64 {
     if samples.len() < 2 {
         return 0.0;

@@ -97,6 +97,7 @@ pub(crate) async fn run(
         while let Some(Reverse(next)) = heap.pop() {
             held.remove(&next.seq);
             let last = release == Some(next.seq);
+            chorus_model::live().observe_age(Stage::Reorder, next.article.fetched_at);
             if output.send(next.article).await.is_err() {
                 return report;
             }

@@ -59,6 +59,9 @@ pub async fn run_with_reloads(
     for stage in Stage::ALL {
         chorus_model::live().stage(stage).set_state(StageState::Idle);
     }
+    // The daemon's articles were downloaded just now: how long each took to pass each
+    // stage is its pipeline latency.
+    chorus_model::live().track_ages(matches!(source, Source::Feeds { once: false }));
     let (articles_tx, articles_rx) = mpsc::channel(capacity);
     watch_queue("articles", &articles_tx);
     // The source stops on a signal, or when a stage fails: then nothing downstream would

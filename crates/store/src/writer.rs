@@ -45,6 +45,8 @@ impl Batch {
             if let Some(ticket) = &article.article.ticket {
                 ticket.settle();
             }
+            chorus_model::live()
+                .observe_age(chorus_model::Stage::Store, article.article.fetched_at);
         }
         report.add_sent(counts.inserted);
         report.add_dropped("already_stored", counts.already_stored);
