@@ -50,7 +50,9 @@ pub struct Config {
 #[serde(deny_unknown_fields, default)]
 pub struct PipelineConfig {
     /// Capacity of every channel between stages. A full channel stops the stage before it,
-    /// which is how a slow store slows the fetcher down instead of filling memory.
+    /// which is how a slow store slows the fetcher down instead of filling memory. The
+    /// queue into the store holds at least a batch (`store.batch_size`), so that the
+    /// stages before it go on while it writes one.
     pub channel_capacity: usize,
     /// The interval a feed's adaptive schedule starts from, before the feed has told
     /// anything about itself. From then on each feed's interval adapts (see "When a feed
@@ -61,7 +63,8 @@ pub struct PipelineConfig {
     /// still running are named and abandoned.
     pub shutdown_grace_secs: u64,
     /// Articles from feeds are held up to this long, and at most `reorder_articles` of
-    /// them, and released oldest-published first, so that the deduplicator sees a burst
+    /// them (a full window lets the oldest-published out as each new one comes), and
+    /// released oldest-published first, so that the deduplicator sees a burst
     /// of concurrent downloads in publication order (the earliest copy of a wire story is
     /// the original). JSONL input is never reordered.
     pub reorder_ms: u64,
