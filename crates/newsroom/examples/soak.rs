@@ -116,9 +116,12 @@ async fn main() {
         .map(|base| format!("{base}metrics"));
     tokio::spawn(async move { while let Ok(Some(_)) = lines.next_line().await {} });
 
-    // Memory and progress every five seconds.
+    // Memory and progress every five seconds; the daemon's figures once warmed up (see
+    // `warm` below), so that its latency histograms can be read for the steady state alone.
     let start = Instant::now();
+    let backlog = (hosts * FEEDS_PER_HOST * args.items) as i64;
     let mut samples: Vec<(f64, u64, i64)> = Vec::new();
+    let mut metrics_at_warm: Option<String> = None;
     while start.elapsed() < args.run_for {
         tokio::time::sleep(Duration::from_secs(5)).await;
         let Some(rss) = rss_kib(pid) else {
@@ -127,6 +130,13 @@ async fn main() {
         };
         let stored = count(&db);
         samples.push((start.elapsed().as_secs_f64(), rss, stored));
+        if metrics_at_warm.is_none()
+            && stored >= backlog
+            && start.elapsed() >= Duration::from_secs(60)
+            && let Some(url) = &metrics_url
+        {
+            metrics_at_warm = Some(fetch_text(url).await);
+        }
         say!("  t={:>5.0}s  rss={:>7} KiB  stored={stored}", start.elapsed().as_secs_f64(), rss);
     }
 
@@ -164,7 +174,6 @@ async fn main() {
     }
 
     // Warm-up: until the entries listed at start are stored, and at least a minute.
-    let backlog = (feeds * args.items) as i64;
     let warm = samples
         .iter()
         .position(|&(t, _, stored)| stored >= backlog && t >= 60.0)
@@ -219,11 +228,13 @@ async fn main() {
         "latency, publication -> stored:                             {}",
         quantiles(&mut total)
     ));
-    // The daemon's own view of the same path, stage by stage (its /metrics histograms).
+    // The daemon's own view of the same path, stage by stage (its /metrics histograms,
+    // less what they held at warm-up: the steady state only).
+    let warm_metrics = metrics_at_warm.unwrap_or_default();
     for stage in ["extract", "reorder", "dedup", "store"] {
         line(format!(
-            "  age of an article leaving {stage:<8} (seconds since its download): {}",
-            age_quantiles(&metrics, stage)
+            "  after warm-up, age of an article leaving {stage:<8} (since its download): {}",
+            age_quantiles(&metrics, &warm_metrics, stage)
         ));
     }
     for name in
@@ -327,11 +338,11 @@ fn quantiles(values: &mut [f64]) -> String {
 }
 
 /// Least-squares slope of RSS over time, KiB a minute.
-/// p50 and p90 of `chorus_article_age_seconds{stage}` from a /metrics text, interpolated
-/// within buckets as Prometheus's `histogram_quantile` does.
-fn age_quantiles(metrics: &str, stage: &str) -> String {
+/// The cumulative buckets `(le, count)` of `chorus_article_age_seconds{stage}` in a
+/// /metrics text.
+fn age_buckets(metrics: &str, stage: &str) -> Vec<(f64, f64)> {
     let prefix = format!("chorus_article_age_seconds_bucket{{stage=\"{stage}\",le=\"");
-    let mut buckets: Vec<(f64, f64)> = Vec::new();
+    let mut buckets = Vec::new();
     for line in metrics.lines() {
         let Some(rest) = line.strip_prefix(&prefix) else { continue };
         let Some((le, value)) = rest.split_once("\"} ") else { continue };
@@ -339,6 +350,18 @@ fn age_quantiles(metrics: &str, stage: &str) -> String {
         if let Ok(n) = value.trim().parse::<f64>() {
             buckets.push((bound, n));
         }
+    }
+    buckets
+}
+
+/// p50 and p90 of `chorus_article_age_seconds{stage}` between two /metrics texts, taken
+/// at warm-up and at the end, interpolated within buckets as Prometheus's
+/// `histogram_quantile` does.
+fn age_quantiles(metrics: &str, at_warm: &str, stage: &str) -> String {
+    let before = age_buckets(at_warm, stage);
+    let mut buckets = age_buckets(metrics, stage);
+    for (i, (_, n)) in buckets.iter_mut().enumerate() {
+        *n -= before.get(i).map_or(0.0, |b| b.1);
     }
     let Some(&(_, total)) = buckets.last() else { return "not reported".to_owned() };
     if total == 0.0 {
