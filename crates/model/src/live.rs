@@ -267,7 +267,7 @@ impl Live {
     }
 
     /// Makes every stage record how long after its download each article leaves it
-    /// ([`StageFigures::observe_age`]): the daemon's pipeline latency by stage. Off by
+    /// ([`Live::observe_age`]): the daemon's pipeline latency by stage. Off by
     /// default: a backfill's pages were downloaded long ago (a WARC record's date), so
     /// their ages say nothing about the pipeline.
     pub fn track_ages(&self, on: bool) {
