@@ -60,6 +60,26 @@ async fn a_second_backfill_stores_nothing_new() {
 }
 
 #[tokio::test(flavor = "multi_thread")]
+async fn the_summary_says_what_cpu_each_stage_took() {
+    let news = newsroom(Duration::ZERO).await;
+    let ws = Workspace::new();
+    let config = ws.config(&news, "chorus.db", "");
+    let config = config.to_str().unwrap();
+    let summary: Value =
+        serde_json::from_str(&run_ok(&["backfill", "--config", config, "--json"]).await).unwrap();
+    let cpu = summary["cpu_secs"].as_object().expect("cpu_secs in the summary");
+    for stage in ["extract", "dedup", "store"] {
+        let secs = cpu.get(stage).and_then(Value::as_f64);
+        assert!(secs.is_some_and(|s| s > 0.0), "{stage}: {secs:?} in {summary}");
+    }
+    // Fetching is waiting on the network: no CPU is counted for it.
+    assert!(!cpu.contains_key("fetch"), "{summary}");
+    // The text summary has the line too (a second run still writes its feed checks).
+    let text = run_ok(&["backfill", "--config", config]).await;
+    assert!(text.lines().any(|l| l.trim_start().starts_with("cpu ")), "{text}");
+}
+
+#[tokio::test(flavor = "multi_thread")]
 async fn stories_group_into_their_events_and_only_those() {
     let (_ws, news, rows) = backfill_all().await;
     let rows = by_id(&rows);

@@ -372,10 +372,19 @@ fn print_summary(
 ) -> anyhow::Result<()> {
     let store = chorus_store::Store::open_existing(&config.store.path)?;
     let stats = store.stats()?;
+    // The CPU each stage's work took in this run (stages that did none are left out).
+    let cpu: Vec<(&'static str, f64)> = chorus_model::Stage::ALL
+        .iter()
+        .map(|&s| (s.as_str(), chorus_model::live().stage(s).cpu_seconds()))
+        .filter(|&(_, secs)| secs > 0.0)
+        .collect();
     let mut out = std::io::stdout().lock();
     if json {
+        let cpu: serde_json::Map<String, serde_json::Value> =
+            cpu.iter().map(|&(stage, secs)| (stage.to_owned(), secs.into())).collect();
         let value = serde_json::json!({
             "stages": report.stages,
+            "cpu_secs": cpu,
             "elapsed_secs": report.elapsed.as_secs_f64(),
             "interrupted": interrupted,
             "database": db_display(&config.store.path),
@@ -386,6 +395,10 @@ fn print_summary(
     }
     writeln!(out, "{}", if interrupted { "summary (interrupted):" } else { "summary:" })?;
     writeln!(out, "{report}")?;
+    if !cpu.is_empty() {
+        let each: Vec<String> = cpu.iter().map(|(stage, s)| format!("{stage} {s:.1} s")).collect();
+        writeln!(out, "  cpu      {}", each.join(", "))?;
+    }
     writeln!(
         out,
         "database {}: {} articles ({} duplicates) in {} events",
