@@ -178,7 +178,9 @@ impl Fetcher {
     ) -> Result<FeedDocument, FetchError> {
         let max = self.config().max_entries_per_feed.get();
         let parsed = tokio::task::spawn_blocking(move || {
-            parse_response(&body, content_type.as_deref(), &base, max)
+            // Parsing feeds is the fetch stage's CPU (the downloads are waiting).
+            let cpu = chorus_model::live().stage(chorus_model::Stage::Fetch);
+            cpu.timed(|| parse_response(&body, content_type.as_deref(), &base, max))
         })
         .await;
         let parsed =
