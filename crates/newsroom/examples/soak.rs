@@ -5,7 +5,7 @@
 //!
 //! ```text
 //! cargo run --release -p chorus-newsroom --example soak -- --chorus target/release/chorus \
-//!     [--feeds 500] [--items 2] [--every-ms 1000] [--minutes 4]
+//!     [--feeds 500] [--items 2] [--every-ms 1000] [--minutes 4] [--window N]
 //! ```
 
 use std::collections::{HashMap, HashSet};
@@ -34,6 +34,9 @@ struct Args {
     every: Duration,
     run_for: Duration,
     out: PathBuf,
+    /// `dedup.max_window_articles`, when set: a small window fills within the run, which
+    /// tells the memory the window holds from any other growth.
+    window: Option<usize>,
 }
 
 fn args() -> Args {
@@ -44,6 +47,7 @@ fn args() -> Args {
         every: Duration::from_millis(1000),
         run_for: Duration::from_secs(240),
         out: PathBuf::from("target/bench-soak"),
+        window: None,
     };
     let mut it = std::env::args().skip(1);
     while let Some(flag) = it.next() {
@@ -56,6 +60,7 @@ fn args() -> Args {
             "--every-ms" => args.every = Duration::from_secs_f64(number() / 1000.0),
             "--minutes" => args.run_for = Duration::from_secs_f64(number() * 60.0),
             "--out" => args.out = PathBuf::from(&value),
+            "--window" => args.window = Some(number() as usize),
             _ => usage(&flag),
         }
     }
@@ -65,7 +70,7 @@ fn args() -> Args {
 fn usage(flag: &str) -> ! {
     eprintln!(
         "soak: bad flag {flag:?}\nusage: soak [--chorus PATH] [--feeds N] [--items N] \
-         [--every-ms MS] [--minutes M] [--out DIR]"
+         [--every-ms MS] [--minutes M] [--out DIR] [--window N]"
     );
     std::process::exit(2)
 }
@@ -88,7 +93,7 @@ async fn main() {
     let hosts = args.feeds.div_ceil(FEEDS_PER_HOST);
     let opts = FarmOptions { hosts, feeds_per_host: FEEDS_PER_HOST, items_per_feed: args.items };
     let farm = FeedFarm::start_growing(opts, args.every).await.expect("the farm starts");
-    let config = write_config(&args.out, &db, &farm);
+    let config = write_config(&args.out, &db, &farm, args.window);
     let feeds = hosts * FEEDS_PER_HOST;
     say!(
         "soak: {feeds} feeds on {hosts} loopback hosts, {} entries at start, one new entry \
@@ -256,7 +261,7 @@ async fn main() {
     }
 }
 
-fn write_config(out: &Path, db: &Path, farm: &FeedFarm) -> PathBuf {
+fn write_config(out: &Path, db: &Path, farm: &FeedFarm, window: Option<usize>) -> PathBuf {
     let mut text = format!(
         "[fetch]\nallow_private_networks = true\nper_host_gap_ms = 100\nrespect_robots = false\n\
          min_poll_interval_secs = 5\nmax_poll_interval_secs = 20\n\n\
@@ -264,6 +269,9 @@ fn write_config(out: &Path, db: &Path, farm: &FeedFarm) -> PathBuf {
          [store]\npath = {:?}\n\n[http]\nlisten = \"127.0.0.1:0\"\n\n",
         db.display().to_string()
     );
+    if let Some(n) = window {
+        text.push_str(&format!("[dedup]\nmax_window_articles = {n}\n\n"));
+    }
     for (i, url) in farm.feed_urls().iter().enumerate() {
         text.push_str(&format!(
             "[[feeds]]\nurl = \"{url}\"\noutlet = \"Farm outlet {}\"\n\n",
