@@ -191,3 +191,35 @@ async fn sighup_reloads_the_feeds_and_keeps_the_old_config_when_the_new_one_is_i
     let status = tokio::time::timeout(LIMIT, daemon.child.wait()).await.unwrap().unwrap();
     assert!(status.success(), "{status}");
 }
+
+/// The daemon runs with few glibc malloc arenas (it starts itself again under
+/// `MALLOC_ARENA_MAX=2`, which keeps its memory from creeping), unless a value is given.
+#[cfg(all(target_os = "linux", target_env = "gnu"))]
+#[tokio::test(flavor = "multi_thread")]
+async fn the_daemon_runs_with_few_malloc_arenas_unless_told_otherwise() {
+    let news = newsroom(Duration::ZERO).await;
+    let ws = Workspace::new();
+    let config = ws.config(&news, "chorus.db", DAEMON);
+    for (given, want) in [(None, "2"), (Some("4"), "4")] {
+        let mut cmd = chorus();
+        cmd.args(["run", "--config", config.to_str().unwrap()]).stdout(Stdio::piped());
+        match given {
+            Some(value) => cmd.env("MALLOC_ARENA_MAX", value),
+            None => cmd.env_remove("MALLOC_ARENA_MAX"),
+        };
+        let mut child = cmd.spawn().unwrap();
+        // The first line comes once the view serves: the restart is behind it.
+        let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+        let first = tokio::time::timeout(LIMIT, lines.next_line()).await.unwrap().unwrap();
+        assert!(first.is_some_and(|l| l.contains("http://")), "the daemon serves");
+        tokio::spawn(async move { while let Ok(Some(_)) = lines.next_line().await {} });
+        let pid = child.id().unwrap();
+        let environ = std::fs::read(format!("/proc/{pid}/environ")).unwrap();
+        let expected = format!("MALLOC_ARENA_MAX={want}");
+        let found = environ.split(|&b| b == 0).any(|var| var == expected.as_bytes());
+        assert!(found, "given {given:?}: no {expected} in the daemon's environment");
+        signal(&child, "TERM");
+        let status = tokio::time::timeout(LIMIT, child.wait()).await.unwrap().unwrap();
+        assert!(status.success(), "{status}");
+    }
+}

@@ -229,13 +229,14 @@ fn run_pipeline(
         .context("starting the runtime")?;
     let shutdown = CancellationToken::new();
     let result = runtime.block_on(async {
+        // Signals first: one that comes once the view is up must drain, not kill.
+        let watcher = tokio::spawn(watch_signals(shutdown.clone()));
         let view = match reload {
             Some(_) => crate::web::DaemonView::bind(config).await?,
             None => None,
         };
         let view_stop = CancellationToken::new();
         let view = view.map(|v| tokio::spawn(v.serve(view_stop.clone())));
-        let watcher = tokio::spawn(watch_signals(shutdown.clone()));
         let (reloads, reloader) = match reload {
             Some(reload) => {
                 // The handler is in place before the first poll: a SIGHUP from then on
@@ -265,12 +266,24 @@ fn run_pipeline(
     Ok((result?, shutdown.is_cancelled()))
 }
 
-/// The first SIGINT or SIGTERM starts a graceful drain; a second one exits at once.
-pub(crate) async fn watch_signals(shutdown: CancellationToken) {
+/// The first SIGINT or SIGTERM starts a graceful drain; a second one exits at once. The
+/// handlers are in place when this returns (not when the future is first polled), so a
+/// signal that comes right after never ends the process as by default. Call it inside the
+/// runtime.
+pub(crate) fn watch_signals(shutdown: CancellationToken) -> impl Future<Output = ()> + Send {
     use tokio::signal::unix::{SignalKind, signal};
-    let (Ok(mut int), Ok(mut term)) =
-        (signal(SignalKind::interrupt()), signal(SignalKind::terminate()))
-    else {
+    let handlers = (signal(SignalKind::interrupt()), signal(SignalKind::terminate()));
+    async move { drain_on_signals(handlers, shutdown).await }
+}
+
+async fn drain_on_signals(
+    handlers: (
+        std::io::Result<tokio::signal::unix::Signal>,
+        std::io::Result<tokio::signal::unix::Signal>,
+    ),
+    shutdown: CancellationToken,
+) {
+    let (Ok(mut int), Ok(mut term)) = handlers else {
         tracing::error!("cannot install signal handlers; stop with SIGKILL");
         return;
     };

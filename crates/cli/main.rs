@@ -8,6 +8,7 @@ mod export;
 mod extract;
 mod ingest;
 mod maintenance;
+mod memory;
 mod newsroom;
 mod output;
 mod probe;
@@ -24,7 +25,15 @@ use crate::args::{Cli, Command};
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    // Before anything else runs: the daemon and the web view run for months.
+    let restart_failed = match cli.command {
+        Command::Run(_) | Command::Serve(_) => memory::settle_allocator(),
+        _ => None,
+    };
     init_tracing(&cli);
+    if let Some(e) = restart_failed {
+        tracing::warn!("could not restart with MALLOC_ARENA_MAX=2 ({e}): memory may creep up");
+    }
     let result = match cli.command {
         Command::Run(a) => ingest::run(&cli.global, a),
         Command::Backfill(a) => ingest::backfill(&cli.global, a),

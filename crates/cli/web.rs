@@ -41,10 +41,12 @@ pub(crate) fn serve(global: &Global, args: ServeArgs) -> anyhow::Result<ExitCode
         .build()
         .context("starting the runtime")?;
     runtime.block_on(async {
-        let listener = chorus_web::bind(listen, token.as_ref()).await?;
-        announce(&listener, &path)?;
+        // Signals first: one that comes once the address is announced must stop the view
+        // cleanly, not kill it.
         let shutdown = CancellationToken::new();
         let watcher = tokio::spawn(crate::ingest::watch_signals(shutdown.clone()));
+        let listener = chorus_web::bind(listen, token.as_ref()).await?;
+        announce(&listener, &path)?;
         let options = ViewOptions { db: path, token, model, live: None };
         let served = chorus_web::serve(listener, chorus_web::router(options), shutdown).await;
         watcher.abort();
